@@ -1,0 +1,219 @@
+/**
+ * The hub's persisted state. Units: token amounts in token base units (numeric(78,0) as bigint), USD values with
+ * 8 decimals (`usd8`), prices with 8 decimals (Chainlink convention), block timestamps in unix seconds.
+ * Addresses are stored checksummed (viem `getAddress`), hashes lower-case 0x-hex.
+ */
+import { sql } from 'drizzle-orm'
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
+
+const u256 = (name: string) => numeric(name, { precision: 78, scale: 0, mode: 'bigint' })
+const i256 = u256
+const now = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' }).notNull().defaultNow()
+
+/** Per chain: the last block whose logs the watcher has fully written (confirmed, beyond finality depth). */
+export const chainCheckpoints = pgTable('chain_checkpoints', {
+  chainId: bigint('chain_id', { mode: 'number' }).primaryKey(),
+  blockNumber: bigint('block_number', { mode: 'bigint' }).notNull(),
+  blockHash: text('block_hash').notNull(),
+  updatedAt: now('updated_at'),
+})
+
+/**
+ * Every observed vault/feed log, written once (key: chain id, block hash, log index). `args` holds the decoded
+ * event arguments with bigints as decimal strings. `processedAt` is set by the aggregator in the same transaction
+ * as the state changes and decisions the event caused.
+ */
+export const chainEvents = pgTable(
+  'chain_events',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    chainId: bigint('chain_id', { mode: 'number' }).notNull(),
+    blockNumber: bigint('block_number', { mode: 'bigint' }).notNull(),
+    blockHash: text('block_hash').notNull(),
+    blockTimestamp: bigint('block_timestamp', { mode: 'bigint' }).notNull(),
+    txHash: text('tx_hash').notNull(),
+    logIndex: integer('log_index').notNull(),
+    address: text('address').notNull(),
+    eventName: text('event_name').notNull(),
+    args: jsonb('args').$type<Record<string, string | number | boolean>>().notNull(),
+    observedAt: now('observed_at'),
+    processedAt: timestamp('processed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('chain_events_key').on(t.chainId, t.blockHash, t.logIndex),
+    index('chain_events_unprocessed').on(t.processedAt, t.chainId, t.blockNumber, t.logIndex),
+  ],
+)
+
+/** Hub-side account record: lock state machine, the settled (realised) P&L in usd8, the venue's report sequence. */
+export const accounts = pgTable('accounts', {
+  address: text('address').primaryKey(),
+  /** unlocked → locking → locked → unlocking → unlocked */
+  lockState: text('lock_state').$type<LockState>().notNull().default('unlocked'),
+  lockEpoch: integer('lock_epoch').notNull().default(0),
+  /** chain ids the current lock was sent to, and those whose vault confirmed it */
+  lockChains: jsonb('lock_chains').$type<number[]>().notNull().default(sql`'[]'::jsonb`),
+  lockedChains: jsonb('locked_chains').$type<number[]>().notNull().default(sql`'[]'::jsonb`),
+  /** realised P&L not yet settled against collateral, usd8, signed (negative = owed by the account) */
+  settledPnl: i256('settled_pnl').notNull().default(sql`0`),
+  /** last accepted venue position-report sequence number */
+  positionSequence: bigint('position_sequence', { mode: 'bigint' }).notNull().default(sql`0`),
+  updatedAt: now('updated_at'),
+})
+export type LockState = 'unlocked' | 'locking' | 'locked' | 'unlocking'
+
+/** Free (unescrowed) vault balance per (account, chain, asset), token base units, as the vault's events imply. */
+export const collateralBalances = pgTable(
+  'collateral_balances',
+  {
+    account: text('account').notNull(),
+    chainId: bigint('chain_id', { mode: 'number' }).notNull(),
+    asset: text('asset').notNull(),
+    amount: u256('amount').notNull(),
+    updatedAt: now('updated_at'),
+  },
+  (t) => [primaryKey({ columns: [t.account, t.chainId, t.asset] })],
+)
+
+/** Withdrawal state machine: requested → reserved → approved → executed | rejected(reason) | expired | voided. */
+export const withdrawals = pgTable(
+  'withdrawals',
+  {
+    chainId: bigint('chain_id', { mode: 'number' }).notNull(),
+    requestId: bigint('request_id', { mode: 'bigint' }).notNull(),
+    account: text('account').notNull(),
+    asset: text('asset').notNull(),
+    amount: u256('amount').notNull(),
+    recipient: text('recipient').notNull(),
+    state: text('state').$type<WithdrawalState>().notNull(),
+    reason: text('reason'),
+    /** the most the account could have withdrawn of this asset on this chain at decision time, token base units */
+    limit: u256('limit'),
+    commandId: text('command_id'),
+    requestedTx: text('requested_tx').notNull(),
+    createdAt: now('created_at'),
+    updatedAt: now('updated_at'),
+  },
+  (t) => [primaryKey({ columns: [t.chainId, t.requestId] }), index('withdrawals_account').on(t.account)],
+)
+export type WithdrawalState = 'requested' | 'reserved' | 'approved' | 'executed' | 'rejected' | 'expired' | 'voided'
+
+/** Perpetual positions reported by the venue: signed size in base units with 18 decimals, entry price usd 8 dec. */
+export const positions = pgTable(
+  'positions',
+  {
+    account: text('account').notNull(),
+    market: text('market').notNull(),
+    size: i256('size').notNull(),
+    entryPrice: u256('entry_price').notNull(),
+    updatedAt: now('updated_at'),
+  },
+  (t) => [primaryKey({ columns: [t.account, t.market] })],
+)
+
+/** Latest oracle answer per (chain, feed), usd 8 dec; `updatedAt` is the feed's own timestamp (unix s). */
+export const prices = pgTable(
+  'prices',
+  {
+    chainId: bigint('chain_id', { mode: 'number' }).notNull(),
+    feed: text('feed').notNull(),
+    symbol: text('symbol').notNull(),
+    answer: i256('answer').notNull(),
+    roundId: u256('round_id').notNull(),
+    updatedAt: bigint('updated_at', { mode: 'bigint' }).notNull(),
+    blockNumber: bigint('block_number', { mode: 'bigint' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chainId, t.feed] })],
+)
+
+/**
+ * The outbox: commands the aggregator decided, written in the same transaction as their cause, carried by the
+ * relayer. State machine: pending → published → attested → delivered → executed | failed → dead.
+ */
+export const commands = pgTable(
+  'commands',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    account: text('account').notNull(),
+    destChainId: bigint('dest_chain_id', { mode: 'number' }).notNull(),
+    vault: text('vault').notNull(),
+    payload: text('payload').notNull(),
+    expiry: bigint('expiry', { mode: 'bigint' }).notNull(),
+    state: text('state').$type<CommandState>().notNull().default('pending'),
+    /** why the command exists, e.g. `withdrawal:31338:4`, `liquidation:0xabc…:2` */
+    cause: text('cause').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    publishTx: text('publish_tx'),
+    sequence: bigint('sequence', { mode: 'bigint' }),
+    vaa: text('vaa'),
+    deliverTx: text('deliver_tx'),
+    /** the vault's verdict from `CommandExecuted`: applied, or ignored with a code (voided approval, stale epoch) */
+    outcome: text('outcome'),
+    claimedBy: text('claimed_by'),
+    claimedUntil: timestamp('claimed_until', { withTimezone: true, mode: 'date' }),
+    createdAt: now('created_at'),
+    updatedAt: now('updated_at'),
+  },
+  (t) => [index('commands_due').on(t.state, t.nextAttemptAt), index('commands_account').on(t.account)],
+)
+export type CommandState = 'pending' | 'published' | 'attested' | 'delivered' | 'executed' | 'failed' | 'dead'
+
+/** Every command state transition, with what happened (tx hashes, errors) and when. */
+export const commandTransitions = pgTable(
+  'command_transitions',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    commandId: text('command_id').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state').notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    at: now('at'),
+  },
+  (t) => [index('command_transitions_command').on(t.commandId, t.id)],
+)
+
+/**
+ * One liquidation of an account at a lock epoch: debt closed (usd8), penalty, what was seized where, and how any
+ * shortfall was covered (insurance fund first, then socialised loss).
+ */
+export const liquidations = pgTable('liquidations', {
+  id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+  account: text('account').notNull(),
+  lockEpoch: integer('lock_epoch').notNull(),
+  state: text('state').$type<'seizing' | 'settled'>().notNull(),
+  /** realised loss of the closed positions plus penalty, usd8 */
+  debt: i256('debt').notNull(),
+  penalty: i256('penalty').notNull(),
+  /** [{ chainId, asset, amount (base units), valueUsd8, commandId }] */
+  seizures: jsonb('seizures').$type<Seizure[]>().notNull(),
+  seizedValue: i256('seized_value').notNull(),
+  shortfall: i256('shortfall').notNull().default(sql`0`),
+  insuranceCovered: i256('insurance_covered').notNull().default(sql`0`),
+  socializedLoss: i256('socialized_loss').notNull().default(sql`0`),
+  closedPositions: jsonb('closed_positions').$type<Record<string, string>[]>().notNull(),
+  createdAt: now('created_at'),
+  updatedAt: now('updated_at'),
+})
+export type Seizure = { chainId: number; asset: string; amount: string; valueUsd8: string; commandId: string }
+
+/** Insurance fund balance in usd8 (a single row, id = 1), debited for shortfalls. */
+export const insuranceFund = pgTable('insurance_fund', {
+  id: integer('id').primaryKey(),
+  balance: i256('balance').notNull(),
+  updatedAt: now('updated_at'),
+})

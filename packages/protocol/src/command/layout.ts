@@ -1,0 +1,110 @@
+import type { CustomConversion, Layout, LayoutToType } from '@wormhole-foundation/sdk-base'
+import { type Address, bytesToHex, getAddress, hexToBytes, type Hex } from 'viem'
+
+/** Version byte that starts every command payload. A vault rejects any other value. */
+export const COMMAND_VERSION = 1
+
+/**
+ * Command kinds, as the `kind` byte on the wire. The numbers are part of the wire format
+ * (`contracts/src/CommandCodec.sol` uses the same constants) and must never be reused.
+ */
+export const CommandKind = {
+  ApproveWithdrawal: 1,
+  RejectWithdrawal: 2,
+  Lock: 3,
+  Unlock: 4,
+  Seize: 5,
+} as const
+export type CommandKindName = keyof typeof CommandKind
+
+/** Reason codes carried by `RejectWithdrawal` (u8 on the wire, mirrored in Solidity). */
+export const RejectReason = {
+  /** Post-withdrawal equity would fall below initial margin plus the route's buffer. */
+  InsufficientFreeCollateral: 1,
+  /** The account is locked for liquidation. */
+  AccountLocked: 2,
+  /** The asset or chain is not accepted as collateral. */
+  UnsupportedAsset: 3,
+  /** The request is malformed (zero amount, unknown account, ...). */
+  InvalidRequest: 4,
+  /** The request expired before a decision. */
+  Expired: 5,
+} as const
+export type RejectReasonName = keyof typeof RejectReason
+
+const addressConversion: CustomConversion<Uint8Array, Address> = {
+  to: (bytes) => getAddress(bytesToHex(bytes)),
+  from: (address) => hexToBytes(address),
+}
+const hex32Conversion: CustomConversion<Uint8Array, Hex> = {
+  to: (bytes) => bytesToHex(bytes),
+  from: (hex) => hexToBytes(hex),
+}
+
+const addressItem = { binary: 'bytes', size: 20, custom: addressConversion } as const
+
+/**
+ * Fields every command carries, right after the kind byte (82 bytes):
+ * `commandId` (bytes32, unique per command, the idempotency key), `destChainId` (u64, the EVM chain id of the
+ * destination vault), `vault` (address), `expiry` (u64, unix seconds; the vault refuses the command after it),
+ * `account` (address the command is about).
+ */
+const headerLayout = [
+  { name: 'commandId', binary: 'bytes', size: 32, custom: hex32Conversion },
+  { name: 'destChainId', binary: 'uint', size: 8 },
+  { name: 'vault', ...addressItem },
+  { name: 'expiry', binary: 'uint', size: 8 },
+  { name: 'account', ...addressItem },
+] as const
+
+/**
+ * The command payload published by MarginHub and verified by MarginVault, big-endian:
+ *
+ * | bytes | field |
+ * |---|---|
+ * | 1 | version (= 1) |
+ * | 1 | kind (see {@link CommandKind}) |
+ * | 82 | header (see above) |
+ * | … | body per kind |
+ *
+ * Bodies: ApproveWithdrawal `requestId u64, lockEpoch u32`; RejectWithdrawal `requestId u64, reason u8`;
+ * Lock `lockEpoch u32`; Unlock `lockEpoch u32`; Seize `lockEpoch u32, asset address, amount u256 (token base
+ * units), receiver address`. A vault executes an approval only while the account is unlocked at exactly the
+ * approval's lock epoch, so a Lock voids every approval decided before it.
+ */
+export const commandLayout = [
+  { name: 'version', binary: 'uint', size: 1, custom: COMMAND_VERSION, omit: true },
+  {
+    name: 'command',
+    binary: 'switch',
+    idSize: 1,
+    idTag: 'kind',
+    layouts: [
+      [
+        [CommandKind.ApproveWithdrawal, 'ApproveWithdrawal'],
+        [...headerLayout, { name: 'requestId', binary: 'uint', size: 8 }, { name: 'lockEpoch', binary: 'uint', size: 4 }],
+      ],
+      [
+        [CommandKind.RejectWithdrawal, 'RejectWithdrawal'],
+        [...headerLayout, { name: 'requestId', binary: 'uint', size: 8 }, { name: 'reason', binary: 'uint', size: 1 }],
+      ],
+      [[CommandKind.Lock, 'Lock'], [...headerLayout, { name: 'lockEpoch', binary: 'uint', size: 4 }]],
+      [[CommandKind.Unlock, 'Unlock'], [...headerLayout, { name: 'lockEpoch', binary: 'uint', size: 4 }]],
+      [
+        [CommandKind.Seize, 'Seize'],
+        [
+          ...headerLayout,
+          { name: 'lockEpoch', binary: 'uint', size: 4 },
+          { name: 'asset', ...addressItem },
+          { name: 'amount', binary: 'uint', size: 32 },
+          { name: 'receiver', ...addressItem },
+        ],
+      ],
+    ],
+  },
+] as const satisfies Layout
+
+/** A decoded command: a union discriminated by `kind`. */
+export type Command = LayoutToType<typeof commandLayout>['command']
+/** The command of one kind, e.g. `CommandOf<'Seize'>`. */
+export type CommandOf<K extends CommandKindName> = Extract<Command, { kind: K }>
