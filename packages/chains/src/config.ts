@@ -1,0 +1,162 @@
+import { type Address, getAddress, type Hex, isAddress, isHex } from 'viem'
+import { z } from 'zod'
+
+const address = z
+  .string()
+  .refine((v) => isAddress(v, { strict: false }), { message: 'must be a 20-byte 0x address' })
+  .transform((v) => getAddress(v) as Address)
+const hex = z.string().refine((v) => isHex(v), { message: 'must be 0x-hex' }).transform((v) => v as Hex)
+const privateKey = z
+  .string()
+  .refine((v) => isHex(v) && v.length === 66, { message: 'must be a 32-byte 0x private key' })
+  .transform((v) => v as Hex)
+const bps = z.number().int().min(0).max(10_000)
+const decimalBigint = z
+  .union([z.bigint(), z.string().regex(/^-?\d+$/, 'must be an integer in decimal'), z.number().int()])
+  .transform((v) => BigInt(v))
+
+/** A collateral asset on one chain: the ERC-20, its Chainlink-compatible USD feed (8 decimals) and its haircut. */
+export const assetSchema = z.object({
+  /** canonical symbol shared across chains, e.g. `ETH` for WETH on every chain; also the feed's underlying */
+  symbol: z.string().min(1),
+  address,
+  decimals: z.number().int().min(0).max(36),
+  /** AggregatorV3Interface-compatible feed on the same chain, answer in USD with `feedDecimals` */
+  feed: address,
+  feedDecimals: z.number().int().min(0).max(36).default(8),
+  /** collateral haircut for this (asset, chain), bps of market value */
+  haircutBps: bps,
+})
+
+export const chainSchema = z.object({
+  name: z.string().min(1),
+  /** EVM chain id (`eth_chainId`) */
+  chainId: z.number().int().positive(),
+  /** Wormhole chain id of this chain (independent of the EVM chain id) */
+  wormholeChainId: z.number().int().positive().max(65_535),
+  rpcUrl: z.string().url(),
+  /** blocks a log must be buried under before the watcher writes it (finality depth) */
+  confirmations: z.number().int().min(0).default(2),
+  /** expected block interval, ms; used for polling cadence */
+  blockTimeMs: z.number().int().positive().default(1000),
+  /** largest `eth_getLogs` range, blocks */
+  maxLogRange: z.number().int().positive().default(1000),
+  /** first block to scan (the vault's deployment block) */
+  startBlock: decimalBigint.default(0n),
+  wormhole: address,
+  vault: address,
+  assets: z.array(assetSchema).min(1),
+})
+
+export const marketSchema = z.object({
+  /** e.g. `ETH-PERP` */
+  symbol: z.string().min(1),
+  /** symbol of the underlying whose feed on the hub chain is the mark price */
+  underlying: z.string().min(1),
+  /** initial margin fraction, bps of notional */
+  imfBps: bps,
+  /** maintenance margin fraction, bps of notional (≤ imfBps) */
+  mmfBps: bps,
+})
+
+export const configSchema = z
+  .object({
+    hub: z.object({
+      /** EVM chain id of the chain that hosts MarginHub */
+      chainId: z.number().int().positive(),
+      address,
+      /** Wormhole consistency level MarginHub publishes with */
+      consistencyLevel: z.number().int().min(0).max(255).default(1),
+    }),
+    chains: z.array(chainSchema).min(1),
+    markets: z.array(marketSchema),
+    guardians: z.object({
+      /** guardian set index the local keys form */
+      setIndex: z.number().int().min(0).default(0),
+      /** local guardian private keys (devnet); production uses a remote attestation source instead */
+      keys: z.array(privateKey).default([]),
+      /** base URL of a Wormholescan-compatible API serving signed VAAs, when not signing locally */
+      apiUrl: z.string().url().optional(),
+    }),
+    venue: z.object({
+      /** the address whose EIP-712 signature a position report must carry */
+      reporter: address,
+      /** EIP-712 domain name for position reports */
+      domainName: z.string().default('Unimargin'),
+    }),
+    relayer: z.object({
+      /** key that sends publish and delivery transactions */
+      privateKey,
+      /** first retry delay, ms; doubles per attempt up to `maxDelayMs` */
+      baseDelayMs: z.number().int().positive().default(250),
+      maxDelayMs: z.number().int().positive().default(30_000),
+      /** attempts before a command is dead-lettered */
+      maxAttempts: z.number().int().positive().default(8),
+    }),
+    liquidation: z.object({
+      /** account credited with seized collateral inside each vault */
+      receiver: address,
+      /** liquidation penalty, bps of closed notional, capped at the remaining equity */
+      penaltyBps: bps.default(100),
+      /** insurance fund opening balance, usd8 */
+      insuranceFundUsd8: decimalBigint.default(0n),
+    }),
+    /** seconds a command stays valid after it is decided */
+    commandTtlSeconds: z.number().int().positive().default(3600),
+    /** seconds after which an oracle answer counts as stale (reported, and blocks withdrawals) */
+    maxPriceAgeSeconds: z.number().int().positive().default(3600),
+    /** safety buffer, usd8, added to initial margin for withdrawals (route latency buffers replace this) */
+    withdrawalBufferUsd8: decimalBigint.default(0n),
+  })
+  .superRefine((config, ctx) => {
+    const ids = new Set<number>()
+    for (const [i, chain] of config.chains.entries()) {
+      if (ids.has(chain.chainId))
+        ctx.addIssue({ code: 'custom', path: ['chains', i, 'chainId'], message: `duplicate chain id ${chain.chainId}` })
+      ids.add(chain.chainId)
+    }
+    if (!ids.has(config.hub.chainId))
+      ctx.addIssue({ code: 'custom', path: ['hub', 'chainId'], message: `hub chain ${config.hub.chainId} is not in chains` })
+    for (const [i, market] of config.markets.entries())
+      if (market.mmfBps > market.imfBps)
+        ctx.addIssue({ code: 'custom', path: ['markets', i, 'mmfBps'], message: 'maintenance fraction exceeds initial' })
+  })
+
+export type ConfigInput = z.input<typeof configSchema>
+export type Config = z.output<typeof configSchema>
+export type ChainConfig = Config['chains'][number]
+export type AssetConfig = ChainConfig['assets'][number]
+export type MarketConfig = Config['markets'][number]
+
+/** Thrown by {@link defineConfig} with every problem, each with its path. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+  constructor(readonly issues: { path: string; message: string }[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`)
+  }
+}
+
+/**
+ * Validates and normalises a configuration (addresses checksummed, defaults applied).
+ * @throws {ConfigError} listing every invalid field by path.
+ * @example const config = defineConfig(JSON.parse(readFileSync('unimargin.json', 'utf8')))
+ */
+export function defineConfig(input: ConfigInput): Config {
+  const result = configSchema.safeParse(input)
+  if (!result.success)
+    throw new ConfigError(result.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })))
+  return result.data
+}
+
+/** The chain with this EVM chain id. @throws Error if the config has no such chain. */
+export function getChain(config: Config, chainId: number): ChainConfig {
+  const chain = config.chains.find((c) => c.chainId === chainId)
+  if (!chain) throw new Error(`Chain ${chainId} is not configured (configured: ${config.chains.map((c) => c.chainId).join(', ')}).`)
+  return chain
+}
+
+/** The asset at this address on this chain, or undefined when it is not collateral there. */
+export function findAsset(config: Config, chainId: number, asset: Address): AssetConfig | undefined {
+  const a = asset.toLowerCase()
+  return getChain(config, chainId).assets.find((x) => x.address.toLowerCase() === a)
+}
