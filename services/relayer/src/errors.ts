@@ -1,0 +1,15 @@
+/** The step cannot run yet (e.g. the hub block is not final); try again shortly without counting an attempt. */
+export class NotYetError extends Error {
+  override name = 'NotYetError'
+  constructor(
+    message: string,
+    readonly retryInMs: number,
+  ) {
+    super(message)
+  }
+}
+
+/** The command can never be delivered (expired, or refused by the vault for a reason a retry cannot change). */
+export class PermanentDeliveryError extends Error {
+  override name = 'PermanentDeliveryError'
+}

@@ -1,0 +1,189 @@
+import { type ChainConfig, createChainPublicClient } from '@unimargin/chains'
+import { chainCheckpoints, chainEvents, type Db, eq } from '@unimargin/db'
+import type { Logger } from 'pino'
+import { type Abi, type Address, type Chain, decodeEventLog, type Log, type PublicClient, type Transport } from 'viem'
+import { toJsonArgs } from './args.js'
+import { FinalityViolationError } from './errors.js'
+
+/** A contract whose logs the watcher ingests, decoded with `abi`. */
+export type WatchedContract = { address: Address; abi: Abi }
+
+export type CreateWatcherParameters = {
+  db: Db
+  chain: ChainConfig
+  contracts: WatchedContract[]
+  logger: Logger
+  client?: PublicClient<Transport, Chain>
+  /** delay between polls when caught up, ms (default: a quarter of the block time, at least 50) */
+  pollIntervalMs?: number
+}
+
+export type WatcherStatus = {
+  chainId: number
+  /** last block whose logs are written (the checkpoint); undefined before the first range */
+  checkpoint: bigint | undefined
+  /** chain head at the last poll */
+  head: bigint | undefined
+  /** consecutive failed polls */
+  failures: number
+  halted: FinalityViolationError | undefined
+}
+
+export type Watcher = {
+  /**
+   * Ingests at most one bounded range of confirmed blocks. Returns the number of events written (duplicates not
+   * counted) and whether more confirmed blocks remain.
+   * @throws {FinalityViolationError} when the checkpoint block was reorganised away.
+   * @throws the RPC or database error after the transport's own retries.
+   */
+  poll: () => Promise<{ written: number; caughtUp: boolean }>
+  /** Polls until stopped; errors are logged and retried with exponential backoff (capped at 30 s). */
+  start: () => void
+  stop: () => Promise<void>
+  status: () => WatcherStatus
+}
+
+/**
+ * Creates the watcher of one chain. It polls `eth_getLogs` for `contracts` over bounded block ranges starting after
+ * the checkpoint stored in `chain_checkpoints` (or at `chain.startBlock`), only up to `head − chain.confirmations`,
+ * and writes each log once into `chain_events` (key: chain id, block hash, log index) together with the new
+ * checkpoint in one transaction, so a restart resumes exactly where the last committed range ended.
+ * Before each range it checks that the checkpoint block still has the stored hash (parent-hash continuity);
+ * a mismatch halts the chain with {@link FinalityViolationError}. When the provider rejects a range, the range is
+ * halved and retried. JSON-RPC: `eth_blockNumber`, `eth_getBlockByNumber`, `eth_getLogs`.
+ */
+export function createWatcher(parameters: CreateWatcherParameters): Watcher {
+  const { db, chain, contracts, logger } = parameters
+  const log = logger.child({ service: 'watcher', chain_id: chain.chainId })
+  const client = parameters.client ?? createChainPublicClient(chain)
+  const pollIntervalMs = parameters.pollIntervalMs ?? Math.max(50, Math.floor(chain.blockTimeMs / 4))
+  const abiByAddress = new Map(contracts.map((c) => [c.address.toLowerCase(), c.abi]))
+  const addresses = contracts.map((c) => c.address)
+  const state: WatcherStatus = { chainId: chain.chainId, checkpoint: undefined, head: undefined, failures: 0, halted: undefined }
+  let range = BigInt(chain.maxLogRange)
+  let running: Promise<void> | undefined
+  let stopping = false
+  let wake: (() => void) | undefined
+
+  async function readCheckpoint() {
+    const [row] = await db.select().from(chainCheckpoints).where(eq(chainCheckpoints.chainId, chain.chainId))
+    return row
+  }
+
+  async function poll(): Promise<{ written: number; caughtUp: boolean }> {
+    if (state.halted) throw state.halted
+    const head = await client.getBlockNumber({ cacheTime: 0 })
+    state.head = head
+    const safe = head - BigInt(chain.confirmations)
+    const checkpoint = await readCheckpoint()
+    if (checkpoint) {
+      const block = await client.getBlock({ blockNumber: checkpoint.blockNumber })
+      if (block.hash !== checkpoint.blockHash) {
+        state.halted = new FinalityViolationError(chain.chainId, checkpoint.blockNumber, checkpoint.blockHash, block.hash)
+        throw state.halted
+      }
+    }
+    const from = checkpoint ? checkpoint.blockNumber + 1n : chain.startBlock
+    state.checkpoint = checkpoint?.blockNumber
+    if (from > safe) return { written: 0, caughtUp: true }
+    const to = from + range - 1n < safe ? from + range - 1n : safe
+
+    let logs: Log[]
+    try {
+      logs = await client.getLogs({ address: addresses, fromBlock: from, toBlock: to })
+    } catch (error) {
+      if (range > 1n) {
+        range = range / 2n
+        log.warn({ from_block: from, to_block: to, range, err: (error as Error).message }, 'Shrank log range after a provider error')
+      }
+      throw error
+    }
+    const toBlock = await client.getBlock({ blockNumber: to })
+    const timestamps = new Map<string, bigint>([[toBlock.hash, toBlock.timestamp]])
+    for (const l of logs) {
+      if (l.blockHash && !timestamps.has(l.blockHash)) {
+        const b = await client.getBlock({ blockHash: l.blockHash })
+        timestamps.set(l.blockHash, b.timestamp)
+      }
+    }
+
+    const rows: (typeof chainEvents.$inferInsert)[] = []
+    for (const l of logs) {
+      const abi = abiByAddress.get(l.address.toLowerCase())
+      if (!abi || l.blockHash === null || l.logIndex === null || l.transactionHash === null || l.blockNumber === null) continue
+      let decoded: { eventName: string; args: unknown }
+      try {
+        decoded = decodeEventLog({ abi, data: l.data, topics: l.topics, strict: true }) as { eventName: string; args: unknown }
+      } catch {
+        log.warn({ address: l.address, block_number: l.blockNumber, log_index: l.logIndex }, 'Skipped a log no ABI event matches')
+        continue
+      }
+      rows.push({
+        chainId: chain.chainId,
+        blockNumber: l.blockNumber,
+        blockHash: l.blockHash,
+        blockTimestamp: timestamps.get(l.blockHash) ?? toBlock.timestamp,
+        txHash: l.transactionHash,
+        logIndex: l.logIndex,
+        address: l.address,
+        eventName: decoded.eventName,
+        args: toJsonArgs(decoded.args),
+      })
+    }
+
+    const written = await db.transaction(async (tx) => {
+      const inserted = rows.length ? await tx.insert(chainEvents).values(rows).onConflictDoNothing().returning({ id: chainEvents.id }) : []
+      await tx
+        .insert(chainCheckpoints)
+        .values({ chainId: chain.chainId, blockNumber: to, blockHash: toBlock.hash })
+        .onConflictDoUpdate({
+          target: chainCheckpoints.chainId,
+          set: { blockNumber: to, blockHash: toBlock.hash, updatedAt: new Date() },
+        })
+      return inserted.length
+    })
+    state.checkpoint = to
+    if (range < BigInt(chain.maxLogRange)) range = range * 2n > BigInt(chain.maxLogRange) ? BigInt(chain.maxLogRange) : range * 2n
+    if (written > 0) log.debug({ from_block: from, to_block: to, events: written }, 'Wrote confirmed events')
+    return { written, caughtUp: to >= safe }
+  }
+
+  async function loop() {
+    while (!stopping) {
+      let delay = pollIntervalMs
+      try {
+        const { caughtUp } = await poll()
+        state.failures = 0
+        if (!caughtUp) delay = 0
+      } catch (error) {
+        if (error instanceof FinalityViolationError) {
+          log.error({ err: error.message }, 'Halted ingestion after a reorg below finality')
+          return
+        }
+        state.failures += 1
+        delay = Math.min(30_000, pollIntervalMs * 2 ** Math.min(state.failures, 10))
+        log.warn({ err: (error as Error).message, failures: state.failures, retry_in_ms: delay }, 'Failed to poll chain')
+      }
+      if (delay > 0 && !stopping) await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delay)
+        wake = () => { clearTimeout(t); resolve() }
+      })
+    }
+  }
+
+  return {
+    poll,
+    start() {
+      if (running) return
+      stopping = false
+      running = loop()
+    },
+    async stop() {
+      stopping = true
+      wake?.()
+      await running
+      running = undefined
+    },
+    status: () => ({ ...state }),
+  }
+}
