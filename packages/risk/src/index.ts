@@ -1,0 +1,16 @@
+export {
+  type AccountMargin,
+  type AccountMarginInput,
+  type CollateralItemInput,
+  type CollateralItemMargin,
+  collateralValueUsd8,
+  collateralWeightedUsd8,
+  computeAccountMargin,
+  formatBps,
+  maxWithdrawable,
+  type MaxWithdrawableParameters,
+  type PositionInput,
+  type PositionMargin,
+} from './margin/index.js'
+export { abs, BPS, ceilDiv, floorDiv, max, min, SIZE_SCALE } from './math.js'
+export { type ClosedPosition, type LiquidationPlan, type PlanLiquidationParameters, type PlannedSeizure, planLiquidation } from './liquidation/index.js'

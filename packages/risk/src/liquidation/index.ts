@@ -1,0 +1,1 @@
+export { type ClosedPosition, type LiquidationPlan, type PlanLiquidationParameters, type PlannedSeizure, planLiquidation } from './planLiquidation.js'

@@ -1,0 +1,84 @@
+import { abs, BPS, ceilDiv, floorDiv, SIZE_SCALE } from '../math.js'
+import type { AccountMargin, AccountMarginInput, CollateralItemInput, CollateralItemMargin, PositionInput, PositionMargin } from './types.js'
+
+/**
+ * Computes an account's margin under the tiered-fraction model: collateral at oracle value less haircut, perpetual
+ * positions at mark with IM/MM as fractions of notional. Pure; every rounding goes against the account (values and
+ * P&L down, requirements up).
+ * @param input collateral items (base units, usd8 prices, haircut bps), positions (1e18 sizes, usd8 prices,
+ *   imf/mmf bps) and settled P&L (usd8).
+ * @returns per-item and per-position figures and the totals (all usd8).
+ * @throws {RangeError} when an amount is negative or a bps value is out of 0..10 000.
+ * @example computeAccountMargin({ collateral: [{ chainId: 1, symbol: 'ETH', asset: '0x…', amount: 10n ** 18n,
+ *   decimals: 18, priceUsd8: 2000_00000000n, haircutBps: 1000 }], positions: [], settledPnlUsd8: 0n })
+ */
+export function computeAccountMargin(input: AccountMarginInput): AccountMargin {
+  const collateral = input.collateral.map(valueCollateralItem)
+  const positions = input.positions.map(marginPosition)
+  const collateralUsd8 = collateral.reduce((s, c) => s + c.weightedUsd8, 0n)
+  const unrealizedPnlUsd8 = positions.reduce((s, p) => s + p.unrealizedPnlUsd8, 0n)
+  const imUsd8 = positions.reduce((s, p) => s + p.imUsd8, 0n)
+  const mmUsd8 = positions.reduce((s, p) => s + p.mmUsd8, 0n)
+  const equityUsd8 = collateralUsd8 + unrealizedPnlUsd8 + input.settledPnlUsd8
+  const healthBps = mmUsd8 === 0n ? null : floorDiv(equityUsd8 * BPS, mmUsd8)
+  return {
+    collateral,
+    positions,
+    collateralUsd8,
+    unrealizedPnlUsd8,
+    settledPnlUsd8: input.settledPnlUsd8,
+    equityUsd8,
+    imUsd8,
+    mmUsd8,
+    freeCollateralUsd8: equityUsd8 - imUsd8,
+    healthBps,
+    health: healthBps === null ? null : formatBps(healthBps),
+  }
+}
+
+/** Market value (usd8, floor) of `amount` base units at `priceUsd8`. Non-positive prices value at zero. */
+export function collateralValueUsd8(amount: bigint, decimals: number, priceUsd8: bigint): bigint {
+  if (priceUsd8 <= 0n) return 0n
+  return (amount * priceUsd8) / 10n ** BigInt(decimals)
+}
+
+/** Value after haircut (usd8, floor), computed in one division so rounding happens once. */
+export function collateralWeightedUsd8(amount: bigint, decimals: number, priceUsd8: bigint, haircutBps: number): bigint {
+  if (priceUsd8 <= 0n) return 0n
+  return (amount * priceUsd8 * (BPS - BigInt(haircutBps))) / (10n ** BigInt(decimals) * BPS)
+}
+
+function valueCollateralItem(item: CollateralItemInput): CollateralItemMargin {
+  if (item.amount < 0n) throw new RangeError(`Collateral amount of ${item.symbol} on chain ${item.chainId} is negative.`)
+  checkBps(item.haircutBps, `haircut of ${item.symbol}`)
+  return {
+    ...item,
+    valueUsd8: collateralValueUsd8(item.amount, item.decimals, item.priceUsd8),
+    weightedUsd8: collateralWeightedUsd8(item.amount, item.decimals, item.priceUsd8, item.haircutBps),
+  }
+}
+
+function marginPosition(position: PositionInput): PositionMargin {
+  checkBps(position.imfBps, `imf of ${position.market}`)
+  checkBps(position.mmfBps, `mmf of ${position.market}`)
+  const size = abs(position.size)
+  const mark = position.markPrice < 0n ? 0n : position.markPrice
+  return {
+    ...position,
+    notionalUsd8: ceilDiv(size * mark, SIZE_SCALE),
+    unrealizedPnlUsd8: floorDiv(position.size * (position.markPrice - position.entryPrice), SIZE_SCALE),
+    imUsd8: ceilDiv(size * mark * BigInt(position.imfBps), SIZE_SCALE * BPS),
+    mmUsd8: ceilDiv(size * mark * BigInt(position.mmfBps), SIZE_SCALE * BPS),
+  }
+}
+
+function checkBps(value: number, what: string) {
+  if (!Number.isInteger(value) || value < 0 || value > 10_000) throw new RangeError(`The ${what} (${value} bps) is not within 0..10000.`)
+}
+
+/** `12500n` → `"1.2500"`, `-5n` → `"-0.0005"`. */
+export function formatBps(bps: bigint): string {
+  const sign = bps < 0n ? '-' : ''
+  const a = abs(bps)
+  return `${sign}${a / BPS}.${(a % BPS).toString().padStart(4, '0')}`
+}
