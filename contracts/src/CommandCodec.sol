@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+/// @title CommandCodec
+/// @notice Decodes the command payload MarginHub publishes, exactly as `packages/protocol/src/command/layout.ts`
+/// defines it. Big-endian, exact length per kind, no trailing bytes:
+///   version u8 (= 1) | kind u8 | commandId bytes32 | destChainId u64 | vault address | expiry u64 | account address
+///   | body: ApproveWithdrawal requestId u64, lockEpoch u32
+///           RejectWithdrawal  requestId u64, reason u8
+///           Lock / Unlock     lockEpoch u32
+///           Seize             lockEpoch u32, asset address, amount u256, receiver address
+library CommandCodec {
+    uint8 internal constant VERSION = 1;
+
+    uint8 internal constant KIND_APPROVE_WITHDRAWAL = 1;
+    uint8 internal constant KIND_REJECT_WITHDRAWAL = 2;
+    uint8 internal constant KIND_LOCK = 3;
+    uint8 internal constant KIND_UNLOCK = 4;
+    uint8 internal constant KIND_SEIZE = 5;
+
+    /// @dev version + kind + header (32 + 8 + 20 + 8 + 20): where the body starts
+    uint256 private constant BODY_OFFSET = 90;
+
+    /// @notice A decoded command. Body fields a kind does not carry are zero.
+    struct Command {
+        uint8 kind;
+        bytes32 commandId;
+        uint64 destChainId;
+        address vault;
+        uint64 expiry;
+        address account;
+        uint64 requestId;
+        uint32 lockEpoch;
+        uint8 reason;
+        address asset;
+        uint256 amount;
+        address receiver;
+    }
+
+    error PayloadTooShort(uint256 length);
+    error UnsupportedVersion(uint8 version);
+    error UnknownKind(uint8 kind);
+    error WrongPayloadLength(uint8 kind, uint256 length, uint256 expected);
+
+    /// @notice Decodes `payload`.
+    /// @dev Reverts PayloadTooShort (< 2 bytes), UnsupportedVersion, UnknownKind or WrongPayloadLength.
+    function decode(bytes memory payload) internal pure returns (Command memory c) {
+        if (payload.length < 2) revert PayloadTooShort(payload.length);
+        uint8 version = uint8(_read(payload, 0, 1));
+        if (version != VERSION) revert UnsupportedVersion(version);
+        c.kind = uint8(_read(payload, 1, 1));
+        uint256 expected = expectedLength(c.kind);
+        if (payload.length != expected) revert WrongPayloadLength(c.kind, payload.length, expected);
+
+        c.commandId = bytes32(_read(payload, 2, 32));
+        c.destChainId = uint64(_read(payload, 34, 8));
+        c.vault = address(uint160(_read(payload, 42, 20)));
+        c.expiry = uint64(_read(payload, 62, 8));
+        c.account = address(uint160(_read(payload, 70, 20)));
+
+        if (c.kind == KIND_APPROVE_WITHDRAWAL) {
+            c.requestId = uint64(_read(payload, BODY_OFFSET, 8));
+            c.lockEpoch = uint32(_read(payload, BODY_OFFSET + 8, 4));
+        } else if (c.kind == KIND_REJECT_WITHDRAWAL) {
+            c.requestId = uint64(_read(payload, BODY_OFFSET, 8));
+            c.reason = uint8(_read(payload, BODY_OFFSET + 8, 1));
+        } else {
+            c.lockEpoch = uint32(_read(payload, BODY_OFFSET, 4));
+            if (c.kind == KIND_SEIZE) {
+                c.asset = address(uint160(_read(payload, BODY_OFFSET + 4, 20)));
+                c.amount = _read(payload, BODY_OFFSET + 24, 32);
+                c.receiver = address(uint160(_read(payload, BODY_OFFSET + 56, 20)));
+            }
+        }
+    }
+
+    /// @notice The exact payload length in bytes of a command of `kind`. Reverts UnknownKind.
+    function expectedLength(uint8 kind) internal pure returns (uint256) {
+        if (kind == KIND_APPROVE_WITHDRAWAL) return 102;
+        if (kind == KIND_REJECT_WITHDRAWAL) return 99;
+        if (kind == KIND_LOCK || kind == KIND_UNLOCK) return 94;
+        if (kind == KIND_SEIZE) return 166;
+        revert UnknownKind(kind);
+    }
+
+    /// @dev Reads `size` (1..32) big-endian bytes at `offset`. The caller has checked the length.
+    function _read(bytes memory b, uint256 offset, uint256 size) private pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            v := shr(sub(256, mul(size, 8)), mload(add(add(b, 32), offset)))
+        }
+    }
+}

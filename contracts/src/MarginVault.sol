@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {CommandCodec} from "./CommandCodec.sol";
+import {IWormhole} from "./interfaces/IWormhole.sol";
+
+/// @title MarginVault
+/// @notice Holds one chain's collateral of Unimargin accounts. Deposits are free; every outflow, lock and seizure
+/// needs a command from the hub, carried as a Wormhole VAA emitted by MarginHub and verified here.
+contract MarginVault is Ownable, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
+    enum WithdrawalStatus {
+        None,
+        Pending,
+        Executed,
+        Rejected
+    }
+
+    /// @notice What a verified command did. Every outcome consumes the command (it never executes again).
+    enum Outcome {
+        /// the command took effect
+        Applied,
+        /// an approval arrived while the account is locked or at another lock epoch: the request stays pending
+        VoidedByLock,
+        /// a Lock/Unlock/Seize whose epoch does not match the account's lock state
+        StaleEpoch,
+        /// the request is not a pending request of the command's account
+        RequestNotPending
+    }
+
+    struct WithdrawalRequest {
+        address account;
+        address asset;
+        uint256 amount;
+        address recipient;
+        WithdrawalStatus status;
+    }
+
+    struct AccountLock {
+        bool locked;
+        uint32 epoch;
+    }
+
+    IWormhole private immutable _wormhole;
+    uint16 private immutable _hubChainId;
+    bytes32 private immutable _hubEmitter;
+
+    mapping(address asset => bool) public isAssetSupported;
+    mapping(address account => mapping(address asset => uint256)) private _free;
+    mapping(address account => mapping(address asset => uint256)) private _escrow;
+    mapping(uint64 requestId => WithdrawalRequest) private _requests;
+    mapping(address account => AccountLock) private _locks;
+    mapping(bytes32 vmHash => bool) private _consumedVaas;
+    mapping(bytes32 commandId => bool) private _executedCommands;
+    uint64 private _nextRequestId = 1;
+
+    event AssetSupportSet(address indexed asset, bool supported);
+    event Deposited(address indexed account, address indexed asset, uint256 amount, address depositor);
+    event WithdrawalRequested(
+        uint64 indexed requestId, address indexed account, address indexed asset, uint256 amount, address recipient
+    );
+    event WithdrawalExecuted(
+        uint64 indexed requestId, address indexed account, address indexed asset, uint256 amount, address recipient
+    );
+    event WithdrawalRejected(
+        uint64 indexed requestId, address indexed account, address indexed asset, uint256 amount, uint8 reason
+    );
+    event AccountLocked(address indexed account, uint32 epoch);
+    event AccountUnlocked(address indexed account, uint32 epoch);
+    event Seized(address indexed account, address indexed asset, uint256 amount, address indexed receiver, uint32 epoch);
+    event CommandExecuted(bytes32 indexed commandId, uint8 kind, address indexed account, uint8 outcome, bytes32 vmHash);
+
+    error InvalidVaa(string reason);
+    error WrongEmitter(uint16 chainId, bytes32 emitter);
+    error VaaAlreadyConsumed(bytes32 vmHash);
+    error CommandAlreadyExecuted(bytes32 commandId);
+    error WrongDestination(uint64 chainId, address vault);
+    error CommandExpired(uint64 expiry, uint256 nowTs);
+    error AccountIsLocked(address account);
+    error InsufficientBalance(address account, address asset, uint256 available, uint256 requested);
+    error UnsupportedAsset(address asset);
+    error ZeroAmount();
+    error ZeroAddress();
+
+    /// @param wormhole_ the Wormhole core bridge on this chain
+    /// @param hubChainId_ Wormhole chain id of the chain hosting MarginHub
+    /// @param hubEmitter_ MarginHub's address, left-padded to 32 bytes
+    /// @param owner_ may list and delist collateral assets
+    constructor(address wormhole_, uint16 hubChainId_, bytes32 hubEmitter_, address owner_) Ownable(owner_) {
+        if (wormhole_ == address(0) || hubEmitter_ == bytes32(0)) revert ZeroAddress();
+        _wormhole = IWormhole(wormhole_);
+        _hubChainId = hubChainId_;
+        _hubEmitter = hubEmitter_;
+    }
+
+    // ------------------------------------------------------------------ admin
+
+    /// @notice Lists or delists an ERC-20 as collateral. Delisting stops deposits, not withdrawals.
+    function setAssetSupported(address asset, bool supported) external onlyOwner {
+        if (asset == address(0)) revert ZeroAddress();
+        isAssetSupported[asset] = supported;
+        emit AssetSupportSet(asset, supported);
+    }
+
+    // ------------------------------------------------------------------ users
+
+    /// @notice Pulls `amount` of `asset` from the caller and credits it to `account`'s free balance.
+    /// @dev Credits what actually arrived, so fee-on-transfer tokens cannot inflate balances.
+    function deposit(address asset, uint256 amount, address account) external nonReentrant {
+        if (!isAssetSupported[asset]) revert UnsupportedAsset(asset);
+        if (amount == 0) revert ZeroAmount();
+        if (account == address(0)) revert ZeroAddress();
+        uint256 before = IERC20(asset).balanceOf(address(this));
+        IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = IERC20(asset).balanceOf(address(this)) - before;
+        _free[account][asset] += received;
+        emit Deposited(account, asset, received, msg.sender);
+    }
+
+    /// @notice Moves `amount` of the caller's free balance into escrow and asks the hub to approve paying it to
+    /// `recipient`. The hub answers with ApproveWithdrawal or RejectWithdrawal.
+    /// @return requestId sequential from 1
+    function requestWithdrawal(address asset, uint256 amount, address recipient)
+        external
+        nonReentrant
+        returns (uint64 requestId)
+    {
+        if (_locks[msg.sender].locked) revert AccountIsLocked(msg.sender);
+        if (amount == 0) revert ZeroAmount();
+        if (recipient == address(0)) revert ZeroAddress();
+        uint256 available = _free[msg.sender][asset];
+        if (amount > available) revert InsufficientBalance(msg.sender, asset, available, amount);
+        _free[msg.sender][asset] = available - amount;
+        _escrow[msg.sender][asset] += amount;
+        requestId = _nextRequestId++;
+        _requests[requestId] = WithdrawalRequest(msg.sender, asset, amount, recipient, WithdrawalStatus.Pending);
+        emit WithdrawalRequested(requestId, msg.sender, asset, amount, recipient);
+    }
+
+    // ------------------------------------------------------------------ hub commands
+
+    /// @notice Verifies a VAA carrying a hub command and applies it. Anyone may relay.
+    /// @dev Reverts InvalidVaa, WrongEmitter, VaaAlreadyConsumed, a CommandCodec error, WrongDestination,
+    /// CommandExpired or CommandAlreadyExecuted. A command that passes these checks is consumed whatever its
+    /// outcome (see {Outcome}) and ends with CommandExecuted.
+    function executeCommand(bytes calldata encodedVaa) external nonReentrant {
+        (IWormhole.VM memory vm, bool valid, string memory reason) = _wormhole.parseAndVerifyVM(encodedVaa);
+        if (!valid) revert InvalidVaa(reason);
+        if (vm.emitterChainId != _hubChainId || vm.emitterAddress != _hubEmitter) {
+            revert WrongEmitter(vm.emitterChainId, vm.emitterAddress);
+        }
+        if (_consumedVaas[vm.hash]) revert VaaAlreadyConsumed(vm.hash);
+        _consumedVaas[vm.hash] = true;
+
+        CommandCodec.Command memory c = CommandCodec.decode(vm.payload);
+        if (c.destChainId != block.chainid || c.vault != address(this)) revert WrongDestination(c.destChainId, c.vault);
+        if (c.expiry < block.timestamp) revert CommandExpired(c.expiry, block.timestamp);
+        if (_executedCommands[c.commandId]) revert CommandAlreadyExecuted(c.commandId);
+        _executedCommands[c.commandId] = true;
+
+        Outcome outcome;
+        if (c.kind == CommandCodec.KIND_APPROVE_WITHDRAWAL) outcome = _approve(c);
+        else if (c.kind == CommandCodec.KIND_REJECT_WITHDRAWAL) outcome = _reject(c);
+        else if (c.kind == CommandCodec.KIND_LOCK) outcome = _lock(c);
+        else if (c.kind == CommandCodec.KIND_UNLOCK) outcome = _unlock(c);
+        else outcome = _seize(c);
+
+        emit CommandExecuted(c.commandId, c.kind, c.account, uint8(outcome), vm.hash);
+    }
+
+    function _approve(CommandCodec.Command memory c) private returns (Outcome) {
+        WithdrawalRequest storage r = _requests[c.requestId];
+        if (r.status != WithdrawalStatus.Pending || r.account != c.account) return Outcome.RequestNotPending;
+        AccountLock memory l = _locks[r.account];
+        if (l.locked || l.epoch != c.lockEpoch) return Outcome.VoidedByLock;
+        r.status = WithdrawalStatus.Executed;
+        _escrow[r.account][r.asset] -= r.amount;
+        IERC20(r.asset).safeTransfer(r.recipient, r.amount);
+        emit WithdrawalExecuted(c.requestId, r.account, r.asset, r.amount, r.recipient);
+        return Outcome.Applied;
+    }
+
+    function _reject(CommandCodec.Command memory c) private returns (Outcome) {
+        WithdrawalRequest storage r = _requests[c.requestId];
+        if (r.status != WithdrawalStatus.Pending || r.account != c.account) return Outcome.RequestNotPending;
+        r.status = WithdrawalStatus.Rejected;
+        _escrow[r.account][r.asset] -= r.amount;
+        _free[r.account][r.asset] += r.amount;
+        emit WithdrawalRejected(c.requestId, r.account, r.asset, r.amount, c.reason);
+        return Outcome.Applied;
+    }
+
+    function _lock(CommandCodec.Command memory c) private returns (Outcome) {
+        AccountLock storage l = _locks[c.account];
+        if (c.lockEpoch <= l.epoch) return Outcome.StaleEpoch;
+        l.epoch = c.lockEpoch;
+        l.locked = true;
+        emit AccountLocked(c.account, c.lockEpoch);
+        return Outcome.Applied;
+    }
+
+    function _unlock(CommandCodec.Command memory c) private returns (Outcome) {
+        AccountLock storage l = _locks[c.account];
+        if (!l.locked || l.epoch != c.lockEpoch) return Outcome.StaleEpoch;
+        l.locked = false;
+        emit AccountUnlocked(c.account, c.lockEpoch);
+        return Outcome.Applied;
+    }
+
+    function _seize(CommandCodec.Command memory c) private returns (Outcome) {
+        AccountLock memory l = _locks[c.account];
+        if (!l.locked || l.epoch != c.lockEpoch) return Outcome.StaleEpoch;
+        uint256 available = _free[c.account][c.asset];
+        uint256 moved = c.amount < available ? c.amount : available;
+        _free[c.account][c.asset] = available - moved;
+        _free[c.receiver][c.asset] += moved;
+        emit Seized(c.account, c.asset, moved, c.receiver, c.lockEpoch);
+        return Outcome.Applied;
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @notice `account`'s free (withdrawable on approval, seizable) balance of `asset`, token base units.
+    function balanceOf(address account, address asset) external view returns (uint256) {
+        return _free[account][asset];
+    }
+
+    /// @notice `account`'s balance of `asset` held for pending withdrawal requests, token base units.
+    function escrowOf(address account, address asset) external view returns (uint256) {
+        return _escrow[account][asset];
+    }
+
+    function withdrawalRequest(uint64 requestId) external view returns (WithdrawalRequest memory) {
+        return _requests[requestId];
+    }
+
+    function accountLock(address account) external view returns (bool locked, uint32 epoch) {
+        AccountLock memory l = _locks[account];
+        return (l.locked, l.epoch);
+    }
+
+    function isVaaConsumed(bytes32 vmHash) external view returns (bool) {
+        return _consumedVaas[vmHash];
+    }
+
+    function isCommandExecuted(bytes32 commandId) external view returns (bool) {
+        return _executedCommands[commandId];
+    }
+
+    /// @notice The id the next withdrawal request will get.
+    function nextRequestId() external view returns (uint64) {
+        return _nextRequestId;
+    }
+
+    function hubChainId() external view returns (uint16) {
+        return _hubChainId;
+    }
+
+    function hubEmitter() external view returns (bytes32) {
+        return _hubEmitter;
+    }
+
+    function wormhole() external view returns (address) {
+        return address(_wormhole);
+    }
+}
