@@ -116,6 +116,14 @@ CREATE TABLE "prices" (
 	CONSTRAINT "prices_chain_id_feed_pk" PRIMARY KEY("chain_id","feed")
 );
 --> statement-breakpoint
+CREATE TABLE "valuation_blocks" (
+	"chain_id" bigint PRIMARY KEY NOT NULL,
+	"block_number" bigint NOT NULL,
+	"block_hash" text NOT NULL,
+	"block_timestamp" bigint NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "withdrawals" (
 	"chain_id" bigint NOT NULL,
 	"request_id" bigint NOT NULL,
@@ -128,6 +136,7 @@ CREATE TABLE "withdrawals" (
 	"limit" numeric(78, 0),
 	"command_id" text,
 	"requested_tx" text NOT NULL,
+	"escrow_closed_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "withdrawals_chain_id_request_id_pk" PRIMARY KEY("chain_id","request_id")

@@ -103,6 +103,11 @@ export const withdrawals = pgTable(
     limit: u256('limit'),
     commandId: text('command_id'),
     requestedTx: text('requested_tx').notNull(),
+    /**
+     * when the aggregator processed the vault's `WithdrawalExecuted` or `WithdrawalRejected`: the escrow has left
+     * the vault or returned to the free balance. Null while the vault still holds it.
+     */
+    escrowClosedAt: timestamp('escrow_closed_at', { withTimezone: true, mode: 'date' }),
     createdAt: now('created_at'),
     updatedAt: now('updated_at'),
   },
@@ -209,11 +214,31 @@ export const liquidations = pgTable('liquidations', {
   createdAt: now('created_at'),
   updatedAt: now('updated_at'),
 })
-export type Seizure = { chainId: number; asset: string; amount: string; valueUsd8: string; commandId: string }
+export type Seizure = {
+  chainId: number
+  asset: string
+  amount: string
+  valueUsd8: string
+  commandId: string
+  /** base units the vault actually moved (`Seized`), set once the seizure is done; "0" when the command was ignored */
+  seizedAmount?: string
+}
 
 /** Insurance fund balance in usd8 (a single row, id = 1), debited for shortfalls. */
 export const insuranceFund = pgTable('insurance_fund', {
   id: integer('id').primaryKey(),
   balance: i256('balance').notNull(),
+  updatedAt: now('updated_at'),
+})
+
+/**
+ * Per chain: the newest block whose events the aggregator has processed, and its timestamp. Account views are
+ * valued as of these blocks, and price ages are measured against their timestamps.
+ */
+export const valuationBlocks = pgTable('valuation_blocks', {
+  chainId: bigint('chain_id', { mode: 'number' }).primaryKey(),
+  blockNumber: bigint('block_number', { mode: 'bigint' }).notNull(),
+  blockHash: text('block_hash').notNull(),
+  blockTimestamp: bigint('block_timestamp', { mode: 'bigint' }).notNull(),
   updatedAt: now('updated_at'),
 })
