@@ -34,7 +34,7 @@ export type Vaa = VaaBody & {
 
 /**
  * A VAA as read from bytes, with the exact body bytes, `digest` = keccak256(keccak256(body)) (what guardians sign,
- * Solidity's `vm.hash`, the key for replay protection) and the original `bytes`.
+ * Solidity's `vm.hash`, the key for replay protection) and the original `bytes`. All hex is lowercase.
  */
 export type ParsedVaa = Vaa & {
   bodyBytes: Hex
