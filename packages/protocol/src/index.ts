@@ -1,0 +1,2 @@
+export * from './command/index.js'
+export * from './vaa/index.js'
