@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs'
+import type { Hex } from 'viem'
+import { describe, expect, it } from 'vitest'
+import { CommandDecodeError, decodeCommand, encodeCommand } from './codec.js'
+import type { Command } from './layout.js'
+
+type Vectors = {
+  valid: Array<{ command: Record<string, unknown>; payload: Hex }>
+  invalid: Array<{ why: string; payload: Hex }>
+}
+const vectors = JSON.parse(
+  readFileSync(new URL('../../vectors/commands.json', import.meta.url), 'utf8'),
+) as Vectors
+
+/** Fields wider than 6 bytes: the layout types them as bigint, the vector file as decimal strings. */
+const BIGINT_FIELDS = new Set(['destChainId', 'expiry', 'requestId', 'amount'])
+const toCommand = (json: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(json).map(([key, value]) => [key, BIGINT_FIELDS.has(key) ? BigInt(value as string) : value]),
+  ) as Command
+
+describe('command codec against vectors/commands.json', () => {
+  it('covers every command kind', () => {
+    expect(vectors.valid.map((v) => v.command.kind).sort()).toEqual(
+      ['ApproveWithdrawal', 'Lock', 'RejectWithdrawal', 'Seize', 'Unlock'].sort(),
+    )
+  })
+
+  it.each(vectors.valid.map((v) => [v.command.kind, v] as const))(
+    'encodes the %s vector to its payload and decodes the payload back to the command',
+    (_, vector) => {
+      const command = toCommand(vector.command)
+      expect(encodeCommand(command)).toBe(vector.payload)
+      expect(decodeCommand(vector.payload)).toEqual(command)
+      expect(decodeCommand(Buffer.from(vector.payload.slice(2), 'hex'))).toEqual(command)
+    },
+  )
+
+  it.each(vectors.invalid.map((v) => [v.why, v] as const))(
+    'rejects the invalid payload "%s" with CommandDecodeError',
+    (_, vector) => {
+      const error = (() => {
+        try {
+          decodeCommand(vector.payload)
+        } catch (e) {
+          return e
+        }
+        return undefined
+      })()
+      expect(error).toBeInstanceOf(CommandDecodeError)
+      expect((error as CommandDecodeError).payload).toBe(vector.payload)
+    },
+  )
+})
