@@ -1,0 +1,96 @@
+import { MarginHub, MarginVault, MockERC20, MockPriceFeed } from '@unimargin/contracts'
+import { type Address, getContractAddress, pad } from 'viem'
+import { DeployError } from '../errors.js'
+import { ASSET_SYMBOLS, ASSETS, type AssetSymbol, FEED_DECIMALS } from './assets.js'
+import { confirm, type DeployContext, deployed } from './context.js'
+import { deployWormhole } from './wormhole.js'
+
+/** Addresses of everything the devnet deploys on one chain. */
+export interface ChainAddresses {
+  wormhole: Address
+  vault: Address
+  /** MarginHub, on the hub chain only */
+  hub?: Address
+  /** the MockERC20 per asset (USDC, WETH, WBTC) */
+  tokens: Record<AssetSymbol, Address>
+  /** the MockPriceFeed per asset, USD with 8 decimals */
+  feeds: Record<AssetSymbol, Address>
+}
+
+/** The deployer's nonce at which the hub chain deploys MarginHub, on a fresh chain (see {@link deployChain}). */
+const HUB_DEPLOY_NONCE = 13n
+
+/**
+ * Where MarginHub will be, known before any chain is deployed, so all chains deploy in parallel and vaults get
+ * their hub emitter in the constructor. Every chain runs the same transaction sequence from nonce 0, so the
+ * vault, tokens and feeds also share addresses across chains.
+ */
+export function expectedHubAddress(deployer: Address): Address {
+  return getContractAddress({ from: deployer, nonce: HUB_DEPLOY_NONCE })
+}
+
+export interface DeployChainParams {
+  guardians: Address[]
+  wormholeChainId: number
+  hubWormholeChainId: number
+  hubAddress: Address
+  isHub: boolean
+  /** allowed to publish through MarginHub */
+  relayer: Address
+}
+
+/**
+ * Deploys on a fresh chain (deployer nonce 0): the Wormhole core (nonces 0-2), USDC/WETH/WBTC (3-5), the three
+ * feeds (6-8), the vault (9) listing the three tokens (10-12) and, on the hub chain, MarginHub (13) with the
+ * relayer as publisher (14).
+ * @returns the addresses and the last deployment block.
+ * @throws {DeployError} if a transaction reverts or the chain was not fresh.
+ */
+export async function deployChain(ctx: DeployContext, p: DeployChainParams): Promise<{ addresses: ChainAddresses; lastBlock: bigint }> {
+  const { walletClient } = ctx
+  const deployer = walletClient.account.address
+  const nonce = await ctx.publicClient.getTransactionCount({ address: deployer })
+  if (nonce !== 0) throw new DeployError(`Chain ${walletClient.chain.id} is not fresh: deployer nonce ${nonce}.`, { nonce })
+
+  const wormhole = await deployWormhole(ctx, { guardians: p.guardians, wormholeChainId: p.wormholeChainId })
+
+  const tokens = {} as Record<AssetSymbol, Address>
+  for (const symbol of ASSET_SYMBOLS) {
+    const a = ASSETS[symbol]
+    const hash = await walletClient.deployContract({ abi: MockERC20.abi, bytecode: MockERC20.bytecode, args: [a.tokenName, a.tokenSymbol, a.decimals] })
+    tokens[symbol] = await deployed(ctx, hash, `MockERC20 ${a.tokenSymbol}`)
+  }
+  const feeds = {} as Record<AssetSymbol, Address>
+  for (const symbol of ASSET_SYMBOLS) {
+    const a = ASSETS[symbol]
+    const hash = await walletClient.deployContract({
+      abi: MockPriceFeed.abi,
+      bytecode: MockPriceFeed.bytecode,
+      args: [FEED_DECIMALS, a.feedDescription, a.initialPriceUsd8],
+    })
+    feeds[symbol] = await deployed(ctx, hash, `MockPriceFeed ${symbol}`)
+  }
+
+  const vaultHash = await walletClient.deployContract({
+    abi: MarginVault.abi,
+    bytecode: MarginVault.bytecode,
+    args: [wormhole, p.hubWormholeChainId, pad(p.hubAddress, { size: 32 }), deployer],
+  })
+  const vault = await deployed(ctx, vaultHash, 'MarginVault')
+  let last = 0n
+  for (const symbol of ASSET_SYMBOLS) {
+    const hash = await walletClient.writeContract({ address: vault, abi: MarginVault.abi, functionName: 'setAssetSupported', args: [tokens[symbol], true] })
+    last = (await confirm(ctx, hash, `setAssetSupported ${symbol}`)).blockNumber
+  }
+
+  const addresses: ChainAddresses = { wormhole, vault, tokens, feeds }
+  if (p.isHub) {
+    const hubHash = await walletClient.deployContract({ abi: MarginHub.abi, bytecode: MarginHub.bytecode, args: [wormhole, deployer, 1] })
+    const hub = await deployed(ctx, hubHash, 'MarginHub')
+    if (hub !== p.hubAddress) throw new DeployError(`MarginHub deployed at ${hub}, expected ${p.hubAddress}.`, { hub })
+    const hash = await walletClient.writeContract({ address: hub, abi: MarginHub.abi, functionName: 'setPublisher', args: [p.relayer, true] })
+    last = (await confirm(ctx, hash, 'MarginHub.setPublisher')).blockNumber
+    addresses.hub = hub
+  }
+  return { addresses, lastBlock: last }
+}

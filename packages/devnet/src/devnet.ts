@@ -1,0 +1,193 @@
+import { artifactsHash, MockERC20, MockPriceFeed } from '@unimargin/contracts'
+import type { Config } from '@unimargin/chains'
+import type { Logger } from 'pino'
+import type { Account, Address, Chain, Hash, Hex, PublicClient, TestClient, Transport, WalletClient } from 'viem'
+import { type DevnetKeys, devnetKeys } from './accounts.js'
+import type { Anvil } from './anvil/index.js'
+import { chainClients } from './clients.js'
+import { buildConfig } from './config.js'
+import type { AssetSymbol, ChainAddresses } from './deploy/index.js'
+import { DeployError, DevnetError } from './errors.js'
+import { type ChainSpec, startNetwork } from './network.js'
+import { stateKey } from './state/index.js'
+
+/** Options of {@link startDevnet}. */
+export interface DevnetOptions {
+  /** number of chains; default 3 */
+  chains?: number
+  /** RPC port of the first chain; chain i listens on basePort + i; default 8545 */
+  basePort?: number
+  /** interval mining in seconds (fractions such as 0.25 work); undefined = automine (a block per transaction) */
+  blockTimeSeconds?: number
+  /** number of guardians in set 0; guardian 0 is the standard devnet key; default 1 */
+  guardianCount?: number
+  /** directory caching the deployed state (keyed by artifacts and options) so later starts skip deployment */
+  stateDir?: string
+  logger?: Logger
+}
+
+/** One chain of a running devnet. */
+export interface DevnetChain {
+  index: number
+  /** `chain-1`, `chain-2`, … */
+  name: string
+  /** EVM chain id: 31337 + index */
+  chainId: number
+  /** Wormhole chain id: 10002 + index */
+  wormholeChainId: number
+  rpcUrl: string
+  isHub: boolean
+  /** first block after deployment (where watchers start) */
+  startBlock: bigint
+  addresses: ChainAddresses
+  chain: Chain
+  publicClient: PublicClient<Transport, Chain>
+  /** anvil test actions (mine, snapshot, revert, increaseTime, …) */
+  testClient: TestClient<'anvil', Transport, Chain>
+  /** the deployer's wallet (owner of the vault, feeds and hub) */
+  walletClient: WalletClient<Transport, Chain, Account>
+  /** a wallet signing locally with `privateKey`, e.g. `wallet(devnet.keys.users[0])` */
+  wallet(privateKey: Hex): WalletClient<Transport, Chain, Account>
+}
+
+/** A running local network. Stop it with {@link Devnet.stop}. */
+export interface Devnet {
+  /** validated config for the watcher, aggregator and relayer */
+  config: Config
+  chains: DevnetChain[]
+  /** MarginHub on the first chain */
+  hub: { chainId: number; wormholeChainId: number; address: Address }
+  keys: DevnetKeys
+  /** whether the deployed state was loaded from `stateDir` */
+  fromCache: boolean
+  /** The chain with EVM id `chainId`. @throws {DevnetError} if there is none. */
+  chain(chainId: number): DevnetChain
+  /** Sets the USD price (8 decimals) of `symbol` on every chain's feed; resolves once all are mined. */
+  setPrice(symbol: AssetSymbol, priceUsd8: bigint): Promise<void>
+  /** Mints `amount` base units of `symbol`'s token to `to` on `chainId`; resolves once mined. */
+  mint(chainId: number, symbol: AssetSymbol, to: Address, amount: bigint): Promise<void>
+  /** Mines `blocks` (default 1) blocks on `chainId`. */
+  mine(chainId: number, blocks?: number): Promise<void>
+  /** Stops every anvil of this devnet and waits for them to exit. Idempotent. */
+  stop(): Promise<void>
+}
+
+const BASE_CHAIN_ID = 31337
+const BASE_WORMHOLE_CHAIN_ID = 10002
+
+/**
+ * Starts a local multi-chain network: one anvil per chain (EVM ids 31337, 31338, …; Wormhole ids 10002, 10003, …),
+ * each with a real Wormhole core bridge (guardian set 0 = the local guardians), mock USDC/WETH/WBTC and USD feeds
+ * (1, 1600, 21 000), and a MarginVault listing the three tokens; MarginHub on the first chain with the relayer as
+ * publisher. anvils are killed on {@link Devnet.stop}, on process exit and on SIGINT/SIGTERM.
+ * @example
+ * const devnet = await startDevnet({ basePort: 18545, stateDir: '.unimargin/devnet' })
+ * await devnet.mint(31338, 'USDC', user, 1_000_000_000n)
+ * await devnet.stop()
+ * @throws {RangeError} for invalid options.
+ * @throws {PortInUseError} if a port basePort..basePort+chains-1 is taken.
+ * @throws {AnvilStartError} if anvil fails to start. {@link DeployError} if a deployment transaction fails.
+ */
+export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
+  const chainCount = options.chains ?? 3
+  const basePort = options.basePort ?? 8545
+  const guardianCount = options.guardianCount ?? 1
+  const { blockTimeSeconds, logger, stateDir } = options
+  if (!Number.isInteger(chainCount) || chainCount < 1 || chainCount > 64) throw new RangeError(`chains must be 1..64, got ${chainCount}`)
+  if (!Number.isInteger(basePort) || basePort < 1024 || basePort + chainCount > 65_536) throw new RangeError(`basePort ${basePort} out of range`)
+  if (blockTimeSeconds !== undefined && !(blockTimeSeconds > 0)) throw new RangeError(`blockTimeSeconds must be > 0, got ${blockTimeSeconds}`)
+  const keys = devnetKeys(guardianCount)
+
+  const started = performance.now()
+  const specs: ChainSpec[] = Array.from({ length: chainCount }, (_, i) => ({
+    index: i,
+    name: `chain-${i + 1}`,
+    chainId: BASE_CHAIN_ID + i,
+    wormholeChainId: BASE_WORMHOLE_CHAIN_ID + i,
+    port: basePort + i,
+  }))
+  const key = stateKey({ artifactsHash, chains: chainCount, guardianCount })
+  const network = await startNetwork({ specs, keys, key, stateDir, blockTimeSeconds, logger })
+  const anvils: Anvil[] = network.anvils
+
+  const chains: DevnetChain[] = specs.map((s) => {
+    const anvil = anvils[s.index]!
+    const deployed = network.manifest.chains[s.index]!
+    const clients = chainClients({ name: s.name, chainId: s.chainId, rpcUrl: anvil.rpcUrl })
+    return {
+      index: s.index,
+      name: s.name,
+      chainId: s.chainId,
+      wormholeChainId: s.wormholeChainId,
+      rpcUrl: anvil.rpcUrl,
+      isHub: s.index === 0,
+      startBlock: BigInt(deployed.startBlock),
+      addresses: deployed.addresses,
+      chain: clients.chain,
+      publicClient: clients.publicClient,
+      testClient: clients.testClient,
+      walletClient: clients.wallet(keys.deployer),
+      wallet: clients.wallet,
+    }
+  })
+  const config = buildConfig({
+    chains: chains.map((c) => ({ ...c, startBlock: c.startBlock })),
+    hub: network.manifest.hub,
+    keys,
+    blockTimeMs: blockTimeSeconds === undefined ? 250 : Math.max(1, Math.round(blockTimeSeconds * 1000)),
+  })
+  logger?.info(
+    { chains: chainCount, base_port: basePort, from_cache: network.fromCache, duration: Math.round(performance.now() - started) },
+    'Started devnet',
+  )
+
+  // The deployer sends from several helpers; one transaction at a time per chain keeps its nonces in order.
+  const queues = new Map<number, Promise<unknown>>()
+  const serial = <T>(chainId: number, fn: () => Promise<T>): Promise<T> => {
+    const next = (queues.get(chainId) ?? Promise.resolve()).catch(() => undefined).then(fn)
+    queues.set(chainId, next)
+    return next
+  }
+  const chain = (chainId: number): DevnetChain => {
+    const c = chains.find((x) => x.chainId === chainId)
+    if (!c) throw new DevnetError(`No devnet chain with id ${chainId} (have ${chains.map((x) => x.chainId).join(', ')}).`, { chainId })
+    return c
+  }
+  const sendAndWait = async (c: DevnetChain, what: string, send: () => Promise<Hash>): Promise<void> => {
+    const hash = await serial(c.chainId, send)
+    const receipt = await c.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 })
+    if (receipt.status !== 'success') throw new DeployError(`${what} reverted on chain ${c.chainId} (tx ${hash}).`, { hash })
+  }
+  let stopping: Promise<void> | undefined
+
+  return {
+    config,
+    chains,
+    hub: { chainId: chains[0]!.chainId, wormholeChainId: chains[0]!.wormholeChainId, address: network.manifest.hub },
+    keys,
+    fromCache: network.fromCache,
+    chain,
+    async setPrice(symbol, priceUsd8) {
+      await Promise.all(
+        chains.map((c) =>
+          sendAndWait(c, `setPrice ${symbol}`, () =>
+            c.walletClient.writeContract({ address: c.addresses.feeds[symbol], abi: MockPriceFeed.abi, functionName: 'updateAnswer', args: [priceUsd8] }),
+          ),
+        ),
+      )
+    },
+    async mint(chainId, symbol, to, amount) {
+      const c = chain(chainId)
+      await sendAndWait(c, `mint ${symbol}`, () =>
+        c.walletClient.writeContract({ address: c.addresses.tokens[symbol], abi: MockERC20.abi, functionName: 'mint', args: [to, amount] }),
+      )
+    },
+    async mine(chainId, blocks = 1) {
+      await chain(chainId).testClient.mine({ blocks })
+    },
+    stop() {
+      stopping ??= Promise.all(anvils.map((a) => a.stop())).then(() => logger?.info({ chains: chainCount }, 'Stopped devnet'))
+      return stopping
+    },
+  }
+}

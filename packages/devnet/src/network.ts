@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Logger } from 'pino'
+import type { Hex } from 'viem'
+import { type Anvil, startAnvil } from './anvil/index.js'
+import { chainClients } from './clients.js'
+import { type ChainAddresses, deployChain, expectedHubAddress } from './deploy/index.js'
+import { decodeDump, type Manifest, readManifest, statePaths, writeState } from './state/index.js'
+import { privateKeyToAddress } from 'viem/accounts'
+import type { DevnetKeys } from './accounts.js'
+
+/** Where one chain of the devnet lives. */
+export interface ChainSpec {
+  index: number
+  name: string
+  chainId: number
+  wormholeChainId: number
+  port: number
+}
+
+/** A started and deployed network: the processes plus what was deployed. */
+export interface Network {
+  anvils: Anvil[]
+  manifest: Manifest
+  /** whether the state came from the cache */
+  fromCache: boolean
+}
+
+/**
+ * Brings up one anvil per spec with every contract deployed: from `stateDir`'s cache when it holds `key`, else
+ * by deploying on fresh automining anvils (in parallel) and caching the result. With a block time, the chains
+ * are deployed on automine and restarted from their state with interval mining, since anvil's RPC only takes
+ * whole seconds.
+ * @throws {PortInUseError} {AnvilStartError} {DeployError}; every anvil already started is stopped first.
+ */
+export async function startNetwork(params: {
+  specs: ChainSpec[]
+  keys: DevnetKeys
+  key: string
+  stateDir?: string
+  blockTimeSeconds?: number
+  logger?: Logger
+}): Promise<Network> {
+  const { specs, keys, key, stateDir, blockTimeSeconds, logger } = params
+  const cached = stateDir ? readManifest(stateDir, key) : undefined
+  if (cached && stateDir) {
+    const anvils = await startAll(specs, (s) => ({ port: s.port, chainId: s.chainId, blockTimeSeconds, loadState: statePaths(stateDir, key).chain(s.index) }))
+    logger?.info({ key, chains: specs.length }, 'Loaded devnet state from cache')
+    return { anvils, manifest: cached, fromCache: true }
+  }
+
+  let anvils = await startAll(specs, (s) => ({ port: s.port, chainId: s.chainId }))
+  try {
+    const started = performance.now()
+    const hub = expectedHubAddress(privateKeyToAddress(keys.deployer))
+    const guardians = keys.guardians.map((k) => privateKeyToAddress(k))
+    const hubSpec = specs[0]!
+    const deployedChains = await Promise.all(
+      specs.map(async (s, i) => {
+        const clients = chainClients({ name: s.name, chainId: s.chainId, rpcUrl: anvils[i]!.rpcUrl })
+        const ctx = { publicClient: clients.publicClient, walletClient: clients.wallet(keys.deployer) }
+        const { addresses, lastBlock } = await deployChain(ctx, {
+          guardians,
+          wormholeChainId: s.wormholeChainId,
+          hubWormholeChainId: hubSpec.wormholeChainId,
+          hubAddress: hub,
+          isHub: i === 0,
+          relayer: privateKeyToAddress(keys.relayer),
+        })
+        return { chainId: s.chainId, wormholeChainId: s.wormholeChainId, addresses, startBlock: String(lastBlock + 1n) }
+      }),
+    )
+    const manifest: Manifest = { key, chains: deployedChains, hub }
+    logger?.info({ chains: specs.length, duration: Math.round(performance.now() - started) }, 'Deployed devnet contracts')
+
+    if (!stateDir && blockTimeSeconds === undefined) return { anvils, manifest, fromCache: false }
+    const dumps = await Promise.all(
+      anvils.map((a, i) => chainClients({ name: specs[i]!.name, chainId: a.chainId, rpcUrl: a.rpcUrl }).testClient.dumpState()),
+    )
+    if (stateDir) writeState(stateDir, manifest, dumps)
+    if (blockTimeSeconds === undefined) return { anvils, manifest, fromCache: false }
+
+    await Promise.all(anvils.map((a) => a.stop()))
+    anvils = []
+    const files = stateDir ? specs.map((s) => statePaths(stateDir, key).chain(s.index)) : tempStateFiles(dumps)
+    try {
+      anvils = await startAll(specs, (s) => ({ port: s.port, chainId: s.chainId, blockTimeSeconds, loadState: files[s.index]! }))
+    } finally {
+      if (!stateDir) rmSync(join(files[0]!, '..'), { recursive: true, force: true })
+    }
+    return { anvils, manifest, fromCache: false }
+  } catch (error) {
+    await Promise.all(anvils.map((a) => a.stop()))
+    throw error
+  }
+}
+
+/** Starts every anvil in parallel; if any fails, stops the others and rethrows the first failure. */
+async function startAll(specs: ChainSpec[], options: (s: ChainSpec) => Parameters<typeof startAnvil>[0]): Promise<Anvil[]> {
+  const results = await Promise.allSettled(specs.map((s) => startAnvil(options(s))))
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed) {
+    await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)))
+    throw failed.reason
+  }
+  return results.map((r) => (r as PromiseFulfilledResult<Anvil>).value)
+}
+
+function tempStateFiles(dumps: Hex[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'unimargin-devnet-'))
+  return dumps.map((d, i) => {
+    const file = join(dir, `chain-${i}.json`)
+    writeFileSync(file, decodeDump(d))
+    return file
+  })
+}
+
+export type { ChainAddresses }

@@ -1,0 +1,1 @@
+export { decodeDump, type Manifest, readManifest, stateKey, statePaths, writeState } from './cache.js'
