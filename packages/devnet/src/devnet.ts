@@ -36,6 +36,8 @@ export interface DevnetChain {
   /** Wormhole chain id: 10002 + index */
   wormholeChainId: number
   rpcUrl: string
+  /** process id of this chain's anvil */
+  pid: number
   isHub: boolean
   /** first block after deployment (where watchers start) */
   startBlock: bigint
@@ -120,6 +122,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       chainId: s.chainId,
       wormholeChainId: s.wormholeChainId,
       rpcUrl: anvil.rpcUrl,
+      pid: anvil.pid,
       isHub: s.index === 0,
       startBlock: BigInt(deployed.startBlock),
       addresses: deployed.addresses,

@@ -1,0 +1,1 @@
+export { signPublishedMessages, signTestVaa, type TestVaaParams, vaaBody, vaaDigest } from './vaa.js'
