@@ -1,0 +1,118 @@
+import type { Config } from '@unimargin/chains'
+import { asc, chainEvents, type Db, eq, isNull } from '@unimargin/db'
+import type { Logger } from 'pino'
+import { InvalidEventError } from '../common/errors.js'
+import { toUnixSeconds } from '../common/format.js'
+import { applyEvent } from '../events/index.js'
+
+export type CreateAggregatorParameters = {
+  db: Db
+  config: Config
+  logger: Logger
+  /** the clock (tests pin it); default `() => new Date()` */
+  now?: () => Date
+  /** poll interval of {@link Aggregator.start}, ms (default 250) */
+  pollIntervalMs?: number
+}
+
+export type Aggregator = {
+  /**
+   * Applies up to `limit` unprocessed chain events in id order, each in its own transaction (row locked
+   * `FOR UPDATE SKIP LOCKED`, state changes, decisions, outbox rows and `processed_at` committed together).
+   * @returns how many events were processed (applied or ignored).
+   * @throws the database error that aborted an event's transaction; that event stays unprocessed.
+   */
+  processPending: (limit?: number) => Promise<number>
+  /** Starts polling for new events; errors are logged and retried with growing delay. */
+  start: () => void
+  /** Stops polling and waits for the current batch to finish. */
+  stop: () => Promise<void>
+}
+
+/**
+ * Creates the aggregator: the single writer of account state and decisions, fed by the watchers' `chain_events`.
+ * @example const aggregator = createAggregator({ db, config, logger }); aggregator.start()
+ */
+export function createAggregator(parameters: CreateAggregatorParameters): Aggregator {
+  const { db, config, now = () => new Date(), pollIntervalMs = 250 } = parameters
+  const logger = parameters.logger.child({ service: 'aggregator' })
+
+  async function processOne(): Promise<boolean> {
+    return db.transaction(async (tx) => {
+      const [event] = await tx
+        .select()
+        .from(chainEvents)
+        .where(isNull(chainEvents.processedAt))
+        .orderBy(asc(chainEvents.id))
+        .limit(1)
+        .for('update', { skipLocked: true })
+      if (!event) return false
+      const ctx = { tx, config, logger, now, referenceTs: event.blockTimestamp }
+      const started = Date.now()
+      let result: string
+      try {
+        result = await tx.transaction((sp) => applyEvent({ ...ctx, tx: sp }, event))
+      } catch (error) {
+        if (!(error instanceof InvalidEventError)) throw error
+        logger.error({ event_id: event.id.toString(), chain_id: event.chainId, event_name: event.eventName, error: error.message }, 'Skipped malformed event')
+        result = 'malformed'
+      }
+      await tx.update(chainEvents).set({ processedAt: now() }).where(eq(chainEvents.id, event.id))
+      const fields = {
+        event_id: event.id.toString(),
+        chain_id: event.chainId,
+        block_number: event.blockNumber.toString(),
+        event_name: event.eventName,
+        duration: Date.now() - started,
+      }
+      if (result === 'ignored') logger.info(fields, 'Ignored event')
+      else logger.debug({ ...fields, result }, 'Processed event')
+      return true
+    })
+  }
+
+  async function processPending(limit = 1000): Promise<number> {
+    let processed = 0
+    while (processed < limit && (await processOne())) processed++
+    return processed
+  }
+
+  let running = false
+  let timer: NodeJS.Timeout | undefined
+  let current: Promise<void> | undefined
+  let failures = 0
+
+  function schedule(delay: number) {
+    if (!running) return
+    timer = setTimeout(() => {
+      current = (async () => {
+        try {
+          const n = await processPending()
+          failures = 0
+          schedule(n > 0 ? 0 : pollIntervalMs)
+        } catch (error) {
+          failures++
+          const delay = Math.min(pollIntervalMs * 2 ** failures, 30_000)
+          logger.error({ error: (error as Error).message, failures, retry_in_ms: delay }, 'Failed to process events')
+          schedule(delay)
+        }
+      })()
+    }, delay)
+  }
+
+  return {
+    processPending,
+    start() {
+      if (running) return
+      running = true
+      logger.info({ chains: config.chains.map((c) => c.chainId), reference_ts: toUnixSeconds(now()).toString() }, 'Started aggregator')
+      schedule(0)
+    },
+    async stop() {
+      running = false
+      if (timer) clearTimeout(timer)
+      await current
+      logger.info({}, 'Stopped aggregator')
+    },
+  }
+}

@@ -1,0 +1,1 @@
+export { type Aggregator, createAggregator, type CreateAggregatorParameters } from './createAggregator.js'

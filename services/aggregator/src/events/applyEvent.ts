@@ -1,0 +1,182 @@
+import { and, chainEvents, commands, commandTransitions, eq, inArray, prices, sql, valuationBlocks, withdrawals } from '@unimargin/db'
+import type { Address } from 'viem'
+import { assetsOfFeed, chainOfVault } from '../common/config.js'
+import type { Context } from '../common/context.js'
+import { adjustBalance, lockAccount, updateAccount } from '../ledger/index.js'
+import { accountsWithPositions, applySeized, applySeizeIgnored, lockedAccounts, reviewAccount, startLiquidation } from '../liquidation/index.js'
+import { decideWithdrawal } from '../withdrawals/index.js'
+import { type EventName, isKnownEvent, parseEventArgs } from './args.js'
+import { outcomeName } from './outcome.js'
+
+export type ChainEventRow = typeof chainEvents.$inferSelect
+export type ApplyResult = 'applied' | 'ignored'
+
+/**
+ * Applies one chain event to the hub's state in the caller's transaction (balances, withdrawals, prices, locks,
+ * liquidations, outbox). Events from an address that is neither the chain's vault nor one of its feeds, and
+ * unknown event names, are ignored.
+ * @throws {InvalidEventError} when a known event's arguments are malformed.
+ */
+export async function applyEvent(ctx: Context, event: ChainEventRow): Promise<ApplyResult> {
+  const { config } = ctx
+  const chain = config.chains.find((c) => c.chainId === event.chainId)
+  if (!chain) return 'ignored'
+  await advanceValuationBlock(ctx, event)
+  const name = event.eventName
+  if (chainOfVault(config, event.chainId, event.address)) {
+    if (!isKnownEvent(name) || name === 'AnswerUpdated') return 'ignored'
+    await applyVaultEvent(ctx, event, name)
+    return 'applied'
+  }
+  if (name === 'AnswerUpdated' && assetsOfFeed(config, event.chainId, event.address).length > 0) {
+    await applyAnswerUpdated(ctx, event)
+    return 'applied'
+  }
+  return 'ignored'
+}
+
+async function advanceValuationBlock(ctx: Context, event: ChainEventRow) {
+  const now = ctx.now()
+  await ctx.tx
+    .insert(valuationBlocks)
+    .values({ chainId: event.chainId, blockNumber: event.blockNumber, blockHash: event.blockHash, blockTimestamp: event.blockTimestamp, updatedAt: now })
+    .onConflictDoUpdate({
+      target: valuationBlocks.chainId,
+      set: { blockNumber: event.blockNumber, blockHash: event.blockHash, blockTimestamp: event.blockTimestamp, updatedAt: now },
+      setWhere: sql`${valuationBlocks.blockNumber} <= ${event.blockNumber.toString()}::bigint`,
+    })
+}
+
+async function applyVaultEvent(ctx: Context, event: ChainEventRow, name: Exclude<EventName, 'AnswerUpdated'>) {
+  const { tx, logger } = ctx
+  const now = ctx.now()
+  const chainId = event.chainId
+  switch (name) {
+    case 'Deposited': {
+      const a = parseEventArgs(name, event.args)
+      await lockAccount(tx, a.account)
+      const balance = await adjustBalance(tx, { account: a.account, chainId, asset: a.asset }, a.amount, now)
+      logger.info({ chain_id: chainId, account: a.account, asset: a.asset, amount: a.amount.toString(), balance: balance.toString() }, 'Credited deposit')
+      return
+    }
+    case 'WithdrawalRequested': {
+      const a = parseEventArgs(name, event.args)
+      await decideWithdrawal(ctx, { chainId, requestId: a.requestId, account: a.account, asset: a.asset, amount: a.amount, recipient: a.recipient, txHash: event.txHash })
+      return
+    }
+    case 'WithdrawalExecuted': {
+      const a = parseEventArgs(name, event.args)
+      const [w] = await tx
+        .update(withdrawals)
+        .set({ state: 'executed', escrowClosedAt: now, updatedAt: now })
+        .where(and(eq(withdrawals.chainId, chainId), eq(withdrawals.requestId, a.requestId)))
+        .returning({ account: withdrawals.account })
+      if (!w) logger.warn({ chain_id: chainId, request_id: a.requestId.toString() }, 'Saw execution of an unknown withdrawal')
+      else {
+        logger.info({ chain_id: chainId, request_id: a.requestId.toString(), account: w.account }, 'Executed withdrawal')
+        await reviewAccount(ctx, w.account as Address)
+      }
+      return
+    }
+    case 'WithdrawalRejected': {
+      const a = parseEventArgs(name, event.args)
+      await lockAccount(tx, a.account)
+      await adjustBalance(tx, { account: a.account, chainId, asset: a.asset }, a.amount, now)
+      const key = and(eq(withdrawals.chainId, chainId), eq(withdrawals.requestId, a.requestId))
+      await tx.update(withdrawals).set({ escrowClosedAt: now, updatedAt: now }).where(key)
+      await tx
+        .update(withdrawals)
+        .set({ state: 'rejected' })
+        .where(and(key, inArray(withdrawals.state, ['requested', 'reserved', 'approved', 'voided', 'expired'])))
+      logger.info({ chain_id: chainId, request_id: a.requestId.toString(), account: a.account, amount: a.amount.toString() }, 'Released rejected withdrawal escrow')
+      await reviewAccount(ctx, a.account)
+      return
+    }
+    case 'AccountLocked': {
+      const a = parseEventArgs(name, event.args)
+      const account = await lockAccount(tx, a.account)
+      if (account.lockState !== 'locking' || account.lockEpoch !== a.epoch) {
+        logger.warn({ chain_id: chainId, account: a.account, epoch: a.epoch, lock_epoch: account.lockEpoch, lock_state: account.lockState }, 'Ignored lock confirmation of another epoch')
+        return
+      }
+      const lockedChains = [...new Set([...account.lockedChains, chainId])].sort((x, y) => x - y)
+      const done = account.lockChains.every((c) => lockedChains.includes(c))
+      await updateAccount(tx, a.account, { lockedChains, ...(done ? { lockState: 'locked' as const } : {}) }, now)
+      logger.info({ chain_id: chainId, account: a.account, epoch: a.epoch, all_locked: done }, 'Confirmed account lock')
+      if (done) await startLiquidation(ctx, { ...account, lockedChains, lockState: 'locked' })
+      return
+    }
+    case 'AccountUnlocked': {
+      const a = parseEventArgs(name, event.args)
+      const account = await lockAccount(tx, a.account)
+      if (account.lockEpoch !== a.epoch || (account.lockState !== 'unlocking' && account.lockState !== 'locked')) {
+        logger.warn({ chain_id: chainId, account: a.account, epoch: a.epoch, lock_state: account.lockState }, 'Ignored unlock confirmation of another epoch')
+        return
+      }
+      const lockedChains = account.lockedChains.filter((c) => c !== chainId)
+      const done = lockedChains.length === 0 && account.lockState === 'unlocking'
+      await updateAccount(tx, a.account, done ? { lockedChains, lockChains: [], lockState: 'unlocked' } : { lockedChains }, now)
+      logger.info({ chain_id: chainId, account: a.account, epoch: a.epoch, all_unlocked: done }, 'Confirmed account unlock')
+      if (done) await reviewAccount(ctx, a.account)
+      return
+    }
+    case 'Seized': {
+      const a = parseEventArgs(name, event.args)
+      await applySeized(ctx, { chainId, account: a.account, asset: a.asset, amount: a.amount, receiver: a.receiver, epoch: a.epoch })
+      logger.info({ chain_id: chainId, account: a.account, asset: a.asset, amount: a.amount.toString(), epoch: a.epoch }, 'Moved seized collateral')
+      return
+    }
+    case 'CommandExecuted': {
+      const a = parseEventArgs(name, event.args)
+      const [command] = await tx.select().from(commands).where(eq(commands.id, a.commandId)).for('update')
+      if (!command) {
+        logger.warn({ chain_id: chainId, command_id: a.commandId }, 'Saw execution of an unknown command')
+        return
+      }
+      const outcome = outcomeName(a.outcome)
+      if (command.state !== 'executed') {
+        await tx
+          .update(commands)
+          .set({ state: 'executed', outcome, deliverTx: command.deliverTx ?? event.txHash, claimedBy: null, claimedUntil: null, updatedAt: now })
+          .where(eq(commands.id, command.id))
+        await tx.insert(commandTransitions).values({
+          commandId: command.id,
+          fromState: command.state,
+          toState: 'executed',
+          detail: { tx: event.txHash, chain_id: chainId, block: event.blockNumber.toString(), outcome, vm_hash: a.vmHash ?? null, source: 'vault_event' },
+          at: now,
+        })
+      } else if (!command.outcome) {
+        await tx.update(commands).set({ outcome, updatedAt: now }).where(eq(commands.id, command.id))
+      }
+      logger.info({ chain_id: chainId, command_id: command.id, kind: command.kind, outcome }, 'Confirmed command execution')
+      if (command.kind === 'ApproveWithdrawal' && outcome === 'voided_by_lock')
+        await tx
+          .update(withdrawals)
+          .set({ state: 'voided', updatedAt: now })
+          .where(and(eq(withdrawals.commandId, command.id), eq(withdrawals.state, 'approved')))
+      if (command.kind === 'Seize' && outcome !== 'applied') await applySeizeIgnored(ctx, command.account as Address, command.id)
+      if ((command.kind === 'Lock' || command.kind === 'Unlock') && outcome !== 'applied')
+        logger.error({ chain_id: chainId, command_id: command.id, kind: command.kind, outcome, account: command.account }, 'Vault ignored lock command')
+      return
+    }
+  }
+}
+
+async function applyAnswerUpdated(ctx: Context, event: ChainEventRow) {
+  const { tx, config, logger } = ctx
+  const a = parseEventArgs('AnswerUpdated', event.args)
+  const [asset] = assetsOfFeed(config, event.chainId, event.address)
+  if (!asset) return
+  await tx
+    .insert(prices)
+    .values({ chainId: event.chainId, feed: asset.feed, symbol: asset.symbol, answer: a.current, roundId: a.roundId, updatedAt: a.updatedAt, blockNumber: event.blockNumber })
+    .onConflictDoUpdate({
+      target: [prices.chainId, prices.feed],
+      set: { symbol: asset.symbol, answer: a.current, roundId: a.roundId, updatedAt: a.updatedAt, blockNumber: event.blockNumber },
+      setWhere: sql`${prices.updatedAt} <= ${a.updatedAt.toString()}::bigint`,
+    })
+  logger.debug({ chain_id: event.chainId, symbol: asset.symbol, answer: a.current.toString(), round_id: a.roundId.toString() }, 'Updated price')
+  const accounts = new Set([...(await accountsWithPositions(tx)), ...(await lockedAccounts(tx))])
+  for (const account of accounts) await reviewAccount(ctx, account)
+}

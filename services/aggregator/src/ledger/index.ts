@@ -1,0 +1,2 @@
+export { type AccountRow, lockAccount, readAccount, updateAccount } from './accounts.js'
+export { adjustBalance, type BalanceRow, readBalance, readBalances } from './balances.js'

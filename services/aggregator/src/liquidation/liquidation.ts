@@ -1,0 +1,277 @@
+import { accounts, and, type DbOrTx, eq, inArray, isNull, liquidations, positions, type Seizure, withdrawals } from '@unimargin/db'
+import { RejectReason } from '@unimargin/protocol'
+import { planLiquidation } from '@unimargin/risk'
+import type { Address } from 'viem'
+import type { Context } from '../common/context.js'
+import { type AccountRow, adjustBalance, lockAccount, updateAccount } from '../ledger/index.js'
+import { writeCommand } from '../outbox/index.js'
+import { type AccountValuation, valueAccount } from '../valuation/index.js'
+import { lockInsuranceFund, setInsuranceFund } from './insuranceFund.js'
+
+export type LiquidationRow = typeof liquidations.$inferSelect
+
+const causeOf = (account: string, epoch: number) => `liquidation:${account}:${epoch}`
+
+/**
+ * Moves an account's liquidation state machine forward after a price or state change, in the caller's
+ * transaction: an unlocked account with positions whose equity is below maintenance margin is locked on every
+ * chain holding its collateral; a locked account whose escrows have all come back is liquidated.
+ */
+export async function reviewAccount(ctx: Context, address: Address): Promise<void> {
+  const account = await lockAccount(ctx.tx, address)
+  if (account.lockState === 'unlocked') await lockIfUnhealthy(ctx, account)
+  else if (account.lockState === 'locked') await startLiquidation(ctx, account)
+}
+
+async function lockIfUnhealthy(ctx: Context, account: AccountRow): Promise<void> {
+  const valuation = await valueAccount(ctx.tx, ctx.config, account, ctx.referenceTs)
+  if (valuation.positions.length === 0) return
+  const { margin } = valuation
+  if (margin.equityUsd8 >= margin.mmUsd8) return
+  const missing = valuation.priceProblems.filter((p) => p.problem === 'missing')
+  if (missing.length > 0) {
+    ctx.logger.warn({ account: account.address, missing: missing.map((p) => p.symbol) }, 'Deferred liquidation check without prices')
+    return
+  }
+  await lockForLiquidation(ctx, account, valuation)
+}
+
+async function lockForLiquidation(ctx: Context, account: AccountRow, valuation: AccountValuation): Promise<void> {
+  const { tx, config } = ctx
+  const now = ctx.now()
+  const address = account.address as Address
+  const epoch = account.lockEpoch + 1
+  const open = await openEscrows(tx, address)
+  const configured = new Set(config.chains.map((c) => c.chainId))
+  const chains = [...new Set([...valuation.balances.filter((b) => b.amount > 0n).map((b) => b.chainId), ...open.map((w) => w.chainId)])]
+    .filter((c) => configured.has(c))
+    .sort((a, b) => a - b)
+  await updateAccount(tx, address, { lockState: 'locking', lockEpoch: epoch, lockChains: chains, lockedChains: [] }, now)
+  for (const chainId of chains)
+    await writeCommand(ctx, { body: { kind: 'Lock', lockEpoch: epoch }, account: address, destChainId: chainId, cause: causeOf(address, epoch) })
+  for (const w of open) {
+    if (w.state !== 'reserved' && w.state !== 'approved') continue
+    const { id } = await writeCommand(ctx, {
+      body: { kind: 'RejectWithdrawal', requestId: w.requestId, reason: RejectReason.AccountLocked },
+      account: address,
+      destChainId: w.chainId,
+      cause: `withdrawal:${w.chainId}:${w.requestId}`,
+    })
+    await tx
+      .update(withdrawals)
+      .set({ state: 'rejected', reason: `The account was locked for liquidation (lock epoch ${epoch}).`, commandId: id, updatedAt: now })
+      .where(and(eq(withdrawals.chainId, w.chainId), eq(withdrawals.requestId, w.requestId)))
+  }
+  ctx.logger.warn(
+    {
+      account: address,
+      lock_epoch: epoch,
+      chains,
+      equity_usd8: valuation.margin.equityUsd8.toString(),
+      mm_usd8: valuation.margin.mmUsd8.toString(),
+    },
+    'Locked account below maintenance margin',
+  )
+  if (chains.length === 0) {
+    await updateAccount(tx, address, { lockState: 'locked' }, now)
+    await startLiquidation(ctx, { ...account, lockState: 'locked', lockEpoch: epoch, lockChains: [], lockedChains: [] })
+  }
+}
+
+/** Withdrawals whose escrow the vault still holds (no `WithdrawalExecuted`/`WithdrawalRejected` processed yet). */
+async function openEscrows(tx: DbOrTx, account: string) {
+  return tx
+    .select()
+    .from(withdrawals)
+    .where(and(eq(withdrawals.account, account), isNull(withdrawals.escrowClosedAt)))
+}
+
+/**
+ * Liquidates a locked account once every escrow has come back to its free balance: closes all positions at mark
+ * (realised P&L into settled P&L), charges the penalty, plans Seize commands covering the debt and records the
+ * liquidation. Does nothing when not locked, already liquidated at this epoch, waiting for escrows, or a mark price
+ * is missing.
+ */
+export async function startLiquidation(ctx: Context, account: AccountRow): Promise<void> {
+  const { tx, config, logger } = ctx
+  const address = account.address as Address
+  if (account.lockState !== 'locked') return
+  const [existing] = await tx
+    .select({ id: liquidations.id })
+    .from(liquidations)
+    .where(and(eq(liquidations.account, address), eq(liquidations.lockEpoch, account.lockEpoch)))
+  if (existing) return
+  const open = await openEscrows(tx, address)
+  if (open.length > 0) {
+    logger.info({ account: address, lock_epoch: account.lockEpoch, open_escrows: open.length }, 'Deferred liquidation until escrows return')
+    return
+  }
+  const valuation = await valueAccount(tx, config, account, ctx.referenceTs)
+  const missingMarks = valuation.positions.filter((p) => !p.quote)
+  if (missingMarks.length > 0) {
+    logger.warn({ account: address, markets: missingMarks.map((p) => p.market) }, 'Deferred liquidation without mark prices')
+    return
+  }
+  const plan = planLiquidation({
+    collateral: valuation.items,
+    positions: valuation.positions,
+    settledPnlUsd8: account.settledPnl,
+    penaltyBps: config.liquidation.penaltyBps,
+  })
+  const now = ctx.now()
+  await tx.delete(positions).where(eq(positions.account, address))
+  await updateAccount(tx, address, { settledPnl: plan.settledPnlUsd8 }, now)
+  const seizures: Seizure[] = []
+  for (const s of plan.seizures) {
+    const { id } = await writeCommand(ctx, {
+      body: { kind: 'Seize', lockEpoch: account.lockEpoch, asset: s.asset as Address, amount: s.amount, receiver: config.liquidation.receiver },
+      account: address,
+      destChainId: s.chainId,
+      cause: causeOf(address, account.lockEpoch),
+    })
+    seizures.push({ chainId: s.chainId, asset: s.asset, amount: s.amount.toString(), valueUsd8: s.valueUsd8.toString(), commandId: id })
+  }
+  const [row] = await tx
+    .insert(liquidations)
+    .values({
+      account: address,
+      lockEpoch: account.lockEpoch,
+      state: 'seizing',
+      debt: plan.debtUsd8,
+      penalty: plan.penaltyUsd8,
+      seizures,
+      seizedValue: 0n,
+      closedPositions: plan.closedPositions.map((p) => ({
+        market: p.market,
+        size: p.size.toString(),
+        entryPrice: p.entryPrice.toString(),
+        markPrice: p.markPrice.toString(),
+        notionalUsd8: p.notionalUsd8.toString(),
+        realizedPnlUsd8: p.realizedPnlUsd8.toString(),
+      })),
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning()
+  logger.warn(
+    {
+      account: address,
+      lock_epoch: account.lockEpoch,
+      realized_pnl_usd8: plan.realizedPnlUsd8.toString(),
+      penalty_usd8: plan.penaltyUsd8.toString(),
+      debt_usd8: plan.debtUsd8.toString(),
+      seizures: seizures.length,
+      uncovered_usd8: plan.uncoveredUsd8.toString(),
+    },
+    'Started liquidation',
+  )
+  if (row) await settleIfComplete(ctx, { ...account, settledPnl: plan.settledPnlUsd8 }, row)
+}
+
+/**
+ * Applies a `Seized` event: moves the balance from the account to the receiver in the ledger and records the
+ * seizure on the account's liquidation at that epoch, settling it when it was the last one.
+ */
+export async function applySeized(
+  ctx: Context,
+  event: { chainId: number; account: Address; asset: Address; amount: bigint; receiver: Address; epoch: number },
+): Promise<void> {
+  const { tx } = ctx
+  const now = ctx.now()
+  const account = await lockAccount(tx, event.account)
+  await adjustBalance(tx, { account: event.account, chainId: event.chainId, asset: event.asset }, -event.amount, now)
+  await adjustBalance(tx, { account: event.receiver, chainId: event.chainId, asset: event.asset }, event.amount, now)
+  await recordSeizure(ctx, account, event.epoch, (s) => s.chainId === event.chainId && s.asset.toLowerCase() === event.asset.toLowerCase(), event.amount)
+}
+
+/** Records that a Seize command was ignored by the vault (stale epoch): that seizure is done with nothing moved. */
+export async function applySeizeIgnored(ctx: Context, accountAddress: Address, commandId: string): Promise<void> {
+  const account = await lockAccount(ctx.tx, accountAddress)
+  const [row] = await ctx.tx
+    .select()
+    .from(liquidations)
+    .where(and(eq(liquidations.account, accountAddress), eq(liquidations.state, 'seizing')))
+  if (!row) return
+  await recordSeizure(ctx, account, row.lockEpoch, (s) => s.commandId === commandId, 0n)
+}
+
+async function recordSeizure(ctx: Context, account: AccountRow, epoch: number, match: (s: Seizure) => boolean, amount: bigint) {
+  const [row] = await ctx.tx
+    .select()
+    .from(liquidations)
+    .where(and(eq(liquidations.account, account.address), eq(liquidations.lockEpoch, epoch), eq(liquidations.state, 'seizing')))
+    .for('update')
+  if (!row) {
+    ctx.logger.warn({ account: account.address, lock_epoch: epoch }, 'Recorded seizure outside a liquidation')
+    return
+  }
+  const index = row.seizures.findIndex((s) => s.seizedAmount === undefined && match(s))
+  if (index < 0) return
+  const seizures = row.seizures.map((s, i) => (i === index ? { ...s, seizedAmount: amount.toString() } : s))
+  await ctx.tx.update(liquidations).set({ seizures, updatedAt: ctx.now() }).where(eq(liquidations.id, row.id))
+  await settleIfComplete(ctx, account, { ...row, seizures })
+}
+
+/**
+ * Settles a liquidation whose seizures are all done: settled P&L += value seized (at the planned prices, pro rata
+ * to what the vault actually moved); any remaining negative settled P&L is the shortfall, covered by the insurance
+ * fund first and socialised for the rest; settled P&L becomes 0 (a positive remainder stays with the account);
+ * then Unlock goes to every locked chain.
+ */
+async function settleIfComplete(ctx: Context, account: AccountRow, row: LiquidationRow): Promise<void> {
+  if (row.seizures.some((s) => s.seizedAmount === undefined)) return
+  const { tx, config } = ctx
+  const now = ctx.now()
+  const address = account.address as Address
+  const seizedValue = row.seizures.reduce((sum, s) => {
+    const planned = BigInt(s.amount)
+    return sum + (planned === 0n ? 0n : (BigInt(s.valueUsd8) * BigInt(s.seizedAmount ?? '0')) / planned)
+  }, 0n)
+  let settled = account.settledPnl + seizedValue
+  let shortfall = 0n
+  let covered = 0n
+  if (settled < 0n) {
+    shortfall = -settled
+    const fund = await lockInsuranceFund(tx, config)
+    covered = fund < shortfall ? (fund > 0n ? fund : 0n) : shortfall
+    await setInsuranceFund(tx, fund - covered, now)
+    settled = 0n
+  }
+  const socialized = shortfall - covered
+  await tx
+    .update(liquidations)
+    .set({ state: 'settled', seizedValue, shortfall, insuranceCovered: covered, socializedLoss: socialized, updatedAt: now })
+    .where(eq(liquidations.id, row.id))
+  const chains = account.lockChains
+  await updateAccount(
+    tx,
+    address,
+    chains.length > 0 ? { settledPnl: settled, lockState: 'unlocking' } : { settledPnl: settled, lockState: 'unlocked', lockChains: [], lockedChains: [] },
+    now,
+  )
+  for (const chainId of chains)
+    await writeCommand(ctx, { body: { kind: 'Unlock', lockEpoch: account.lockEpoch }, account: address, destChainId: chainId, cause: causeOf(address, account.lockEpoch) })
+  ctx.logger.warn(
+    {
+      account: address,
+      lock_epoch: account.lockEpoch,
+      seized_value_usd8: seizedValue.toString(),
+      shortfall_usd8: shortfall.toString(),
+      insurance_covered_usd8: covered.toString(),
+      socialized_loss_usd8: socialized.toString(),
+    },
+    'Settled liquidation',
+  )
+}
+
+/** Accounts that hold positions (re-checked after every price update). */
+export async function accountsWithPositions(tx: DbOrTx): Promise<Address[]> {
+  const rows = await tx.selectDistinct({ account: positions.account }).from(positions)
+  return rows.map((r) => r.account as Address)
+}
+
+/** Accounts locked on every chain but not yet liquidated (moved forward after every price update). */
+export async function lockedAccounts(tx: DbOrTx): Promise<Address[]> {
+  const rows = await tx.select({ address: accounts.address }).from(accounts).where(inArray(accounts.lockState, ['locked']))
+  return rows.map((r) => r.address as Address)
+}

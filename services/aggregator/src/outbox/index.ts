@@ -1,0 +1,1 @@
+export { type CommandBody, commandIdOf, writeCommand, type WriteCommandParameters } from './writeCommand.js'

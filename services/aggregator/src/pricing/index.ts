@@ -1,0 +1,1 @@
+export { loadPriceBook, type PriceBook, type PriceQuote, type ValuationBlock } from './priceBook.js'

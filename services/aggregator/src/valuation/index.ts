@@ -1,0 +1,10 @@
+export {
+  type AccountValuation,
+  buildMargin,
+  type MarginInputs,
+  type PositionRow,
+  type PriceProblem,
+  type ValuedCollateralItem,
+  type ValuedPosition,
+  valueAccount,
+} from './valueAccount.js'

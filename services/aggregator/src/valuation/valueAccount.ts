@@ -1,0 +1,99 @@
+import type { Config } from '@unimargin/chains'
+import { type DbOrTx, eq, positions as positionsTable } from '@unimargin/db'
+import { type AccountMargin, type CollateralItemInput, computeAccountMargin, type PositionInput } from '@unimargin/risk'
+import { assetOn, marketOf } from '../common/config.js'
+import type { AccountRow, BalanceRow } from '../ledger/index.js'
+import { readBalances } from '../ledger/index.js'
+import { loadPriceBook, type PriceBook, type PriceQuote } from '../pricing/index.js'
+
+export type PositionRow = typeof positionsTable.$inferSelect
+
+export type ValuedCollateralItem = CollateralItemInput & { quote: PriceQuote | undefined }
+export type ValuedPosition = PositionInput & { quote: PriceQuote | undefined; underlying: string }
+
+/** A price the account depends on that is missing or older than `maxPriceAgeSeconds`. */
+export type PriceProblem = { symbol: string; chainId: number | null; problem: 'missing' | 'stale'; ageSeconds: bigint | null }
+
+export type MarginInputs = {
+  items: ValuedCollateralItem[]
+  /** balances of assets the config does not list as collateral on that chain: kept in the ledger, valued at zero */
+  unconfigured: BalanceRow[]
+  positions: ValuedPosition[]
+  margin: AccountMargin
+  priceProblems: PriceProblem[]
+}
+
+export type AccountValuation = MarginInputs & {
+  account: AccountRow
+  balances: BalanceRow[]
+  positionRows: PositionRow[]
+  book: PriceBook
+}
+
+/**
+ * Turns ledger rows into risk-engine input and computes the margin. Collateral without a price is valued at zero;
+ * a position without a mark price is marked at its entry price; both are listed in `priceProblems` so decisions
+ * that must not act on them (withdrawals, liquidation) can refuse.
+ */
+export function buildMargin(config: Config, book: PriceBook, balances: BalanceRow[], positionRows: PositionRow[], settledPnlUsd8: bigint): MarginInputs {
+  const items: ValuedCollateralItem[] = []
+  const unconfigured: BalanceRow[] = []
+  const problems = new Map<string, PriceProblem>()
+  const note = (quote: PriceQuote | undefined, symbol: string, chainId: number | null) => {
+    if (!quote) problems.set(`${symbol}:${chainId}`, { symbol, chainId, problem: 'missing', ageSeconds: null })
+    else if (quote.stale) problems.set(`${symbol}:${quote.chainId}`, { symbol, chainId: quote.chainId, problem: 'stale', ageSeconds: quote.ageSeconds })
+  }
+  for (const b of balances) {
+    if (b.amount <= 0n) continue
+    const asset = assetOn(config, b.chainId, b.asset)
+    if (!asset) {
+      unconfigured.push(b)
+      continue
+    }
+    const quote = book.collateralPrice(b.chainId, asset)
+    note(quote, asset.symbol, b.chainId)
+    items.push({
+      chainId: b.chainId,
+      symbol: asset.symbol,
+      asset: asset.address,
+      amount: b.amount,
+      decimals: asset.decimals,
+      priceUsd8: quote?.priceUsd8 ?? 0n,
+      haircutBps: asset.haircutBps,
+      quote,
+    })
+  }
+  const positions: ValuedPosition[] = []
+  for (const p of positionRows) {
+    const market = marketOf(config, p.market)
+    if (!market) continue
+    const quote = book.markPrice(market.underlying)
+    note(quote, market.underlying, quote?.chainId ?? null)
+    positions.push({
+      market: p.market,
+      underlying: market.underlying,
+      size: p.size,
+      entryPrice: p.entryPrice,
+      markPrice: quote?.priceUsd8 ?? p.entryPrice,
+      imfBps: market.imfBps,
+      mmfBps: market.mmfBps,
+      quote,
+    })
+  }
+  const margin = computeAccountMargin({ collateral: items, positions, settledPnlUsd8 })
+  return { items, unconfigured, positions, margin, priceProblems: [...problems.values()] }
+}
+
+/**
+ * Loads an account's balances, positions and the price book and computes its margin.
+ * @param account the account row (read or locked by the caller)
+ * @param referenceTs unix seconds used as "now" for chains with no processed block yet
+ */
+export async function valueAccount(tx: DbOrTx, config: Config, account: AccountRow, referenceTs: bigint): Promise<AccountValuation> {
+  const [balances, positionRows, book] = await Promise.all([
+    readBalances(tx, account.address),
+    tx.select().from(positionsTable).where(eq(positionsTable.account, account.address)),
+    loadPriceBook(tx, config, referenceTs),
+  ])
+  return { account, balances, positionRows, book, ...buildMargin(config, book, balances, positionRows, account.settledPnl) }
+}

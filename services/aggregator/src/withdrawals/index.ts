@@ -1,0 +1,1 @@
+export { decideWithdrawal, type WithdrawalDecision, type WithdrawalRequest } from './decideWithdrawal.js'
