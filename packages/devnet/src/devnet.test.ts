@@ -1,0 +1,135 @@
+import { defineConfig } from '@unimargin/chains'
+import { MarginHub, MarginVault, MockERC20, MockPriceFeed, WormholeCore } from '@unimargin/contracts'
+import { execFileSync } from 'node:child_process'
+import { privateKeyToAddress } from 'viem/accounts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Devnet, startDevnet } from './index.js'
+
+const BASE_PORT = 18545
+
+function anvilsOnPorts(ports: number[]): string[] {
+  let lines: string[]
+  try {
+    lines = execFileSync('pgrep', ['-a', 'anvil'], { encoding: 'utf8' }).trim().split('\n')
+  } catch {
+    return [] // pgrep exits 1 when nothing matches
+  }
+  return lines.filter((l) => ports.some((p) => l.includes(`--port ${p} `)))
+}
+
+describe('startDevnet', () => {
+  let devnet: Devnet
+  beforeAll(async () => {
+    devnet = await startDevnet({ basePort: BASE_PORT, guardianCount: 2 })
+  })
+  afterAll(() => devnet?.stop())
+
+  it('starts three chains with EVM ids 31337.. and Wormhole ids 10002..', async () => {
+    expect(devnet.chains.map((c) => [c.name, c.chainId, c.wormholeChainId, c.rpcUrl])).toEqual([
+      ['chain-1', 31337, 10002, `http://127.0.0.1:${BASE_PORT}`],
+      ['chain-2', 31338, 10003, `http://127.0.0.1:${BASE_PORT + 1}`],
+      ['chain-3', 31339, 10004, `http://127.0.0.1:${BASE_PORT + 2}`],
+    ])
+    for (const c of devnet.chains) expect(await c.publicClient.getChainId()).toBe(c.chainId)
+  })
+
+  it('deploys a Wormhole core whose guardian set 0 holds the local guardians', async () => {
+    const guardians = devnet.keys.guardians.map((k) => privateKeyToAddress(k))
+    expect(guardians[0]).toBe('0xbeFA429d57cD18b7F8A4d91A2da9AB4AF05d0FBe')
+    for (const c of devnet.chains) {
+      const read = <F extends 'chainId' | 'evmChainId' | 'getCurrentGuardianSetIndex' | 'messageFee'>(functionName: F) =>
+        c.publicClient.readContract({ address: c.addresses.wormhole, abi: WormholeCore.abi, functionName })
+      expect(await read('chainId')).toBe(c.wormholeChainId)
+      expect(await read('evmChainId')).toBe(BigInt(c.chainId))
+      expect(await read('getCurrentGuardianSetIndex')).toBe(0)
+      expect(await read('messageFee')).toBe(0n)
+      const set = await c.publicClient.readContract({ address: c.addresses.wormhole, abi: WormholeCore.abi, functionName: 'getGuardianSet', args: [0] })
+      expect(set.keys).toEqual(guardians)
+    }
+  })
+
+  it('deploys the tokens, feeds and a vault listing them on every chain, and MarginHub on the first', async () => {
+    const relayer = privateKeyToAddress(devnet.keys.relayer)
+    for (const c of devnet.chains) {
+      const { publicClient: pc, addresses: a } = c
+      const decimals = await Promise.all(
+        (['USDC', 'ETH', 'BTC'] as const).map((s) => pc.readContract({ address: a.tokens[s], abi: MockERC20.abi, functionName: 'decimals' })),
+      )
+      expect(decimals).toEqual([6, 18, 8])
+      const answers = await Promise.all(
+        (['USDC', 'ETH', 'BTC'] as const).map((s) => pc.readContract({ address: a.feeds[s], abi: MockPriceFeed.abi, functionName: 'latestRoundData' })),
+      )
+      expect(answers.map((r) => r[1])).toEqual([100_000_000n, 160_000_000_000n, 2_100_000_000_000n])
+      for (const s of ['USDC', 'ETH', 'BTC'] as const)
+        expect(await pc.readContract({ address: a.vault, abi: MarginVault.abi, functionName: 'isAssetSupported', args: [a.tokens[s]] })).toBe(true)
+      expect(await pc.readContract({ address: a.vault, abi: MarginVault.abi, functionName: 'hubChainId' })).toBe(10002)
+      expect(await pc.readContract({ address: a.vault, abi: MarginVault.abi, functionName: 'hubEmitter' })).toBe(
+        `0x000000000000000000000000${devnet.hub.address.slice(2).toLowerCase()}`,
+      )
+      expect(c.isHub).toBe(c.index === 0)
+      expect(a.hub).toBe(c.isHub ? devnet.hub.address : undefined)
+    }
+    const hubChain = devnet.chains[0]!
+    expect(await hubChain.publicClient.readContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'isPublisher', args: [relayer] })).toBe(true)
+    expect(await devnet.chains[1]!.publicClient.getCode({ address: devnet.hub.address })).toBeUndefined()
+  })
+
+  it('returns a config that validates, with per-chain haircuts and the roles\' addresses', () => {
+    const config = defineConfig(devnet.config)
+    expect(config.hub).toEqual({ chainId: 31337, address: devnet.hub.address, consistencyLevel: 1 })
+    expect(config.chains.map((c) => c.assets.map((a) => `${a.symbol}:${a.haircutBps}`))).toEqual([
+      ['USDC:200', 'ETH:1000', 'BTC:1000'],
+      ['USDC:200', 'ETH:1000', 'BTC:1000'],
+      ['USDC:200', 'ETH:1500', 'BTC:1500'],
+    ])
+    expect(config.chains.every((c) => c.confirmations === 2 && c.startBlock > 0n)).toBe(true)
+    expect(config.markets.map((m) => [m.symbol, m.imfBps, m.mmfBps])).toEqual([
+      ['ETH-PERP', 1000, 500],
+      ['BTC-PERP', 1000, 500],
+    ])
+    expect(config.guardians).toMatchObject({ setIndex: 0, keys: devnet.keys.guardians })
+    expect(config.venue.reporter).toBe(privateKeyToAddress(devnet.keys.reporter))
+    expect(config.relayer.privateKey).toBe(devnet.keys.relayer)
+    expect(config.liquidation).toMatchObject({ receiver: privateKeyToAddress(devnet.keys.receiver), penaltyBps: 100 })
+  })
+
+  it('credits a deposit on a vault to the account', async () => {
+    const c = devnet.chains[2]!
+    const key = devnet.keys.users[0]!
+    const user = privateKeyToAddress(key)
+    const wallet = c.wallet(key)
+    const amount = 2n * 10n ** 18n
+    await devnet.mint(c.chainId, 'ETH', user, amount)
+    const approve = await wallet.writeContract({ address: c.addresses.tokens.ETH, abi: MockERC20.abi, functionName: 'approve', args: [c.addresses.vault, amount] })
+    await c.publicClient.waitForTransactionReceipt({ hash: approve })
+    const hash = await wallet.writeContract({ address: c.addresses.vault, abi: MarginVault.abi, functionName: 'deposit', args: [c.addresses.tokens.ETH, amount, user] })
+    const receipt = await c.publicClient.waitForTransactionReceipt({ hash })
+    expect(receipt.status).toBe('success')
+    expect(receipt.blockNumber).toBeGreaterThanOrEqual(c.startBlock)
+    expect(await c.publicClient.readContract({ address: c.addresses.vault, abi: MarginVault.abi, functionName: 'balanceOf', args: [user, c.addresses.tokens.ETH] })).toBe(amount)
+  })
+
+  it('sets a price on every chain\'s feed', async () => {
+    await devnet.setPrice('BTC', 30_000n * 10n ** 8n)
+    for (const c of devnet.chains) {
+      const [, answer] = await c.publicClient.readContract({ address: c.addresses.feeds.BTC, abi: MockPriceFeed.abi, functionName: 'latestRoundData' })
+      expect(answer).toBe(30_000n * 10n ** 8n)
+    }
+  })
+
+  it('mines blocks on request', async () => {
+    const c = devnet.chains[1]!
+    const before = await c.publicClient.getBlockNumber({ cacheTime: 0 })
+    await devnet.mine(c.chainId, 5)
+    expect(await c.publicClient.getBlockNumber({ cacheTime: 0 })).toBe(before + 5n)
+  })
+
+  it('leaves no anvil process behind after stop', async () => {
+    const ports = devnet.chains.map((c) => BASE_PORT + c.index)
+    expect(anvilsOnPorts(ports)).toHaveLength(3)
+    await devnet.stop()
+    await devnet.stop()
+    expect(anvilsOnPorts(ports)).toEqual([])
+    for (const c of devnet.chains) expect(() => process.kill(c.pid, 0)).toThrow()
+  })
+})
