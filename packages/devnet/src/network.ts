@@ -5,7 +5,7 @@ import type { Logger } from 'pino'
 import type { Hex } from 'viem'
 import { type Anvil, startAnvil } from './anvil/index.js'
 import { chainClients } from './clients.js'
-import { type ChainAddresses, deployChain, expectedHubAddress } from './deploy/index.js'
+import { deployChain, expectedHubAddress } from './deploy/index.js'
 import { decodeDump, type Manifest, readManifest, statePaths, writeState } from './state/index.js'
 import { privateKeyToAddress } from 'viem/accounts'
 import type { DevnetKeys } from './accounts.js'
@@ -116,4 +116,3 @@ function tempStateFiles(dumps: Hex[]): string[] {
   })
 }
 
-export type { ChainAddresses }
