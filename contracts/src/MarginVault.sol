@@ -5,12 +5,17 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CommandCodec} from "./CommandCodec.sol";
 import {IWormhole} from "./interfaces/IWormhole.sol";
 
 /// @title MarginVault
 /// @notice Holds one chain's collateral of Unimargin accounts. Deposits are free; every outflow, lock and seizure
 /// needs a command from the hub, carried as a Wormhole VAA emitted by MarginHub and verified here.
+/// @dev Balances are signed. An account may withdraw on this chain more than it holds here when the hub approves it
+/// against collateral on other chains: the payout comes from the vault's pooled tokens and the account's balance
+/// here goes negative (a liability on this chain that the hub counts against the unified account and that later
+/// deposits repay). The hub approves only what the vault's token holdings cover.
 contract MarginVault is Ownable, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
@@ -30,7 +35,9 @@ contract MarginVault is Ownable, ReentrancyGuard {
         /// a Lock/Unlock/Seize whose epoch does not match the account's lock state
         StaleEpoch,
         /// the request is not a pending request of the command's account
-        RequestNotPending
+        RequestNotPending,
+        /// an approval the vault's token holdings cannot pay right now: the request stays pending
+        InsufficientLiquidity
     }
 
     struct WithdrawalRequest {
@@ -51,7 +58,7 @@ contract MarginVault is Ownable, ReentrancyGuard {
     bytes32 private immutable _hubEmitter;
 
     mapping(address asset => bool) public isAssetSupported;
-    mapping(address account => mapping(address asset => uint256)) private _free;
+    mapping(address account => mapping(address asset => int256)) private _balance;
     mapping(address account => mapping(address asset => uint256)) private _escrow;
     mapping(uint64 requestId => WithdrawalRequest) private _requests;
     mapping(address account => AccountLock) private _locks;
@@ -82,7 +89,6 @@ contract MarginVault is Ownable, ReentrancyGuard {
     error WrongDestination(uint64 chainId, address vault);
     error CommandExpired(uint64 expiry, uint256 nowTs);
     error AccountIsLocked(address account);
-    error InsufficientBalance(address account, address asset, uint256 available, uint256 requested);
     error UnsupportedAsset(address asset);
     error ZeroAmount();
     error ZeroAddress();
@@ -118,12 +124,14 @@ contract MarginVault is Ownable, ReentrancyGuard {
         uint256 before = IERC20(asset).balanceOf(address(this));
         IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = IERC20(asset).balanceOf(address(this)) - before;
-        _free[account][asset] += received;
+        _balance[account][asset] += SafeCast.toInt256(received);
         emit Deposited(account, asset, received, msg.sender);
     }
 
-    /// @notice Moves `amount` of the caller's free balance into escrow and asks the hub to approve paying it to
-    /// `recipient`. The hub answers with ApproveWithdrawal or RejectWithdrawal.
+    /// @notice Moves `amount` of the caller's balance into escrow and asks the hub to approve paying it to
+    /// `recipient`. The hub answers with ApproveWithdrawal or RejectWithdrawal. The amount may exceed the caller's
+    /// balance on this chain (the balance goes negative while the request is pending): the hub decides against the
+    /// account's collateral on every chain, and a rejection restores the balance.
     /// @return requestId sequential from 1
     function requestWithdrawal(address asset, uint256 amount, address recipient)
         external
@@ -133,9 +141,7 @@ contract MarginVault is Ownable, ReentrancyGuard {
         if (_locks[msg.sender].locked) revert AccountIsLocked(msg.sender);
         if (amount == 0) revert ZeroAmount();
         if (recipient == address(0)) revert ZeroAddress();
-        uint256 available = _free[msg.sender][asset];
-        if (amount > available) revert InsufficientBalance(msg.sender, asset, available, amount);
-        _free[msg.sender][asset] = available - amount;
+        _balance[msg.sender][asset] -= SafeCast.toInt256(amount);
         _escrow[msg.sender][asset] += amount;
         requestId = _nextRequestId++;
         _requests[requestId] = WithdrawalRequest(msg.sender, asset, amount, recipient, WithdrawalStatus.Pending);
@@ -178,6 +184,7 @@ contract MarginVault is Ownable, ReentrancyGuard {
         if (r.status != WithdrawalStatus.Pending || r.account != c.account) return Outcome.RequestNotPending;
         AccountLock memory l = _locks[r.account];
         if (l.locked || l.epoch != c.lockEpoch) return Outcome.VoidedByLock;
+        if (IERC20(r.asset).balanceOf(address(this)) < r.amount) return Outcome.InsufficientLiquidity;
         r.status = WithdrawalStatus.Executed;
         _escrow[r.account][r.asset] -= r.amount;
         IERC20(r.asset).safeTransfer(r.recipient, r.amount);
@@ -190,7 +197,7 @@ contract MarginVault is Ownable, ReentrancyGuard {
         if (r.status != WithdrawalStatus.Pending || r.account != c.account) return Outcome.RequestNotPending;
         r.status = WithdrawalStatus.Rejected;
         _escrow[r.account][r.asset] -= r.amount;
-        _free[r.account][r.asset] += r.amount;
+        _balance[r.account][r.asset] += SafeCast.toInt256(r.amount);
         emit WithdrawalRejected(c.requestId, r.account, r.asset, r.amount, c.reason);
         return Outcome.Applied;
     }
@@ -215,19 +222,21 @@ contract MarginVault is Ownable, ReentrancyGuard {
     function _seize(CommandCodec.Command memory c) private returns (Outcome) {
         AccountLock memory l = _locks[c.account];
         if (!l.locked || l.epoch != c.lockEpoch) return Outcome.StaleEpoch;
-        uint256 available = _free[c.account][c.asset];
+        int256 balance = _balance[c.account][c.asset];
+        uint256 available = balance > 0 ? uint256(balance) : 0;
         uint256 moved = c.amount < available ? c.amount : available;
-        _free[c.account][c.asset] = available - moved;
-        _free[c.receiver][c.asset] += moved;
+        _balance[c.account][c.asset] = balance - SafeCast.toInt256(moved);
+        _balance[c.receiver][c.asset] += SafeCast.toInt256(moved);
         emit Seized(c.account, c.asset, moved, c.receiver, c.lockEpoch);
         return Outcome.Applied;
     }
 
     // ------------------------------------------------------------------ views
 
-    /// @notice `account`'s free (withdrawable on approval, seizable) balance of `asset`, token base units.
-    function balanceOf(address account, address asset) external view returns (uint256) {
-        return _free[account][asset];
+    /// @notice `account`'s balance of `asset` on this chain outside escrow, token base units; negative when the
+    /// account withdrew here against collateral on other chains. Only a positive balance can be seized.
+    function balanceOf(address account, address asset) external view returns (int256) {
+        return _balance[account][asset];
     }
 
     /// @notice `account`'s balance of `asset` held for pending withdrawal requests, token base units.

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Devnet, type DevnetChain, signPublishedMessages, signTestVaa, startDevnet, type TestVaaParams } from './devnet.js'
 import { expectRevert } from './revert.js'
 
-const Outcome = { Applied: 0, VoidedByLock: 1, StaleEpoch: 2, RequestNotPending: 3 } as const
+const Outcome = { Applied: 0, VoidedByLock: 1, StaleEpoch: 2, RequestNotPending: 3, InsufficientLiquidity: 4 } as const
 const Status = { None: 0, Pending: 1, Executed: 2, Rejected: 3 } as const
 
 // Omit over a union must distribute, or the kind-specific fields are lost.
@@ -29,7 +29,15 @@ describe('MarginVault on a real Wormhole core', () => {
   afterAll(() => devnet?.stop())
 
   const relayer = () => spoke.wallet(devnet.keys.relayer)
-  const user = (i: number) => ({ key: devnet.keys.users[i]!, address: privateKeyToAddress(devnet.keys.users[i]!) })
+  // users 0-5 are anvil's funded accounts; 6 and up are fresh keys funded on first use
+  const extraKey = (i: number): Hex => keccak256(toHex(`vault-test-user-${i}`))
+  const user = (i: number) => {
+    const key = devnet.keys.users[i] ?? extraKey(i)
+    return { key, address: privateKeyToAddress(key) }
+  }
+  async function fund(i: number): Promise<void> {
+    await spoke.testClient.setBalance({ address: user(i).address, value: 10n ** 20n })
+  }
   const newCommandId = (): Hex => keccak256(toHex(`vault-test-command-${ids++}`))
 
   async function now(): Promise<bigint> {
@@ -253,20 +261,48 @@ describe('MarginVault on a real Wormhole core', () => {
       await expectRevert(call, 'AccountIsLocked')
     })
 
-    it('refuses a zero or uncovered withdrawal request and a deposit of an unlisted asset', async () => {
+    it('pays an approved withdrawal larger than the balance on this chain from pooled tokens, leaving a negative balance', async () => {
+      await Promise.all([6, 7, 8].map(fund))
+      const lender = user(6)
+      await deposit(6, 10_000n)
+      const borrower = user(7)
+      await deposit(7, 100n)
+      const id = await requestWithdrawal(7, 2_500n)
+      expect(await read('balanceOf', borrower.address)).toBe(-2_400n)
+      const { payload } = await command({ kind: 'ApproveWithdrawal', account: borrower.address, requestId: id, lockEpoch: 0 })
+      expect((await execute(await vaa(payload))).outcome).toBe(Outcome.Applied)
+      expect(await read('balanceOf', borrower.address)).toBe(-2_400n)
+      expect(await read('balanceOf', lender.address)).toBe(10_000n)
+
+      await deposit(7, 2_400n)
+      expect(await read('balanceOf', borrower.address)).toBe(0n)
+    })
+
+    it('keeps an approval pending when the vault holds too few tokens to pay it', async () => {
+      const u = user(8)
+      const held = await spoke.publicClient.readContract({ address: usdc, abi: MockERC20.abi, functionName: 'balanceOf', args: [vault] })
+      const id = await requestWithdrawal(8, held + 1n)
+      const { payload } = await command({ kind: 'ApproveWithdrawal', account: u.address, requestId: id, lockEpoch: 0 })
+      expect((await execute(await vaa(payload))).outcome).toBe(Outcome.InsufficientLiquidity)
+      expect((await request(id)).status).toBe(Status.Pending)
+      const reject = await command({ kind: 'RejectWithdrawal', account: u.address, requestId: id, reason: 1 })
+      expect((await execute(await vaa(reject.payload))).outcome).toBe(Outcome.Applied)
+      expect(await read('balanceOf', u.address)).toBe(0n)
+    })
+
+    it('refuses a zero withdrawal request and a deposit of an unlisted asset', async () => {
       const u = user(1)
       const account = privateKeyToAccount(u.key)
       const req = (amount: bigint) =>
         spoke.publicClient.simulateContract({ address: vault, abi: MarginVault.abi, functionName: 'requestWithdrawal', args: [usdc, amount, u.address], account })
       await expectRevert(req(0n), 'ZeroAmount')
-      await expectRevert(req(501n), 'InsufficientBalance')
       const dep = spoke.publicClient.simulateContract({ address: vault, abi: MarginVault.abi, functionName: 'deposit', args: [vault, 1n, u.address], account })
       await expectRevert(dep, 'UnsupportedAsset')
     })
   })
 
   describe('liquidation commands', () => {
-    it('seizes at most the free balance into the receiver\'s vault balance, without moving tokens', async () => {
+    it('seizes at most the positive balance into the receiver\'s vault balance, without moving tokens', async () => {
       const u = user(4) // locked at epoch 1 by the replay test
       await deposit(4, 300n)
       const receiver = privateKeyToAddress(devnet.keys.receiver)
