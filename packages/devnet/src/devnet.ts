@@ -108,7 +108,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     wormholeChainId: BASE_WORMHOLE_CHAIN_ID + i,
     port: basePort + i,
   }))
-  const key = stateKey({ artifactsHash, chains: chainCount, guardianCount })
+  // bump `manifest` when what a cached deployment records changes
+  const key = stateKey({ artifactsHash, chains: chainCount, guardianCount, manifest: 2 })
   const network = await startNetwork({ specs, keys, key, stateDir, blockTimeSeconds, logger })
   const anvils: Anvil[] = network.anvils
 

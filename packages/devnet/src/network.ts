@@ -60,7 +60,9 @@ export async function startNetwork(params: {
       specs.map(async (s, i) => {
         const clients = chainClients({ name: s.name, chainId: s.chainId, rpcUrl: anvils[i]!.rpcUrl })
         const ctx = { publicClient: clients.publicClient, walletClient: clients.wallet(keys.deployer) }
-        const { addresses, lastBlock } = await deployChain(ctx, {
+        // Watchers start at the first deployment block so they see the feeds' initial answers.
+        const firstBlock = (await clients.publicClient.getBlockNumber({ cacheTime: 0 })) + 1n
+        const { addresses } = await deployChain(ctx, {
           guardians,
           wormholeChainId: s.wormholeChainId,
           hubWormholeChainId: hubSpec.wormholeChainId,
@@ -68,7 +70,7 @@ export async function startNetwork(params: {
           isHub: i === 0,
           relayer: privateKeyToAddress(keys.relayer),
         })
-        return { chainId: s.chainId, wormholeChainId: s.wormholeChainId, addresses, startBlock: String(lastBlock + 1n) }
+        return { chainId: s.chainId, wormholeChainId: s.wormholeChainId, addresses, startBlock: String(firstBlock) }
       }),
     )
     const manifest: Manifest = { key, chains: deployedChains, hub }
