@@ -8,6 +8,7 @@ import { formatFixed, formatUsd8 } from '../common/format.js'
 import { adjustBalance, lockAccount } from '../ledger/index.js'
 import { writeCommand } from '../outbox/index.js'
 import { buildMargin, valueAccount } from '../valuation/index.js'
+import { withdrawalBufferFor } from './buffer.js'
 
 export type WithdrawalRequest = {
   chainId: number
@@ -28,7 +29,7 @@ export type WithdrawalDecision =
  * Reserves a withdrawal the vault has escrowed (free balance −= amount, row `reserved`) and decides it at once, in
  * the caller's transaction: reject when the account is locked, the asset is not collateral on that chain, or a price
  * the account depends on is missing or stale; otherwise approve iff, with this and every other unexecuted
- * withdrawal gone, `equity ≥ IM + withdrawalBufferUsd8`. Writes ApproveWithdrawal(requestId, lockEpoch) or
+ * withdrawal gone, `equity ≥ IM + buffer` (see {@link withdrawalBufferFor}). Writes ApproveWithdrawal(requestId, lockEpoch) or
  * RejectWithdrawal(requestId, reason) to the outbox and records state, reason, limit and command id.
  * @returns the decision, or undefined when the request was already recorded (nothing is changed then).
  */
@@ -87,7 +88,7 @@ export async function decideWithdrawal(ctx: Context, request: WithdrawalRequest)
         null,
       )
     } else {
-      const buffer = config.withdrawalBufferUsd8
+      const buffer = withdrawalBufferFor(config, valuation.margin)
       const after = valuation.margin
       // the limit is measured before this request: give the escrowed amount back to the balance it came from
       const before = buildMargin(

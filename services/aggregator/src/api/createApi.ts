@@ -1,0 +1,86 @@
+import { serve } from '@hono/node-server'
+import type { Config } from '@unimargin/chains'
+import type { Db } from '@unimargin/db'
+import { Hono } from 'hono'
+import { routePath } from 'hono/route'
+import pino, { type Logger } from 'pino'
+import { Counter, Histogram, Registry } from 'prom-client'
+import { type ApiErrorBody, errorResponse } from './errors.js'
+import { accountRoutes } from './routes/accounts.js'
+import { commandRoutes } from './routes/commands.js'
+import { healthRoutes } from './routes/health.js'
+import { positionRoutes } from './routes/positions.js'
+
+export type CreateApiParameters = {
+  db: Db
+  config: Config
+  logger?: Logger
+  /** the clock (tests pin it); default `() => new Date()` */
+  now?: () => Date
+  /** `/ready` fails while an event observed this many seconds ago is unprocessed (default 30) */
+  readyLagSeconds?: number
+  /** Prometheus registry for request metrics served at `/metrics`; default a fresh one */
+  registry?: Registry
+}
+
+/**
+ * Builds the hub's HTTP API (hono): accounts, commands, position reports, health, readiness and metrics. Errors
+ * are JSON `{ error: { code, message, issues? } }`; unknown routes are a JSON 404.
+ * @example const app = createApi({ db, config }); const res = await app.request('/v1/accounts/0x…')
+ */
+export function createApi(parameters: CreateApiParameters): Hono {
+  const { db, config, now = () => new Date(), readyLagSeconds = 30 } = parameters
+  const logger = (parameters.logger ?? pino({ level: 'silent' })).child({ service: 'api' })
+  const registry = parameters.registry ?? new Registry()
+  const requests = new Counter({ name: 'unimargin_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] })
+  const duration = new Histogram({
+    name: 'unimargin_http_request_duration_seconds',
+    help: 'HTTP request duration by route',
+    labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  })
+
+  const app = new Hono()
+  app.use(async (c, next) => {
+    const started = performance.now()
+    await next()
+    const route = routePath(c) || 'unmatched'
+    requests.inc({ method: c.req.method, route, status: String(c.res.status) })
+    duration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000)
+  })
+  app.route('/', healthRoutes({ db, config, now, readyLagSeconds }))
+  app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }))
+  app.route('/v1/accounts', accountRoutes({ db, config, now }))
+  app.route('/v1/commands', commandRoutes({ db }))
+  app.route('/v1/positions', positionRoutes({ db, config, logger, now }))
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } } satisfies ApiErrorBody, 404))
+  app.onError((error, c) => errorResponse(error, c, logger))
+  return app
+}
+
+export type ServeApiParameters = CreateApiParameters & {
+  port: number
+  hostname?: string
+  /** an app built earlier with {@link createApi}; built from the other parameters when absent */
+  app?: Hono
+}
+
+export type ApiServer = { port: number; close: () => Promise<void> }
+
+/**
+ * Serves the API over HTTP with @hono/node-server.
+ * @returns the bound port (useful with `port: 0`) and `close()`.
+ */
+export async function serveApi(parameters: ServeApiParameters): Promise<ApiServer> {
+  const app = parameters.app ?? createApi(parameters)
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: parameters.port, hostname: parameters.hostname ?? '127.0.0.1' }, (info) => {
+      parameters.logger?.info({ port: info.port }, 'Started API server')
+      resolve({
+        port: info.port,
+        close: () => new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done()))),
+      })
+    })
+  })
+}

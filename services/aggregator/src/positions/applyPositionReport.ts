@@ -1,0 +1,45 @@
+import { and, eq, positions } from '@unimargin/db'
+import { marketOf } from '../common/config.js'
+import type { Context } from '../common/context.js'
+import { PositionReportError } from '../common/errors.js'
+import type { PositionReport } from '../common/positionReport.js'
+import { lockAccount, updateAccount } from '../ledger/index.js'
+import { reviewAccount } from '../liquidation/index.js'
+
+/**
+ * Applies a position report whose signature the caller has verified, in the caller's transaction: upserts the
+ * position (size 0 deletes it), records the sequence, and re-checks the account for liquidation.
+ * @throws {PositionReportError} `unknown_market` when the market is not configured, `stale_sequence` when the
+ *   sequence is not above the account's last accepted one (a replay).
+ */
+export async function applyPositionReport(ctx: Context, report: PositionReport): Promise<{ sequence: bigint }> {
+  const { tx, config } = ctx
+  if (!marketOf(config, report.market))
+    throw new PositionReportError('unknown_market', `Market ${report.market} is not configured.`, { market: report.market })
+  const account = await lockAccount(tx, report.account)
+  if (report.sequence <= account.positionSequence)
+    throw new PositionReportError(
+      'stale_sequence',
+      `Report sequence ${report.sequence} is not above the last accepted sequence ${account.positionSequence} of ${report.account}.`,
+      { sequence: report.sequence.toString(), last: account.positionSequence.toString() },
+    )
+  const now = ctx.now()
+  if (report.size === 0n) {
+    await tx.delete(positions).where(and(eq(positions.account, report.account), eq(positions.market, report.market)))
+  } else {
+    await tx
+      .insert(positions)
+      .values({ account: report.account, market: report.market, size: report.size, entryPrice: report.entryPrice, updatedAt: now })
+      .onConflictDoUpdate({
+        target: [positions.account, positions.market],
+        set: { size: report.size, entryPrice: report.entryPrice, updatedAt: now },
+      })
+  }
+  await updateAccount(tx, report.account, { positionSequence: report.sequence }, now)
+  ctx.logger.info(
+    { account: report.account, market: report.market, size: report.size.toString(), sequence: report.sequence.toString() },
+    'Accepted position report',
+  )
+  await reviewAccount(ctx, report.account)
+  return { sequence: report.sequence }
+}

@@ -1,0 +1,1 @@
+export { applyPositionReport } from './applyPositionReport.js'

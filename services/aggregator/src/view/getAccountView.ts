@@ -1,0 +1,239 @@
+import type { Config } from '@unimargin/chains'
+import { commands, type DbOrTx, desc, eq, inArray, liquidations, withdrawals } from '@unimargin/db'
+import { maxWithdrawable } from '@unimargin/risk'
+import { getAddress } from 'viem'
+import { toUnixSeconds } from '../common/format.js'
+import { readAccount } from '../ledger/index.js'
+import { valueAccount } from '../valuation/index.js'
+import { withdrawalBufferFor } from '../withdrawals/index.js'
+
+/** Decimal string of an integer (token base units, usd8, 1e18 sizes). */
+type Int = string
+
+/** An account as the hub sees it. All integers are decimal strings; `...Usd8` fields are USD with 8 decimals. */
+export type AccountView = {
+  address: string
+  equityUsd8: Int
+  imUsd8: Int
+  mmUsd8: Int
+  freeCollateralUsd8: Int
+  /** equity / MM with 4 decimals; null without a maintenance requirement */
+  health: string | null
+  healthBps: Int | null
+  collateralUsd8: Int
+  unrealizedPnlUsd8: Int
+  settledPnlUsd8: Int
+  positionSequence: Int
+  collateral: {
+    chainId: number
+    symbol: string
+    asset: string
+    amount: Int
+    decimals: number
+    priceUsd8: Int | null
+    priceAgeSeconds: Int | null
+    priceStale: boolean
+    haircutBps: number
+    valueUsd8: Int
+    weightedUsd8: Int
+  }[]
+  collateralByChain: { chainId: number; valueUsd8: Int; weightedUsd8: Int }[]
+  collateralByAsset: { symbol: string; valueUsd8: Int; weightedUsd8: Int }[]
+  /** balances of assets not configured as collateral on their chain (valued at zero) */
+  unsupportedCollateral: { chainId: number; asset: string; amount: Int }[]
+  positions: {
+    market: string
+    size: Int
+    entryPrice: Int
+    markPrice: Int
+    markPriceAgeSeconds: Int | null
+    notionalUsd8: Int
+    unrealizedPnlUsd8: Int
+    imUsd8: Int
+    mmUsd8: Int
+  }[]
+  /** the buffer a withdrawal must leave above IM now (0 without positions or unsettled losses) */
+  withdrawalBufferUsd8: Int
+  /** the most of each collateral item a withdrawal request would be approved for now (base units) */
+  withdrawable: { chainId: number; symbol: string; asset: string; amount: Int; blockedBy: 'locked' | 'price' | null }[]
+  /** withdrawals whose escrow the vault still holds, then the latest settled ones (up to 50 in all), newest first */
+  withdrawals: {
+    chainId: number
+    requestId: Int
+    asset: string
+    amount: Int
+    recipient: string
+    state: string
+    reason: string | null
+    limit: Int | null
+    commandId: string | null
+    commandState: string | null
+    pending: boolean
+    requestedTx: string
+    createdAt: string
+    updatedAt: string
+  }[]
+  lock: { state: string; epoch: number; chains: number[]; lockedChains: number[] }
+  /** per chain: the newest block whose events are processed; balances and prices are as of these blocks */
+  valuationBlocks: { chainId: number; blockNumber: Int; blockTimestamp: Int }[]
+  prices: { chainId: number; symbol: string; feed: string; priceUsd8: Int; roundId: Int; updatedAt: Int; ageSeconds: Int; stale: boolean }[]
+  priceProblems: { symbol: string; chainId: number | null; problem: 'missing' | 'stale'; ageSeconds: Int | null }[]
+  liquidations: {
+    id: Int
+    lockEpoch: number
+    state: string
+    debtUsd8: Int
+    penaltyUsd8: Int
+    seizedValueUsd8: Int
+    shortfallUsd8: Int
+    insuranceCoveredUsd8: Int
+    socializedLossUsd8: Int
+    seizures: { chainId: number; asset: string; amount: Int; valueUsd8: Int; commandId: string; seizedAmount: Int | null }[]
+    closedPositions: Record<string, string>[]
+    createdAt: string
+    updatedAt: string
+  }[]
+}
+
+type Totals = { valueUsd8: bigint; weightedUsd8: bigint }
+function addTo<K>(map: Map<K, Totals>, key: K, item: Totals) {
+  const t = map.get(key) ?? { valueUsd8: 0n, weightedUsd8: 0n }
+  map.set(key, { valueUsd8: t.valueUsd8 + item.valueUsd8, weightedUsd8: t.weightedUsd8 + item.weightedUsd8 })
+}
+
+const s = (v: bigint) => v.toString()
+const sn = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString())
+
+/**
+ * Reads an account's full view: margin totals, collateral per item, chain and asset, positions, withdrawable
+ * amounts after the buffer, withdrawals with their decision and command, lock, valuation blocks, prices and
+ * liquidations. Read-only; an address never seen yields an empty unlocked account.
+ * @param address any-case 0x address
+ * @param now the clock, used as "now" for price ages on chains with no processed block
+ * @throws viem's InvalidAddressError when `address` is not an address.
+ */
+export async function getAccountView(db: DbOrTx, config: Config, address: string, now: Date = new Date()): Promise<AccountView> {
+  const checksummed = getAddress(address)
+  const account = await readAccount(db, checksummed)
+  const valuation = await valueAccount(db, config, account, toUnixSeconds(now))
+  const { margin } = valuation
+  const wRows = await db.select().from(withdrawals).where(eq(withdrawals.account, checksummed)).orderBy(desc(withdrawals.createdAt)).limit(200)
+  const shownW = [...wRows.filter((w) => !w.escrowClosedAt), ...wRows.filter((w) => w.escrowClosedAt)].slice(0, 50)
+  const commandIds = shownW.map((w) => w.commandId).filter((id): id is string => !!id)
+  const commandStates = new Map(
+    commandIds.length === 0
+      ? []
+      : (await db.select({ id: commands.id, state: commands.state }).from(commands).where(inArray(commands.id, commandIds))).map((c) => [c.id, c.state]),
+  )
+  const liqRows = await db.select().from(liquidations).where(eq(liquidations.account, checksummed)).orderBy(desc(liquidations.id)).limit(20)
+  const buffer = withdrawalBufferFor(config, margin)
+  const blockedBy = account.lockState !== 'unlocked' ? 'locked' : valuation.priceProblems.length > 0 ? 'price' : null
+
+  const byChain = new Map<number, Totals>()
+  const byAsset = new Map<string, Totals>()
+  for (const c of margin.collateral) {
+    addTo(byChain, c.chainId, c)
+    addTo(byAsset, c.symbol, c)
+  }
+
+  return {
+    address: checksummed,
+    equityUsd8: s(margin.equityUsd8),
+    imUsd8: s(margin.imUsd8),
+    mmUsd8: s(margin.mmUsd8),
+    freeCollateralUsd8: s(margin.freeCollateralUsd8),
+    health: margin.health,
+    healthBps: sn(margin.healthBps),
+    collateralUsd8: s(margin.collateralUsd8),
+    unrealizedPnlUsd8: s(margin.unrealizedPnlUsd8),
+    settledPnlUsd8: s(account.settledPnl),
+    positionSequence: s(account.positionSequence),
+    collateral: margin.collateral.map((c, i) => {
+      const quote = valuation.items[i]?.quote
+      return {
+        chainId: c.chainId,
+        symbol: c.symbol,
+        asset: c.asset,
+        amount: s(c.amount),
+        decimals: c.decimals,
+        priceUsd8: quote ? s(quote.priceUsd8) : null,
+        priceAgeSeconds: quote ? s(quote.ageSeconds) : null,
+        priceStale: quote ? quote.stale : true,
+        haircutBps: c.haircutBps,
+        valueUsd8: s(c.valueUsd8),
+        weightedUsd8: s(c.weightedUsd8),
+      }
+    }),
+    collateralByChain: [...byChain].sort((a, b) => a[0] - b[0]).map(([chainId, t]) => ({ chainId, valueUsd8: s(t.valueUsd8), weightedUsd8: s(t.weightedUsd8) })),
+    collateralByAsset: [...byAsset].sort((a, b) => a[0].localeCompare(b[0])).map(([symbol, t]) => ({ symbol, valueUsd8: s(t.valueUsd8), weightedUsd8: s(t.weightedUsd8) })),
+    unsupportedCollateral: valuation.unconfigured.map((b) => ({ chainId: b.chainId, asset: b.asset, amount: s(b.amount) })),
+    positions: margin.positions.map((p, i) => ({
+      market: p.market,
+      size: s(p.size),
+      entryPrice: s(p.entryPrice),
+      markPrice: s(p.markPrice),
+      markPriceAgeSeconds: sn(valuation.positions[i]?.quote?.ageSeconds),
+      notionalUsd8: s(p.notionalUsd8),
+      unrealizedPnlUsd8: s(p.unrealizedPnlUsd8),
+      imUsd8: s(p.imUsd8),
+      mmUsd8: s(p.mmUsd8),
+    })),
+    withdrawalBufferUsd8: s(buffer),
+    withdrawable: margin.collateral.map((item) => ({
+      chainId: item.chainId,
+      symbol: item.symbol,
+      asset: item.asset,
+      amount: blockedBy ? '0' : s(maxWithdrawable({ margin, item, bufferUsd8: buffer })),
+      blockedBy,
+    })),
+    withdrawals: shownW.map((w) => ({
+      chainId: w.chainId,
+      requestId: s(w.requestId),
+      asset: w.asset,
+      amount: s(w.amount),
+      recipient: w.recipient,
+      state: w.state,
+      reason: w.reason,
+      limit: sn(w.limit),
+      commandId: w.commandId,
+      commandState: w.commandId ? (commandStates.get(w.commandId) ?? null) : null,
+      pending: !w.escrowClosedAt,
+      requestedTx: w.requestedTx,
+      createdAt: w.createdAt.toISOString(),
+      updatedAt: w.updatedAt.toISOString(),
+    })),
+    lock: { state: account.lockState, epoch: account.lockEpoch, chains: account.lockChains, lockedChains: account.lockedChains },
+    valuationBlocks: config.chains.flatMap((c) => {
+      const b = valuation.book.blocks.get(c.chainId)
+      return b ? [{ chainId: c.chainId, blockNumber: s(b.blockNumber), blockTimestamp: s(b.blockTimestamp) }] : []
+    }),
+    prices: valuation.book.quotes
+      .map((q) => ({
+        chainId: q.chainId,
+        symbol: q.symbol,
+        feed: q.feed,
+        priceUsd8: s(q.priceUsd8),
+        roundId: s(q.roundId),
+        updatedAt: s(q.updatedAt),
+        ageSeconds: s(q.ageSeconds),
+        stale: q.stale,
+      }))
+      .sort((a, b) => a.chainId - b.chainId || a.symbol.localeCompare(b.symbol)),
+    priceProblems: valuation.priceProblems.map((p) => ({ ...p, ageSeconds: sn(p.ageSeconds) })),
+    liquidations: liqRows.map((l) => ({
+      id: s(l.id),
+      lockEpoch: l.lockEpoch,
+      state: l.state,
+      debtUsd8: s(l.debt),
+      penaltyUsd8: s(l.penalty),
+      seizedValueUsd8: s(l.seizedValue),
+      shortfallUsd8: s(l.shortfall),
+      insuranceCoveredUsd8: s(l.insuranceCovered),
+      socializedLossUsd8: s(l.socializedLoss),
+      seizures: l.seizures.map((x) => ({ ...x, seizedAmount: x.seizedAmount ?? null })),
+      closedPositions: l.closedPositions,
+      createdAt: l.createdAt.toISOString(),
+      updatedAt: l.updatedAt.toISOString(),
+    })),
+  }
+}

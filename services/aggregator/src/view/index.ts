@@ -1,0 +1,1 @@
+export { type AccountView, getAccountView } from './getAccountView.js'
