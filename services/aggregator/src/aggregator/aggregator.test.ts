@@ -55,6 +55,27 @@ describe.each(testDatabases())('aggregator on $kind', ({ open }) => {
     expect(unprocessed).toHaveLength(0)
   })
 
+  it('leaves an event unprocessed and its effects unapplied when processing fails midway, then applies it once', async () => {
+    const { config, emitter, db } = setup()
+    let calls = 0
+    const failing = createAggregator({
+      db,
+      config,
+      logger: silentLogger,
+      now: () => {
+        if (++calls === 3) throw new Error('crashed')
+        return new Date('2024-01-01T00:00:00Z')
+      },
+    })
+    await emitter.deposit(B, alice, tokens.usdcB, 7n)
+    await expect(failing.processPending()).rejects.toThrow('crashed')
+    expect(await balanceOf(alice, B, tokens.usdcB)).toBe(0n)
+    expect(await db.select().from(chainEvents).where(isNull(chainEvents.processedAt))).toHaveLength(1)
+    const { aggregator } = setup()
+    expect(await aggregator.processPending()).toBe(1)
+    expect(await balanceOf(alice, B, tokens.usdcB)).toBe(7n)
+  })
+
   it('approves a withdrawal on chain C that only collateral on chains A and B covers', async () => {
     const { aggregator, emitter, db } = setup()
     await seedPrices(emitter)

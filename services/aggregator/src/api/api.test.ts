@@ -121,6 +121,19 @@ describe.each(testDatabases())('api on $kind', ({ open }) => {
     expect(view.positionSequence).toBe('8')
   })
 
+  it('locks an account whose new report leaves it below maintenance margin, in the same request', async () => {
+    const { app, aggregator, emitter, domain } = setup()
+    await seedPrices(emitter)
+    await emitter.deposit(B, alice, tokens.usdcB, 100n * E6)
+    await aggregator.processPending()
+    // 10 ETH long entered at 2100 with the mark at 2000: −1000 against 100 USDC
+    const res = await postReport(app, await signed(domain, { account: alice, market: 'ETH-PERP', size: 10n * E18, entryPrice: usd(2100), sequence: 1n }))
+    expect(res.status).toBe(200)
+    const view = (await (await app.request(`/v1/accounts/${alice}`)).json()) as AccountView
+    expect(view.lock).toEqual({ state: 'locking', epoch: 1, chains: [B], lockedChains: [] })
+    expect(view.withdrawable.every((w) => w.amount === '0' && w.blockedBy === 'locked')).toBe(true)
+  })
+
   it('returns a command with its transition history, and 404 for an unknown one', async () => {
     const { app, aggregator, emitter } = setup()
     await seedPrices(emitter)
