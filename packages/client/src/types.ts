@@ -1,0 +1,113 @@
+/** Decimal string of an integer (token base units, usd8 values and prices, 1e18 sizes). Parse with `BigInt`. */
+export type IntString = string
+
+/** `GET /v1/accounts/:address`. `...Usd8` fields are USD with 8 decimals. */
+export type AccountView = {
+  address: string
+  equityUsd8: IntString
+  imUsd8: IntString
+  mmUsd8: IntString
+  freeCollateralUsd8: IntString
+  health: string | null
+  healthBps: IntString | null
+  collateralUsd8: IntString
+  unrealizedPnlUsd8: IntString
+  settledPnlUsd8: IntString
+  positionSequence: IntString
+  collateral: {
+    chainId: number
+    symbol: string
+    asset: string
+    amount: IntString
+    decimals: number
+    priceUsd8: IntString | null
+    priceAgeSeconds: IntString | null
+    priceStale: boolean
+    haircutBps: number
+    valueUsd8: IntString
+    weightedUsd8: IntString
+  }[]
+  collateralByChain: { chainId: number; valueUsd8: IntString; weightedUsd8: IntString }[]
+  collateralByAsset: { symbol: string; valueUsd8: IntString; weightedUsd8: IntString }[]
+  unsupportedCollateral: { chainId: number; asset: string; amount: IntString }[]
+  positions: {
+    market: string
+    size: IntString
+    entryPrice: IntString
+    markPrice: IntString
+    markPriceAgeSeconds: IntString | null
+    notionalUsd8: IntString
+    unrealizedPnlUsd8: IntString
+    imUsd8: IntString
+    mmUsd8: IntString
+  }[]
+  withdrawalBufferUsd8: IntString
+  withdrawable: { chainId: number; symbol: string; asset: string; amount: IntString; blockedBy: 'locked' | 'price' | null }[]
+  withdrawals: {
+    chainId: number
+    requestId: IntString
+    asset: string
+    amount: IntString
+    recipient: string
+    state: string
+    reason: string | null
+    limit: IntString | null
+    commandId: string | null
+    commandState: string | null
+    pending: boolean
+    requestedTx: string
+    createdAt: string
+    updatedAt: string
+  }[]
+  lock: { state: string; epoch: number; chains: number[]; lockedChains: number[] }
+  valuationBlocks: { chainId: number; blockNumber: IntString; blockTimestamp: IntString }[]
+  prices: { chainId: number; symbol: string; feed: string; priceUsd8: IntString; roundId: IntString; updatedAt: IntString; ageSeconds: IntString; stale: boolean }[]
+  priceProblems: { symbol: string; chainId: number | null; problem: 'missing' | 'stale'; ageSeconds: IntString | null }[]
+  liquidations: {
+    id: IntString
+    lockEpoch: number
+    state: string
+    debtUsd8: IntString
+    penaltyUsd8: IntString
+    seizedValueUsd8: IntString
+    shortfallUsd8: IntString
+    insuranceCoveredUsd8: IntString
+    socializedLossUsd8: IntString
+    seizures: { chainId: number; asset: string; amount: IntString; valueUsd8: IntString; commandId: string; seizedAmount: IntString | null }[]
+    closedPositions: Record<string, string>[]
+    createdAt: string
+    updatedAt: string
+  }[]
+}
+
+/** `GET /v1/commands/:id`. */
+export type CommandView = {
+  id: string
+  kind: string
+  account: string
+  destChainId: number
+  vault: string
+  cause: string
+  payload: string
+  expiry: IntString
+  state: string
+  outcome: string | null
+  attempts: number
+  nextAttemptAt: string
+  lastError: string | null
+  publishTx: string | null
+  sequence: IntString | null
+  deliverTx: string | null
+  hasVaa: boolean
+  createdAt: string
+  updatedAt: string
+  transitions: { from: string | null; to: string; detail: Record<string, unknown>; at: string }[]
+}
+
+/** A position report as `POST /v1/positions` takes it (integers as bigint; the client encodes them). */
+export type PositionReportInput = { account: string; market: string; size: bigint; entryPrice: bigint; sequence: bigint }
+
+export type ReadyView = { ready: boolean; chainsWithoutCheckpoint: number[]; lateUnprocessedEvents: number }
+
+/** The body of every error response. */
+export type ApiErrorBody = { error: { code: string; message: string; issues?: { path: string; message: string }[] } }
