@@ -1,0 +1,99 @@
+import { MarginVault, MockPriceFeed } from '@unimargin/contracts'
+import { chainEvents, type Database, eq, testDatabases } from '@unimargin/db'
+import { type Devnet, startDevnet, userDeposit } from '@unimargin/devnet'
+import pino from 'pino'
+import type { Abi, Hex } from 'viem'
+import { privateKeyToAddress } from 'viem/accounts'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { FinalityViolationError } from './errors.js'
+import { createWatcher } from './watcher.js'
+
+const logger = pino({ level: 'silent' })
+
+describe.each(testDatabases())('watcher on $kind', ({ open }) => {
+  let devnet: Devnet
+  let database: Database
+  let user: Hex
+  beforeAll(async () => {
+    devnet = await startDevnet({ chains: 1, basePort: 20545 })
+    user = devnet.keys.users[0]!
+  })
+  afterAll(() => devnet?.stop())
+  beforeEach(async () => {
+    database = await open()
+  })
+  afterEach(() => database?.close())
+
+  const chain = () => devnet.config.chains[0]!
+  const watcher = () =>
+    createWatcher({
+      db: database.db,
+      chain: chain(),
+      logger,
+      contracts: [
+        { address: chain().vault, abi: MarginVault.abi as Abi },
+        ...chain().assets.map((a) => ({ address: a.feed, abi: MockPriceFeed.abi as Abi })),
+      ],
+    })
+  const deposits = () => database.db.select().from(chainEvents).where(eq(chainEvents.eventName, 'Deposited'))
+  const drain = async (w: ReturnType<typeof watcher>) => {
+    for (let i = 0; i < 20; i++) if ((await w.poll()).caughtUp) return
+  }
+
+  it('writes a deposit only once it is buried under the confirmations, and only once', async () => {
+    const w = watcher()
+    const receipt = await userDeposit(devnet, { chainId: chain().chainId, key: user, symbol: 'USDC', amount: 1_000n })
+    await drain(w)
+    expect((await deposits()).filter((e) => e.txHash === receipt.transactionHash)).toHaveLength(0)
+
+    await devnet.mine(chain().chainId, chain().confirmations)
+    await drain(w)
+    await drain(w)
+    const written = (await deposits()).filter((e) => e.txHash === receipt.transactionHash)
+    expect(written).toHaveLength(1)
+    expect(written[0]?.args).toMatchObject({ account: privateKeyToAddress(user), amount: '1000' })
+    const answers = await database.db.select().from(chainEvents).where(eq(chainEvents.eventName, 'AnswerUpdated'))
+    expect(answers.length).toBeGreaterThanOrEqual(3)
+  })
+
+  it('resumes from its checkpoint after a restart without writing anything twice', async () => {
+    const first = watcher()
+    const a = await userDeposit(devnet, { chainId: chain().chainId, key: user, symbol: 'USDC', amount: 1n })
+    await devnet.mine(chain().chainId, chain().confirmations)
+    await drain(first)
+    const checkpoint = first.status().checkpoint
+    const b = await userDeposit(devnet, { chainId: chain().chainId, key: user, symbol: 'USDC', amount: 2n })
+    await devnet.mine(chain().chainId, chain().confirmations)
+
+    const second = watcher()
+    await drain(second)
+    expect(second.status().checkpoint).toBeGreaterThan(checkpoint ?? 0n)
+    const txs = (await deposits()).map((e) => e.txHash)
+    expect(txs.filter((t) => t === a.transactionHash)).toHaveLength(1)
+    expect(txs.filter((t) => t === b.transactionHash)).toHaveLength(1)
+    expect(new Set(txs).size).toBe(txs.length)
+  })
+
+  it('never writes a deposit that a reorg inside the confirmation window removed', async () => {
+    const w = watcher()
+    await drain(w)
+    const receipt = await userDeposit(devnet, { chainId: chain().chainId, key: user, symbol: 'USDC', amount: 3n })
+    await drain(w)
+    // replace the deposit's block with an empty one, then bury the new tip
+    const c = devnet.chains[0]!
+    await c.testClient.request({ method: 'anvil_reorg' as never, params: [1, []] as never })
+    await devnet.mine(chain().chainId, chain().confirmations + 1)
+    await drain(w)
+    expect((await deposits()).filter((e) => e.txHash === receipt.transactionHash)).toHaveLength(0)
+  })
+
+  it('halts the chain when a reorg reaches below its checkpoint', async () => {
+    const w = watcher()
+    await devnet.mine(chain().chainId, chain().confirmations + 1)
+    await drain(w)
+    const c = devnet.chains[0]!
+    await c.testClient.request({ method: 'anvil_reorg' as never, params: [chain().confirmations + 2, []] as never })
+    await expect(w.poll()).rejects.toBeInstanceOf(FinalityViolationError)
+    await expect(w.poll()).rejects.toThrow(/reorganised below its finality depth/)
+  })
+})
