@@ -69,6 +69,8 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   let stopping = false
 
   async function publish(command: CommandRow) {
+    const hubTime = (await hub.public.getBlock({ blockTag: 'latest' })).timestamp
+    if (hubTime > command.expiry) throw new PermanentDeliveryError(`expired at ${command.expiry} before it was published (hub time ${hubTime})`)
     let txHash: Hex | undefined
     if (command.attempts > 0 || command.publishTx) {
       // An earlier attempt may have published without recording it: reuse that message instead of a second one.
