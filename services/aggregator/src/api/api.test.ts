@@ -5,7 +5,7 @@ import { createAggregator } from '../aggregator/index.js'
 import { positionReportDomain, signPositionReport } from '../common/positionReport.js'
 import type { AccountView } from '../view/index.js'
 import { A, addr, B, createEmitter, E6, E18, reporter, seedPrices, silentLogger, testConfig, tokens, usd } from '../test-utils.js'
-import { createApi } from './createApi.js'
+import { createApi, serveApi } from './createApi.js'
 
 const alice = addr(0xa11ce)
 const clock = () => new Date(Number(1_700_000_100n) * 1000)
@@ -148,6 +148,17 @@ describe.each(testDatabases())('api on $kind', ({ open }) => {
     expect(res.status).toBe(200)
     expect(await res.json()).toMatchObject({ kind: 'ApproveWithdrawal', state: 'pending', attempts: 0, transitions: [{ from: null, to: 'pending' }] })
     expect((await app.request(`/v1/commands/0x${'00'.repeat(32)}`)).status).toBe(404)
+  })
+
+  it('serves the API over HTTP on the requested port', async () => {
+    const { config } = setup()
+    const server = await serveApi({ db: database.db, config, port: 0 })
+    try {
+      const res = await fetch(`http://127.0.0.1:${server.port}/health`)
+      expect(await res.json()).toEqual({ status: 'ok' })
+    } finally {
+      await server.close()
+    }
   })
 
   it('reports healthy always and ready only once every chain has a checkpoint', async () => {
