@@ -1,2 +1,3 @@
 export * from './command/index.js'
 export * from './vaa/index.js'
+export * from './position-report/index.js'
