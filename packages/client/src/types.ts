@@ -8,6 +8,7 @@ export type AccountView = {
   imUsd8: IntString
   mmUsd8: IntString
   freeCollateralUsd8: IntString
+  /** equity / MM with 4 decimals; null without a maintenance requirement */
   health: string | null
   healthBps: IntString | null
   collateralUsd8: IntString
@@ -29,6 +30,7 @@ export type AccountView = {
   }[]
   collateralByChain: { chainId: number; valueUsd8: IntString; weightedUsd8: IntString }[]
   collateralByAsset: { symbol: string; valueUsd8: IntString; weightedUsd8: IntString }[]
+  /** balances of assets not configured as collateral on their chain (valued at zero) */
   unsupportedCollateral: { chainId: number; asset: string; amount: IntString }[]
   positions: {
     market: string
@@ -41,8 +43,11 @@ export type AccountView = {
     imUsd8: IntString
     mmUsd8: IntString
   }[]
+  /** the buffer a withdrawal must leave above IM now (0 without positions or unsettled losses) */
   withdrawalBufferUsd8: IntString
+  /** the most of each collateral item a withdrawal request would be approved for now (base units) */
   withdrawable: { chainId: number; symbol: string; asset: string; amount: IntString; blockedBy: 'locked' | 'price' | null }[]
+  /** withdrawals whose escrow the vault still holds, then the latest settled ones (up to 50 in all), newest first */
   withdrawals: {
     chainId: number
     requestId: IntString
@@ -60,6 +65,7 @@ export type AccountView = {
     updatedAt: string
   }[]
   lock: { state: string; epoch: number; chains: number[]; lockedChains: number[] }
+  /** per chain: the newest block whose events are processed; balances and prices are as of these blocks */
   valuationBlocks: { chainId: number; blockNumber: IntString; blockTimestamp: IntString }[]
   prices: { chainId: number; symbol: string; feed: string; priceUsd8: IntString; roundId: IntString; updatedAt: IntString; ageSeconds: IntString; stale: boolean }[]
   priceProblems: { symbol: string; chainId: number | null; problem: 'missing' | 'stale'; ageSeconds: IntString | null }[]

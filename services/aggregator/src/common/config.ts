@@ -1,4 +1,5 @@
-import type { AssetConfig, ChainConfig, Config, MarketConfig } from '@unimargin/chains'
+import { type AssetConfig, type ChainConfig, type Config, findAsset, type MarketConfig } from '@unimargin/chains'
+import type { Address } from 'viem'
 
 /** The configured chain whose vault is `address`, or undefined. */
 export function chainOfVault(config: Config, chainId: number, address: string): ChainConfig | undefined {
@@ -14,8 +15,7 @@ export function assetsOfFeed(config: Config, chainId: number, feed: string): Ass
 
 /** The asset at `address` on `chainId`, or undefined when it is not collateral there (or the chain is unknown). */
 export function assetOn(config: Config, chainId: number, address: string): AssetConfig | undefined {
-  const chain = config.chains.find((c) => c.chainId === chainId)
-  return chain?.assets.find((a) => a.address.toLowerCase() === address.toLowerCase())
+  return config.chains.some((c) => c.chainId === chainId) ? findAsset(config, chainId, address as Address) : undefined
 }
 
 export function marketOf(config: Config, symbol: string): MarketConfig | undefined {

@@ -1,4 +1,4 @@
-import { accounts, and, type DbOrTx, eq, inArray, isNull, liquidations, positions, type Seizure, withdrawals } from '@unimargin/db'
+import { accounts, and, type DbOrTx, eq, isNull, liquidations, positions, type Seizure, withdrawals } from '@unimargin/db'
 import { RejectReason } from '@unimargin/protocol'
 import { planLiquidation } from '@unimargin/risk'
 import type { Address } from 'viem'
@@ -272,6 +272,6 @@ export async function accountsWithPositions(tx: DbOrTx): Promise<Address[]> {
 
 /** Accounts locked on every chain but not yet liquidated (moved forward after every price update). */
 export async function lockedAccounts(tx: DbOrTx): Promise<Address[]> {
-  const rows = await tx.select({ address: accounts.address }).from(accounts).where(inArray(accounts.lockState, ['locked']))
+  const rows = await tx.select({ address: accounts.address }).from(accounts).where(eq(accounts.lockState, 'locked'))
   return rows.map((r) => r.address as Address)
 }

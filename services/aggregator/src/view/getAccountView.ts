@@ -1,4 +1,5 @@
 import type { Config } from '@unimargin/chains'
+import type { AccountView } from '@unimargin/client'
 import { commands, type DbOrTx, desc, eq, inArray, liquidations, withdrawals } from '@unimargin/db'
 import { maxWithdrawable } from '@unimargin/risk'
 import { getAddress } from 'viem'
@@ -6,94 +7,6 @@ import { toUnixSeconds } from '../common/format.js'
 import { readAccount } from '../ledger/index.js'
 import { valueAccount } from '../valuation/index.js'
 import { withdrawalBufferFor } from '../withdrawals/index.js'
-
-/** Decimal string of an integer (token base units, usd8, 1e18 sizes). */
-type Int = string
-
-/** An account as the hub sees it. All integers are decimal strings; `...Usd8` fields are USD with 8 decimals. */
-export type AccountView = {
-  address: string
-  equityUsd8: Int
-  imUsd8: Int
-  mmUsd8: Int
-  freeCollateralUsd8: Int
-  /** equity / MM with 4 decimals; null without a maintenance requirement */
-  health: string | null
-  healthBps: Int | null
-  collateralUsd8: Int
-  unrealizedPnlUsd8: Int
-  settledPnlUsd8: Int
-  positionSequence: Int
-  collateral: {
-    chainId: number
-    symbol: string
-    asset: string
-    amount: Int
-    decimals: number
-    priceUsd8: Int | null
-    priceAgeSeconds: Int | null
-    priceStale: boolean
-    haircutBps: number
-    valueUsd8: Int
-    weightedUsd8: Int
-  }[]
-  collateralByChain: { chainId: number; valueUsd8: Int; weightedUsd8: Int }[]
-  collateralByAsset: { symbol: string; valueUsd8: Int; weightedUsd8: Int }[]
-  /** balances of assets not configured as collateral on their chain (valued at zero) */
-  unsupportedCollateral: { chainId: number; asset: string; amount: Int }[]
-  positions: {
-    market: string
-    size: Int
-    entryPrice: Int
-    markPrice: Int
-    markPriceAgeSeconds: Int | null
-    notionalUsd8: Int
-    unrealizedPnlUsd8: Int
-    imUsd8: Int
-    mmUsd8: Int
-  }[]
-  /** the buffer a withdrawal must leave above IM now (0 without positions or unsettled losses) */
-  withdrawalBufferUsd8: Int
-  /** the most of each collateral item a withdrawal request would be approved for now (base units) */
-  withdrawable: { chainId: number; symbol: string; asset: string; amount: Int; blockedBy: 'locked' | 'price' | null }[]
-  /** withdrawals whose escrow the vault still holds, then the latest settled ones (up to 50 in all), newest first */
-  withdrawals: {
-    chainId: number
-    requestId: Int
-    asset: string
-    amount: Int
-    recipient: string
-    state: string
-    reason: string | null
-    limit: Int | null
-    commandId: string | null
-    commandState: string | null
-    pending: boolean
-    requestedTx: string
-    createdAt: string
-    updatedAt: string
-  }[]
-  lock: { state: string; epoch: number; chains: number[]; lockedChains: number[] }
-  /** per chain: the newest block whose events are processed; balances and prices are as of these blocks */
-  valuationBlocks: { chainId: number; blockNumber: Int; blockTimestamp: Int }[]
-  prices: { chainId: number; symbol: string; feed: string; priceUsd8: Int; roundId: Int; updatedAt: Int; ageSeconds: Int; stale: boolean }[]
-  priceProblems: { symbol: string; chainId: number | null; problem: 'missing' | 'stale'; ageSeconds: Int | null }[]
-  liquidations: {
-    id: Int
-    lockEpoch: number
-    state: string
-    debtUsd8: Int
-    penaltyUsd8: Int
-    seizedValueUsd8: Int
-    shortfallUsd8: Int
-    insuranceCoveredUsd8: Int
-    socializedLossUsd8: Int
-    seizures: { chainId: number; asset: string; amount: Int; valueUsd8: Int; commandId: string; seizedAmount: Int | null }[]
-    closedPositions: Record<string, string>[]
-    createdAt: string
-    updatedAt: string
-  }[]
-}
 
 type Totals = { valueUsd8: bigint; weightedUsd8: bigint }
 function addTo<K>(map: Map<K, Totals>, key: K, item: Totals) {

@@ -1,1 +1,2 @@
-export { type AccountView, getAccountView } from './getAccountView.js'
+export { getAccountView } from './getAccountView.js'
+export type { AccountView } from '@unimargin/client'

@@ -1,3 +1,4 @@
+import type { CommandView } from '@unimargin/client'
 import { asc, commands, commandTransitions, type Db, eq } from '@unimargin/db'
 import { Hono } from 'hono'
 import { z } from 'zod'
@@ -38,6 +39,6 @@ export function commandRoutes(deps: { db: Db }) {
       createdAt: command.createdAt.toISOString(),
       updatedAt: command.updatedAt.toISOString(),
       transitions: transitions.map((t) => ({ from: t.fromState, to: t.toState, detail: t.detail, at: t.at.toISOString() })),
-    })
+    } satisfies CommandView)
   })
 }

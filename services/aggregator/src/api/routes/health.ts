@@ -1,5 +1,6 @@
 import type { Config } from '@unimargin/chains'
 import { and, chainCheckpoints, chainEvents, type Db, isNull, lt, sql } from '@unimargin/db'
+import type { ReadyView } from '@unimargin/client'
 import { Hono } from 'hono'
 
 /**
@@ -20,6 +21,6 @@ export function healthRoutes(deps: { db: Db; config: Config; now: () => Date; re
         .where(and(isNull(chainEvents.processedAt), lt(chainEvents.observedAt, cutoff)))
       const behind = Number(lagging?.count ?? 0)
       const ready = missing.length === 0 && behind === 0
-      return c.json({ ready, chainsWithoutCheckpoint: missing, lateUnprocessedEvents: behind }, ready ? 200 : 503)
+      return c.json({ ready, chainsWithoutCheckpoint: missing, lateUnprocessedEvents: behind } satisfies ReadyView, ready ? 200 : 503)
     })
 }
