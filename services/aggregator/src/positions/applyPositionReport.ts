@@ -2,7 +2,7 @@ import { and, eq, positions } from '@unimargin/db'
 import { marketOf } from '../common/config.js'
 import type { Context } from '../common/context.js'
 import { PositionReportError } from '../common/errors.js'
-import type { PositionReport } from '../common/positionReport.js'
+import type { PositionReport } from '@unimargin/protocol'
 import { lockAccount, updateAccount } from '../ledger/index.js'
 import { reviewAccount } from '../liquidation/index.js'
 
