@@ -8,7 +8,7 @@ import { BaseError, ContractFunctionRevertedError, type Hex, pad, parseEventLogs
 import { privateKeyToAccount } from 'viem/accounts'
 import { backoffDelayMs } from './backoff.js'
 import { NotYetError, PermanentDeliveryError } from './errors.js'
-import { outcomeName } from './outcome.js'
+import { commandOutcomeName as outcomeName } from '@unimargin/protocol'
 import { claimDueCommands, type CommandRow, reschedule, transition } from './outbox.js'
 
 export type CreateRelayerParameters = {

@@ -9,3 +9,4 @@ export {
   RejectReason,
   type RejectReasonName,
 } from './layout.js'
+export { type CommandOutcome, commandOutcomeName, commandOutcomes } from './outcome.js'

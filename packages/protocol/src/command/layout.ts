@@ -29,6 +29,8 @@ export const RejectReason = {
   InvalidRequest: 4,
   /** The request expired before a decision. */
   Expired: 5,
+  /** The vault on that chain holds too few tokens of the asset to pay it now. */
+  InsufficientLiquidity: 6,
 } as const
 export type RejectReasonName = keyof typeof RejectReason
 

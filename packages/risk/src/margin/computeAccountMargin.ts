@@ -8,7 +8,11 @@ import type { AccountMargin, AccountMarginInput, CollateralItemInput, Collateral
  * @param input collateral items (base units, usd8 prices, haircut bps), positions (1e18 sizes, usd8 prices,
  *   imf/mmf bps) and settled P&L (usd8).
  * @returns per-item and per-position figures and the totals (all usd8).
- * @throws {RangeError} when an amount is negative or a bps value is out of 0..10 000.
+ * A negative collateral amount is a liability on that chain (the account withdrew there against collateral
+ * elsewhere): it is valued at the oracle price marked **up** by the haircut, `amount · price · (1 + h)`, the
+ * mirror of a borrow weight (Aave v3 "borrowable in isolation"/Euler v2 LTV conventions), so moving collateral
+ * between chains never improves health.
+ * @throws {RangeError} when a bps value is out of 0..10 000.
  * @example computeAccountMargin({ collateral: [{ chainId: 1, symbol: 'ETH', asset: '0x…', amount: 10n ** 18n,
  *   decimals: 18, priceUsd8: 2000_00000000n, haircutBps: 1000 }], positions: [], settledPnlUsd8: 0n })
  */
@@ -36,20 +40,27 @@ export function computeAccountMargin(input: AccountMarginInput): AccountMargin {
   }
 }
 
-/** Market value (usd8, floor) of `amount` base units at `priceUsd8`. Non-positive prices value at zero. */
+/** Market value (usd8, floor toward −∞) of `amount` base units (signed) at `priceUsd8`. Non-positive prices value at zero. */
 export function collateralValueUsd8(amount: bigint, decimals: number, priceUsd8: bigint): bigint {
   if (priceUsd8 <= 0n) return 0n
-  return (amount * priceUsd8) / 10n ** BigInt(decimals)
+  return floorDiv(amount * priceUsd8, 10n ** BigInt(decimals))
 }
 
-/** Value after haircut (usd8, floor), computed in one division so rounding happens once. */
+/**
+ * Weighted value (usd8, floor toward −∞), in one division so rounding happens once: an asset at
+ * `price · (1 − h)`, a liability (negative amount) at `price · (1 + h)`.
+ */
 export function collateralWeightedUsd8(amount: bigint, decimals: number, priceUsd8: bigint, haircutBps: number): bigint {
   if (priceUsd8 <= 0n) return 0n
-  return (amount * priceUsd8 * (BPS - BigInt(haircutBps))) / (10n ** BigInt(decimals) * BPS)
+  return floorDiv(amount * priceUsd8 * weightBps(amount, haircutBps), 10n ** BigInt(decimals) * BPS)
+}
+
+/** `1 − h` for an asset, `1 + h` for a liability, in bps. */
+export function weightBps(amount: bigint, haircutBps: number): bigint {
+  return amount < 0n ? BPS + BigInt(haircutBps) : BPS - BigInt(haircutBps)
 }
 
 function valueCollateralItem(item: CollateralItemInput): CollateralItemMargin {
-  if (item.amount < 0n) throw new RangeError(`Collateral amount of ${item.symbol} on chain ${item.chainId} is negative.`)
   checkBps(item.haircutBps, `haircut of ${item.symbol}`)
   return {
     ...item,

@@ -51,6 +51,15 @@ describe('computeAccountMargin', () => {
     expect(m.positions[0]?.unrealizedPnlUsd8).toBe(usd(150))
   })
 
+  it('values a liability at the price marked up by the haircut, rounding against the account', () => {
+    const owed = { ...eth, amount: -(10n ** 18n) - 1n }
+    const m = computeAccountMargin({ collateral: [owed], positions: [], settledPnlUsd8: 0n })
+    // −(1 ETH + 1 wei) · 2000 · 1.1 = −2200.0000000000000022 USD → floor to −2200.00000001
+    expect(m.collateral[0]?.weightedUsd8).toBe(-usd(2200) - 1n)
+    expect(m.collateral[0]?.valueUsd8).toBe(-usd(2000) - 1n)
+    expect(m.equityUsd8).toBe(-usd(2200) - 1n)
+  })
+
   it('refuses a haircut outside 0..10000 bps', () => {
     expect(() => computeAccountMargin({ collateral: [{ ...eth, haircutBps: 10_001 }], positions: [], settledPnlUsd8: 0n })).toThrow(RangeError)
   })
@@ -59,9 +68,22 @@ describe('computeAccountMargin', () => {
 describe('maxWithdrawable', () => {
   const margin = computeAccountMargin(input)
 
-  it('allows the whole item when the excess over IM and buffer exceeds its weighted value', () => {
-    expect(maxWithdrawable({ margin, item: usdc, bufferUsd8: usd(100) })).toBe(usdc.amount)
-    expect(maxWithdrawable({ margin, item: eth, bufferUsd8: usd(100) })).toBe(eth.amount)
+  it('allows more than the item holds when the excess covers the rest as a liability on that chain', () => {
+    // excess = 4400 − 300 − 100 = 4000 USD; USDC weighs 1 both ways: 1000 held + 3000 owed
+    expect(maxWithdrawable({ margin, item: usdc, bufferUsd8: usd(100) })).toBe(4000_000000n)
+    // ETH: 3600 USD of weight held, the other 400 USD at 2000 · 1.1 per ETH owed
+    const x = maxWithdrawable({ margin, item: eth, bufferUsd8: usd(100) })
+    expect(x).toBeGreaterThan(eth.amount)
+    const after = computeAccountMargin({ ...input, collateral: [{ ...eth, amount: eth.amount - x }, usdc] })
+    expect(after.equityUsd8 - after.imUsd8).toBeGreaterThanOrEqual(usd(100))
+    const oneMore = computeAccountMargin({ ...input, collateral: [{ ...eth, amount: eth.amount - x - 10n ** 10n }, usdc] })
+    expect(oneMore.equityUsd8 - oneMore.imUsd8).toBeLessThan(usd(100))
+  })
+
+  it('allows a withdrawal on a chain where the account holds nothing, up to what the other chains cover', () => {
+    const none = { ...usdc, chainId: 3, amount: 0n }
+    const m = computeAccountMargin({ ...input, collateral: [eth, usdc, none] })
+    expect(maxWithdrawable({ margin: m, item: none, bufferUsd8: usd(100) })).toBe(4000_000000n)
   })
 
   it('caps the amount so equity stays at IM plus buffer, rounded down', () => {
@@ -80,9 +102,14 @@ describe('maxWithdrawable', () => {
     expect(maxWithdrawable({ margin, item: usdc, bufferUsd8: usd(4200) })).toBe(0n)
   })
 
-  it('allows all of an item that carries no weight', () => {
+  it('allows all of an item that carries no weight, and any more only as a liability at twice its price', () => {
     const worthless = { ...usdc, haircutBps: 10_000 }
     const m = computeAccountMargin({ ...input, collateral: [eth, worthless] })
-    expect(maxWithdrawable({ margin: m, item: worthless, bufferUsd8: 0n })).toBe(worthless.amount)
+    // equity = 3600 − 150 unrealised − 50 settled = 3400; excess over IM 300 = 3100 USD; owed USDC weighs 2 USD each
+    expect(maxWithdrawable({ margin: m, item: worthless, bufferUsd8: 0n })).toBe(worthless.amount + 1550_000000n)
+  })
+
+  it('allows nothing of an item without a price', () => {
+    expect(maxWithdrawable({ margin, item: { ...usdc, priceUsd8: 0n }, bufferUsd8: 0n })).toBe(0n)
   })
 })

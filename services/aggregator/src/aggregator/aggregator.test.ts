@@ -20,6 +20,7 @@ import { A, addr, B, C, createEmitter, E6, E18, feeds, receiver, seedPrices, sil
 import { createAggregator } from './createAggregator.js'
 
 const alice = addr(0xa11ce)
+const lp = addr(0x11b)
 
 describe.each(testDatabases())('aggregator on $kind', ({ open }) => {
   let database: Database
@@ -96,6 +97,43 @@ describe.each(testDatabases())('aggregator on $kind', ({ open }) => {
     const transitions = await db.select().from(commandTransitions).where(eq(commandTransitions.commandId, command!.id))
     expect(transitions).toMatchObject([{ fromState: null, toState: 'pending' }])
     expect(await balanceOf(alice, C, tokens.usdcC)).toBe(0n)
+  })
+
+  it('pays a withdrawal on a chain where the account holds nothing from the vault\'s pool, and counts it as a liability there', async () => {
+    const { aggregator, emitter, db } = setup()
+    await seedPrices(emitter)
+    await emitter.deposit(C, lp, tokens.usdcC, 50_000n * E6) // the pool on chain C
+    await emitter.deposit(A, alice, tokens.wethA, E18) // 1800 USD after haircut
+    await emitter.deposit(B, alice, tokens.usdcB, 1000n * E6)
+    await aggregator.processPending()
+    await emitter.requestWithdrawal(C, 1, alice, tokens.usdcC, 2000n * E6)
+    await aggregator.processPending()
+    const [first] = await db.select().from(withdrawals).where(and(eq(withdrawals.chainId, C), eq(withdrawals.requestId, 1n)))
+    expect(first?.state).toBe('approved')
+    expect(await balanceOf(alice, C, tokens.usdcC)).toBe(-2000n * E6)
+
+    // 2800 − 2000 = 800 USD of equity left: a second 1000 USDC must be refused, with the limit
+    await emitter.requestWithdrawal(C, 2, alice, tokens.usdcC, 1000n * E6)
+    await aggregator.processPending()
+    const [second] = await db.select().from(withdrawals).where(and(eq(withdrawals.chainId, C), eq(withdrawals.requestId, 2n)))
+    expect(second?.state).toBe('rejected')
+    expect(second?.limit).toBe(800n * E6)
+  })
+
+  it('refuses a payout the vault on that chain cannot cover, naming what it can pay', async () => {
+    const { aggregator, emitter, db } = setup()
+    await seedPrices(emitter)
+    await emitter.deposit(C, lp, tokens.usdcC, 300n * E6)
+    await emitter.deposit(B, alice, tokens.usdcB, 10_000n * E6)
+    await aggregator.processPending()
+    await emitter.requestWithdrawal(C, 1, alice, tokens.usdcC, 500n * E6)
+    await aggregator.processPending()
+    const [w] = await db.select().from(withdrawals).where(and(eq(withdrawals.chainId, C), eq(withdrawals.requestId, 1n)))
+    expect(w?.state).toBe('rejected')
+    expect(w?.limit).toBe(300n * E6)
+    expect(w?.reason).toContain('can pay out at most 300 USDC')
+    const [command] = await db.select().from(commands).where(eq(commands.id, w!.commandId!))
+    expect(decodeCommand(command!.payload as `0x${string}`)).toMatchObject({ kind: 'RejectWithdrawal', reason: RejectReason.InsufficientLiquidity })
   })
 
   it('rejects an over-withdrawal with the reason and the most that could be withdrawn', async () => {
@@ -254,6 +292,22 @@ describe.each(testDatabases())('aggregator on $kind', ({ open }) => {
     expect(transitions.map((t) => t.toState)).toEqual(['pending', 'executed'])
     const [voided] = await db.select().from(withdrawals)
     expect(voided?.state).toBe('voided')
+  })
+
+  it('releases the escrow of an approval the vault could not pay for lack of tokens', async () => {
+    const { aggregator, emitter, db } = setup()
+    await seedPrices(emitter)
+    await emitter.deposit(C, alice, tokens.usdcC, 10n * E6)
+    await emitter.requestWithdrawal(C, 3, alice, tokens.usdcC, 10n * E6)
+    await aggregator.processPending()
+    const [approved] = await db.select().from(withdrawals)
+    await emitter.emit(C, vaults[C]!, 'CommandExecuted', { commandId: approved!.commandId!, kind: '1', account: alice, outcome: '4', vmHash: `0x${'33'.repeat(32)}` })
+    await aggregator.processPending()
+    const [w] = await db.select().from(withdrawals)
+    expect(w?.state).toBe('voided')
+    expect(w?.reason).toContain('lacked the tokens')
+    const [reject] = await db.select().from(commands).where(eq(commands.id, w!.commandId!))
+    expect(decodeCommand(reject!.payload as `0x${string}`)).toMatchObject({ kind: 'RejectWithdrawal', requestId: 3n, reason: RejectReason.InsufficientLiquidity })
   })
 
   it('skips a malformed event and an event from an unknown address without blocking later ones', async () => {

@@ -1,12 +1,13 @@
 import { and, chainEvents, commands, commandTransitions, eq, inArray, prices, sql, valuationBlocks, withdrawals } from '@unimargin/db'
+import { commandOutcomeName as outcomeName, RejectReason } from '@unimargin/protocol'
 import type { Address } from 'viem'
 import { assetsOfFeed, chainOfVault } from '../common/config.js'
 import type { Context } from '../common/context.js'
 import { adjustBalance, lockAccount, updateAccount } from '../ledger/index.js'
 import { accountsWithPositions, applySeized, applySeizeIgnored, lockedAccounts, reviewAccount, startLiquidation } from '../liquidation/index.js'
+import { writeCommand } from '../outbox/index.js'
 import { decideWithdrawal } from '../withdrawals/index.js'
 import { type EventName, isKnownEvent, parseEventArgs } from './args.js'
-import { outcomeName } from './outcome.js'
 
 export type ChainEventRow = typeof chainEvents.$inferSelect
 export type ApplyResult = 'applied' | 'ignored'
@@ -155,6 +156,23 @@ async function applyVaultEvent(ctx: Context, event: ChainEventRow, name: Exclude
           .update(withdrawals)
           .set({ state: 'voided', updatedAt: now })
           .where(and(eq(withdrawals.commandId, command.id), eq(withdrawals.state, 'approved')))
+      if (command.kind === 'ApproveWithdrawal' && outcome === 'insufficient_liquidity') {
+        // the vault kept the request pending: release the escrow rather than leave it hanging
+        const [voided] = await tx
+          .update(withdrawals)
+          .set({ state: 'voided', reason: `The vault on chain ${chainId} lacked the tokens to pay it when the approval arrived.`, updatedAt: now })
+          .where(and(eq(withdrawals.commandId, command.id), eq(withdrawals.state, 'approved')))
+          .returning()
+        if (voided) {
+          const { id } = await writeCommand(ctx, {
+            body: { kind: 'RejectWithdrawal', requestId: voided.requestId, reason: RejectReason.InsufficientLiquidity },
+            account: voided.account as Address,
+            destChainId: voided.chainId,
+            cause: `withdrawal:${voided.chainId}:${voided.requestId}`,
+          })
+          await tx.update(withdrawals).set({ commandId: id }).where(and(eq(withdrawals.chainId, voided.chainId), eq(withdrawals.requestId, voided.requestId)))
+        }
+      }
       if (command.kind === 'Seize' && outcome !== 'applied') await applySeizeIgnored(ctx, command.account as Address, command.id)
       if ((command.kind === 'Lock' || command.kind === 'Unlock') && outcome !== 'applied')
         logger.error({ chain_id: chainId, command_id: command.id, kind: command.kind, outcome, account: command.account }, 'Vault ignored lock command')

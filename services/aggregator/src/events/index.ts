@@ -1,3 +1,2 @@
 export { applyEvent, type ApplyResult, type ChainEventRow } from './applyEvent.js'
 export { type EventArgs, eventArgs, type EventName, parseEventArgs } from './args.js'
-export { type CommandOutcome, commandOutcomes, outcomeName } from './outcome.js'

@@ -1,2 +1,3 @@
 export { type AccountRow, lockAccount, readAccount, updateAccount } from './accounts.js'
 export { adjustBalance, type BalanceRow, readBalance, readBalances } from './balances.js'
+export { vaultLiquidity } from './liquidity.js'

@@ -44,7 +44,8 @@ export function buildMargin(config: Config, book: PriceBook, balances: BalanceRo
     else if (quote.stale) problems.set(`${symbol}:${quote.chainId}`, { symbol, chainId: quote.chainId, problem: 'stale', ageSeconds: quote.ageSeconds })
   }
   for (const b of balances) {
-    if (b.amount <= 0n) continue
+    // a negative balance is a liability on that chain (paid out there against collateral elsewhere)
+    if (b.amount === 0n) continue
     const asset = assetOn(config, b.chainId, b.asset)
     if (!asset) {
       unconfigured.push(b)

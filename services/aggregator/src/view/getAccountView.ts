@@ -4,7 +4,7 @@ import { commands, type DbOrTx, desc, eq, inArray, liquidations, withdrawals } f
 import { maxWithdrawable } from '@unimargin/risk'
 import { getAddress } from 'viem'
 import { toUnixSeconds } from '../common/format.js'
-import { readAccount } from '../ledger/index.js'
+import { readAccount, vaultLiquidity } from '../ledger/index.js'
 import { valueAccount } from '../valuation/index.js'
 import { withdrawalBufferFor } from '../withdrawals/index.js'
 
@@ -41,6 +41,19 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
   const liqRows = await db.select().from(liquidations).where(eq(liquidations.account, checksummed)).orderBy(desc(liquidations.id)).limit(20)
   const buffer = withdrawalBufferFor(config, margin)
   const blockedBy = account.lockState !== 'unlocked' ? 'locked' : valuation.priceProblems.length > 0 ? 'price' : null
+  // every configured (chain, asset): a withdrawal may be paid on a chain where the account holds nothing,
+  // up to what the margin allows and the vault there holds
+  const withdrawable: AccountView['withdrawable'] = []
+  for (const chain of config.chains) {
+    for (const asset of chain.assets) {
+      const held = margin.collateral.find((c) => c.chainId === chain.chainId && c.asset === asset.address)
+      const quote = valuation.book.collateralPrice(chain.chainId, asset)
+      const item = held ?? { chainId: chain.chainId, symbol: asset.symbol, asset: asset.address, amount: 0n, decimals: asset.decimals, priceUsd8: quote?.priceUsd8 ?? 0n, haircutBps: asset.haircutBps }
+      const byMargin = blockedBy ? 0n : maxWithdrawable({ margin, item, bufferUsd8: buffer })
+      const liquidity = byMargin > 0n ? await vaultLiquidity(db, chain.chainId, asset.address) : 0n
+      withdrawable.push({ chainId: chain.chainId, symbol: asset.symbol, asset: asset.address, amount: s(byMargin < liquidity ? byMargin : liquidity > 0n ? liquidity : 0n), blockedBy })
+    }
+  }
 
   const byChain = new Map<number, Totals>()
   const byAsset = new Map<string, Totals>()
@@ -92,13 +105,7 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
       mmUsd8: s(p.mmUsd8),
     })),
     withdrawalBufferUsd8: s(buffer),
-    withdrawable: margin.collateral.map((item) => ({
-      chainId: item.chainId,
-      symbol: item.symbol,
-      asset: item.asset,
-      amount: blockedBy ? '0' : s(maxWithdrawable({ margin, item, bufferUsd8: buffer })),
-      blockedBy,
-    })),
+    withdrawable,
     withdrawals: shownW.map((w) => ({
       chainId: w.chainId,
       requestId: s(w.requestId),

@@ -5,7 +5,7 @@ import type { Address } from 'viem'
 import { assetOn } from '../common/config.js'
 import type { Context } from '../common/context.js'
 import { formatFixed, formatUsd8 } from '../common/format.js'
-import { adjustBalance, lockAccount } from '../ledger/index.js'
+import { adjustBalance, lockAccount, vaultLiquidity } from '../ledger/index.js'
 import { writeCommand } from '../outbox/index.js'
 import { buildMargin, valueAccount } from '../valuation/index.js'
 import { withdrawalBufferFor } from './buffer.js'
@@ -98,9 +98,28 @@ export async function decideWithdrawal(ctx: Context, request: WithdrawalRequest)
         valuation.positionRows,
         account.settledPnl,
       )
-      const item = before.items.find((i) => i.chainId === chainId && i.asset.toLowerCase() === asset.toLowerCase())
-      const limit = item ? maxWithdrawable({ margin: before.margin, item, bufferUsd8: buffer }) : 0n
-      if (after.equityUsd8 >= after.imUsd8 + buffer) {
+      // the account may hold nothing on this chain: the withdrawal is then covered by collateral elsewhere
+      const item = before.items.find((i) => i.chainId === chainId && i.asset.toLowerCase() === asset.toLowerCase()) ?? {
+        chainId,
+        symbol: assetConfig.symbol,
+        asset: assetConfig.address,
+        amount: 0n,
+        decimals: assetConfig.decimals,
+        priceUsd8: withdrawnQuote?.priceUsd8 ?? 0n,
+        haircutBps: assetConfig.haircutBps,
+      }
+      const marginLimit = maxWithdrawable({ margin: before.margin, item, bufferUsd8: buffer })
+      // this request's escrow is still counted as held and not yet as approved, so `liquidity` includes it
+      const liquidity = await vaultLiquidity(tx, chainId, assetConfig.address)
+      const limit = marginLimit < liquidity ? marginLimit : liquidity > 0n ? liquidity : 0n
+      if (amount > liquidity) {
+        decision = await reject(
+          RejectReason.InsufficientLiquidity,
+          `The vault on chain ${chainId} can pay out at most ${formatFixed(liquidity > 0n ? liquidity : 0n, assetConfig.decimals)} ${assetConfig.symbol} now; ` +
+            `${formatFixed(amount, assetConfig.decimals)} was asked.`,
+          limit,
+        )
+      } else if (after.equityUsd8 >= after.imUsd8 + buffer) {
         const { id } = await writeCommand(ctx, {
           body: { kind: 'ApproveWithdrawal', requestId, lockEpoch: account.lockEpoch },
           account: address,

@@ -1,0 +1,11 @@
+/**
+ * What a vault did with a verified command, as `CommandExecuted.outcome` (u8) reports it; the index is the code
+ * (`MarginVault.Outcome` in `contracts/src/MarginVault.sol`). Every outcome consumes the command.
+ */
+export const commandOutcomes = ['applied', 'voided_by_lock', 'stale_epoch', 'request_not_pending', 'insufficient_liquidity'] as const
+export type CommandOutcome = (typeof commandOutcomes)[number]
+
+/** The name of outcome `code`, or `unknown_<code>` for a code this version does not know. */
+export function commandOutcomeName(code: number): CommandOutcome | `unknown_${number}` {
+  return commandOutcomes[code] ?? `unknown_${code}`
+}
