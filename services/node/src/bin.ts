@@ -1,0 +1,7 @@
+#!/usr/bin/env -S node --import tsx
+import { program } from './cli.js'
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exit(1)
+})

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs'
+import { defineConfig } from '@unimargin/chains'
+import { createDatabase } from '@unimargin/db'
+import { Command, InvalidArgumentError } from 'commander'
+import pino from 'pino'
+import { startNode } from './runtime/node.js'
+
+const port = (value: string) => {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('must be a port number (0-65535)')
+  return n
+}
+
+export const program = new Command('unimargin').description('Cross-chain unified margin: hub node and local devnet.')
+
+program
+  .command('dev')
+  .description('Boot 3 local chains, every service on embedded PGlite, and replay the FTX-week demo scenario.')
+  .option('--pace <ms>', 'wall-clock milliseconds per replayed hour of prices', (v) => Number.parseInt(v, 10), 300)
+  .option('--api-port <port>', 'HTTP API port', port, 8787)
+  .option('--base-port <port>', 'RPC port of the first chain (the others follow)', port, 8545)
+  .action(async (options: { pace: number; apiPort: number; basePort: number }) => {
+    const { runDemo } = await import('./demo/index.js')
+    const code = await runDemo({ paceMs: options.pace, apiPort: options.apiPort, basePort: options.basePort })
+    process.exit(code)
+  })
+
+program
+  .command('start')
+  .description('Run watchers, aggregator, relayer and the HTTP API from a configuration file.')
+  .requiredOption('-c, --config <file>', 'configuration JSON (see README, Configuration)')
+  .option('--data-dir <dir>', 'PGlite data directory when DATABASE_URL is not set', '.unimargin/data')
+  .option('--api-port <port>', 'HTTP API port', port, 8787)
+  .action(async (options: { config: string; dataDir: string; apiPort: number }) => {
+    const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' })
+    const config = defineConfig(JSON.parse(readFileSync(options.config, 'utf8')))
+    const database = await createDatabase({ url: process.env.DATABASE_URL, dataDir: options.dataDir })
+    const node = await startNode({ config, db: database.db, logger, apiPort: options.apiPort })
+    const shutdown = async () => {
+      logger.info('Stopping node')
+      await node.stop()
+      await database.close()
+      process.exit(0)
+    }
+    process.once('SIGINT', shutdown)
+    process.once('SIGTERM', shutdown)
+  })
+
+program
+  .command('migrate')
+  .description('Apply database migrations (PostgreSQL with DATABASE_URL, else PGlite in --data-dir).')
+  .option('--data-dir <dir>', 'PGlite data directory', '.unimargin/data')
+  .action(async (options: { dataDir: string }) => {
+    const database = await createDatabase({ url: process.env.DATABASE_URL, dataDir: options.dataDir })
+    await database.close()
+    console.log(`Migrated the ${database.kind} database.`)
+  })
+
+program
+  .command('status')
+  .description("Print a running node's readiness and per-chain status.")
+  .option('--api <url>', 'node API base URL', 'http://127.0.0.1:8787')
+  .action(async (options: { api: string }) => {
+    const res = await fetch(new URL('/ready', options.api))
+    console.log(JSON.stringify(await res.json(), null, 2))
+    if (!res.ok) process.exitCode = 1
+  })
+
+program
+  .command('account')
+  .description("Print an account's health, collateral, positions and withdrawable amounts from a running node.")
+  .argument('<address>', 'account address (0x…)')
+  .option('--api <url>', 'node API base URL', 'http://127.0.0.1:8787')
+  .action(async (address: string, options: { api: string }) => {
+    const res = await fetch(new URL(`/v1/accounts/${address}`, options.api))
+    console.log(JSON.stringify(await res.json(), null, 2))
+    if (!res.ok) process.exitCode = 1
+  })

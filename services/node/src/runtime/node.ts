@@ -1,0 +1,87 @@
+import { createAggregator, serveApi } from '@unimargin/aggregator'
+import type { Config } from '@unimargin/chains'
+import { MarginVault, MockPriceFeed } from '@unimargin/contracts'
+import type { Db } from '@unimargin/db'
+import { type Attester, createLocalGuardianAttester, createWormholescanAttester } from '@unimargin/protocol'
+import { createRelayer } from '@unimargin/relayer'
+import { createWatcher, type Watcher } from '@unimargin/watcher'
+import type { Logger } from 'pino'
+import type { Abi } from 'viem'
+
+export type StartNodeParameters = {
+  config: Config
+  db: Db
+  logger: Logger
+  /** HTTP API port; `undefined` = no API server */
+  apiPort?: number | undefined
+  /** which services this node runs (default: all) */
+  services?: { watchers?: boolean; aggregator?: boolean; relayer?: boolean }
+  /** aggregator poll interval, ms */
+  aggregatorPollMs?: number
+}
+
+export type RunningNode = {
+  watchers: Watcher[]
+  aggregator: ReturnType<typeof createAggregator> | undefined
+  relayer: ReturnType<typeof createRelayer> | undefined
+  apiUrl: string | undefined
+  stop: () => Promise<void>
+}
+
+/**
+ * The attestation source from config: local guardian keys when present (devnet), else a Wormholescan-compatible
+ * API. @throws Error when neither is configured.
+ */
+export function attesterFromConfig(config: Config): Attester {
+  if (config.guardians.keys.length > 0)
+    return createLocalGuardianAttester({ keys: config.guardians.keys, guardianSetIndex: config.guardians.setIndex })
+  // A short wait per attempt: the relayer reschedules with its own backoff instead of blocking a worker.
+  if (config.guardians.apiUrl) return createWormholescanAttester({ apiUrl: config.guardians.apiUrl, timeoutMs: 30_000 })
+  throw new Error('No attestation source: set guardians.keys (local guardian set) or guardians.apiUrl (signed VAA API).')
+}
+
+/**
+ * Starts the hub's services on one database: a watcher per chain (vault + every asset feed), the aggregator, the
+ * relayer and the HTTP API. `stop()` stops them in reverse order and waits for in-flight work.
+ */
+export async function startNode(parameters: StartNodeParameters): Promise<RunningNode> {
+  const { config, db, logger } = parameters
+  const enabled = { watchers: true, aggregator: true, relayer: true, ...parameters.services }
+  const watchers = enabled.watchers
+    ? config.chains.map((chain) =>
+        createWatcher({
+          db,
+          chain,
+          logger,
+          contracts: [
+            { address: chain.vault, abi: MarginVault.abi as Abi },
+            ...chain.assets.map((asset) => ({ address: asset.feed, abi: MockPriceFeed.abi as Abi })),
+          ],
+        }),
+      )
+    : []
+  const aggregator = enabled.aggregator
+    ? createAggregator({ db, config, logger, ...(parameters.aggregatorPollMs ? { pollIntervalMs: parameters.aggregatorPollMs } : {}) })
+    : undefined
+  const relayer = enabled.relayer ? createRelayer({ db, config, logger, attester: attesterFromConfig(config) }) : undefined
+  const server = parameters.apiPort !== undefined ? await serveApi({ db, config, logger, port: parameters.apiPort }) : undefined
+  const apiUrl = server ? `http://127.0.0.1:${server.port}` : undefined
+
+  for (const w of watchers) w.start()
+  aggregator?.start()
+  relayer?.start()
+  logger.info({ chains: config.chains.map((c) => c.chainId), api: apiUrl }, 'Started node')
+
+  return {
+    watchers,
+    aggregator,
+    relayer,
+    apiUrl,
+    async stop() {
+      await server?.close()
+      await relayer?.stop()
+      await aggregator?.stop()
+      await Promise.all(watchers.map((w) => w.stop()))
+    },
+  }
+}
