@@ -45,7 +45,10 @@ export type AccountView = {
   }[]
   /** the buffer a withdrawal must leave above IM now (0 without positions or unsettled losses) */
   withdrawalBufferUsd8: IntString
-  /** the most of each collateral item a withdrawal request would be approved for now (base units) */
+  /**
+   * per configured chain and asset, the most a withdrawal request there would be approved for now (base units):
+   * bounded by the account's margin (the amount may exceed what it holds on that chain) and by the vault's liquidity
+   */
   withdrawable: { chainId: number; symbol: string; asset: string; amount: IntString; blockedBy: 'locked' | 'price' | null }[]
   /** withdrawals whose escrow the vault still holds, then the latest settled ones (up to 50 in all), newest first */
   withdrawals: {
