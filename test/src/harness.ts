@@ -1,5 +1,5 @@
 import { createClient, type UnimarginClient } from '@unimargin/client'
-import { type Database } from '@unimargin/db'
+import type { Database } from '@unimargin/db'
 import { type Devnet, startDevnet } from '@unimargin/devnet'
 import { type RunningNode, startNode } from '@unimargin/node'
 import { positionReportDomain, signPositionReport } from '@unimargin/protocol'

@@ -5,7 +5,6 @@ const address = z
   .string()
   .refine((v) => isAddress(v, { strict: false }), { message: 'must be a 20-byte 0x address' })
   .transform((v) => getAddress(v) as Address)
-const hex = z.string().refine((v) => isHex(v), { message: 'must be 0x-hex' }).transform((v) => v as Hex)
 const privateKey = z
   .string()
   .refine((v) => isHex(v) && v.length === 66, { message: 'must be a 32-byte 0x private key' })

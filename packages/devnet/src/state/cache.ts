@@ -44,7 +44,7 @@ export function readManifest(stateDir: string, key: string): Manifest | undefine
 export function writeState(stateDir: string, manifest: Manifest, dumps: Hex[]): void {
   const paths = statePaths(stateDir, manifest.key)
   mkdirSync(paths.dir, { recursive: true })
-  dumps.forEach((dump, i) => atomicWrite(paths.chain(i), decodeDump(dump)))
+  for (const [i, dump] of dumps.entries()) atomicWrite(paths.chain(i), decodeDump(dump))
   atomicWrite(paths.manifest, JSON.stringify(manifest, null, 2))
 }
 

@@ -64,8 +64,8 @@ export function parseVaa(vaa: Hex | Uint8Array): ParsedVaa {
   }
   const headerBytes = bytes.subarray(0, bodyOffset)
   const bodyBytes = bytes.subarray(bodyOffset)
-  let header
-  let body
+  let header: ReturnType<typeof deserializeLayout<typeof vaaHeaderLayout>>
+  let body: ReturnType<typeof deserializeLayout<typeof vaaBodyLayout>>
   try {
     header = deserializeLayout(vaaHeaderLayout, headerBytes)
     body = deserializeLayout(vaaBodyLayout, bodyBytes)

@@ -8,7 +8,7 @@ export {
   VaaVerificationError,
   type VaaVerificationFailure,
 } from './errors.js'
-export { type MessageObservation } from './observation.js'
+export type { MessageObservation } from './observation.js'
 export { type SignVaaOptions, signVaa } from './sign.js'
 export type { GuardianSet, GuardianSignature, ParsedVaa, Vaa, VaaBody } from './types.js'
 export { quorum, type VerifiedVaa, type VerifyVaaOptions, verifyVaa } from './verify.js'

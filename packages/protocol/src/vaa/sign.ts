@@ -36,7 +36,7 @@ export function signVaa(body: VaaBody, guardianKeys: readonly Hex[], options: Si
   })
   const digest = hexToBytes(vaaDigest(serializeVaaBody(body)))
   const signatures = indices.map((guardianIndex): GuardianSignature => {
-    let sig
+    let sig: ReturnType<typeof secp256k1.sign>
     try {
       sig = secp256k1.sign(digest, hexToBytes(guardianKeys[guardianIndex]!), { lowS: true })
     } catch (cause) {

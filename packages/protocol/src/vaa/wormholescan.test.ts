@@ -72,7 +72,7 @@ describe('createWormholescanAttester', () => {
     const gaps = api.times.slice(1).map((t, i) => t - api.times[i]!)
     expect(gaps).toHaveLength(4)
     // waits of 40, 80, 100, 100 ms (timers may fire a little late, never early)
-    ;[40, 80, 100, 100].forEach((wait, i) => expect(gaps[i]!).toBeGreaterThanOrEqual(wait - 2))
+    for (const [i, wait] of [40, 80, 100, 100].entries()) expect(gaps[i]!).toBeGreaterThanOrEqual(wait - 2)
   })
 
   it('throws AttestationError when the VAA attests a different message', async () => {

@@ -2,6 +2,7 @@ import { encoding } from '@wormhole-foundation/sdk-base'
 import { bytesToHex, type Hex } from 'viem'
 import type { Attester } from './attester.js'
 import { parseVaa } from './codec.js'
+import type { ParsedVaa } from './types.js'
 import { AttestationError, AttestationTimeoutError } from './errors.js'
 import { assertBytes32, type MessageObservation, observationMismatches } from './observation.js'
 
@@ -100,7 +101,7 @@ export function createWormholescanAttester(options: WormholescanAttesterOptions)
 }
 
 function checked(vaa: Hex, observation: MessageObservation, url: string): Hex {
-  let parsed
+  let parsed: ParsedVaa
   try {
     parsed = parseVaa(vaa)
   } catch (cause) {

@@ -1,4 +1,4 @@
-import { and, chainEvents, commands, commandTransitions, eq, inArray, prices, sql, valuationBlocks, withdrawals } from '@unimargin/db'
+import { and, type chainEvents, commands, commandTransitions, eq, inArray, prices, sql, valuationBlocks, withdrawals } from '@unimargin/db'
 import { commandOutcomeName as outcomeName, RejectReason } from '@unimargin/protocol'
 import type { Address } from 'viem'
 import { assetsOfFeed, chainOfVault } from '../common/config.js'
