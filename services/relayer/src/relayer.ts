@@ -1,6 +1,7 @@
 import { type ChainConfig, type Config, createChainPublicClient, createChainWalletClient, getChain } from '@unimargin/chains'
 import { MarginHub, MarginVault, WormholeCore } from '@unimargin/contracts'
 import type { Db } from '@unimargin/db'
+import { createPollLoop } from '@unimargin/lifecycle'
 import type { Attester } from '@unimargin/protocol'
 import pLimit from 'p-limit'
 import type { Logger } from 'pino'
@@ -65,8 +66,6 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   }
   const hub = clientsOf(hubChain.chainId)
   const work = pLimit(32)
-  let running: Promise<void> | undefined
-  let stopping = false
 
   async function publish(command: CommandRow) {
     const hubTime = (await hub.public.getBlock({ blockTag: 'latest' })).timestamp
@@ -228,30 +227,16 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     return due.length
   }
 
-  async function loop() {
-    const interval = parameters.pollIntervalMs ?? 100
-    while (!stopping) {
-      let advanced = 0
-      try {
-        advanced = await tick()
-      } catch (error) {
-        log.warn({ err: (error as Error).message }, 'Failed to poll the outbox')
-      }
-      if (advanced === 0 && !stopping) await new Promise((r) => setTimeout(r, interval))
-    }
-  }
+  const loop = createPollLoop({
+    intervalMs: parameters.pollIntervalMs ?? 100,
+    run: async () => (await tick()) > 0,
+    onError: (error, failures, retryInMs) =>
+      log.warn({ err: (error as Error).message, failures, retry_in_ms: retryInMs }, 'Failed to poll the outbox'),
+  })
 
   return {
     tick,
-    start() {
-      if (running) return
-      stopping = false
-      running = loop()
-    },
-    async stop() {
-      stopping = true
-      await running
-      running = undefined
-    },
+    start: loop.start,
+    stop: loop.stop,
   }
 }

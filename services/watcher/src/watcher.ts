@@ -1,5 +1,6 @@
 import { type ChainConfig, createChainPublicClient } from '@unimargin/chains'
 import { chainCheckpoints, chainEvents, type Db, eq } from '@unimargin/db'
+import { createPollLoop } from '@unimargin/lifecycle'
 import type { Logger } from 'pino'
 import { type Abi, type Address, type Chain, decodeEventLog, type Log, type PublicClient, type Transport } from 'viem'
 import { toJsonArgs } from './args.js'
@@ -37,7 +38,7 @@ export type Watcher = {
    * @throws the RPC or database error after the transport's own retries.
    */
   poll: () => Promise<{ written: number; caughtUp: boolean }>
-  /** Polls until stopped; errors are logged and retried with exponential backoff (capped at 30 s). */
+  /** Polls until stopped; errors are logged and retried with exponential backoff (capped at 30 s); a finality violation halts it. */
   start: () => void
   stop: () => Promise<void>
   status: () => WatcherStatus
@@ -61,9 +62,6 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
   const addresses = contracts.map((c) => c.address)
   const state: WatcherStatus = { chainId: chain.chainId, checkpoint: undefined, head: undefined, failures: 0, halted: undefined }
   let range = BigInt(chain.maxLogRange)
-  let running: Promise<void> | undefined
-  let stopping = false
-  let wake: (() => void) | undefined
 
   async function readCheckpoint() {
     const [row] = await db.select().from(chainCheckpoints).where(eq(chainCheckpoints.chainId, chain.chainId))
@@ -148,42 +146,27 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
     return { written, caughtUp: to >= safe }
   }
 
-  async function loop() {
-    while (!stopping) {
-      let delay = pollIntervalMs
-      try {
-        const { caughtUp } = await poll()
-        state.failures = 0
-        if (!caughtUp) delay = 0
-      } catch (error) {
-        if (error instanceof FinalityViolationError) {
-          log.error({ err: error.message }, 'Halted ingestion after a reorg below finality')
-          return
-        }
-        state.failures += 1
-        delay = Math.min(30_000, pollIntervalMs * 2 ** Math.min(state.failures, 10))
-        log.warn({ err: (error as Error).message, failures: state.failures, retry_in_ms: delay }, 'Failed to poll chain')
+  const loop = createPollLoop({
+    intervalMs: pollIntervalMs,
+    run: async () => {
+      const { caughtUp } = await poll()
+      state.failures = 0
+      return !caughtUp
+    },
+    onError: (error, failures, retryInMs) => {
+      if (error instanceof FinalityViolationError) {
+        log.error({ err: error.message }, 'Halted ingestion after a reorg below finality')
+        return 'stop'
       }
-      if (delay > 0 && !stopping) await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, delay)
-        wake = () => { clearTimeout(t); resolve() }
-      })
-    }
-  }
+      state.failures = failures
+      log.warn({ err: (error as Error).message, failures, retry_in_ms: retryInMs }, 'Failed to poll chain')
+    },
+  })
 
   return {
     poll,
-    start() {
-      if (running) return
-      stopping = false
-      running = loop()
-    },
-    async stop() {
-      stopping = true
-      wake?.()
-      await running
-      running = undefined
-    },
+    start: loop.start,
+    stop: loop.stop,
     status: () => ({ ...state }),
   }
 }

@@ -1,4 +1,5 @@
 import type { Config } from '@unimargin/chains'
+import { createPollLoop } from '@unimargin/lifecycle'
 import { asc, chainEvents, type Db, eq, isNull } from '@unimargin/db'
 import type { Logger } from 'pino'
 import { InvalidEventError } from '../common/errors.js'
@@ -77,41 +78,21 @@ export function createAggregator(parameters: CreateAggregatorParameters): Aggreg
     return processed
   }
 
-  let running = false
-  let timer: NodeJS.Timeout | undefined
-  let current: Promise<void> | undefined
-  let failures = 0
-
-  function schedule(delay: number) {
-    if (!running) return
-    timer = setTimeout(() => {
-      current = (async () => {
-        try {
-          const n = await processPending()
-          failures = 0
-          schedule(n > 0 ? 0 : pollIntervalMs)
-        } catch (error) {
-          failures++
-          const delay = Math.min(pollIntervalMs * 2 ** failures, 30_000)
-          logger.error({ error: (error as Error).message, failures, retry_in_ms: delay }, 'Failed to process events')
-          schedule(delay)
-        }
-      })()
-    }, delay)
-  }
+  const loop = createPollLoop({
+    intervalMs: pollIntervalMs,
+    run: async () => (await processPending()) > 0,
+    onError: (error, failures, retryInMs) =>
+      logger.error({ error: (error as Error).message, failures, retry_in_ms: retryInMs }, 'Failed to process events'),
+  })
 
   return {
     processPending,
     start() {
-      if (running) return
-      running = true
       logger.info({ chains: config.chains.map((c) => c.chainId), reference_ts: toUnixSeconds(now()).toString() }, 'Started aggregator')
-      schedule(0)
+      loop.start()
     },
     async stop() {
-      running = false
-      if (timer) clearTimeout(timer)
-      await current
+      await loop.stop()
       logger.info({}, 'Stopped aggregator')
     },
   }

@@ -1,0 +1,1 @@
+export { createPollLoop, type PollLoop, type PollLoopParameters } from './pollLoop.js'
