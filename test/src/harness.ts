@@ -12,6 +12,8 @@ export type Pipeline = {
   database: Database
   node: RunningNode
   api: UnimarginClient
+  /** stops every service (as a crash would, between two polls) and starts a fresh node on the same database */
+  restartNode: () => Promise<void>
   /** signs a position report as the venue and posts it; sequence numbers are handled here */
   report: (account: Address, market: string, size: bigint, entryPrice: bigint) => Promise<void>
   stop: () => Promise<void>
@@ -24,16 +26,26 @@ export type Pipeline = {
 export async function startPipeline(parameters: { database: Database; basePort: number; chains?: number }): Promise<Pipeline> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
   const devnet = await startDevnet({ chains: parameters.chains ?? 3, basePort: parameters.basePort, blockTimeSeconds: 0.2, logger })
-  const node = await startNode({ config: devnet.config, db: parameters.database.db, logger, apiPort: 0, aggregatorPollMs: 50 })
-  const api = createClient({ baseUrl: node.apiUrl! })
+  const start = () => startNode({ config: devnet.config, db: parameters.database.db, logger, apiPort: 0, aggregatorPollMs: 50 })
+  let node = await start()
+  let api = createClient({ baseUrl: node.apiUrl! })
   const reporter = privateKeyToAccount(devnet.keys.reporter)
   const domain = positionReportDomain({ name: devnet.config.venue.domainName, chainId: devnet.config.hub.chainId })
   let sequence = 0n
   return {
     devnet,
     database: parameters.database,
-    node,
-    api,
+    get node() {
+      return node
+    },
+    get api() {
+      return api
+    },
+    async restartNode() {
+      await node.stop()
+      node = await start()
+      api = createClient({ baseUrl: node.apiUrl! })
+    },
     async report(account, market, size, entryPrice) {
       sequence += 1n
       const r = { account, market, size, entryPrice, sequence }

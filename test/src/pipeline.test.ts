@@ -67,6 +67,25 @@ describe.each(testDatabases())('the pipeline on three chains, on $kind', ({ open
     expect(command.transitions.map((t) => t.to)).toEqual(expect.arrayContaining(['pending', 'published', 'attested', 'delivered', 'executed']))
   })
 
+  it('finishes a withdrawal exactly once when the node restarts while it is in flight', async () => {
+    const dave = user(4)
+    await userDeposit(p.devnet, { chainId: chains[1], key: dave.key, symbol: 'USDC', amount: usdc(1_000) })
+    await waitFor('dave\'s deposit', async () => (await p.api.getAccount(dave.address)).collateral.length > 0)
+    const { requestId } = await userRequestWithdrawal(p.devnet, { chainId: chains[1], key: dave.key, symbol: 'USDC', amount: usdc(300) })
+    await waitFor('the decision', async () => (await withdrawal(chains[1], requestId))?.commandId)
+    await p.restartNode()
+    const w = await waitFor('the withdrawal to execute after the restart', async () => {
+      const row = await withdrawal(chains[1], requestId)
+      return row?.state === 'executed' ? row : undefined
+    })
+    const paid = await p.database.db.select().from(chainEvents).where(eq(chainEvents.eventName, 'WithdrawalExecuted'))
+    expect(paid.filter((e) => e.args.account === dave.address && e.chainId === chains[1])).toHaveLength(1)
+    const decided = await p.database.db.select().from(commands).where(eq(commands.cause, `withdrawal:${chains[1]}:${requestId}`))
+    expect(decided).toHaveLength(1)
+    expect(decided[0]?.id).toBe(w.commandId)
+    expect(await vaultBalance(p.devnet, chains[1], dave.address, 'USDC')).toBe(usdc(700))
+  })
+
   it('rejects an over-withdrawal with its reason and limit and gives the escrow back', async () => {
     const alice = user(1)
     // 10 000 deposited on chain 1 (2% haircut → 9 800), 4 000 owed on chain 3 (× 1.02 → 4 080): 5 720 left
