@@ -14,3 +14,4 @@ export {
 } from './margin/index.js'
 export { abs, BPS, ceilDiv, floorDiv, max, min, SIZE_SCALE } from './math.js'
 export { type ClosedPosition, type LiquidationPlan, type PlanLiquidationParameters, type PlannedSeizure, planLiquidation } from './liquidation/index.js'
+export { type Black76Parameters, black76, type BlackScholesMertonParameters, blackScholesMerton, type Greeks, MIN_SURFACE_VOL, normCdf, normPdf, type OptionRight, surfaceVol, type VolSurface } from './pricing/index.js'

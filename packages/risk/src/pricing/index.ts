@@ -1,0 +1,5 @@
+export { type Black76Parameters, black76 } from './black76.js'
+export { type BlackScholesMertonParameters, blackScholesMerton } from './blackScholesMerton.js'
+export { normCdf, normPdf } from './normal.js'
+export { MIN_SURFACE_VOL, surfaceVol, type VolSurface } from './surfaceVol.js'
+export type { Greeks, OptionRight } from './types.js'
