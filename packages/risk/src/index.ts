@@ -15,3 +15,4 @@ export {
 export { abs, BPS, ceilDiv, floorDiv, max, min, SIZE_SCALE } from './math.js'
 export { type ClosedPosition, type LiquidationPlan, type PlanLiquidationParameters, type PlannedSeizure, planLiquidation } from './liquidation/index.js'
 export { type Black76Parameters, black76, type BlackScholesMertonParameters, blackScholesMerton, type Greeks, MIN_SURFACE_VOL, normCdf, normPdf, type OptionRight, surfaceVol, type VolSurface } from './pricing/index.js'
+export { SPAN_EXTREME_COVER_FRACTION, SPAN_SCENARIO_COUNT, type SpanRequirement, type SpanRequirementParameters, type SpanRiskArrayParameters, type SpanScenario, spanRequirement, spanRiskArray, spanScenarios } from './span/index.js'
