@@ -76,3 +76,38 @@ program
     console.log(JSON.stringify(await res.json(), null, 2))
     if (!res.ok) process.exitCode = 1
   })
+
+const commandsCmd = program.command('commands').description('Inspect and retry outbox commands (operator; uses DATABASE_URL or --data-dir).')
+commandsCmd
+  .command('list')
+  .description('List commands by state, newest first.')
+  .option('--state <states>', 'comma-separated states', 'dead,failed')
+  .option('--data-dir <dir>', 'PGlite data directory when DATABASE_URL is not set', '.unimargin/data')
+  .action(async (options: { state: string; dataDir: string }) => {
+    const { listCommands } = await import('./operator/commands.js')
+    const database = await createDatabase({ url: process.env.DATABASE_URL, dataDir: options.dataDir })
+    try {
+      const rows = await listCommands(database.db, options.state.split(',').map((s) => s.trim()))
+      if (rows.length === 0) console.log(`No commands in state ${options.state}.`)
+      for (const r of rows)
+        console.log(`${r.id}  ${r.kind.padEnd(17)} chain ${r.destChainId}  ${r.state.padEnd(8)} attempts ${r.attempts}  ${r.lastError ?? ''}`)
+    } finally {
+      await database.close()
+    }
+  })
+commandsCmd
+  .command('retry')
+  .description('Put a dead-lettered command back in the relayer queue.')
+  .argument('<id>', 'command id (0x…)')
+  .requiredOption('--reason <text>', 'why it is retried (recorded in its history)')
+  .option('--data-dir <dir>', 'PGlite data directory when DATABASE_URL is not set', '.unimargin/data')
+  .action(async (id: string, options: { reason: string; dataDir: string }) => {
+    const { retryDeadCommand } = await import('./operator/commands.js')
+    const database = await createDatabase({ url: process.env.DATABASE_URL, dataDir: options.dataDir })
+    try {
+      await retryDeadCommand(database.db, id, options.reason)
+      console.log(`Command ${id} is queued again.`)
+    } finally {
+      await database.close()
+    }
+  })
