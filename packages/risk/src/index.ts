@@ -13,7 +13,18 @@ export {
   type PositionMargin,
 } from './margin/index.js'
 export { abs, BPS, ceilDiv, floorDiv, max, min, SIZE_SCALE } from './math.js'
-export { type ClosedPosition, type LiquidationPlan, type PlanLiquidationParameters, type PlannedSeizure, planLiquidation } from './liquidation/index.js'
+export {
+  type ClosedPosition,
+  closePositions,
+  type LiquidationCollateralInput,
+  type LiquidationMarginFunction,
+  type LiquidationPlan,
+  type PlanLiquidationParameters,
+  type PlannedSeizure,
+  planLiquidation,
+  seizeCollateral,
+  seizureOrder,
+} from './liquidation/index.js'
 export { type Black76Parameters, black76, type BlackScholesMertonParameters, blackScholesMerton, type Greeks, MIN_SURFACE_VOL, normCdf, normPdf, type OptionRight, surfaceVol, type VolSurface } from './pricing/index.js'
 export { SPAN_EXTREME_COVER_FRACTION, SPAN_SCENARIO_COUNT, type SpanRequirement, type SpanRequirementParameters, type SpanRiskArrayParameters, type SpanScenario, spanRequirement, spanRiskArray, spanScenarios } from './span/index.js'
 export * from './portfolio/index.js'

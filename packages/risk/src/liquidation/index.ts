@@ -1,1 +1,11 @@
-export { type ClosedPosition, type LiquidationPlan, type PlanLiquidationParameters, type PlannedSeizure, planLiquidation } from './planLiquidation.js'
+export { closePositions } from './closePositions.js'
+export { planLiquidation } from './planLiquidation.js'
+export { seizeCollateral, seizureOrder } from './seizeCollateral.js'
+export type {
+  ClosedPosition,
+  LiquidationCollateralInput,
+  LiquidationMarginFunction,
+  LiquidationPlan,
+  PlanLiquidationParameters,
+  PlannedSeizure,
+} from './types.js'
