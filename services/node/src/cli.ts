@@ -26,6 +26,22 @@ program
   })
 
 program
+  .command('stress')
+  .description('Replay the real crash windows on sample books under each margin mode: table, JSON and one SVG chart per window.')
+  .option('--windows-dir <dir>', 'folder of crash-window CSVs', '../shared/data/prices/crash_windows')
+  .option('--window <names>', 'comma-separated parts of window names to run (default all)')
+  .option('--out <dir>', 'where the charts and stress.json go', '.unimargin/stress')
+  .action(async (options: { windowsDir: string; window?: string; out: string }) => {
+    const { runStressSuite, STRESS_TABLE_HEAD, stressTableRows } = await import('@unimargin/backtest')
+    const { default: Table } = await import('cli-table3')
+    const report = await runStressSuite({ windowsDir: options.windowsDir, windows: options.window?.split(','), outDir: options.out })
+    const table = new Table({ head: STRESS_TABLE_HEAD })
+    table.push(...stressTableRows(report.runs))
+    console.log(table.toString())
+    console.log(`Charts: ${report.charts.join(', ')}\nRuns: ${options.out}/stress.json`)
+  })
+
+program
   .command('start')
   .description('Run watchers, aggregator, relayer and the HTTP API from a configuration file.')
   .requiredOption('-c, --config <file>', 'configuration JSON (see README, Configuration)')

@@ -1,0 +1,5 @@
+export { renderStressChart } from './chart.js'
+export { SAMPLE_PORTFOLIOS, type SamplePortfolio } from './portfolios.js'
+export { type ReplayOptions, replay, type StressLiquidation, type StressPoint, type StressRun } from './replay.js'
+export { runStressSuite, STRESS_TABLE_HEAD, type StressReport, type StressSuiteParameters, stressTableRows } from './report.js'
+export { listCrashWindows, loadCrashWindow, type PriceWindow } from './windows.js'
