@@ -1,6 +1,7 @@
 /**
  * Builds @unimargin/contracts: compiles `src/**\/*.sol` (plus OpenZeppelin's ERC1967Proxy) with the pinned solc,
- * adds the Wormhole core Implementation and Setup, and writes typed artifacts to `artifacts/`.
+ * adds the Wormhole core Implementation and Setup and LayerZero's shipped EndpointV2, SendUln302 and ReceiveUln302,
+ * and writes typed artifacts to `artifacts/`.
  * Caches in `cache/`. Run with `pnpm build` (tsx scripts/build.ts).
  */
 import { readFileSync } from 'node:fs'
@@ -8,6 +9,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { compile } from './build/compile.js'
 import { emitArtifacts, listSolidity } from './build/emit.js'
+import { layerZeroProtocol } from './build/layerzero.js'
 import { wormholeCore, wormholeSetup } from './build/wormhole.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -30,6 +32,6 @@ for (const c of ours) {
   if (names.has(c.name)) throw new Error(`Two contracts named ${c.name}; artifact names must be unique`)
   names.add(c.name)
 }
-const all = [...ours, wormholeCore(), await wormholeSetup(cacheDir)]
+const all = [...ours, wormholeCore(), await wormholeSetup(cacheDir), ...layerZeroProtocol()]
 const hash = emitArtifacts(join(root, 'artifacts'), all)
 console.log(`Built ${all.length} artifacts (${all.map((c) => c.name).join(', ')}) in ${Math.round(performance.now() - started)} ms, hash ${hash.slice(0, 12)}`)

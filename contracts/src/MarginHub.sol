@@ -2,30 +2,40 @@
 pragma solidity ^0.8.28;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {OAppCore} from "@layerzerolabs/lz-evm-oapp-v2/contracts/oapp/OAppCore.sol";
+import {OAppSender, MessagingFee, MessagingReceipt} from "@layerzerolabs/lz-evm-oapp-v2/contracts/oapp/OAppSender.sol";
 import {CommandCodec} from "./CommandCodec.sol";
 import {IWormhole} from "./interfaces/IWormhole.sol";
 
 /// @title MarginHub
-/// @notice The Wormhole emitter of hub commands. Authorised publishers (the relayers) hand it encoded commands;
-/// it checks they decode and publishes them through the Wormhole core, whose guardians sign them into VAAs that
-/// the vaults verify with this contract as the expected emitter.
-contract MarginHub is Ownable {
+/// @notice The sender of hub commands, over two transports. Authorised publishers (the relayers) hand it encoded
+/// commands; it checks they decode and either publishes them through the Wormhole core (guardians sign them into
+/// VAAs that the vaults verify with this contract as the expected emitter) or sends them as LayerZero v2 packets to
+/// a vault registered as this OApp's peer on the destination endpoint.
+contract MarginHub is OAppSender {
     IWormhole public immutable wormhole;
     uint8 public immutable consistencyLevel;
 
     mapping(address publisher => bool) public isPublisher;
 
     event PublisherSet(address indexed publisher, bool allowed);
+    /// @notice a command published through Wormhole; `sequence` with this emitter names its VAA
     event CommandPublished(bytes32 indexed commandId, uint64 sequence);
+    /// @notice a command sent through LayerZero to endpoint `dstEid`; `nonce` is its position on that path
+    event CommandSentLz(bytes32 indexed commandId, uint32 indexed dstEid, bytes32 guid, uint64 nonce, uint256 nativeFee);
 
     error NotPublisher(address caller);
     error InsufficientFee(uint256 paid, uint256 required);
     error RefundFailed();
 
     /// @param wormhole_ the Wormhole core bridge on the hub chain
-    /// @param owner_ may add and remove publishers
+    /// @param endpoint_ the LayerZero EndpointV2 on the hub chain
+    /// @param owner_ may add and remove publishers, set LayerZero peers and configure this OApp on the endpoint
     /// @param consistencyLevel_ Wormhole finality the guardians wait for (1 = finalized on most EVM chains)
-    constructor(address wormhole_, address owner_, uint8 consistencyLevel_) Ownable(owner_) {
+    constructor(address wormhole_, address endpoint_, address owner_, uint8 consistencyLevel_)
+        OAppCore(endpoint_, owner_)
+        Ownable(owner_)
+    {
         wormhole = IWormhole(wormhole_);
         consistencyLevel = consistencyLevel_;
     }
@@ -51,5 +61,29 @@ contract MarginHub is Ownable {
             (bool ok,) = msg.sender.call{value: msg.value - fee}("");
             if (!ok) revert RefundFailed();
         }
+    }
+
+    /// @notice The native fee (wei) LayerZero charges now to send `payload` to `dstEid` with executor `options`.
+    /// @dev Reverts NoPeer when `dstEid` has no vault peer, or the send library's errors for bad options.
+    function quote(uint32 dstEid, bytes calldata payload, bytes calldata options) external view returns (uint256 nativeFee) {
+        return _quote(dstEid, payload, options, false).nativeFee;
+    }
+
+    /// @notice Sends one encoded command as a LayerZero packet to the vault peer on endpoint `dstEid`. `msg.value`
+    /// must cover {quote}; the endpoint refunds any excess to the caller.
+    /// @dev Reverts NotPublisher, a CommandCodec error for a malformed payload, InsufficientFee, NoPeer, or the
+    /// endpoint's and send library's errors.
+    /// @return receipt the packet's GUID, its nonce on the path and the fee actually charged
+    function publishLz(uint32 dstEid, bytes calldata payload, bytes calldata options)
+        external
+        payable
+        returns (MessagingReceipt memory receipt)
+    {
+        if (!isPublisher[msg.sender]) revert NotPublisher(msg.sender);
+        CommandCodec.Command memory c = CommandCodec.decode(payload);
+        uint256 fee = _quote(dstEid, payload, options, false).nativeFee;
+        if (msg.value < fee) revert InsufficientFee(msg.value, fee);
+        receipt = _lzSend(dstEid, payload, options, MessagingFee(msg.value, 0), msg.sender);
+        emit CommandSentLz(c.commandId, dstEid, receipt.guid, receipt.nonce, receipt.fee.nativeFee);
     }
 }

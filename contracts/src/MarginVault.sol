@@ -2,6 +2,8 @@
 pragma solidity ^0.8.28;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {OAppCore} from "@layerzerolabs/lz-evm-oapp-v2/contracts/oapp/OAppCore.sol";
+import {OAppReceiver, Origin} from "@layerzerolabs/lz-evm-oapp-v2/contracts/oapp/OAppReceiver.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
@@ -11,12 +13,18 @@ import {IWormhole} from "./interfaces/IWormhole.sol";
 
 /// @title MarginVault
 /// @notice Holds one chain's collateral of Unimargin accounts. Deposits are free; every outflow, lock and seizure
-/// needs a command from the hub, carried as a Wormhole VAA emitted by MarginHub and verified here.
+/// needs a command from the hub: a Wormhole VAA emitted by MarginHub and verified here ({executeCommand}), or a
+/// LayerZero v2 packet sent by MarginHub, verified by the endpoint's receive library and delivered through
+/// `EndpointV2.lzReceive`. Both transports apply a command through the same checks and code, and a command id takes
+/// effect at most once whichever transport delivers it first.
+/// @dev The LayerZero peer is fixed at construction to MarginHub on the hub's endpoint ({setPeer} reverts), so the
+/// owner cannot redirect where commands come from. The owner is also the OApp's delegate on the endpoint, which
+/// chooses the receive library and DVNs: that key is trusted like the hub's.
 /// @dev Balances are signed. An account may withdraw on this chain more than it holds here when the hub approves it
 /// against collateral on other chains: the payout comes from the vault's pooled tokens and the account's balance
 /// here goes negative (a liability on this chain that the hub counts against the unified account and that later
 /// deposits repay). The hub approves only what the vault's token holdings cover.
-contract MarginVault is Ownable, ReentrancyGuard {
+contract MarginVault is OAppReceiver, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
     enum WithdrawalStatus {
@@ -56,6 +64,7 @@ contract MarginVault is Ownable, ReentrancyGuard {
     IWormhole private immutable _wormhole;
     uint16 private immutable _hubChainId;
     bytes32 private immutable _hubEmitter;
+    uint32 private immutable _hubEid;
 
     mapping(address asset => bool) public isAssetSupported;
     mapping(address account => mapping(address asset => int256)) private _balance;
@@ -80,7 +89,12 @@ contract MarginVault is Ownable, ReentrancyGuard {
     event AccountLocked(address indexed account, uint32 epoch);
     event AccountUnlocked(address indexed account, uint32 epoch);
     event Seized(address indexed account, address indexed asset, uint256 amount, address indexed receiver, uint32 epoch);
+    /// @notice a command took effect (or was consumed with an outcome). `vmHash` is the VAA's hash when Wormhole
+    /// carried it, the packet's GUID when LayerZero did.
     event CommandExecuted(bytes32 indexed commandId, uint8 kind, address indexed account, uint8 outcome, bytes32 vmHash);
+    /// @notice a LayerZero packet carried a command that had already been executed (e.g. by its Wormhole VAA): the
+    /// packet is consumed and nothing else happens. Not a CommandExecuted, so indexers never count it twice.
+    event CommandDuplicateIgnored(bytes32 indexed commandId, bytes32 guid);
 
     error InvalidVaa(string reason);
     error WrongEmitter(uint16 chainId, bytes32 emitter);
@@ -92,16 +106,29 @@ contract MarginVault is Ownable, ReentrancyGuard {
     error UnsupportedAsset(address asset);
     error ZeroAmount();
     error ZeroAddress();
+    error PeerFixed();
 
     /// @param wormhole_ the Wormhole core bridge on this chain
     /// @param hubChainId_ Wormhole chain id of the chain hosting MarginHub
-    /// @param hubEmitter_ MarginHub's address, left-padded to 32 bytes
-    /// @param owner_ may list and delist collateral assets
-    constructor(address wormhole_, uint16 hubChainId_, bytes32 hubEmitter_, address owner_) Ownable(owner_) {
+    /// @param hubEmitter_ MarginHub's address, left-padded to 32 bytes (Wormhole emitter and LayerZero peer)
+    /// @param endpoint_ the LayerZero EndpointV2 on this chain
+    /// @param hubEid_ LayerZero endpoint id of the chain hosting MarginHub
+    /// @param owner_ may list and delist collateral assets; the OApp's delegate on the endpoint
+    constructor(address wormhole_, uint16 hubChainId_, bytes32 hubEmitter_, address endpoint_, uint32 hubEid_, address owner_)
+        OAppCore(endpoint_, owner_)
+        Ownable(owner_)
+    {
         if (wormhole_ == address(0) || hubEmitter_ == bytes32(0)) revert ZeroAddress();
         _wormhole = IWormhole(wormhole_);
         _hubChainId = hubChainId_;
         _hubEmitter = hubEmitter_;
+        _hubEid = hubEid_;
+        _setPeer(hubEid_, hubEmitter_);
+    }
+
+    /// @notice The only peer is MarginHub, fixed at construction. Always reverts PeerFixed.
+    function setPeer(uint32, bytes32) public pure override {
+        revert PeerFixed();
     }
 
     // ------------------------------------------------------------------ admin
@@ -152,8 +179,8 @@ contract MarginVault is Ownable, ReentrancyGuard {
 
     /// @notice Verifies a VAA carrying a hub command and applies it. Anyone may relay.
     /// @dev Reverts InvalidVaa, WrongEmitter, VaaAlreadyConsumed, a CommandCodec error, WrongDestination,
-    /// CommandExpired or CommandAlreadyExecuted. A command that passes these checks is consumed whatever its
-    /// outcome (see {Outcome}) and ends with CommandExecuted.
+    /// CommandAlreadyExecuted (also when LayerZero delivered it first) or CommandExpired. A command that passes
+    /// these checks is consumed whatever its outcome (see {Outcome}) and ends with CommandExecuted.
     function executeCommand(bytes calldata encodedVaa) external nonReentrant {
         (IWormhole.VM memory vm, bool valid, string memory reason) = _wormhole.parseAndVerifyVM(encodedVaa);
         if (!valid) revert InvalidVaa(reason);
@@ -164,11 +191,45 @@ contract MarginVault is Ownable, ReentrancyGuard {
         _consumedVaas[vm.hash] = true;
 
         CommandCodec.Command memory c = CommandCodec.decode(vm.payload);
-        if (c.destChainId != block.chainid || c.vault != address(this)) revert WrongDestination(c.destChainId, c.vault);
-        if (c.expiry < block.timestamp) revert CommandExpired(c.expiry, block.timestamp);
+        _checkDestination(c);
+        _checkExpiry(c);
         if (_executedCommands[c.commandId]) revert CommandAlreadyExecuted(c.commandId);
-        _executedCommands[c.commandId] = true;
+        _execute(c, vm.hash);
+    }
 
+    /// @dev A LayerZero packet from MarginHub (OAppReceiver has checked the endpoint and the peer). Same checks and
+    /// code as {executeCommand}, except that a command already executed is consumed with CommandDuplicateIgnored
+    /// instead of reverting: a reverted packet stays verified and would be retried forever. WrongDestination,
+    /// CommandExpired, a CommandCodec error or a failing payout revert, leaving the packet verified: a transient
+    /// failure can be retried; a permanent one is dropped by the relayer (and may be cleared by the delegate).
+    function _lzReceive(Origin calldata, bytes32 guid, bytes calldata message, address, bytes calldata)
+        internal
+        override
+        nonReentrant
+    {
+        CommandCodec.Command memory c = CommandCodec.decode(message);
+        _checkDestination(c);
+        if (_executedCommands[c.commandId]) {
+            emit CommandDuplicateIgnored(c.commandId, guid);
+            return;
+        }
+        _checkExpiry(c);
+        _execute(c, guid);
+    }
+
+    /// @dev Reverts WrongDestination unless the command names this chain and vault.
+    function _checkDestination(CommandCodec.Command memory c) private view {
+        if (c.destChainId != block.chainid || c.vault != address(this)) revert WrongDestination(c.destChainId, c.vault);
+    }
+
+    /// @dev Reverts CommandExpired once the command's expiry (unix s) has passed.
+    function _checkExpiry(CommandCodec.Command memory c) private view {
+        if (c.expiry < block.timestamp) revert CommandExpired(c.expiry, block.timestamp);
+    }
+
+    /// @dev Marks the command executed and applies it; `deliveryHash` is the VAA hash or the packet GUID.
+    function _execute(CommandCodec.Command memory c, bytes32 deliveryHash) private {
+        _executedCommands[c.commandId] = true;
         Outcome outcome;
         if (c.kind == CommandCodec.KIND_APPROVE_WITHDRAWAL) outcome = _approve(c);
         else if (c.kind == CommandCodec.KIND_REJECT_WITHDRAWAL) outcome = _reject(c);
@@ -176,7 +237,7 @@ contract MarginVault is Ownable, ReentrancyGuard {
         else if (c.kind == CommandCodec.KIND_UNLOCK) outcome = _unlock(c);
         else outcome = _seize(c);
 
-        emit CommandExecuted(c.commandId, c.kind, c.account, uint8(outcome), vm.hash);
+        emit CommandExecuted(c.commandId, c.kind, c.account, uint8(outcome), deliveryHash);
     }
 
     function _approve(CommandCodec.Command memory c) private returns (Outcome) {
@@ -268,6 +329,11 @@ contract MarginVault is Ownable, ReentrancyGuard {
 
     function hubChainId() external view returns (uint16) {
         return _hubChainId;
+    }
+
+    /// @notice LayerZero endpoint id of the hub chain, whose MarginHub is this OApp's only peer.
+    function hubEid() external view returns (uint32) {
+        return _hubEid;
     }
 
     function hubEmitter() external view returns (bytes32) {

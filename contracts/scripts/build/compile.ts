@@ -69,8 +69,13 @@ function resolveImport(path: string): { contents: string } | { error: string } {
   }
 }
 
+/** Packages whose Solidity sources are imported; their versions key the cache. */
+const SOLIDITY_DEPENDENCIES = ['@openzeppelin/contracts', '@layerzerolabs/lz-evm-protocol-v2', '@layerzerolabs/lz-evm-messagelib-v2', '@layerzerolabs/lz-evm-oapp-v2']
+
 /** Versions of the imported packages, so a dependency upgrade invalidates the cache. */
 function dependencyStamp(): string {
-  const oz = JSON.parse(readFileSync(join(dirname(require.resolve('@openzeppelin/contracts/package.json')), 'package.json'), 'utf8')) as { version: string }
-  return `@openzeppelin/contracts@${oz.version}`
+  return SOLIDITY_DEPENDENCIES.map((name) => {
+    const pkg = JSON.parse(readFileSync(join(dirname(require.resolve(`${name}/package.json`)), 'package.json'), 'utf8')) as { version: string }
+    return `${name}@${pkg.version}`
+  }).join(',')
 }

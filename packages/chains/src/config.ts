@@ -1,5 +1,6 @@
 import { type Address, getAddress, type Hex, isAddress, isHex } from 'viem'
 import { z } from 'zod'
+import { instrumentSchema, marginSchema } from './margin.js'
 
 const address = z
   .string()
@@ -27,6 +28,30 @@ export const assetSchema = z.object({
   haircutBps: bps,
 })
 
+/** LayerZero v2 contracts on one chain, when the chain is reachable over LayerZero. */
+export const layerZeroChainSchema = z.object({
+  /** LayerZero endpoint id of this chain (e.g. 40101) */
+  eid: z.number().int().positive().max(4_294_967_295),
+  /** EndpointV2 */
+  endpoint: address,
+  /** SendUln302, the default send library */
+  sendLib: address,
+  /** ReceiveUln302, the default receive library, where the relayer verifies as the DVN */
+  receiveLib: address,
+  /** the executor/DVN fee contract SendUln302 quotes (our LzWorker) */
+  worker: address,
+})
+
+/** How commands travel from the hub to a chain's vault. */
+export const transportSchema = z.enum(['wormhole', 'layerzero'])
+export type TransportName = z.output<typeof transportSchema>
+
+/** The route hub → `chainId`: which transport carries the commands to that chain's vault. */
+export const routeSchema = z.object({
+  chainId: z.number().int().positive(),
+  transport: transportSchema.default('wormhole'),
+})
+
 export const chainSchema = z.object({
   name: z.string().min(1),
   /** EVM chain id (`eth_chainId`) */
@@ -45,6 +70,8 @@ export const chainSchema = z.object({
   wormhole: address,
   vault: address,
   assets: z.array(assetSchema).min(1),
+  /** LayerZero v2 contracts; required on the hub chain and on every chain whose route uses LayerZero */
+  layerzero: layerZeroChainSchema.optional(),
 })
 
 export const marketSchema = z.object({
@@ -56,6 +83,8 @@ export const marketSchema = z.object({
   imfBps: bps,
   /** maintenance margin fraction, bps of notional (≤ imfBps) */
   mmfBps: bps,
+  /** what the market trades (default: a perpetual on `underlying`) */
+  instrument: instrumentSchema.default({ kind: 'perp' }),
 })
 
 export const configSchema = z
@@ -100,6 +129,10 @@ export const configSchema = z
       /** insurance fund opening balance, usd8 */
       insuranceFundUsd8: decimalBigint.default(0n),
     }),
+    /** routes hub → chain; a chain without an entry is reached over Wormhole */
+    routes: z.array(routeSchema).default([]),
+    /** the protocol's margin model (default: linear IMF/MMF per market) */
+    margin: marginSchema.prefault({}),
     /** seconds a command stays valid after it is decided */
     commandTtlSeconds: z.number().int().positive().default(3600),
     /** seconds after which an oracle answer counts as stale (reported, and blocks withdrawals) */
@@ -116,6 +149,26 @@ export const configSchema = z
     }
     if (!ids.has(config.hub.chainId))
       ctx.addIssue({ code: 'custom', path: ['hub', 'chainId'], message: `hub chain ${config.hub.chainId} is not in chains` })
+    const routed = new Set<number>()
+    for (const [i, route] of config.routes.entries()) {
+      const chain = config.chains.find((c) => c.chainId === route.chainId)
+      if (!chain) ctx.addIssue({ code: 'custom', path: ['routes', i, 'chainId'], message: `chain ${route.chainId} is not in chains` })
+      if (routed.has(route.chainId)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'chainId'], message: `duplicate route to ${route.chainId}` })
+      routed.add(route.chainId)
+      if (route.transport !== 'layerzero') continue
+      const hub = config.chains.find((c) => c.chainId === config.hub.chainId)
+      if (chain && !chain.layerzero)
+        ctx.addIssue({ code: 'custom', path: ['routes', i, 'transport'], message: `chain ${route.chainId} has no layerzero contracts configured` })
+      if (hub && !hub.layerzero)
+        ctx.addIssue({ code: 'custom', path: ['routes', i, 'transport'], message: `the hub chain ${hub.chainId} has no layerzero contracts configured` })
+    }
+    const eids = new Set<number>()
+    for (const [i, chain] of config.chains.entries()) {
+      if (!chain.layerzero) continue
+      if (eids.has(chain.layerzero.eid))
+        ctx.addIssue({ code: 'custom', path: ['chains', i, 'layerzero', 'eid'], message: `duplicate LayerZero eid ${chain.layerzero.eid}` })
+      eids.add(chain.layerzero.eid)
+    }
     for (const [i, market] of config.markets.entries())
       if (market.mmfBps > market.imfBps)
         ctx.addIssue({ code: 'custom', path: ['markets', i, 'mmfBps'], message: 'maintenance fraction exceeds initial' })
@@ -126,6 +179,8 @@ export type Config = z.output<typeof configSchema>
 export type ChainConfig = Config['chains'][number]
 export type AssetConfig = ChainConfig['assets'][number]
 export type MarketConfig = Config['markets'][number]
+export type LayerZeroChainConfig = NonNullable<ChainConfig['layerzero']>
+export type RouteConfig = Config['routes'][number]
 
 /** Thrown by {@link defineConfig} with every problem, each with its path. */
 export class ConfigError extends Error {
@@ -158,4 +213,19 @@ export function getChain(config: Config, chainId: number): ChainConfig {
 export function findAsset(config: Config, chainId: number, asset: Address): AssetConfig | undefined {
   const a = asset.toLowerCase()
   return getChain(config, chainId).assets.find((x) => x.address.toLowerCase() === a)
+}
+
+/** The transport of the route hub → `chainId`: its configured route, else `wormhole`. */
+export function routeTransport(config: Config, chainId: number): TransportName {
+  return config.routes.find((r) => r.chainId === chainId)?.transport ?? 'wormhole'
+}
+
+/**
+ * The LayerZero contracts of chain `chainId`.
+ * @throws Error if the chain is not configured or has no `layerzero` section.
+ */
+export function getLayerZero(config: Config, chainId: number): LayerZeroChainConfig {
+  const lz = getChain(config, chainId).layerzero
+  if (!lz) throw new Error(`Chain ${chainId} has no LayerZero contracts configured.`)
+  return lz
 }

@@ -9,5 +9,14 @@ export {
   defineConfig,
   findAsset,
   getChain,
+  getLayerZero,
+  type LayerZeroChainConfig,
+  layerZeroChainSchema,
   type MarketConfig,
+  type RouteConfig,
+  routeSchema,
+  routeTransport,
+  type TransportName,
+  transportSchema,
 } from './config.js'
+export { type InstrumentConfig, instrumentSchema, type MarginConfig, marginSchema, type VolSurfaceConfig, volSurfaceSchema } from './margin.js'

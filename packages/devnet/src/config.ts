@@ -1,4 +1,4 @@
-import { type Config, defineConfig } from '@unimargin/chains'
+import { type Config, defineConfig, type TransportName } from '@unimargin/chains'
 import type { Address, Hex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import type { DevnetKeys } from './accounts.js'
@@ -21,9 +21,16 @@ export interface ConfigChainInput {
  * The typed config of a running devnet: every chain with its vault and assets, ETH-PERP/BTC-PERP markets,
  * guardian keys, roles and the hub on the first chain.
  * @param blockTimeMs block interval to announce; with automine the devnet announces 250 ms so pollers stay quick.
+ * @param routes transport per destination chain id; chains not named are reached over Wormhole
  * @throws {ConfigError} (from defineConfig) if something is inconsistent, which would be a devnet bug.
  */
-export function buildConfig(params: { chains: ConfigChainInput[]; hub: Address; keys: DevnetKeys; blockTimeMs: number }): Config {
+export function buildConfig(params: {
+  chains: ConfigChainInput[]
+  hub: Address
+  keys: DevnetKeys
+  blockTimeMs: number
+  routes?: Record<number, TransportName>
+}): Config {
   const { chains, keys } = params
   const first = chains[0]
   if (!first) throw new RangeError('a devnet has at least one chain')
@@ -39,6 +46,7 @@ export function buildConfig(params: { chains: ConfigChainInput[]; hub: Address; 
       startBlock: c.startBlock,
       wormhole: c.addresses.wormhole,
       vault: c.addresses.vault,
+      layerzero: c.addresses.layerzero,
       assets: ASSET_SYMBOLS.map((symbol) => ({
         symbol,
         address: c.addresses.tokens[symbol],
@@ -48,6 +56,7 @@ export function buildConfig(params: { chains: ConfigChainInput[]; hub: Address; 
         haircutBps: haircutBps(symbol, c.index),
       })),
     })),
+    routes: Object.entries(params.routes ?? {}).map(([chainId, transport]) => ({ chainId: Number(chainId), transport })),
     markets: [
       { symbol: 'ETH-PERP', underlying: 'ETH', imfBps: 1000, mmfBps: 500 },
       { symbol: 'BTC-PERP', underlying: 'BTC', imfBps: 1000, mmfBps: 500 },

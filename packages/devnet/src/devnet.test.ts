@@ -1,5 +1,6 @@
 import { defineConfig } from '@unimargin/chains'
-import { MarginHub, MarginVault, MockERC20, MockPriceFeed, WormholeCore } from '@unimargin/contracts'
+import { LzEndpointV2, LzSendUln302, MarginHub, MarginVault, MockERC20, MockPriceFeed, WormholeCore } from '@unimargin/contracts'
+import { pad } from 'viem'
 import { execFileSync } from 'node:child_process'
 import { privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -72,6 +73,29 @@ describe('startDevnet', () => {
     const hubChain = devnet.chains[0]!
     expect(await hubChain.publicClient.readContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'isPublisher', args: [relayer] })).toBe(true)
     expect(await devnet.chains[1]!.publicClient.getCode({ address: devnet.hub.address })).toBeUndefined()
+  })
+
+  it('deploys LayerZero\'s EndpointV2 with eids 40101.. and ULN302 wired to every chain, hub and vaults peered', async () => {
+    const hubChain = devnet.chains[0]!
+    expect(devnet.hub.eid).toBe(40101)
+    for (const c of devnet.chains) {
+      const lz = c.addresses.layerzero
+      const read = c.publicClient.readContract
+      expect(lz.eid).toBe(40101 + c.index)
+      expect(await read({ address: lz.endpoint, abi: LzEndpointV2.abi, functionName: 'eid' })).toBe(lz.eid)
+      for (const other of devnet.chains) {
+        const eid = other.addresses.layerzero.eid
+        expect(await read({ address: lz.endpoint, abi: LzEndpointV2.abi, functionName: 'defaultSendLibrary', args: [eid] })).toBe(lz.sendLib)
+        expect(await read({ address: lz.endpoint, abi: LzEndpointV2.abi, functionName: 'defaultReceiveLibrary', args: [eid] })).toBe(lz.receiveLib)
+        expect(await read({ address: lz.sendLib, abi: LzSendUln302.abi, functionName: 'isSupportedEid', args: [eid] })).toBe(true)
+      }
+      expect(await read({ address: c.addresses.vault, abi: MarginVault.abi, functionName: 'peers', args: [40101] })).toBe(pad(devnet.hub.address).toLowerCase())
+      expect(await hubChain.publicClient.readContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'peers', args: [lz.eid] })).toBe(
+        pad(c.addresses.vault).toLowerCase(),
+      )
+    }
+    expect(devnet.config.chains.map((c) => c.layerzero?.eid)).toEqual([40101, 40102, 40103])
+    expect(devnet.config.routes).toEqual([])
   })
 
   it('returns a config that validates, with per-chain haircuts and the roles\' addresses', () => {

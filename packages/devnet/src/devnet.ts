@@ -1,5 +1,5 @@
 import { artifactsHash, MockERC20, MockPriceFeed } from '@unimargin/contracts'
-import type { Config } from '@unimargin/chains'
+import type { Config, TransportName } from '@unimargin/chains'
 import type { Logger } from 'pino'
 import type { Account, Address, Chain, Hash, Hex, PublicClient, TestClient, Transport, WalletClient } from 'viem'
 import { type DevnetKeys, devnetKeys } from './accounts.js'
@@ -23,6 +23,11 @@ export interface DevnetOptions {
   guardianCount?: number
   /** directory caching the deployed state (keyed by artifacts and options) so later starts skip deployment */
   stateDir?: string
+  /**
+   * transport of the route hub → chain, by EVM chain id (e.g. `{ 31338: 'layerzero' }`); unnamed chains use
+   * Wormhole. Only the config changes: every chain always has both transports deployed.
+   */
+  routes?: Record<number, TransportName>
   logger?: Logger
 }
 
@@ -57,8 +62,8 @@ export interface Devnet {
   /** validated config for the watcher, aggregator and relayer */
   config: Config
   chains: DevnetChain[]
-  /** MarginHub on the first chain */
-  hub: { chainId: number; wormholeChainId: number; address: Address }
+  /** MarginHub on the first chain; `eid` is the hub chain's LayerZero endpoint id */
+  hub: { chainId: number; wormholeChainId: number; eid: number; address: Address }
   keys: DevnetKeys
   /** whether the deployed state was loaded from `stateDir` */
   fromCache: boolean
@@ -79,9 +84,11 @@ const BASE_WORMHOLE_CHAIN_ID = 10002
 
 /**
  * Starts a local multi-chain network: one anvil per chain (EVM ids 31337, 31338, …; Wormhole ids 10002, 10003, …),
- * each with a real Wormhole core bridge (guardian set 0 = the local guardians), mock USDC/WETH/WBTC and USD feeds
- * (1, 1600, 21 000), and a MarginVault listing the three tokens; MarginHub on the first chain with the relayer as
- * publisher. anvils are killed on {@link Devnet.stop}, on process exit and on SIGINT/SIGTERM.
+ * each with a real Wormhole core bridge (guardian set 0 = the local guardians), LayerZero's real EndpointV2 (eid
+ * 40101, 40102, …) with SendUln302/ReceiveUln302 wired to every chain (the relayer as the single required DVN and,
+ * through our LzWorker, the executor), mock USDC/WETH/WBTC and USD feeds (1, 1600, 21 000), and a MarginVault
+ * (an OApp whose peer is the hub) listing the three tokens; MarginHub on the first chain with the relayer as
+ * publisher and every vault as its LayerZero peer. anvils are killed on {@link Devnet.stop}, on process exit and on SIGINT/SIGTERM.
  * @example
  * const devnet = await startDevnet({ basePort: 18545, stateDir: '.unimargin/devnet' })
  * await devnet.mint(31338, 'USDC', user, 1_000_000_000n)
@@ -94,7 +101,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   const chainCount = options.chains ?? 3
   const basePort = options.basePort ?? 8545
   const guardianCount = options.guardianCount ?? 1
-  const { blockTimeSeconds, logger, stateDir } = options
+  const { blockTimeSeconds, logger, stateDir, routes } = options
   if (!Number.isInteger(chainCount) || chainCount < 1 || chainCount > 64) throw new RangeError(`chains must be 1..64, got ${chainCount}`)
   if (!Number.isInteger(basePort) || basePort < 1024 || basePort + chainCount > 65_536) throw new RangeError(`basePort ${basePort} out of range`)
   if (blockTimeSeconds !== undefined && !(blockTimeSeconds > 0)) throw new RangeError(`blockTimeSeconds must be > 0, got ${blockTimeSeconds}`)
@@ -109,7 +116,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     port: basePort + i,
   }))
   // bump `manifest` when what a cached deployment records changes
-  const key = stateKey({ artifactsHash, chains: chainCount, guardianCount, manifest: 2 })
+  const key = stateKey({ artifactsHash, chains: chainCount, guardianCount, manifest: 3 })
   const network = await startNetwork({ specs, keys, key, stateDir, blockTimeSeconds, logger })
   const anvils: Anvil[] = network.anvils
 
@@ -139,6 +146,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     hub: network.manifest.hub,
     keys,
     blockTimeMs: blockTimeSeconds === undefined ? 250 : Math.max(1, Math.round(blockTimeSeconds * 1000)),
+    routes,
   })
   logger?.info(
     { chains: chainCount, base_port: basePort, from_cache: network.fromCache, duration: Math.round(performance.now() - started) },
@@ -167,7 +175,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   return {
     config,
     chains,
-    hub: { chainId: chains[0]!.chainId, wormholeChainId: chains[0]!.wormholeChainId, address: network.manifest.hub },
+    hub: { chainId: chains[0]!.chainId, wormholeChainId: chains[0]!.wormholeChainId, eid: chains[0]!.addresses.layerzero.eid, address: network.manifest.hub },
     keys,
     fromCache: network.fromCache,
     chain,

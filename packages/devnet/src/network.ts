@@ -5,10 +5,13 @@ import type { Logger } from 'pino'
 import type { Hex } from 'viem'
 import { type Anvil, startAnvil } from './anvil/index.js'
 import { chainClients } from './clients.js'
-import { deployChain, expectedHubAddress } from './deploy/index.js'
+import { DEVNET_BASE_EID, deployChain, expectedHubAddress, setHubPeers } from './deploy/index.js'
 import { decodeDump, type Manifest, readManifest, statePaths, writeState } from './state/index.js'
 import { privateKeyToAddress } from 'viem/accounts'
 import type { DevnetKeys } from './accounts.js'
+
+/** Block confirmations the devnet's ULN configs require of the DVN (the config's hub finality depth). */
+export const LZ_CONFIRMATIONS = 2
 
 /** Where one chain of the devnet lives. */
 export interface ChainSpec {
@@ -56,6 +59,7 @@ export async function startNetwork(params: {
     const hub = expectedHubAddress(privateKeyToAddress(keys.deployer))
     const guardians = keys.guardians.map((k) => privateKeyToAddress(k))
     const hubSpec = specs[0]!
+    const eids = specs.map((s) => DEVNET_BASE_EID + s.index)
     const deployedChains = await Promise.all(
       specs.map(async (s, i) => {
         const clients = chainClients({ name: s.name, chainId: s.chainId, rpcUrl: anvils[i]!.rpcUrl })
@@ -69,10 +73,16 @@ export async function startNetwork(params: {
           hubAddress: hub,
           isHub: i === 0,
           relayer: privateKeyToAddress(keys.relayer),
+          eid: eids[i]!,
+          hubEid: eids[0]!,
+          remoteEids: eids,
+          lzConfirmations: LZ_CONFIRMATIONS,
         })
         return { chainId: s.chainId, wormholeChainId: s.wormholeChainId, addresses, startBlock: String(firstBlock) }
       }),
     )
+    const hubClients = chainClients({ name: hubSpec.name, chainId: hubSpec.chainId, rpcUrl: anvils[0]!.rpcUrl })
+    await setHubPeers({ publicClient: hubClients.publicClient, walletClient: hubClients.wallet(keys.deployer) }, hub, deployedChains.map((c) => ({ eid: c.addresses.layerzero.eid, vault: c.addresses.vault })))
     const manifest: Manifest = { key, chains: deployedChains, hub }
     logger?.info({ chains: specs.length, duration: Math.round(performance.now() - started) }, 'Deployed devnet contracts')
 

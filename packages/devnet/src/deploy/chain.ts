@@ -3,6 +3,7 @@ import { type Address, getContractAddress, pad } from 'viem'
 import { DeployError } from '../errors.js'
 import { ASSET_SYMBOLS, ASSETS, type AssetSymbol, FEED_DECIMALS } from './assets.js'
 import { confirm, type DeployContext, deployed } from './context.js'
+import { configureLayerZero, deployLayerZero, type LayerZeroAddresses } from './layerzero.js'
 import { deployWormhole } from './wormhole.js'
 
 /** Addresses of everything the devnet deploys on one chain. */
@@ -15,10 +16,12 @@ export interface ChainAddresses {
   tokens: Record<AssetSymbol, Address>
   /** the MockPriceFeed per asset, USD with 8 decimals */
   feeds: Record<AssetSymbol, Address>
+  /** LayerZero v2: endpoint id, EndpointV2, SendUln302, ReceiveUln302 and our executor/DVN worker */
+  layerzero: LayerZeroAddresses
 }
 
 /** The deployer's nonce at which the hub chain deploys MarginHub, on a fresh chain (see {@link deployChain}). */
-const HUB_DEPLOY_NONCE = 13n
+const HUB_DEPLOY_NONCE = 17n
 
 /**
  * Where MarginHub will be, known before any chain is deployed, so all chains deploy in parallel and vaults get
@@ -35,14 +38,23 @@ export interface DeployChainParams {
   hubWormholeChainId: number
   hubAddress: Address
   isHub: boolean
-  /** allowed to publish through MarginHub */
+  /** allowed to publish through MarginHub; also the single required DVN of every receive path */
   relayer: Address
+  /** this chain's LayerZero endpoint id */
+  eid: number
+  /** the hub chain's LayerZero endpoint id (the vault's fixed peer) */
+  hubEid: number
+  /** endpoint ids this chain sends to and receives from (every devnet chain, itself included) */
+  remoteEids: number[]
+  /** block confirmations the ULN configs require */
+  lzConfirmations: number
 }
 
 /**
- * Deploys on a fresh chain (deployer nonce 0): the Wormhole core (nonces 0-2), USDC/WETH/WBTC (3-5), the three
- * feeds (6-8), the vault (9) listing the three tokens (10-12) and, on the hub chain, MarginHub (13) with the
- * relayer as publisher (14).
+ * Deploys on a fresh chain (deployer nonce 0): the Wormhole core (nonces 0-2), LayerZero's EndpointV2, SendUln302,
+ * ReceiveUln302 and our worker (3-6), USDC/WETH/WBTC (7-9), the three feeds (10-12), the vault (13) listing the
+ * three tokens (14-16) and, on the hub chain, MarginHub (17) with the relayer as publisher (18); then configures
+ * LayerZero's libraries for `remoteEids`. The hub's LayerZero peers are set later, by {@link setHubPeers}.
  * @returns the addresses and the last deployment block.
  * @throws {DeployError} if a transaction reverts or the chain was not fresh.
  */
@@ -53,6 +65,7 @@ export async function deployChain(ctx: DeployContext, p: DeployChainParams): Pro
   if (nonce !== 0) throw new DeployError(`Chain ${walletClient.chain.id} is not fresh: deployer nonce ${nonce}.`, { nonce })
 
   const wormhole = await deployWormhole(ctx, { guardians: p.guardians, wormholeChainId: p.wormholeChainId })
+  const layerzero = await deployLayerZero(ctx, { eid: p.eid })
 
   const tokens = {} as Record<AssetSymbol, Address>
   for (const symbol of ASSET_SYMBOLS) {
@@ -74,7 +87,7 @@ export async function deployChain(ctx: DeployContext, p: DeployChainParams): Pro
   const vaultHash = await walletClient.deployContract({
     abi: MarginVault.abi,
     bytecode: MarginVault.bytecode,
-    args: [wormhole, p.hubWormholeChainId, pad(p.hubAddress, { size: 32 }), deployer],
+    args: [wormhole, p.hubWormholeChainId, pad(p.hubAddress, { size: 32 }), layerzero.endpoint, p.hubEid, deployer],
   })
   const vault = await deployed(ctx, vaultHash, 'MarginVault')
   let last = 0n
@@ -83,14 +96,30 @@ export async function deployChain(ctx: DeployContext, p: DeployChainParams): Pro
     last = (await confirm(ctx, hash, `setAssetSupported ${symbol}`)).blockNumber
   }
 
-  const addresses: ChainAddresses = { wormhole, vault, tokens, feeds }
+  const addresses: ChainAddresses = { wormhole, vault, tokens, feeds, layerzero }
   if (p.isHub) {
-    const hubHash = await walletClient.deployContract({ abi: MarginHub.abi, bytecode: MarginHub.bytecode, args: [wormhole, deployer, 1] })
+    const hubHash = await walletClient.deployContract({ abi: MarginHub.abi, bytecode: MarginHub.bytecode, args: [wormhole, layerzero.endpoint, deployer, 1] })
     const hub = await deployed(ctx, hubHash, 'MarginHub')
     if (hub !== p.hubAddress) throw new DeployError(`MarginHub deployed at ${hub}, expected ${p.hubAddress}.`, { hub })
     const hash = await walletClient.writeContract({ address: hub, abi: MarginHub.abi, functionName: 'setPublisher', args: [p.relayer, true] })
     last = (await confirm(ctx, hash, 'MarginHub.setPublisher')).blockNumber
     addresses.hub = hub
   }
+  last = await configureLayerZero(ctx, layerzero, { remoteEids: p.remoteEids, dvn: p.relayer, confirmations: p.lzConfirmations })
   return { addresses, lastBlock: last }
+}
+
+/**
+ * Registers each chain's vault as MarginHub's LayerZero peer on that chain's endpoint id (the vaults' own peer,
+ * the hub, is fixed when they are built). Runs on the hub chain once every chain is deployed.
+ * @returns the last block.
+ * @throws {DeployError} if a transaction reverts.
+ */
+export async function setHubPeers(ctx: DeployContext, hub: Address, vaults: { eid: number; vault: Address }[]): Promise<bigint> {
+  let last = 0n
+  for (const { eid, vault } of vaults) {
+    const hash = await ctx.walletClient.writeContract({ address: hub, abi: MarginHub.abi, functionName: 'setPeer', args: [eid, pad(vault, { size: 32 })] })
+    last = (await confirm(ctx, hash, `MarginHub.setPeer(${eid})`)).blockNumber
+  }
+  return last
 }

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, type ConfigInput, defineConfig, getLayerZero, routeTransport } from './index.js'
+
+const A = (n: number) => `0x${n.toString(16).padStart(40, '0')}`
+const lz = (eid: number) => ({ eid, endpoint: A(eid), sendLib: A(eid + 1), receiveLib: A(eid + 2), worker: A(eid + 3) })
+const chain = (chainId: number, layerzero?: ReturnType<typeof lz>) => ({
+  name: `c${chainId}`,
+  chainId,
+  wormholeChainId: chainId - 31335,
+  rpcUrl: 'http://127.0.0.1:8545',
+  wormhole: A(1),
+  vault: A(2),
+  assets: [{ symbol: 'USDC', address: A(3), decimals: 6, feed: A(4), haircutBps: 200 }],
+  ...(layerzero ? { layerzero } : {}),
+})
+const base = (over: Partial<ConfigInput> = {}): ConfigInput => ({
+  hub: { chainId: 31337, address: A(5) },
+  chains: [chain(31337, lz(40101)), chain(31338, lz(40102)), chain(31339)],
+  markets: [],
+  guardians: {},
+  venue: { reporter: A(6) },
+  relayer: { privateKey: `0x${'11'.repeat(32)}` },
+  liquidation: { receiver: A(7) },
+  ...over,
+})
+
+describe('routes', () => {
+  it('reaches every chain over Wormhole when no route is configured', () => {
+    const config = defineConfig(base())
+    expect(config.routes).toEqual([])
+    expect(config.chains.map((c) => routeTransport(config, c.chainId))).toEqual(['wormhole', 'wormhole', 'wormhole'])
+  })
+
+  it('takes a chain\'s transport from its route, defaulting a route without one to Wormhole', () => {
+    const config = defineConfig(base({ routes: [{ chainId: 31338, transport: 'layerzero' }, { chainId: 31339 }] }))
+    expect([31337, 31338, 31339].map((id) => routeTransport(config, id))).toEqual(['wormhole', 'layerzero', 'wormhole'])
+    expect(getLayerZero(config, 31338).eid).toBe(40102)
+    expect(() => getLayerZero(config, 31339)).toThrow(/no LayerZero/)
+  })
+
+  it('refuses a LayerZero route to a chain without LayerZero contracts, an unknown chain, a duplicate route or eid', () => {
+    const issues = (input: ConfigInput) => {
+      try {
+        defineConfig(input)
+        return []
+      } catch (error) {
+        return (error as ConfigError).issues.map((i) => i.path)
+      }
+    }
+    expect(issues(base({ routes: [{ chainId: 31339, transport: 'layerzero' }] }))).toEqual(['routes.0.transport'])
+    expect(issues(base({ routes: [{ chainId: 1, transport: 'wormhole' }] }))).toEqual(['routes.0.chainId'])
+    expect(issues(base({ routes: [{ chainId: 31338 }, { chainId: 31338 }] }))).toEqual(['routes.1.chainId'])
+    expect(issues(base({ chains: [chain(31337, lz(40101)), chain(31338, lz(40101))] }))).toEqual(['chains.1.layerzero.eid'])
+    expect(() => defineConfig(base({ routes: [{ chainId: 31339, transport: 'layerzero' }] }))).toThrow(ConfigError)
+  })
+})
