@@ -33,3 +33,4 @@ export type {
   StandardOptionMargin,
   UnderlyingQuote,
 } from './types.js'
+export * from './batch/index.js'

@@ -136,7 +136,8 @@ export type PositionRisk = PositionMargin & {
 }
 
 /** A collateral item's figures; `haircutBps` is the effective haircut (base + size tier + depeg + staleness, rounded up). */
-export type CollateralRisk = CollateralItemMargin & {
+export type CollateralRisk = PortfolioCollateral &
+  Pick<CollateralItemMargin, 'valueUsd8' | 'weightedUsd8'> & {
   baseHaircutBps: number
   tierBps: number
   depegBps: number

@@ -1,0 +1,67 @@
+import { valueCollateral } from '../collateral/valueCollateral.js'
+import type { CollateralParams, PortfolioAccount } from '../types.js'
+import type { AssetTable } from './assetTable.js'
+import type { InstrumentTable } from './instrumentTable.js'
+import type { BatchAccounts } from './layout.js'
+
+/**
+ * Converts accounts to the batch layout: positions netted per instrument (first-seen order, as the per-account engine
+ * nets them), collateral as haircut-weighted units at the effective haircut of `valueCollateral` at `nowMs`
+ * (size tier, depeg and staleness frozen until the account is rebuilt), cash = settled + funding − fees − Σ qty·entry.
+ * Also records the collateral asset prices (USD) in `assetPrice`, indexed by the asset table's rows.
+ */
+export function buildBatchAccounts(
+  accounts: readonly PortfolioAccount[],
+  instruments: InstrumentTable,
+  assets: AssetTable,
+  collateralParams: CollateralParams,
+  nowMs: number,
+): { accounts: BatchAccounts; assetPrice: Float64Array } {
+  const n = accounts.length
+  const positionStart = new Uint32Array(n + 1)
+  const collateralStart = new Uint32Array(n + 1)
+  const cashUsd = new Float64Array(n)
+  const inst: number[] = []
+  const qty: number[] = []
+  const cAsset: number[] = []
+  const cUnits: number[] = []
+  const prices: number[] = []
+  accounts.forEach((account, a) => {
+    const net = new Map<number, bigint>()
+    let cash = Number(account.settledPnlUsd8) / 1e8 - Number(account.feesOwedUsd8 ?? 0n) / 1e8
+    for (const p of account.positions) {
+      const row = instruments.add(p.instrument)
+      net.set(row, (net.get(row) ?? 0n) + p.size)
+      cash += Number(p.fundingUsd8 ?? 0n) / 1e8 - (Number(p.size) / 1e18) * (Number(p.entryPrice) / 1e8)
+    }
+    for (const [row, size] of net) {
+      if (size === 0n) continue
+      inst.push(row)
+      qty.push(Number(size) / 1e18)
+    }
+    for (const c of valueCollateral(account.collateral, collateralParams, nowMs)) {
+      if (c.amount === 0n) continue
+      const row = assets.add(c.chainId, c.asset, c.underlying ?? c.symbol)
+      prices[row] = Number(c.priceUsd8 > 0n ? c.priceUsd8 : 0n) / 1e8
+      const weight = c.amount < 0n ? 1 + c.haircutBps / 10_000 : 1 - c.haircutBps / 10_000
+      cAsset.push(row)
+      cUnits.push((Number(c.amount) / 10 ** c.decimals) * weight)
+    }
+    cashUsd[a] = cash
+    positionStart[a + 1] = inst.length
+    collateralStart[a + 1] = cAsset.length
+  })
+  return {
+    accounts: {
+      count: n,
+      positionStart,
+      positionInstrument: Uint32Array.from(inst),
+      positionQty: Float64Array.from(qty),
+      collateralStart,
+      collateralAsset: Uint32Array.from(cAsset),
+      collateralUnits: Float64Array.from(cUnits),
+      cashUsd,
+    },
+    assetPrice: Float64Array.from({ length: assets.keys.length }, (_, i) => prices[i] ?? 0),
+  }
+}

@@ -1,0 +1,131 @@
+import { InvalidInputError, MissingMarketDataError } from '../errors.js'
+import type { PortfolioEngine } from '../engine/createPortfolioEngine.js'
+import type { MarketContext } from '../market/marketContext.js'
+import type { MarketState, PortfolioAccount } from '../types.js'
+import { healthBpsOf, usd8Down, usd8Up } from '../units.js'
+import { type AssetTable, createAssetTable } from './assetTable.js'
+import { buildBatchAccounts } from './buildBatchAccounts.js'
+import { type ExposureIndex, indexExposure } from './exposure.js'
+import { createInstrumentTable, type InstrumentTable } from './instrumentTable.js'
+import { type BatchResults, createBatchResults, revalueAccounts } from './kernel.js'
+import { type BatchAccounts, checkBatchAccounts } from './layout.js'
+import { type BatchPrices, priceTable, repriceRow } from './priceTable.js'
+
+/** A loaded book: accounts, the market they were last revalued at, prices and results. */
+export type BatchBook = {
+  accounts: BatchAccounts
+  /** collateral asset prices, USD, by asset row */
+  assetPrice: Float64Array
+  market: MarketState
+  ctx: MarketContext
+  prices: BatchPrices
+  results: BatchResults
+  exposure: ExposureIndex
+}
+
+/** One account's figures from the batch, usd8 with the per-account engine's rounding rule. */
+export type BatchAccountRisk = {
+  equityUsd8: bigint
+  imUsd8: bigint
+  mmUsd8: bigint
+  healthBps: bigint | null
+  worstScenario: string | null
+  pnlSigmaUsd8: bigint
+}
+
+export type BatchEngine = {
+  readonly instruments: InstrumentTable
+  readonly assets: AssetTable
+  /** converts accounts to the typed-array layout (positions netted, collateral weighted at `nowMs`) */
+  buildAccounts(accounts: readonly PortfolioAccount[], nowMs: number): { accounts: BatchAccounts; assetPrice: Float64Array }
+  /** prices every instrument at `market`, revalues every account and indexes exposures */
+  load(accounts: BatchAccounts, assetPrice: Float64Array, market: MarketState): BatchBook
+  /** full revaluation at a new market (same underlyings): every instrument repriced, every account revalued */
+  revalueAll(book: BatchBook, market: MarketState): void
+  /**
+   * After a tick on one underlying: reprices only its instruments and revalues only the accounts exposed to it.
+   * `assetPrices` updates collateral prices (by asset row, USD). Returns the number of accounts revalued.
+   */
+  tick(book: BatchBook, market: MarketState, underlying: string, assetPrices?: ReadonlyMap<number, number>): number
+  /** account `a`'s figures in usd8 */
+  accountRisk(book: BatchBook, a: number): BatchAccountRisk
+}
+
+/**
+ * The batch engine (portfolio mode) for a configured per-account engine: same grid, same parameters, same scenario
+ * pricing (instrument rows come from the same `MarketContext`), same summation order, so its results agree with
+ * `engine.marginAccount` up to float rounding of equity (the per-account engine's equity is exact bigint).
+ * Each tick prices every (instrument, scenario) once; the per-account work is Σ qty·row over positions and a min
+ * over scenarios (`revalueAccounts`). Layout: see `BatchAccounts`.
+ */
+export function createBatchEngine(engine: PortfolioEngine): BatchEngine {
+  if (engine.mode !== 'portfolio') throw new InvalidInputError(`The batch engine computes portfolio margin; the engine is in ${engine.mode} mode.`)
+  const instruments = createInstrumentTable()
+  const assets = createAssetTable()
+  const { mmMultiplier: m, imMultiplier: i } = engine.params
+
+  const assetUnderlying = (ctx: MarketContext) => Int32Array.from(assets.follows, (u) => ctx.underlyingIndex.get(u) ?? -1)
+
+  const load = (accounts: BatchAccounts, assetPrice: Float64Array, market: MarketState): BatchBook => {
+    checkBatchAccounts(accounts, instruments.instruments.length, assets.keys.length)
+    if (assetPrice.length < assets.keys.length) throw new RangeError('Batch: fewer asset prices than assets.')
+    const ctx = engine.context(market)
+    const prices = priceTable(instruments, ctx)
+    const results = createBatchResults(accounts.count)
+    revalueAccounts(accounts, prices, assetPrice, results)
+    const exposure = indexExposure(accounts, ctx.set.underlyings, prices.underlyingOf, assetUnderlying(ctx))
+    return { accounts, assetPrice, market, ctx, prices, results, exposure }
+  }
+
+  const sameUniverse = (book: BatchBook, ctx: MarketContext) => {
+    if (ctx.set.names.length !== book.prices.S || ctx.set.underlyings.join() !== book.prices.underlyings.join()) {
+      throw new InvalidInputError('The market has other underlyings than the loaded book; load it again.')
+    }
+  }
+
+  return {
+    instruments,
+    assets,
+    buildAccounts: (accounts, nowMs) => buildBatchAccounts(accounts, instruments, assets, engine.params.collateral, nowMs),
+    load,
+    revalueAll(book, market) {
+      const ctx = engine.context(market)
+      sameUniverse(book, ctx)
+      book.prices = priceTable(instruments, ctx)
+      book.market = market
+      book.ctx = ctx
+      revalueAccounts(book.accounts, book.prices, book.assetPrice, book.results)
+    },
+    tick(book, market, underlying, assetPrices) {
+      const ctx = engine.context(market)
+      sameUniverse(book, ctx)
+      const u = ctx.underlyingIndex.get(underlying)
+      if (u === undefined) throw new MissingMarketDataError(underlying, 'price')
+      const rows = book.prices.underlyingOf
+      for (let r = 0; r < rows.length; r++) if (rows[r] === u) repriceRow(book.prices, instruments, ctx, r)
+      for (const [row, price] of assetPrices ?? []) book.assetPrice[row] = price
+      book.market = market
+      book.ctx = ctx
+      const from = book.exposure.start[u]!
+      const to = book.exposure.start[u + 1]!
+      revalueAccounts(book.accounts, book.prices, book.assetPrice, book.results, book.exposure.accounts.subarray(from, to))
+      return to - from
+    },
+    accountRisk(book, a) {
+      if (!(a >= 0 && a < book.accounts.count)) throw new RangeError(`No account ${a} in the batch.`)
+      const r = book.results
+      const risk = r.riskUsd[a]!
+      const mmUsd8 = usd8Up(m * risk)
+      const equityUsd8 = usd8Down(r.equityUsd[a]!)
+      const w = r.worstScenario[a]!
+      return {
+        equityUsd8,
+        imUsd8: usd8Up(i * risk),
+        mmUsd8,
+        healthBps: healthBpsOf(equityUsd8, mmUsd8),
+        worstScenario: w === 0xffff ? null : book.prices.names[w]!,
+        pnlSigmaUsd8: usd8Up(r.worstLossUsd[a]! / engine.grid.sigmaCoverage),
+      }
+    },
+  }
+}

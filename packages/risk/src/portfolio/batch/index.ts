@@ -1,0 +1,8 @@
+export { type AssetTable, createAssetTable } from './assetTable.js'
+export { buildBatchAccounts } from './buildBatchAccounts.js'
+export { type BatchAccountRisk, type BatchBook, type BatchEngine, createBatchEngine } from './createBatchEngine.js'
+export { type ExposureIndex, indexExposure } from './exposure.js'
+export { createInstrumentTable, type InstrumentTable } from './instrumentTable.js'
+export { type BatchResults, createBatchResults, revalueAccounts } from './kernel.js'
+export { type BatchAccounts, checkBatchAccounts } from './layout.js'
+export { type BatchPrices, priceTable, repriceRow } from './priceTable.js'
