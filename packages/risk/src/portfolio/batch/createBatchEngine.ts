@@ -9,7 +9,8 @@ import { type ExposureIndex, indexExposure } from './exposure.js'
 import { createInstrumentTable, type InstrumentTable } from './instrumentTable.js'
 import { type BatchResults, createBatchResults, revalueAccounts } from './kernel.js'
 import { type BatchAccounts, checkBatchAccounts } from './layout.js'
-import { type BatchPrices, priceTable, repriceRow } from './priceTable.js'
+import { type NakedShortIndex, indexNakedShort } from './nakedShort.js'
+import { type BatchPrices, nakedRates, priceTable, repriceRow } from './priceTable.js'
 
 /** A loaded book: accounts, the market they were last revalued at, prices and results. */
 export type BatchBook = {
@@ -21,6 +22,7 @@ export type BatchBook = {
   prices: BatchPrices
   results: BatchResults
   exposure: ExposureIndex
+  naked: NakedShortIndex
 }
 
 /** One account's figures from the batch, usd8 with the per-account engine's rounding rule. */
@@ -72,9 +74,10 @@ export function createBatchEngine(engine: PortfolioEngine): BatchEngine {
     const ctx = engine.context(market)
     const prices = priceTable(instruments, ctx)
     const results = createBatchResults(accounts.count)
-    revalueAccounts(accounts, prices, assetPrice, results)
+    const naked = indexNakedShort(accounts, prices.strikeGroup, prices.underlyingOf, prices.groupCount, ctx.set.underlyings.length)
+    revalueAccounts(accounts, prices, assetPrice, naked, results)
     const exposure = indexExposure(accounts, ctx.set.underlyings, prices.underlyingOf, assetUnderlying(ctx))
-    return { accounts, assetPrice, market, ctx, prices, results, exposure }
+    return { accounts, assetPrice, market, ctx, prices, results, exposure, naked }
   }
 
   const sameUniverse = (book: BatchBook, ctx: MarketContext) => {
@@ -94,7 +97,7 @@ export function createBatchEngine(engine: PortfolioEngine): BatchEngine {
       book.prices = priceTable(instruments, ctx)
       book.market = market
       book.ctx = ctx
-      revalueAccounts(book.accounts, book.prices, book.assetPrice, book.results)
+      revalueAccounts(book.accounts, book.prices, book.assetPrice, book.naked, book.results)
     },
     tick(book, market, underlying, assetPrices) {
       const ctx = engine.context(market)
@@ -103,12 +106,13 @@ export function createBatchEngine(engine: PortfolioEngine): BatchEngine {
       if (u === undefined) throw new MissingMarketDataError(underlying, 'price')
       const rows = book.prices.underlyingOf
       for (let r = 0; r < rows.length; r++) if (rows[r] === u) repriceRow(book.prices, instruments, ctx, r)
+      book.prices.nakedRateByUnderlying = nakedRates(ctx)
       for (const [row, price] of assetPrices ?? []) book.assetPrice[row] = price
       book.market = market
       book.ctx = ctx
       const from = book.exposure.start[u]!
       const to = book.exposure.start[u + 1]!
-      revalueAccounts(book.accounts, book.prices, book.assetPrice, book.results, book.exposure.accounts.subarray(from, to))
+      revalueAccounts(book.accounts, book.prices, book.assetPrice, book.naked, book.results, book.exposure.accounts.subarray(from, to))
       return to - from
     },
     accountRisk(book, a) {

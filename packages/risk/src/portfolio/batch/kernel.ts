@@ -1,4 +1,5 @@
 import type { BatchAccounts } from './layout.js'
+import type { NakedShortIndex } from './nakedShort.js'
 import type { BatchPrices } from './priceTable.js'
 
 /** Per-account outputs of the batch engine, float64 USD (convert with `BatchEngine.accountRisk`). */
@@ -19,11 +20,12 @@ export function createBatchResults(count: number): BatchResults {
 }
 
 /**
- * Revalues accounts: for each, pnl[s] = Σ_p qty_p·matrix[inst_p·S + s] (summed in position order, exactly as the
+ * Revalues accounts: for each, pnl[s] = Σ_p qty_p·matrix[inst_p·stride + s] (summed in position order, exactly as the
  * per-account engine does), worst = max(0, −min_s pnl[s]) (first scenario on ties), risk = worst + Σ|qty|·contingency
- * + Σ_groups max(0, −net)·nakedRate, equity = cash + Σ units·assetPrice + Σ qty·value.
- * Up to eight positions are summed per scenario in registers (no accumulator array; missing ones are padded with the
- * matrix's zero row, which adds exact zeros); longer books accumulate eight at a time.
+ * + Σ_u nakedUnits_u·nakedRate_u (`NakedShortIndex`), equity = cash + Σ units·assetPrice + Σ qty·value.
+ * Up to eight positions are summed per scenario in registers, two scenarios per iteration, with no accumulator array
+ * (missing positions are padded with the matrix's zero row, which adds exact zeros); the value and contingency columns
+ * of the same rows give equity and contingencies without another pass. Longer books use an accumulator.
  * @param which account indices to revalue (default: all, in order)
  * @param whichCount how many entries of `which` to use
  */
@@ -31,15 +33,20 @@ export function revalueAccounts(
   accounts: BatchAccounts,
   prices: BatchPrices,
   assetPrice: Float64Array,
+  naked: NakedShortIndex,
   out: BatchResults,
   which?: Uint32Array,
   whichCount = which ? which.length : accounts.count,
 ): void {
   const S = prices.S
+  const W = prices.stride
+  const V = S // column of the value per unit
+  const C = S + 1 // column of the contingency per unit
   const M = prices.matrix
-  const value = prices.value
-  const contingency = prices.contingency
-  const group = prices.strikeGroup
+  const nStart = naked.start
+  const nUnderlying = naked.underlying
+  const nUnits = naked.units
+  const nakedRate = prices.nakedRateByUnderlying
   const start = accounts.positionStart
   const inst = accounts.positionInstrument
   const qty = accounts.positionQty
@@ -49,9 +56,7 @@ export function revalueAccounts(
   const cash = accounts.cashUsd
   const acc = new Float64Array(S)
   const argmin = new Int32Array(1)
-  const Z = prices.zeroRow * S
-  // net size per strike group of the current account; nakedShort resets what it reads
-  const groupNet = new Float64Array(prices.groupCount)
+  const Z = prices.zeroRow * W
   for (let k = 0; k < whichCount; k++) {
     const a = which ? which[k]! : k
     const p0 = start[a]!
@@ -59,48 +64,51 @@ export function revalueAccounts(
     let equity = cash[a]!
     for (let c = cStart[a]!; c < cStart[a + 1]!; c++) equity += cUnits[c]! * assetPrice[cAsset[c]!]!
     let cont = 0
-    let options = -1
-    for (let p = p0; p < p1; p++) {
-      const i = inst[p]!
-      const q = qty[p]!
-      equity += q * value[i]!
-      cont += Math.abs(q) * contingency[i]!
-      const g = group[i]!
-      if (g >= 0) groupNet[g] = groupNet[g]! + q
-      options &= g
-    }
     let worst = 0
     let worstIndex = 0xffff
     const n = p1 - p0
-    if (n > 0) {
-      const min =
-        n <= 8
-          ? minOf8(
-              M,
-              S,
-              inst[p0]! * S,
-              n > 1 ? inst[p0 + 1]! * S : Z,
-              n > 2 ? inst[p0 + 2]! * S : Z,
-              n > 3 ? inst[p0 + 3]! * S : Z,
-              n > 4 ? inst[p0 + 4]! * S : Z,
-              n > 5 ? inst[p0 + 5]! * S : Z,
-              n > 6 ? inst[p0 + 6]! * S : Z,
-              n > 7 ? inst[p0 + 7]! * S : Z,
-              qty[p0]!,
-              n > 1 ? qty[p0 + 1]! : 0,
-              n > 2 ? qty[p0 + 2]! : 0,
-              n > 3 ? qty[p0 + 3]! : 0,
-              n > 4 ? qty[p0 + 4]! : 0,
-              n > 5 ? qty[p0 + 5]! : 0,
-              n > 6 ? qty[p0 + 6]! : 0,
-              n > 7 ? qty[p0 + 7]! : 0,
-              argmin,
-            )
-          : minOfMany(M, S, p0, p1, inst, qty, acc, argmin)
+    if (n > 0 && n <= 8) {
+      const b0 = inst[p0]! * W
+      const b1 = n > 1 ? inst[p0 + 1]! * W : Z
+      const b2 = n > 2 ? inst[p0 + 2]! * W : Z
+      const b3 = n > 3 ? inst[p0 + 3]! * W : Z
+      const b4 = n > 4 ? inst[p0 + 4]! * W : Z
+      const b5 = n > 5 ? inst[p0 + 5]! * W : Z
+      const b6 = n > 6 ? inst[p0 + 6]! * W : Z
+      const b7 = n > 7 ? inst[p0 + 7]! * W : Z
+      const q0 = qty[p0]!
+      const q1 = n > 1 ? qty[p0 + 1]! : 0
+      const q2 = n > 2 ? qty[p0 + 2]! : 0
+      const q3 = n > 3 ? qty[p0 + 3]! : 0
+      const q4 = n > 4 ? qty[p0 + 4]! : 0
+      const q5 = n > 5 ? qty[p0 + 5]! : 0
+      const q6 = n > 6 ? qty[p0 + 6]! : 0
+      const q7 = n > 7 ? qty[p0 + 7]! : 0
+      equity += q0 * M[b0 + V]! + q1 * M[b1 + V]! + q2 * M[b2 + V]! + q3 * M[b3 + V]! + q4 * M[b4 + V]! + q5 * M[b5 + V]! + q6 * M[b6 + V]! + q7 * M[b7 + V]!
+      cont =
+        Math.abs(q0) * M[b0 + C]! +
+        Math.abs(q1) * M[b1 + C]! +
+        Math.abs(q2) * M[b2 + C]! +
+        Math.abs(q3) * M[b3 + C]! +
+        Math.abs(q4) * M[b4 + C]! +
+        Math.abs(q5) * M[b5 + C]! +
+        Math.abs(q6) * M[b6 + C]! +
+        Math.abs(q7) * M[b7 + C]!
+      const min = minOf8(M, S, b0, b1, b2, b3, b4, b5, b6, b7, q0, q1, q2, q3, q4, q5, q6, q7, argmin)
       worstIndex = argmin[0]!
       worst = min < 0 ? -min : 0
-      if (options !== -1) cont = nakedShort(cont, p0, p1, inst, group, groupNet, prices.nakedRate)
+    } else if (n > 8) {
+      for (let p = p0; p < p1; p++) {
+        const b = inst[p]! * W
+        const q = qty[p]!
+        equity += q * M[b + V]!
+        cont += Math.abs(q) * M[b + C]!
+      }
+      const min = minOfMany(M, S, W, p0, p1, inst, qty, acc, argmin)
+      worstIndex = argmin[0]!
+      worst = min < 0 ? -min : 0
     }
+    for (let j = nStart[a]!; j < nStart[a + 1]!; j++) cont += nUnits[j]! * nakedRate[nUnderlying[j]!]!
     out.equityUsd[a] = equity
     out.riskUsd[a] = worst + cont
     out.worstLossUsd[a] = worst
@@ -132,10 +140,25 @@ function minOf8(
 ): number {
   let min = Number.POSITIVE_INFINITY
   let w = 0
-  for (let s = 0; s < S; s++) {
-    const v = q0 * M[b0 + s]! + q1 * M[b1 + s]! + q2 * M[b2 + s]! + q3 * M[b3 + s]! + q4 * M[b4 + s]! + q5 * M[b5 + s]! + q6 * M[b6 + s]! + q7 * M[b7 + s]!
-    if (v < min) {
-      min = v
+  let s = 0
+  // two scenarios per iteration: fewer loop and bounds-check instructions per multiply-add
+  for (; s + 1 < S; s += 2) {
+    const x = q0 * M[b0 + s]! + q1 * M[b1 + s]! + q2 * M[b2 + s]! + q3 * M[b3 + s]! + q4 * M[b4 + s]! + q5 * M[b5 + s]! + q6 * M[b6 + s]! + q7 * M[b7 + s]!
+    const t = s + 1
+    const y = q0 * M[b0 + t]! + q1 * M[b1 + t]! + q2 * M[b2 + t]! + q3 * M[b3 + t]! + q4 * M[b4 + t]! + q5 * M[b5 + t]! + q6 * M[b6 + t]! + q7 * M[b7 + t]!
+    if (x < min) {
+      min = x
+      w = s
+    }
+    if (y < min) {
+      min = y
+      w = t
+    }
+  }
+  if (s < S) {
+    const x = q0 * M[b0 + s]! + q1 * M[b1 + s]! + q2 * M[b2 + s]! + q3 * M[b3 + s]! + q4 * M[b4 + s]! + q5 * M[b5 + s]! + q6 * M[b6 + s]! + q7 * M[b7 + s]!
+    if (x < min) {
+      min = x
       w = s
     }
   }
@@ -144,12 +167,12 @@ function minOf8(
 }
 
 /** The same for more than eight positions, with an accumulator (sums still left to right in position order). */
-function minOfMany(M: Float64Array, S: number, p0: number, p1: number, inst: Uint32Array, qty: Float64Array, acc: Float64Array, argmin: Int32Array): number {
-  const b0 = inst[p0]! * S
+function minOfMany(M: Float64Array, S: number, W: number, p0: number, p1: number, inst: Uint32Array, qty: Float64Array, acc: Float64Array, argmin: Int32Array): number {
+  const b0 = inst[p0]! * W
   const q0 = qty[p0]!
   for (let s = 0; s < S; s++) acc[s] = q0 * M[b0 + s]!
   for (let p = p0 + 1; p < p1; p++) {
-    const b = inst[p]! * S
+    const b = inst[p]! * W
     const q = qty[p]!
     for (let s = 0; s < S; s++) acc[s] = acc[s]! + q * M[b + s]!
   }
@@ -163,20 +186,4 @@ function minOfMany(M: Float64Array, S: number, p0: number, p1: number, inst: Uin
   }
   argmin[0] = w
   return min
-}
-
-/**
- * `charge` + Σ over the account's strike groups of max(0, −net)·rate, in order of first appearance, with the nets
- * already summed (in position order) into `groupNet`; each group's entry is read once and reset to 0.
- */
-function nakedShort(charge: number, p0: number, p1: number, inst: Uint32Array, group: Int32Array, groupNet: Float64Array, rate: Float64Array): number {
-  for (let p = p0; p < p1; p++) {
-    const i = inst[p]!
-    const g = group[i]!
-    if (g < 0) continue
-    const net = groupNet[g]!
-    groupNet[g] = 0
-    if (net < 0) charge += -net * rate[i]!
-  }
-  return charge
 }

@@ -2,19 +2,18 @@ import type { MarketContext } from '../market/marketContext.js'
 import type { InstrumentTable } from './instrumentTable.js'
 
 /**
- * Everything the account kernel reads about instruments at one market: the instrument × scenario matrix of counted
- * P&L per unit (row-major, `matrix[i * S + s]`, plus a final row of zeros), the value per unit (equity) and the contingency rates.
+ * Everything the account kernel reads about instruments at one market. `matrix` holds one row of `stride = S + 2`
+ * numbers per instrument: the counted P&L per unit long in each of the S scenarios, then the value per unit (equity),
+ * then the contingency per unit of |qty|; a final row of zeros pads short books. Row i starts at `i * stride`.
  */
 export type BatchPrices = {
   S: number
+  /** numbers per matrix row: S scenarios + value + contingency */
+  stride: number
   names: readonly string[]
   matrix: Float64Array
-  /** value per unit, USD (0 on the zero row) */
-  value: Float64Array
-  /** contingency per unit of |qty|, USD */
-  contingency: Float64Array
-  /** naked short charge per net short unit of the strike group, USD (0 for non-options) */
-  nakedRate: Float64Array
+  /** naked short charge per net short option unit, by underlying index, USD (grid rate × spot) */
+  nakedRateByUnderlying: Float64Array
   /** strike group per row, −1 for non-options (and the zero row) */
   strikeGroup: Int32Array
   /** index of each row's underlying in `underlyings` */
@@ -32,11 +31,10 @@ export function priceTable(table: InstrumentTable, ctx: MarketContext): BatchPri
   const I = table.instruments.length
   const prices: BatchPrices = {
     S,
+    stride: S + 2,
     names: ctx.set.names,
-    matrix: new Float64Array((I + 1) * S),
-    value: new Float64Array(I + 1),
-    contingency: new Float64Array(I + 1),
-    nakedRate: new Float64Array(I + 1),
+    matrix: new Float64Array((I + 1) * (S + 2)),
+    nakedRateByUnderlying: nakedRates(ctx),
     strikeGroup: Int32Array.from([...table.strikeGroup, -1]),
     underlyingOf: new Uint16Array(I),
     underlyings: ctx.set.underlyings,
@@ -50,9 +48,15 @@ export function priceTable(table: InstrumentTable, ctx: MarketContext): BatchPri
 /** Reprices one row in place (after a tick on its underlying). */
 export function repriceRow(prices: BatchPrices, table: InstrumentTable, ctx: MarketContext, i: number): void {
   const risk = ctx.instrument(table.instruments[i]!)
-  prices.matrix.set(risk.row, i * prices.S)
-  prices.value[i] = risk.valuation.value
-  prices.contingency[i] = risk.contingencyPerUnit
-  prices.nakedRate[i] = risk.nakedShortPerUnit
+  const at = i * prices.stride
+  prices.matrix.set(risk.row, at)
+  prices.matrix[at + prices.S] = risk.valuation.value
+  prices.matrix[at + prices.S + 1] = risk.contingencyPerUnit
   prices.underlyingOf[i] = risk.underlyingIndex
+}
+
+/** Naked-short charge per net short option unit for each underlying of the context: grid rate × spot, USD. */
+export function nakedRates(ctx: MarketContext): Float64Array {
+  const rate = ctx.set.grid.contingencies.nakedShortOptionPerStrike
+  return Float64Array.from(ctx.set.underlyings, (u) => rate * (Number(ctx.market.underlyings[u]!.spotUsd8) / 1e8))
 }
