@@ -5,7 +5,6 @@ import { createPortfolioEngine } from './createPortfolioEngine.js'
 
 const windows = loadCrashWindows()
 const DAY = 86_400_000
-const E18 = 10n ** 18n
 const usd8 = (x: number) => BigInt(Math.round(x * 1e8))
 const usd = (x: bigint) => Number(x) / 1e8
 const pm = createPortfolioEngine({ mode: 'portfolio' })
