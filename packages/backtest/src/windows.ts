@@ -52,8 +52,8 @@ export function loadCrashWindow(path: string, symbols: readonly string[]): Price
     const close = Number(f[iC!])
     const t = Date.parse(f[iT!] ?? '')
     if (!Number.isFinite(close) || !Number.isFinite(t)) continue
-    let rows = series.get(key)
-    if (!rows) series.set(key, (rows = []))
+    const rows = series.get(key) ?? []
+    if (rows.length === 0) series.set(key, rows)
     rows.push({ t, close, source: f[iSrc!] ?? '' })
   }
   const chosen = new Map<string, Map<number, number>>()

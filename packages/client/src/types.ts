@@ -1,6 +1,27 @@
 /** Decimal string of an integer (token base units, usd8 values and prices, 1e18 sizes). Parse with `BigInt`. */
 export type IntString = string
 
+/** Greeks summed per underlying: delta in units of the underlying, gamma per USD, vega USD per 1.00 vol, theta USD per year. */
+export type GreeksView = { delta: number; gamma: number; vega: number; theta: number; deltaUsd: number }
+
+/** The portfolio engine's view of an account. */
+export type RiskView = {
+  /** name of the scenario with the largest counted loss; null without positions */
+  worstScenario: string | null
+  /** largest counted scenario loss, usd8 (rounded up) */
+  worstLossUsd8: IntString
+  /** contingency charges (per-contract minimum, naked short options, staleness, depeg), usd8 */
+  contingencyUsd8: IntString
+  /** counted P&L per scenario, USD (float, for charts), in the grid's order */
+  scenarios: { name: string; pnlUsd: number }[]
+  greeks: Record<string, GreeksView>
+  /** σ of portfolio P&L over `sigmaHorizonSeconds`, usd8 (what latency buffers scale) */
+  pnlSigmaUsd8: IntString
+  sigmaHorizonSeconds: number
+  /** per underlying, the spot below/above which equity would fall under MM with everything else held (usd8) */
+  liquidationPrices: { underlying: string; spotUsd8: IntString; belowUsd8: IntString | null; aboveUsd8: IntString | null; liquidatableNow: boolean }[]
+}
+
 /** `GET /v1/accounts/:address`. `...Usd8` fields are USD with 8 decimals. */
 export type AccountView = {
   address: string
@@ -68,6 +89,10 @@ export type AccountView = {
     updatedAt: string
   }[]
   lock: { state: string; epoch: number; chains: number[]; lockedChains: number[] }
+  /** the protocol's margin model: `linear` (IMF/MMF per market) or the portfolio engine's `portfolio`, `tiered`, `isolated` */
+  marginMode: 'linear' | 'portfolio' | 'tiered' | 'isolated'
+  /** the portfolio engine's outputs (absent in `linear` mode) */
+  risk?: RiskView
   /** per chain: the newest block whose events are processed; balances and prices are as of these blocks */
   valuationBlocks: { chainId: number; blockNumber: IntString; blockTimestamp: IntString }[]
   prices: { chainId: number; symbol: string; feed: string; priceUsd8: IntString; roundId: IntString; updatedAt: IntString; ageSeconds: IntString; stale: boolean }[]

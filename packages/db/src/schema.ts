@@ -210,6 +210,8 @@ export const liquidations = pgTable('liquidations', {
   shortfall: i256('shortfall').notNull().default(sql`0`),
   insuranceCovered: i256('insurance_covered').notNull().default(sql`0`),
   socializedLoss: i256('socialized_loss').notNull().default(sql`0`),
+  /** share of every position closed, bps (10 000 = full close; less when liquidating to a target health) */
+  closeFractionBps: integer('close_fraction_bps').notNull().default(10_000),
   closedPositions: jsonb('closed_positions').$type<Record<string, string>[]>().notNull(),
   createdAt: now('created_at'),
   updatedAt: now('updated_at'),

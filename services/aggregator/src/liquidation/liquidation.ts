@@ -5,7 +5,7 @@ import type { Address } from 'viem'
 import type { Context } from '../common/context.js'
 import { type AccountRow, adjustBalance, lockAccount, updateAccount } from '../ledger/index.js'
 import { writeCommand } from '../outbox/index.js'
-import { type AccountValuation, valueAccount } from '../valuation/index.js'
+import { type AccountValuation, plannerMarginOf, valueAccount } from '../valuation/index.js'
 import { lockInsuranceFund, setInsuranceFund } from './insuranceFund.js'
 
 export type LiquidationRow = typeof liquidations.$inferSelect
@@ -112,14 +112,21 @@ export async function startLiquidation(ctx: Context, account: AccountRow): Promi
     logger.warn({ account: address, markets: missingMarks.map((p) => p.market) }, 'Deferred liquidation without mark prices')
     return
   }
+  const target = config.margin.liquidationTargetHealthBps
   const plan = planLiquidation({
     collateral: valuation.items,
     positions: valuation.positions,
     settledPnlUsd8: account.settledPnl,
     penaltyBps: config.liquidation.penaltyBps,
+    ...(target !== undefined ? { targetHealthBps: target } : {}),
+    margin: plannerMarginOf(config, valuation.book, ctx.referenceTs),
   })
   const now = ctx.now()
+  // a partial plan leaves positions open at their reduced sizes; a full one leaves none
   await tx.delete(positions).where(eq(positions.account, address))
+  const remaining = plan.remainingPositions.filter((p) => p.size !== 0n)
+  if (remaining.length > 0)
+    await tx.insert(positions).values(remaining.map((p) => ({ account: address, market: p.market, size: p.size, entryPrice: p.entryPrice, updatedAt: now })))
   await updateAccount(tx, address, { settledPnl: plan.settledPnlUsd8 }, now)
   const seizures: Seizure[] = []
   for (const s of plan.seizures) {
@@ -141,9 +148,11 @@ export async function startLiquidation(ctx: Context, account: AccountRow): Promi
       penalty: plan.penaltyUsd8,
       seizures,
       seizedValue: 0n,
+      closeFractionBps: plan.closeFractionBps,
       closedPositions: plan.closedPositions.map((p) => ({
         market: p.market,
         size: p.size.toString(),
+        remainingSize: p.remainingSize.toString(),
         entryPrice: p.entryPrice.toString(),
         markPrice: p.markPrice.toString(),
         notionalUsd8: p.notionalUsd8.toString(),

@@ -1,15 +1,16 @@
 import type { Config } from '@unimargin/chains'
 import { type DbOrTx, eq, positions as positionsTable } from '@unimargin/db'
-import { type AccountMargin, type CollateralItemInput, computeAccountMargin, type PositionInput } from '@unimargin/risk'
+import type { AccountMargin, AccountRisk, CollateralItemInput, Instrument, PositionInput } from '@unimargin/risk'
 import { assetOn, marketOf } from '../common/config.js'
 import type { AccountRow, BalanceRow } from '../ledger/index.js'
 import { readBalances } from '../ledger/index.js'
 import { loadPriceBook, type PriceBook, type PriceQuote } from '../pricing/index.js'
+import { computeMargin, instrumentOf } from './riskModel.js'
 
 export type PositionRow = typeof positionsTable.$inferSelect
 
 export type ValuedCollateralItem = CollateralItemInput & { quote: PriceQuote | undefined }
-export type ValuedPosition = PositionInput & { quote: PriceQuote | undefined; underlying: string }
+export type ValuedPosition = PositionInput & { quote: PriceQuote | undefined; underlying: string; instrument: Instrument }
 
 /** A price the account depends on that is missing or older than `maxPriceAgeSeconds`. */
 export type PriceProblem = { symbol: string; chainId: number | null; problem: 'missing' | 'stale'; ageSeconds: bigint | null }
@@ -19,7 +20,8 @@ export type MarginInputs = {
   /** balances of assets the config does not list as collateral on that chain: kept in the ledger, valued at zero */
   unconfigured: BalanceRow[]
   positions: ValuedPosition[]
-  margin: AccountMargin
+  /** the protocol's margin; `risk` holds the portfolio engine's outputs when the engine is configured */
+  margin: AccountMargin & { risk?: AccountRisk }
   priceProblems: PriceProblem[]
 }
 
@@ -35,7 +37,14 @@ export type AccountValuation = MarginInputs & {
  * a position without a mark price is marked at its entry price; both are listed in `priceProblems` so decisions
  * that must not act on them (withdrawals, liquidation) can refuse.
  */
-export function buildMargin(config: Config, book: PriceBook, balances: BalanceRow[], positionRows: PositionRow[], settledPnlUsd8: bigint): MarginInputs {
+export function buildMargin(
+  config: Config,
+  book: PriceBook,
+  balances: BalanceRow[],
+  positionRows: PositionRow[],
+  settledPnlUsd8: bigint,
+  nowSeconds: bigint,
+): MarginInputs {
   const items: ValuedCollateralItem[] = []
   const unconfigured: BalanceRow[] = []
   const problems = new Map<string, PriceProblem>()
@@ -73,6 +82,7 @@ export function buildMargin(config: Config, book: PriceBook, balances: BalanceRo
     positions.push({
       market: p.market,
       underlying: market.underlying,
+      instrument: instrumentOf(market),
       size: p.size,
       entryPrice: p.entryPrice,
       markPrice: quote?.priceUsd8 ?? p.entryPrice,
@@ -81,7 +91,9 @@ export function buildMargin(config: Config, book: PriceBook, balances: BalanceRo
       quote,
     })
   }
-  const margin = computeAccountMargin({ collateral: items, positions, settledPnlUsd8 })
+  const margin = computeMargin(config, book, nowSeconds, { items, positions, settledPnlUsd8 })
+  // the engine marks options and futures at model value: report that as the position's mark
+  for (const [i, p] of margin.positions.entries()) if (positions[i]) positions[i]!.markPrice = p.markPrice
   return { items, unconfigured, positions, margin, priceProblems: [...problems.values()] }
 }
 
@@ -96,5 +108,5 @@ export async function valueAccount(tx: DbOrTx, config: Config, account: AccountR
     tx.select().from(positionsTable).where(eq(positionsTable.account, account.address)),
     loadPriceBook(tx, config, referenceTs),
   ])
-  return { account, balances, positionRows, book, ...buildMargin(config, book, balances, positionRows, account.settledPnl) }
+  return { account, balances, positionRows, book, ...buildMargin(config, book, balances, positionRows, account.settledPnl, referenceTs) }
 }

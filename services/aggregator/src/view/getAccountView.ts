@@ -1,11 +1,17 @@
 import type { Config } from '@unimargin/chains'
-import type { AccountView } from '@unimargin/client'
+import type { AccountView, RiskView } from '@unimargin/client'
 import { commands, type DbOrTx, desc, eq, inArray, liquidations, withdrawals } from '@unimargin/db'
-import { maxWithdrawable } from '@unimargin/risk'
 import { getAddress } from 'viem'
 import { toUnixSeconds } from '../common/format.js'
 import { readAccount, vaultLiquidity } from '../ledger/index.js'
-import { valueAccount } from '../valuation/index.js'
+import {
+  type AccountValuation,
+  marketStateOf,
+  portfolioAccountOf,
+  riskModelOf,
+  valueAccount,
+  withdrawableAmounts,
+} from '../valuation/index.js'
 import { withdrawalBufferFor } from '../withdrawals/index.js'
 
 type Totals = { valueUsd8: bigint; weightedUsd8: bigint }
@@ -43,16 +49,21 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
   const blockedBy = account.lockState !== 'unlocked' ? 'locked' : valuation.priceProblems.length > 0 ? 'price' : null
   // every configured (chain, asset): a withdrawal may be paid on a chain where the account holds nothing,
   // up to what the margin allows and the vault there holds
-  const withdrawable: AccountView['withdrawable'] = []
-  for (const chain of config.chains) {
-    for (const asset of chain.assets) {
-      const held = margin.collateral.find((c) => c.chainId === chain.chainId && c.asset === asset.address)
+  const targets = config.chains.flatMap((chain) =>
+    chain.assets.map((asset) => {
+      const held = valuation.items.find((c) => c.chainId === chain.chainId && c.asset === asset.address)
       const quote = valuation.book.collateralPrice(chain.chainId, asset)
-      const item = held ?? { chainId: chain.chainId, symbol: asset.symbol, asset: asset.address, amount: 0n, decimals: asset.decimals, priceUsd8: quote?.priceUsd8 ?? 0n, haircutBps: asset.haircutBps }
-      const byMargin = blockedBy ? 0n : maxWithdrawable({ margin, item, bufferUsd8: buffer })
-      const liquidity = byMargin > 0n ? await vaultLiquidity(db, chain.chainId, asset.address) : 0n
-      withdrawable.push({ chainId: chain.chainId, symbol: asset.symbol, asset: asset.address, amount: s(byMargin < liquidity ? byMargin : liquidity > 0n ? liquidity : 0n), blockedBy })
-    }
+      return held ?? { chainId: chain.chainId, symbol: asset.symbol, asset: asset.address, amount: 0n, decimals: asset.decimals, priceUsd8: quote?.priceUsd8 ?? 0n, haircutBps: asset.haircutBps }
+    }),
+  )
+  const byMargin = blockedBy
+    ? targets.map(() => 0n)
+    : withdrawableAmounts(config, valuation.book, toUnixSeconds(now), { items: valuation.items, positions: valuation.positions, settledPnlUsd8: account.settledPnl }, margin, targets, buffer)
+  const withdrawable: AccountView['withdrawable'] = []
+  for (const [i, item] of targets.entries()) {
+    const limit = byMargin[i] ?? 0n
+    const liquidity = limit > 0n ? await vaultLiquidity(db, item.chainId, item.asset) : 0n
+    withdrawable.push({ chainId: item.chainId, symbol: item.symbol, asset: item.asset, amount: s(limit < liquidity ? limit : liquidity > 0n ? liquidity : 0n), blockedBy })
   }
 
   const byChain = new Map<number, Totals>()
@@ -123,6 +134,8 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
       updatedAt: w.updatedAt.toISOString(),
     })),
     lock: { state: account.lockState, epoch: account.lockEpoch, chains: account.lockChains, lockedChains: account.lockedChains },
+    marginMode: config.margin.mode,
+    ...(margin.risk ? { risk: riskView(config, valuation, toUnixSeconds(now)) } : {}),
     valuationBlocks: config.chains.flatMap((c) => {
       const b = valuation.book.blocks.get(c.chainId)
       return b ? [{ chainId: c.chainId, blockNumber: s(b.blockNumber), blockTimestamp: s(b.blockTimestamp) }] : []
@@ -155,5 +168,35 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
       createdAt: l.createdAt.toISOString(),
       updatedAt: l.updatedAt.toISOString(),
     })),
+  }
+}
+
+/** The engine's outputs for the API: scenario vector, worst scenario, Greeks, σ and a liquidation price per underlying. */
+function riskView(config: Config, valuation: AccountValuation, nowSeconds: bigint): RiskView {
+  const risk = valuation.margin.risk!
+  const engine = riskModelOf(config).engine!
+  const account = portfolioAccountOf({ items: valuation.items, positions: valuation.positions, settledPnlUsd8: valuation.account.settledPnl })
+  const market = marketStateOf(config, valuation.book, nowSeconds)
+  const underlyings = [...new Set(valuation.positions.map((p) => p.underlying))]
+  return {
+    worstScenario: risk.worstScenario,
+    worstLossUsd8: risk.worstLossUsd8.toString(),
+    contingencyUsd8: risk.contingencyUsd8.toString(),
+    scenarios: risk.scenarioNames.map((name, i) => ({ name, pnlUsd: risk.scenarioPnlUsd[i] ?? 0 })),
+    greeks: risk.greeks,
+    pnlSigmaUsd8: risk.pnlSigmaUsd8.toString(),
+    sigmaHorizonSeconds: risk.sigmaHorizonSeconds,
+    liquidationPrices: underlyings
+      .filter((u) => market.underlyings[u])
+      .map((u) => {
+        const l = engine.liquidationPrice(account, market, u)
+        return {
+          underlying: u,
+          spotUsd8: l.spotUsd8.toString(),
+          belowUsd8: l.belowUsd8?.toString() ?? null,
+          aboveUsd8: l.aboveUsd8?.toString() ?? null,
+          liquidatableNow: l.liquidatableNow,
+        }
+      }),
   }
 }

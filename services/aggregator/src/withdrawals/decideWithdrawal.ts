@@ -1,13 +1,12 @@
 import { and, eq, withdrawals } from '@unimargin/db'
 import { RejectReason } from '@unimargin/protocol'
-import { maxWithdrawable } from '@unimargin/risk'
 import type { Address } from 'viem'
 import { assetOn } from '../common/config.js'
 import type { Context } from '../common/context.js'
 import { formatFixed, formatUsd8 } from '../common/format.js'
 import { adjustBalance, lockAccount, vaultLiquidity } from '../ledger/index.js'
 import { writeCommand } from '../outbox/index.js'
-import { buildMargin, valueAccount } from '../valuation/index.js'
+import { buildMargin, valueAccount, withdrawableAmounts } from '../valuation/index.js'
 import { withdrawalBufferFor } from './buffer.js'
 
 export type WithdrawalRequest = {
@@ -97,6 +96,7 @@ export async function decideWithdrawal(ctx: Context, request: WithdrawalRequest)
         addBack(valuation.balances, { account: address, chainId, asset: assetConfig.address, amount }),
         valuation.positionRows,
         account.settledPnl,
+        ctx.referenceTs,
       )
       // the account may hold nothing on this chain: the withdrawal is then covered by collateral elsewhere
       const item = before.items.find((i) => i.chainId === chainId && i.asset.toLowerCase() === asset.toLowerCase()) ?? {
@@ -108,7 +108,15 @@ export async function decideWithdrawal(ctx: Context, request: WithdrawalRequest)
         priceUsd8: withdrawnQuote?.priceUsd8 ?? 0n,
         haircutBps: assetConfig.haircutBps,
       }
-      const marginLimit = maxWithdrawable({ margin: before.margin, item, bufferUsd8: buffer })
+      const [marginLimit = 0n] = withdrawableAmounts(
+        config,
+        valuation.book,
+        ctx.referenceTs,
+        { items: before.items, positions: before.positions, settledPnlUsd8: account.settledPnl },
+        before.margin,
+        [item],
+        buffer,
+      )
       // this request's escrow is still counted as held and not yet as approved, so `liquidity` includes it
       const liquidity = await vaultLiquidity(tx, chainId, assetConfig.address)
       const limit = marginLimit < liquidity ? marginLimit : liquidity > 0n ? liquidity : 0n

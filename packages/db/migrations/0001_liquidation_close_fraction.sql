@@ -1,0 +1,1 @@
+ALTER TABLE "liquidations" ADD COLUMN "close_fraction_bps" integer DEFAULT 10000 NOT NULL;

@@ -1,0 +1,1 @@
+export { type MarginSummary, UnknownInstrumentError, type WhatIfChange, whatIf } from './whatIf.js'
