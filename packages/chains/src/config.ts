@@ -1,5 +1,6 @@
 import { type Address, getAddress, type Hex, isAddress, isHex } from 'viem'
 import { z } from 'zod'
+import { latencySchema } from './latency.js'
 import { instrumentSchema, marginSchema } from './margin.js'
 
 const address = z
@@ -131,6 +132,8 @@ export const configSchema = z
     }),
     /** routes hub → chain; a chain without an entry is reached over Wormhole */
     routes: z.array(routeSchema).default([]),
+    /** route latency measurement and the safety buffers sized from it */
+    latency: latencySchema.prefault({}),
     /** the protocol's margin model (default: linear IMF/MMF per market) */
     margin: marginSchema.prefault({}),
     /** seconds a command stays valid after it is decided */

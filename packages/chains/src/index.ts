@@ -20,3 +20,4 @@ export {
   transportSchema,
 } from './config.js'
 export { type InstrumentConfig, instrumentSchema, type MarginConfig, marginSchema, type VolSurfaceConfig, volSurfaceSchema } from './margin.js'
+export { type LatencyConfig, latencySchema } from './latency.js'
