@@ -1,16 +1,18 @@
-import { type ChainConfig, type Config, createChainPublicClient, createChainWalletClient, getChain } from '@unimargin/chains'
-import { MarginHub, MarginVault, WormholeCore } from '@unimargin/contracts'
+import { type Config, routeTransport, type TransportName } from '@unimargin/chains'
 import type { Db } from '@unimargin/db'
 import { createPollLoop } from '@unimargin/lifecycle'
-import type { Attester } from '@unimargin/protocol'
+import type { Attester, CommandKindName } from '@unimargin/protocol'
 import pLimit from 'p-limit'
 import type { Logger } from 'pino'
-import { BaseError, ContractFunctionRevertedError, type Hex, pad, parseEventLogs } from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
+import { BaseError } from 'viem'
 import { backoffDelayMs } from './backoff.js'
+import { createRelayerContext } from './context.js'
 import { NotYetError, PermanentDeliveryError } from './errors.js'
-import { commandOutcomeName as outcomeName } from '@unimargin/protocol'
+import { createLayerZeroTransport } from './layerzero/transport.js'
+import { publishedTransport } from './layerzero/order.js'
 import { claimDueCommands, type CommandRow, reschedule, transition } from './outbox.js'
+import type { Transport } from './transport.js'
+import { createWormholeTransport } from './wormhole/transport.js'
 
 export type CreateRelayerParameters = {
   db: Db
@@ -24,6 +26,8 @@ export type CreateRelayerParameters = {
   pollIntervalMs?: number
   /** commands claimed per poll (default 64) */
   batchSize?: number
+  /** lzReceive gas per command kind for LayerZero routes (default `LZ_RECEIVE_GAS` of @unimargin/protocol) */
+  lzReceiveGas?: Partial<Record<CommandKindName, bigint>>
 }
 
 export type Relayer = {
@@ -33,16 +37,14 @@ export type Relayer = {
   stop: () => Promise<void>
 }
 
-/** Vault errors that mean the command already took effect through another delivery. */
-const ALREADY_DONE = new Set(['CommandAlreadyExecuted', 'VaaAlreadyConsumed'])
-/** Vault errors a retry cannot change. */
-const PERMANENT = new Set(['CommandExpired', 'WrongDestination', 'WrongEmitter', 'UnsupportedVersion', 'UnknownKind'])
-
 /**
- * Creates a relayer: claims outbox rows, publishes each command through MarginHub on the hub chain, waits for the
- * hub chain's finality depth, obtains the VAA from the `attester`, delivers it to the destination vault with
- * `executeCommand`, and confirms by the vault's `CommandExecuted` event. Every step is one state transition
- * (pending → published → attested → delivered → executed), recorded in `command_transitions` with tx hashes.
+ * Creates a relayer: claims outbox rows and carries each command over the transport of its route (the config's
+ * `routes`: Wormhole by default, or LayerZero v2), one step per claim. Wormhole: publish through MarginHub, wait
+ * for the hub chain's finality depth, obtain the VAA from the `attester`, deliver with `executeCommand`. LayerZero:
+ * `publishLz` with a fee quoted at send time, verify as the destination's DVN, `lzReceive` as the executor in nonce
+ * order per path. Both confirm by the vault's `CommandExecuted` event. Every step is one state transition
+ * (pending → published → attested → delivered → executed), recorded in `command_transitions` with tx hashes; a
+ * command keeps the transport it was published with even if its route changes later.
  * A failing step is retried with exponential backoff (`relayer.baseDelayMs · 2^attempt`, capped at
  * `relayer.maxDelayMs`) and dead-lettered after `relayer.maxAttempts`. Transactions are sent one at a time per
  * chain so nonces never collide; receipts are awaited outside that lock.
@@ -51,154 +53,26 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   const { db, config, attester } = parameters
   const id = parameters.id ?? `relayer-${process.pid}`
   const log = parameters.logger.child({ service: 'relayer', relayer_id: id })
-  const account = privateKeyToAccount(config.relayer.privateKey)
-  const hubChain = getChain(config, config.hub.chainId)
-  const clients = new Map(
-    config.chains.map((chain) => [
-      chain.chainId,
-      { chain, public: createChainPublicClient(chain), wallet: createChainWalletClient(chain, account), sendLock: pLimit(1) },
-    ]),
-  )
-  const clientsOf = (chainId: number) => {
-    const c = clients.get(chainId)
-    if (!c) throw new PermanentDeliveryError(`No chain ${chainId} in the configuration.`)
-    return c
+  const ctx = createRelayerContext({ db, config, log })
+  const transports: Record<TransportName, Transport> = {
+    wormhole: createWormholeTransport(ctx, attester),
+    layerzero: createLayerZeroTransport(ctx, { lzReceiveGas: parameters.lzReceiveGas }),
   }
-  const hub = clientsOf(hubChain.chainId)
   const work = pLimit(32)
 
-  async function publish(command: CommandRow) {
-    const hubTime = (await hub.public.getBlock({ blockTag: 'latest' })).timestamp
-    if (hubTime > command.expiry) throw new PermanentDeliveryError(`expired at ${command.expiry} before it was published (hub time ${hubTime})`)
-    let txHash: Hex | undefined
-    if (command.attempts > 0 || command.publishTx) {
-      // An earlier attempt may have published without recording it: reuse that message instead of a second one.
-      const earlier = await hub.public.getContractEvents({
-        address: config.hub.address,
-        abi: MarginHub.abi,
-        eventName: 'CommandPublished',
-        args: { commandId: command.id as Hex },
-        fromBlock: hubChain.startBlock,
-      })
-      txHash = earlier[0]?.transactionHash ?? undefined
-    }
-    if (!txHash) {
-      txHash = await hub.sendLock(async () => {
-        const { request } = await hub.public.simulateContract({
-          account,
-          address: config.hub.address,
-          abi: MarginHub.abi,
-          functionName: 'publish',
-          args: [command.payload as Hex],
-        })
-        return hub.wallet.writeContract(request)
-      })
-    }
-    const receipt = await hub.public.waitForTransactionReceipt({ hash: txHash })
-    if (receipt.status !== 'success') throw new Error(`Publish transaction ${txHash} reverted.`)
-    const [message] = parseEventLogs({ abi: WormholeCore.abi, logs: receipt.logs, eventName: 'LogMessagePublished' })
-    if (!message) throw new Error(`Publish transaction ${txHash} emitted no LogMessagePublished.`)
-    await transition(db, command, 'published', { tx: txHash, block: receipt.blockNumber.toString(), sequence: message.args.sequence.toString() }, {
-      publishTx: txHash,
-      sequence: message.args.sequence,
-      attempts: 0,
-      lastError: null,
-    })
-  }
-
-  async function attest(command: CommandRow) {
-    const receipt = await hub.public.getTransactionReceipt({ hash: command.publishTx as Hex })
-    const head = await hub.public.getBlockNumber({ cacheTime: 0 })
-    const finalAt = receipt.blockNumber + BigInt(hubChain.confirmations)
-    if (head < finalAt)
-      throw new NotYetError(`hub block ${receipt.blockNumber} not final until ${finalAt} (head ${head})`, Math.max(20, hubChain.blockTimeMs / 2))
-    const [message] = parseEventLogs({ abi: WormholeCore.abi, logs: receipt.logs, eventName: 'LogMessagePublished' })
-    if (!message) throw new Error(`Publish transaction ${command.publishTx} emitted no LogMessagePublished.`)
-    const block = await hub.public.getBlock({ blockNumber: receipt.blockNumber })
-    const vaa = await attester.attest({
-      emitterChain: hubChain.wormholeChainId,
-      emitterAddress: pad(config.hub.address, { size: 32 }),
-      sequence: message.args.sequence,
-      nonce: message.args.nonce,
-      timestamp: Number(block.timestamp),
-      consistencyLevel: message.args.consistencyLevel,
-      payload: message.args.payload,
-    })
-    await transition(db, command, 'attested', { sequence: message.args.sequence.toString(), hub_block: receipt.blockNumber.toString() }, {
-      vaa,
-      attempts: 0,
-      lastError: null,
-    })
-  }
-
-  async function findExecution(dest: ChainConfig, commandId: Hex) {
-    const c = clientsOf(dest.chainId)
-    const [event] = await c.public.getContractEvents({
-      address: dest.vault,
-      abi: MarginVault.abi,
-      eventName: 'CommandExecuted',
-      args: { commandId },
-      fromBlock: dest.startBlock,
-    })
-    return event
-  }
-
-  async function deliver(command: CommandRow) {
-    const dest = getChain(config, command.destChainId)
-    const c = clientsOf(dest.chainId)
-    let txHash = command.deliverTx as Hex | null
-    if (!txHash) {
-      const latest = await c.public.getBlock({ blockTag: 'latest' })
-      if (latest.timestamp > command.expiry) throw new PermanentDeliveryError(`expired at ${command.expiry} (chain time ${latest.timestamp})`)
-      try {
-        txHash = await c.sendLock(async () => {
-          const { request } = await c.public.simulateContract({
-            account,
-            address: dest.vault,
-            abi: MarginVault.abi,
-            functionName: 'executeCommand',
-            args: [command.vaa as Hex],
-          })
-          return c.wallet.writeContract(request)
-        })
-      } catch (error) {
-        const revert = error instanceof BaseError ? error.walk((e) => e instanceof ContractFunctionRevertedError) : undefined
-        const name = revert instanceof ContractFunctionRevertedError ? revert.data?.errorName : undefined
-        if (name && ALREADY_DONE.has(name)) {
-          const event = await findExecution(dest, command.id as Hex)
-          if (event) {
-            await transition(db, command, 'executed', { tx: event.transactionHash, outcome: outcomeName(event.args.outcome ?? 0), note: name }, {
-              deliverTx: event.transactionHash,
-              outcome: outcomeName(event.args.outcome ?? 0),
-              lastError: null,
-            })
-            return
-          }
-        }
-        if (name && PERMANENT.has(name)) throw new PermanentDeliveryError(`vault refused the command: ${name}`)
-        throw error
-      }
-      await transition(db, command, 'delivered', { tx: txHash, chain_id: dest.chainId }, { deliverTx: txHash })
-      command = { ...command, state: 'delivered', deliverTx: txHash }
-    }
-    const receipt = await c.public.waitForTransactionReceipt({ hash: txHash })
-    if (receipt.status !== 'success') {
-      await transition(db, command, 'failed', { tx: txHash, error: 'delivery reverted' }, { deliverTx: null, lastError: 'delivery reverted' })
-      return
-    }
-    const [executed] = parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandExecuted' })
-    if (!executed) throw new Error(`Delivery ${txHash} emitted no CommandExecuted.`)
-    const outcome = outcomeName(executed.args.outcome)
-    await transition(db, command, 'executed', { tx: txHash, block: receipt.blockNumber.toString(), outcome }, { outcome, lastError: null })
+  /** The transport a command was published with, or its route's for a command not published yet. */
+  async function transportOf(command: CommandRow): Promise<Transport> {
+    const published = command.publishTx ? await publishedTransport(db, command.id) : undefined
+    const name = published === 'layerzero' || published === 'wormhole' ? published : routeTransport(config, command.destChainId)
+    return transports[name]
   }
 
   async function advance(command: CommandRow): Promise<void> {
     const started = Date.now()
     try {
-      if (command.vaa) await deliver(command)
-      else if (command.publishTx) await attest(command)
-      else await publish(command)
-      log.debug({ command_id: command.id, kind: command.kind, from: command.state, duration: Date.now() - started }, 'Advanced command')
+      const transport = await transportOf(command)
+      await transport.advance(command)
+      log.debug({ command_id: command.id, kind: command.kind, transport: transport.name, from: command.state, duration: Date.now() - started }, 'Advanced command')
     } catch (error) {
       if (error instanceof NotYetError) {
         await reschedule(db, command.id, error.retryInMs)
