@@ -1,5 +1,6 @@
 import { createClient, type UnimarginClient } from '@unimargin/client'
 import type { Database } from '@unimargin/db'
+import type { TransportName } from '@unimargin/chains'
 import { type Devnet, startDevnet } from '@unimargin/devnet'
 import { type RunningNode, startNode } from '@unimargin/node'
 import { positionReportDomain, signPositionReport } from '@unimargin/protocol'
@@ -21,11 +22,17 @@ export type Pipeline = {
 
 /**
  * The whole hub on a real devnet: anvil chains mining every 200 ms, watchers, aggregator, relayer and the HTTP API
- * on `database`, all in this process, as `unimargin dev` runs them.
+ * on `database`, all in this process, as `unimargin dev` runs them. `routes` picks the transport per destination chain
+ * id (Wormhole for chains not named).
  */
-export async function startPipeline(parameters: { database: Database; basePort: number; chains?: number }): Promise<Pipeline> {
+export async function startPipeline(parameters: {
+  database: Database
+  basePort: number
+  chains?: number
+  routes?: Record<number, TransportName>
+}): Promise<Pipeline> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
-  const devnet = await startDevnet({ chains: parameters.chains ?? 3, basePort: parameters.basePort, blockTimeSeconds: 0.2, logger })
+  const devnet = await startDevnet({ chains: parameters.chains ?? 3, basePort: parameters.basePort, blockTimeSeconds: 0.2, logger, routes: parameters.routes })
   const start = () => startNode({ config: devnet.config, db: parameters.database.db, logger, apiPort: 0, aggregatorPollMs: 50 })
   let node = await start()
   let api = createClient({ baseUrl: node.apiUrl! })
