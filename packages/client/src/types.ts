@@ -64,8 +64,14 @@ export type AccountView = {
     imUsd8: IntString
     mmUsd8: IntString
   }[]
-  /** the buffer a withdrawal must leave above IM now (0 without positions or unsettled losses) */
+  /** the largest of the per-route withdrawal buffers (see `routes`); 0 without positions or unsettled losses */
   withdrawalBufferUsd8: IntString
+  /**
+   * per destination chain: the route the hub reaches it by, its delivery latency (published → executed, ms; `seeded`
+   * from config until enough samples exist) and the buffer a withdrawal there must leave above IM
+   * (static buffer + z · σ · sqrt(p99 / H)); `withdrawable` is after that buffer
+   */
+  routes: { chainId: number; transport: 'wormhole' | 'layerzero'; p50Ms: number; p99Ms: number; samples: number; source: 'measured' | 'seeded'; bufferUsd8: IntString }[]
   /**
    * per configured chain and asset, the most a withdrawal request there would be approved for now (base units):
    * bounded by the account's margin (the amount may exceed what it holds on that chain) and by the vault's liquidity

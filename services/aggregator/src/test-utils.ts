@@ -22,7 +22,9 @@ export const vaults = { [A]: addr(0xaaa), [B]: addr(0xbbb), [C]: addr(0xccc) } a
 export const receiver = addr(0xdead)
 
 /** Three chains: A (hub) with WETH, B with USDC, C with USDC and WETH; one ETH-PERP market (10% IM, 5% MM). */
-export function testConfig(overrides: { withdrawalBufferUsd8?: bigint; insuranceFundUsd8?: bigint; margin?: ConfigInput['margin'] } = {}): Config {
+export function testConfig(
+  overrides: { withdrawalBufferUsd8?: bigint; insuranceFundUsd8?: bigint; margin?: ConfigInput['margin']; latency?: ConfigInput['latency'] } = {},
+): Config {
   const chain = (chainId: number, assets: ConfigInput['chains'][number]['assets']) => ({
     name: `chain-${chainId}`,
     chainId,
@@ -49,6 +51,7 @@ export function testConfig(overrides: { withdrawalBufferUsd8?: bigint; insurance
     liquidation: { receiver, penaltyBps: 100, insuranceFundUsd8: overrides.insuranceFundUsd8 ?? usd(1000) },
     withdrawalBufferUsd8: overrides.withdrawalBufferUsd8 ?? 0n,
     ...(overrides.margin ? { margin: overrides.margin } : {}),
+    ...(overrides.latency ? { latency: overrides.latency } : {}),
   })
 }
 

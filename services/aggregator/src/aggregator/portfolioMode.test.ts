@@ -1,11 +1,12 @@
-import { accounts, collateralBalances, type Database, eq, liquidations, positions, testDatabases } from '@unimargin/db'
+import { accounts, and, collateralBalances, type Database, eq, liquidations, positions, testDatabases, withdrawals } from '@unimargin/db'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApi } from '../api/index.js'
-import { A, addr, B, createEmitter, E6, E18, feeds, seedPrices, silentLogger, testConfig, tokens, usd, vaults } from '../test-utils.js'
+import { A, addr, B, C, createEmitter, E6, E18, feeds, seedPrices, silentLogger, testConfig, tokens, usd, vaults } from '../test-utils.js'
 import { getAccountView } from '../view/index.js'
 import { createAggregator } from './createAggregator.js'
 
 const alice = addr(0xa11ce)
+const lp = addr(0x11b)
 const NOW = new Date(Number(1_700_000_000n * 1000n))
 
 describe.each(testDatabases())('aggregator with the portfolio engine on $kind', ({ open }) => {
@@ -68,6 +69,41 @@ describe.each(testDatabases())('aggregator with the portfolio engine on $kind', 
     const malformed = await app.request(`/v1/accounts/${alice}/what-if`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ positions: [{ market: 'ETH-PERP', size: '1.5' }] }) })
     expect(malformed.status).toBe(400)
     expect(JSON.stringify(await malformed.json())).toContain('positions.0.size')
+  })
+
+  it('approves a withdrawal on a fast route and caps the same withdrawal on a slow one, saying why', async () => {
+    const config = testConfig({ margin: { mode: 'portfolio' }, latency: { seedMs: { [B]: 2_000, [C]: 6 * 3_600_000 } } })
+    const aggregator = createAggregator({ db: database.db, config, logger: silentLogger, now: () => NOW })
+    const emitter = createEmitter(database.db)
+    await seedPrices(emitter)
+    await emitter.deposit(B, lp, tokens.usdcB, 100_000n * E6)
+    await emitter.deposit(C, lp, tokens.usdcC, 100_000n * E6)
+    await emitter.deposit(A, alice, tokens.wethA, 10n * E18)
+    await aggregator.processPending()
+    await openPosition(5n * E18, usd(2000))
+
+    const view = await getAccountView(database.db, config, alice, NOW)
+    const route = (chainId: number) => view.routes.find((r) => r.chainId === chainId)!
+    expect(route(B)).toMatchObject({ transport: 'wormhole', p99Ms: 2_000, source: 'seeded' })
+    expect(route(C).p99Ms).toBe(6 * 3_600_000)
+    expect(BigInt(route(C).bufferUsd8)).toBeGreaterThan(BigInt(route(B).bufferUsd8))
+    const limit = (chainId: number) => BigInt(view.withdrawable.find((w) => w.chainId === chainId && w.symbol === 'USDC')!.amount)
+    expect(limit(C)).toBeLessThan(limit(B))
+    const ask = (limit(B) + limit(C)) / 2n
+
+    await emitter.requestWithdrawal(C, 1, alice, tokens.usdcC, ask)
+    await aggregator.processPending()
+    const [slow] = await database.db.select().from(withdrawals).where(and(eq(withdrawals.chainId, C), eq(withdrawals.requestId, 1n)))
+    expect(slow?.state).toBe('rejected')
+    expect(slow?.reason).toMatch(new RegExp(`wormhole route to chain ${C}: p99 21600\\.0 s, seeded, buffer`))
+    expect(slow?.limit).toBe(limit(C))
+    await emitter.emit(C, vaults[C]!, 'WithdrawalRejected', { requestId: '1', account: alice, asset: tokens.usdcC, amount: ask.toString(), reason: '1' })
+
+    await emitter.requestWithdrawal(B, 1, alice, tokens.usdcB, ask)
+    await aggregator.processPending()
+    const [fast] = await database.db.select().from(withdrawals).where(and(eq(withdrawals.chainId, B), eq(withdrawals.requestId, 1n)))
+    expect(fast?.state).toBe('approved')
+    console.log(`fast route buffer ${Number(route(B).bufferUsd8) / 1e8} USD, slow route buffer ${Number(route(C).bufferUsd8) / 1e8} USD; ${Number(ask) / 1e6} USDC approved on B, refused on C`)
   })
 
   it('liquidates only part of the book when the protocol sets a target health, and keeps the rest open', async () => {

@@ -10,6 +10,7 @@ import { accountRoutes } from './routes/accounts.js'
 import { commandRoutes } from './routes/commands.js'
 import { healthRoutes } from './routes/health.js'
 import { positionRoutes } from './routes/positions.js'
+import { routeRoutes } from './routes/routes.js'
 
 export type CreateApiParameters = {
   db: Db
@@ -54,6 +55,7 @@ export function createApi(parameters: CreateApiParameters): Hono {
   app.route('/v1/accounts', accountRoutes({ db, config, now }))
   app.route('/v1/commands', commandRoutes({ db }))
   app.route('/v1/positions', positionRoutes({ db, config, logger, now }))
+  app.route('/v1/routes', routeRoutes({ db, config, now }))
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } } satisfies ApiErrorBody, 404))
   app.onError((error, c) => errorResponse(error, c, logger))
   return app

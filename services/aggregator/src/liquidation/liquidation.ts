@@ -5,6 +5,7 @@ import type { Address } from 'viem'
 import type { Context } from '../common/context.js'
 import { type AccountRow, adjustBalance, lockAccount, updateAccount } from '../ledger/index.js'
 import { writeCommand } from '../outbox/index.js'
+import { liquidationBufferFor, routeLatencies } from '../routes/index.js'
 import { type AccountValuation, plannerMarginOf, valueAccount } from '../valuation/index.js'
 import { lockInsuranceFund, setInsuranceFund } from './insuranceFund.js'
 
@@ -27,7 +28,10 @@ async function lockIfUnhealthy(ctx: Context, account: AccountRow): Promise<void>
   const valuation = await valueAccount(ctx.tx, ctx.config, account, ctx.referenceTs)
   if (valuation.positions.length === 0) return
   const { margin } = valuation
-  if (margin.equityUsd8 >= margin.mmUsd8) return
+  // liquidation starts above MM by the latency buffer of the slowest route a Lock must travel
+  const lockChains = [...new Set(valuation.balances.filter((b) => b.amount > 0n).map((b) => b.chainId))]
+  const buffer = margin.risk ? liquidationBufferFor(ctx.config, margin, await routeLatencies(ctx.tx, ctx.config, ctx.now()), lockChains) : 0n
+  if (margin.equityUsd8 >= margin.mmUsd8 + buffer) return
   const missing = valuation.priceProblems.filter((p) => p.problem === 'missing')
   if (missing.length > 0) {
     ctx.logger.warn({ account: account.address, missing: missing.map((p) => p.symbol) }, 'Deferred liquidation check without prices')
@@ -69,6 +73,7 @@ async function lockForLiquidation(ctx: Context, account: AccountRow, valuation: 
       chains,
       equity_usd8: valuation.margin.equityUsd8.toString(),
       mm_usd8: valuation.margin.mmUsd8.toString(),
+      health: valuation.margin.health,
     },
     'Locked account below maintenance margin',
   )

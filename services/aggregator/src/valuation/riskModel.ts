@@ -116,12 +116,16 @@ export function withdrawableAmounts(
   input: MarginInput,
   margin: AccountMargin,
   targets: readonly CollateralItemInput[],
-  bufferUsd8: bigint,
+  /** buffer per destination chain (the route's buffer), usd8 */
+  bufferByChain: ReadonlyMap<number, bigint>,
 ): bigint[] {
   const { engine } = riskModelOf(config)
-  if (!engine) return targets.map((item) => maxWithdrawable({ margin, item, bufferUsd8 }))
+  const bufferOf = (chainId: number) => bufferByChain.get(chainId) ?? 0n
+  if (!engine) return targets.map((item) => maxWithdrawable({ margin, item, bufferUsd8: bufferOf(item.chainId) }))
   const account = portfolioAccountOf(input)
-  return engine.withdrawable(account, marketStateOf(config, book, nowSeconds), { bufferUsd8, items: targets }).map((w) => w.amount)
+  return engine
+    .withdrawable(account, marketStateOf(config, book, nowSeconds), { bufferUsd8: 0n, bufferUsd8ByChain: Object.fromEntries(bufferByChain), items: targets })
+    .map((w) => w.amount)
 }
 
 /**

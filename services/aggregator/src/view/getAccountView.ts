@@ -12,7 +12,7 @@ import {
   valueAccount,
   withdrawableAmounts,
 } from '../valuation/index.js'
-import { withdrawalBufferFor } from '../withdrawals/index.js'
+import { routeLatencies, withdrawalBufferFor } from '../routes/index.js'
 
 type Totals = { valueUsd8: bigint; weightedUsd8: bigint }
 function addTo<K>(map: Map<K, Totals>, key: K, item: Totals) {
@@ -45,7 +45,9 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
       : (await db.select({ id: commands.id, state: commands.state }).from(commands).where(inArray(commands.id, commandIds))).map((c) => [c.id, c.state]),
   )
   const liqRows = await db.select().from(liquidations).where(eq(liquidations.account, checksummed)).orderBy(desc(liquidations.id)).limit(20)
-  const buffer = withdrawalBufferFor(config, margin)
+  const latencies = await routeLatencies(db, config, now)
+  const bufferByChain = new Map(latencies.map((r) => [r.chainId, withdrawalBufferFor(config, margin, r)]))
+  const buffer = [...bufferByChain.values()].reduce((a, b) => (b > a ? b : a), 0n)
   const blockedBy = account.lockState !== 'unlocked' ? 'locked' : valuation.priceProblems.length > 0 ? 'price' : null
   // every configured (chain, asset): a withdrawal may be paid on a chain where the account holds nothing,
   // up to what the margin allows and the vault there holds
@@ -58,7 +60,7 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
   )
   const byMargin = blockedBy
     ? targets.map(() => 0n)
-    : withdrawableAmounts(config, valuation.book, toUnixSeconds(now), { items: valuation.items, positions: valuation.positions, settledPnlUsd8: account.settledPnl }, margin, targets, buffer)
+    : withdrawableAmounts(config, valuation.book, toUnixSeconds(now), { items: valuation.items, positions: valuation.positions, settledPnlUsd8: account.settledPnl }, margin, targets, bufferByChain)
   const withdrawable: AccountView['withdrawable'] = []
   for (const [i, item] of targets.entries()) {
     const limit = byMargin[i] ?? 0n
@@ -116,6 +118,15 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
       mmUsd8: s(p.mmUsd8),
     })),
     withdrawalBufferUsd8: s(buffer),
+    routes: latencies.map((r) => ({
+      chainId: r.chainId,
+      transport: r.transport,
+      p50Ms: r.p50Ms,
+      p99Ms: r.p99Ms,
+      samples: r.samples,
+      source: r.source,
+      bufferUsd8: s(bufferByChain.get(r.chainId) ?? 0n),
+    })),
     withdrawable,
     withdrawals: shownW.map((w) => ({
       chainId: w.chainId,

@@ -7,7 +7,7 @@ import { formatFixed, formatUsd8 } from '../common/format.js'
 import { adjustBalance, lockAccount, vaultLiquidity } from '../ledger/index.js'
 import { writeCommand } from '../outbox/index.js'
 import { buildMargin, valueAccount, withdrawableAmounts } from '../valuation/index.js'
-import { withdrawalBufferFor } from './buffer.js'
+import { routeLatencies, withdrawalBufferFor } from '../routes/index.js'
 
 export type WithdrawalRequest = {
   chainId: number
@@ -87,7 +87,8 @@ export async function decideWithdrawal(ctx: Context, request: WithdrawalRequest)
         null,
       )
     } else {
-      const buffer = withdrawalBufferFor(config, valuation.margin)
+      const route = (await routeLatencies(tx, config, now)).find((r) => r.chainId === chainId)
+      const buffer = withdrawalBufferFor(config, valuation.margin, route)
       const after = valuation.margin
       // the limit is measured before this request: give the escrowed amount back to the balance it came from
       const before = buildMargin(
@@ -115,7 +116,7 @@ export async function decideWithdrawal(ctx: Context, request: WithdrawalRequest)
         { items: before.items, positions: before.positions, settledPnlUsd8: account.settledPnl },
         before.margin,
         [item],
-        buffer,
+        new Map([[chainId, buffer]]),
       )
       // this request's escrow is still counted as held and not yet as approved, so `liquidity` includes it
       const liquidity = await vaultLiquidity(tx, chainId, assetConfig.address)
@@ -136,9 +137,12 @@ export async function decideWithdrawal(ctx: Context, request: WithdrawalRequest)
         })
         decision = { approved: true, commandId: id, limit }
       } else {
+        const routeText = route
+          ? ` (the ${route.transport} route to chain ${chainId}: p99 ${(route.p99Ms / 1000).toFixed(1)} s, ${route.source}, buffer ${formatUsd8(buffer)} USD)`
+          : ''
         const reason =
           `Withdrawing ${formatFixed(amount, assetConfig.decimals)} ${assetConfig.symbol} on chain ${chainId} would leave equity ` +
-          `${formatUsd8(after.equityUsd8)} USD below initial margin ${formatUsd8(after.imUsd8)} USD plus buffer ${formatUsd8(buffer)} USD; ` +
+          `${formatUsd8(after.equityUsd8)} USD below initial margin ${formatUsd8(after.imUsd8)} USD plus buffer ${formatUsd8(buffer)} USD${routeText}; ` +
           `at most ${formatFixed(limit, assetConfig.decimals)} ${assetConfig.symbol} can be withdrawn there.`
         decision = await reject(RejectReason.InsufficientFreeCollateral, reason, limit)
       }

@@ -1,2 +1,1 @@
 export { decideWithdrawal, type WithdrawalDecision, type WithdrawalRequest } from './decideWithdrawal.js'
-export { withdrawalBufferFor } from './buffer.js'
