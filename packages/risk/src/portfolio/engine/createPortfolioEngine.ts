@@ -63,6 +63,11 @@ export function createPortfolioEngine(config: PortfolioEngineConfig = {}): Portf
     marginAccount,
     whatIf: (account, market, change) => marginAccount(applyChange(account, change), market),
     withdrawable: (account, market, options) => withdrawableAmounts(account, marginAccount(account, market), params.collateral, market.nowMs, options),
-    liquidationPrice: (account, market, underlying) => solveLiquidationPrice(account, market, underlying, marginAccount),
+    liquidationPrice: (account, market, underlying) => {
+      // moved markets differ only in `underlying`: instruments on the others keep their rows
+      const base = context(market)
+      const moved = (a: PortfolioAccount, m: MarketState) => computeRisk(createMarketContext(grid, m, { context: base, changed: underlying }), a, mode, params)
+      return solveLiquidationPrice(account, market, underlying, moved)
+    },
   }
 }

@@ -15,14 +15,14 @@ export type LiquidationPrice = {
 }
 
 const SCAN_STEPS = 48
-const BISECTIONS = 48
+const BISECTIONS = 34
 
 /**
  * Solves for the liquidation prices of one underlying numerically: the spot and mark of `underlying`, and the price
  * of collateral that follows it (`underlying` field, else same symbol), are scaled by k; every requirement is
  * recomputed at the moved market (scenarios re-centred, options repriced, vol surface unchanged in strike terms).
  * g(k) = equity − MM is scanned on a geometric grid from k = 1 down to 1e-4 and up to 100 (48 steps each), and the
- * first sign change each way is refined by 48 bisections. A dip narrower than a scan step (≈ 20% down, 10% up) can be
+ * first sign change each way is refined by 34 bisections (to about 1e-11 of the price). A dip narrower than a scan step (≈ 20% down, 10% up) can be
  * missed; books with such structure should also be checked against the scenario vector.
  * @param evaluate computes the account's risk at a market (the engine's `marginAccount`)
  */

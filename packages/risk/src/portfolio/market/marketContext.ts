@@ -19,9 +19,11 @@ export type MarketContext = {
 
 /**
  * Prepares a market for a grid.
+ * @param reuse a context of the same grid at a market that differs from `market` only in the quote of `reuse.changed`
+ *   (same time, rate, surfaces and underlyings): its instruments on other underlyings are shared, not repriced
  * @throws {InvalidInputError} when `nowMs` or `rate` is not finite or a quote is malformed
  */
-export function createMarketContext(grid: ScenarioGrid, market: MarketState): MarketContext {
+export function createMarketContext(grid: ScenarioGrid, market: MarketState, reuse?: { context: MarketContext; changed: string }): MarketContext {
   if (!Number.isFinite(market.nowMs)) throw new InvalidInputError(`The market time ${market.nowMs} is not a number.`)
   if (!Number.isFinite(market.rate)) throw new InvalidInputError(`The market rate ${market.rate} is not a number.`)
   for (const [u, q] of Object.entries(market.underlyings)) {
@@ -39,6 +41,10 @@ export function createMarketContext(grid: ScenarioGrid, market: MarketState): Ma
     instrument(instrument) {
       const key = instrumentKey(instrument)
       let risk = cache.get(key)
+      if (!risk && reuse && instrument.underlying !== reuse.changed) {
+        risk = reuse.context.instrument(instrument)
+        cache.set(key, risk)
+      }
       if (!risk) {
         const u = underlyingIndex.get(instrument.underlying)
         if (u === undefined) throw new MissingMarketDataError(instrument.underlying, 'price')
