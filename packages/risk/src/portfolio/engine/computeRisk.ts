@@ -47,7 +47,7 @@ export function computeRisk(ctx: MarketContext, account: PortfolioAccount, mode:
   const nets = netPositions(account.positions, risks)
   const active = nets.filter((n) => n.size !== 0n)
   const loss = portfolioLoss(active, ctx.set.names.length)
-  const standalone = active.map((n) => standaloneRequirement(n, n.members.map((i) => account.positions[i]!), params, ctx.market))
+  const standalone = mode === 'portfolio' ? [] : active.map((n) => standaloneRequirement(n, n.members.map((i) => account.positions[i]!), params, ctx.market))
 
   let baseIm = 0
   let baseMm = 0
