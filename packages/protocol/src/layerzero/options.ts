@@ -4,16 +4,17 @@ import type { CommandKindName } from '../command/index.js'
 import { LayerZeroCodecError } from './errors.js'
 
 /**
- * Gas the executor forwards to the vault's `lzReceive` per command kind (destination gas units). Measured on the
- * devnet: ApproveWithdrawal (ERC-20 transfer) ≈ 95k, Seize ≈ 75k, Lock/Unlock/Reject ≈ 50-70k including the
- * endpoint's bookkeeping; doubled for headroom.
+ * Gas the executor forwards to the vault's `lzReceive` per command kind (destination gas units). Whole
+ * `EndpointV2.lzReceive` transactions measured on the devnet: ApproveWithdrawal ≈ 147k (an ERC-20 transfer to a
+ * fresh recipient), Seize ≈ 106k, Lock ≈ 95k, RejectWithdrawal ≈ 92k, Unlock ≈ 78k, of which about 40k is the base
+ * transaction, calldata and the endpoint's own bookkeeping; the limits leave roughly twice the vault's share.
  */
 export const LZ_RECEIVE_GAS: Readonly<Record<CommandKindName, bigint>> = {
   ApproveWithdrawal: 200_000n,
-  RejectWithdrawal: 150_000n,
-  Lock: 150_000n,
-  Unlock: 150_000n,
-  Seize: 200_000n,
+  RejectWithdrawal: 120_000n,
+  Lock: 120_000n,
+  Unlock: 100_000n,
+  Seize: 150_000n,
 }
 
 /**
