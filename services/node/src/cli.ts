@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { defineConfig } from '@unimargin/chains'
 import { createDatabase } from '@unimargin/db'
-import { Command, InvalidArgumentError } from 'commander'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import pino from 'pino'
 import { startNode } from './runtime/node.js'
 
@@ -19,9 +19,10 @@ program
   .option('--pace <ms>', 'wall-clock milliseconds per replayed hour of prices', (v) => Number.parseInt(v, 10), 300)
   .option('--api-port <port>', 'HTTP API port', port, 8787)
   .option('--base-port <port>', 'RPC port of the first chain (the others follow)', port, 8545)
-  .action(async (options: { pace: number; apiPort: number; basePort: number }) => {
+  .addOption(new Option('--margin-mode <mode>', 'margin model of the hub').choices(['portfolio', 'tiered', 'isolated', 'linear']).default('portfolio'))
+  .action(async (options: { pace: number; apiPort: number; basePort: number; marginMode: 'portfolio' | 'tiered' | 'isolated' | 'linear' }) => {
     const { runDemo } = await import('./demo/index.js')
-    const code = await runDemo({ paceMs: options.pace, apiPort: options.apiPort, basePort: options.basePort })
+    const code = await runDemo({ paceMs: options.pace, apiPort: options.apiPort, basePort: options.basePort, marginMode: options.marginMode })
     process.exit(code)
   })
 

@@ -18,6 +18,8 @@ export type RunDemoParameters = {
   paceMs: number
   apiPort: number
   basePort: number
+  /** the margin model the hub runs (default `portfolio`: the scenario-grid engine) */
+  marginMode?: 'linear' | 'portfolio' | 'tiered' | 'isolated'
   /** where the devnet cache, generated config and logs go (default `.unimargin`) */
   workDir?: string
   print?: (line: string) => void
@@ -43,7 +45,7 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
   print('Starting 3 local chains (anvil) with the Wormhole core, tokens, price feeds, vaults and MarginHub…')
   const devnet = await startDevnet({ chains: 3, basePort: parameters.basePort, blockTimeSeconds: 0.25, stateDir: `${workDir}/devnet`, logger })
   const database = await createDatabase()
-  const config = devnet.config
+  const config = { ...devnet.config, margin: { ...devnet.config.margin, mode: parameters.marginMode ?? 'portfolio' } }
   writeFileSync(`${workDir}/devnet.json`, JSON.stringify(config, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2))
   const node = await startNode({ config, db: database.db, logger, apiPort: parameters.apiPort, aggregatorPollMs: 50 })
   const api = createClient({ baseUrl: node.apiUrl ?? `http://127.0.0.1:${parameters.apiPort}` })
@@ -89,7 +91,7 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
 
   try {
     await setPrices(devnet, path[0]!)
-    print(`\nScenario on the FTX collapse, ${path.length} hourly ETH/BTC closes from ${marketTime()} UTC; one hour every ${parameters.paceMs} ms.\n`)
+    print(`\nScenario on the FTX collapse, ${path.length} hourly ETH/BTC closes from ${marketTime()} UTC; one hour every ${parameters.paceMs} ms; margin model: ${config.margin.mode}.\n`)
     print(`${'time'.padStart(7)}  ${'market time (UTC)'.padEnd(16)}  ${'chain'.padEnd(8)} ${'block'.padStart(6)}  ${'event'.padEnd(72)} health before → after`)
 
     // Liquidity on every chain, so a vault can pay withdrawals covered by collateral elsewhere.
@@ -140,7 +142,8 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
       if (hour % 12 === 0) {
         const v = await view(carol)
         timeline.noteHealth(carol, health(v.health))
-        print(`${' '.repeat(9)}${marketTime()}  oracle          ETH ${usd(path[hour]!.ethUsd8).padEnd(10)} BTC ${usd(path[hour]!.btcUsd8).padEnd(11)} carol equity ${usd(v.equityUsd8)}, MM ${usd(v.mmUsd8)}, health ${health(v.health)}`)
+        const worst = v.risk?.worstScenario ? `, worst scenario ${v.risk.worstScenario}` : ''
+        print(`${' '.repeat(9)}${marketTime()}  oracle          ETH ${usd(path[hour]!.ethUsd8).padEnd(10)} BTC ${usd(path[hour]!.btcUsd8).padEnd(11)} carol equity ${usd(v.equityUsd8)}, MM ${usd(v.mmUsd8)}, health ${health(v.health)}${worst}`)
       }
       const rest = parameters.paceMs - (Date.now() - started)
       if (rest > 0) await new Promise((r) => setTimeout(r, rest))
