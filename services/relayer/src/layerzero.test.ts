@@ -120,7 +120,9 @@ describe.each(testDatabases())('relayer over LayerZero on $kind', ({ open }) => 
     const r = relayer(50)
     // the approval gets a nonce before the two locks sent after it
     await runUntil([approve.id], r, (s) => s === 'attested' || s === 'failed')
-    const locks = [await enqueue({ kind: 'Lock', account: privateKeyToAddress(devnet.keys.users[3]!), lockEpoch: 1 }), await enqueue({ kind: 'Lock', account: privateKeyToAddress(devnet.keys.users[3]!), lockEpoch: 2 })]
+    // two locks of other accounts, published in the same tick (so in either order)
+    const lockAccounts = ['a', 'b'].map((x) => privateKeyToAddress(keccak256(toHex(`lz-retry-lock-${x}`))))
+    const locks = await Promise.all(lockAccounts.map((a) => enqueue({ kind: 'Lock', account: a, lockEpoch: 1 })))
     await runUntil([approve.id], r, (s) => s === 'failed')
     const failing = await row(approve.id)
     // the token's own error is unknown to the relayer; the vault's revert comes through lzReceive
@@ -151,12 +153,34 @@ describe.each(testDatabases())('relayer over LayerZero on $kind', ({ open }) => 
     ])
     expect(await c.publicClient.readContract({ address: usdc, abi: MockERC20.abi, functionName: 'balanceOf', args: [account] })).toBe(300n)
     expect((await transitionsOf(approve.id)).map((t) => t.toState)).toContain('failed')
-    // delivered in nonce order: the vault executed them in the order the hub sent them
-    const events = await Promise.all([approve, ...locks].map(async (x) => (await executions(x.id as Hex))[0]!))
+    // delivered in nonce order: the vault executed them in the order of their nonces on the path
+    expect(rows[0]!.sequence).toBe(nonce)
+    const byNonce = [...rows].sort((a, b) => Number(a.sequence! - b.sequence!))
+    expect(byNonce.map((x) => x.sequence)).toEqual([nonce, nonce + 1n, nonce + 2n])
+    const events = await Promise.all(byNonce.map(async (x) => (await executions(x.id as Hex))[0]!))
     const order = events.map((e) => Number(e.blockNumber) * 1000 + e.logIndex)
     expect([...order].sort((a, b) => a - b)).toEqual(order)
-    expect(rows.map((x) => x.sequence)).toEqual([nonce, nonce + 1n, nonce + 2n])
-    expect(await lockOf(privateKeyToAddress(devnet.keys.users[3]!))).toEqual([true, 2])
+    for (const a of lockAccounts) expect(await lockOf(a)).toEqual([true, 1])
+  })
+
+  it('dead-letters a packet that expired before delivery and does not let it hold later nonces back', async () => {
+    const account = privateKeyToAddress(devnet.keys.users[3]!)
+    const id = keccak256(toHex(`relayer-lz-test-expiring-${Date.now()}`))
+    const c = spoke()
+    const expiry = (await now()) + 30n
+    const payload = encodeCommand({ kind: 'Lock', commandId: id, destChainId: BigInt(c.chainId), vault: c.addresses.vault, expiry, account, lockEpoch: 40 })
+    await database.db.insert(commands).values({ id, kind: 'Lock', account, destChainId: c.chainId, vault: c.addresses.vault, payload, expiry, cause: 'test' })
+    const r = relayer()
+    await runUntil([id], r, (s) => s === 'attested')
+    await c.testClient.increaseTime({ seconds: 60 })
+    await devnet.mine(c.chainId)
+    const later = await enqueue({ kind: 'Lock', account, lockEpoch: 41 })
+    const [expired, executed] = await runUntil([id, later.id], r)
+    expect(expired).toMatchObject({ state: 'dead' })
+    expect(expired!.lastError).toMatch(/expired/)
+    expect(executed).toMatchObject({ state: 'executed', outcome: 'applied' })
+    expect(executed!.sequence).toBe(expired!.sequence! + 1n)
+    expect(await lockOf(account)).toEqual([true, 41])
   })
 
   it('verifies an earlier packet on the path that nobody verified, so a later one can execute', async () => {
