@@ -96,6 +96,24 @@ describe('MarginHub → MarginVault over LayerZero v2 (real EndpointV2 and ULN30
     expect(await lockOf(account)).toEqual([true, 1])
   })
 
+  it('reaches the vault on the hub\'s own chain through the same endpoint', async () => {
+    const account = user(0).address
+    const expiry = (await hub.publicClient.getBlock()).timestamp + 3600n
+    const payload = encodeCommand({ kind: 'Lock', commandId: keccak256(toHex('lz-loopback')), destChainId: BigInt(hub.chainId), vault: hub.addresses.vault, expiry, account, lockEpoch: 3 })
+    const options = commandOptions('Lock')
+    const args = [devnet.hub.eid, payload, options] as const
+    const fee = await hub.publicClient.readContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'quote', args })
+    const hash = await hub.wallet(devnet.keys.relayer).writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publishLz', args, value: fee })
+    await hub.publicClient.waitForTransactionReceipt({ hash })
+    const [packet] = await sentPackets(hub.publicClient, hash)
+    expect(packet).toMatchObject({ srcEid: devnet.hub.eid, dstEid: devnet.hub.eid })
+    const wallet = hub.wallet(devnet.keys.relayer)
+    await verifyPacket({ publicClient: hub.publicClient, wallet, endpoint: hub.addresses.layerzero.endpoint, receiveLib: hub.addresses.layerzero.receiveLib }, packet!)
+    const receive = await wallet.writeContract({ address: hub.addresses.layerzero.endpoint, abi: LzEndpointV2.abi, functionName: 'lzReceive', args: lzReceiveArgs(packet!, hub.addresses.vault) })
+    expect((await hub.publicClient.waitForTransactionReceipt({ hash: receive })).status).toBe('success')
+    expect(await hub.publicClient.readContract({ address: hub.addresses.vault, abi: MarginVault.abi, functionName: 'accountLock', args: [account] })).toEqual([true, 3])
+  })
+
   it('refuses to deliver a packet again once it executed', async () => {
     const { payload } = await command({ kind: 'Lock', account: user(1).address, lockEpoch: 1 })
     const packet = await send(payload)
