@@ -20,9 +20,12 @@ program
   .option('--api-port <port>', 'HTTP API port', port, 8787)
   .option('--base-port <port>', 'RPC port of the first chain (the others follow)', port, 8545)
   .addOption(new Option('--margin-mode <mode>', 'margin model of the hub').choices(['portfolio', 'tiered', 'isolated', 'linear']).default('portfolio'))
-  .action(async (options: { pace: number; apiPort: number; basePort: number; marginMode: 'portfolio' | 'tiered' | 'isolated' | 'linear' }) => {
+  .option('--layerzero <chains>', 'comma-separated chain numbers (1-3) reached over LayerZero v2 instead of Wormhole; "none" for none', '3')
+  .action(async (options: { pace: number; apiPort: number; basePort: number; marginMode: 'portfolio' | 'tiered' | 'isolated' | 'linear'; layerzero: string }) => {
     const { runDemo } = await import('./demo/index.js')
-    const code = await runDemo({ paceMs: options.pace, apiPort: options.apiPort, basePort: options.basePort, marginMode: options.marginMode })
+    const layerZeroChains = options.layerzero === 'none' ? [] : options.layerzero.split(',').map((v) => Number.parseInt(v, 10))
+    if (layerZeroChains.some((i) => !(i >= 1 && i <= 3))) throw new InvalidArgumentError('--layerzero takes chain numbers 1, 2 or 3')
+    const code = await runDemo({ paceMs: options.pace, apiPort: options.apiPort, basePort: options.basePort, marginMode: options.marginMode, layerZeroChains })
     process.exit(code)
   })
 

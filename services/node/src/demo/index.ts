@@ -18,6 +18,8 @@ export type RunDemoParameters = {
   paceMs: number
   apiPort: number
   basePort: number
+  /** chain indexes (1-based) whose route carries commands over LayerZero v2 instead of Wormhole (default [3]) */
+  layerZeroChains?: number[]
   /** the margin model the hub runs (default `portfolio`: the scenario-grid engine) */
   marginMode?: 'linear' | 'portfolio' | 'tiered' | 'isolated'
   /** where the devnet cache, generated config and logs go (default `.unimargin`) */
@@ -42,8 +44,9 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
   let hour = 0
   const marketTime = () => (path[hour]?.time.toISOString() ?? '').slice(0, 16).replace('T', ' ')
 
-  print('Starting 3 local chains (anvil) with the Wormhole core, tokens, price feeds, vaults and MarginHub…')
-  const devnet = await startDevnet({ chains: 3, basePort: parameters.basePort, blockTimeSeconds: 0.25, stateDir: `${workDir}/devnet`, logger })
+  print('Starting 3 local chains (anvil) with the Wormhole core, LayerZero EndpointV2/ULN302, tokens, price feeds, vaults and MarginHub…')
+  const routes = Object.fromEntries((parameters.layerZeroChains ?? [3]).map((i) => [31336 + i, 'layerzero' as const]))
+  const devnet = await startDevnet({ chains: 3, basePort: parameters.basePort, blockTimeSeconds: 0.25, stateDir: `${workDir}/devnet`, logger, routes })
   const database = await createDatabase()
   const config = { ...devnet.config, margin: { ...devnet.config.margin, mode: parameters.marginMode ?? 'portfolio' } }
   writeFileSync(`${workDir}/devnet.json`, JSON.stringify(config, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2))
@@ -91,6 +94,7 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
 
   try {
     await setPrices(devnet, path[0]!)
+    print(`Routes: ${devnet.chains.map((c) => `${c.name} over ${config.routes.find((r) => r.chainId === c.chainId)?.transport ?? 'wormhole'}`).join(', ')}`)
     print(`\nScenario on the FTX collapse, ${path.length} hourly ETH/BTC closes from ${marketTime()} UTC; one hour every ${parameters.paceMs} ms; margin model: ${config.margin.mode}.\n`)
     print(`${'time'.padStart(7)}  ${'market time (UTC)'.padEnd(16)}  ${'chain'.padEnd(8)} ${'block'.padStart(6)}  ${'event'.padEnd(72)} health before → after`)
 

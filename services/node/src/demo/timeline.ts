@@ -25,6 +25,7 @@ export function createTimeline(p: TimelineParameters) {
   let eventCursor = 0n
   let transitionCursor = 0n
   const lastHealth = new Map<string, string>()
+  const transports = new Map<string, string>()
   const chainName = (chainId: number) => config.chains.find((c) => c.chainId === chainId)?.name ?? `chain ${chainId}`
   const who = (address: unknown) => names.get(String(address)) ?? String(address).slice(0, 10)
   const asset = (chainId: number, address: unknown) => {
@@ -101,9 +102,12 @@ export function createTimeline(p: TimelineParameters) {
             .where(and(eq(withdrawals.chainId, Number(chainId)), eq(withdrawals.requestId, BigInt(requestId ?? 0))))
           if (w?.reason) print(`${' '.repeat(33)}reason: ${w.reason}${w.limit !== null ? ` (limit ${amount(w.chainId, w.asset, w.limit)})` : ''}`)
         }
+      } else if (t.toState === 'published') {
+        transports.set(c.id, typeof t.detail.transport === 'string' ? t.detail.transport : 'wormhole')
       } else if (t.toState === 'executed') {
         const took = ((t.at.getTime() - c.createdAt.getTime()) / 1000).toFixed(1)
-        line(chainName(c.destChainId), '', `Executed ${c.kind} for ${who(c.account)} (${c.outcome ?? 'applied'}, ${took}s after decision)`)
+        const via = transports.get(c.id) ?? 'wormhole'
+        line(chainName(c.destChainId), '', `Executed ${c.kind} for ${who(c.account)} via ${via} (${c.outcome ?? 'applied'}, ${took}s after decision)`)
       } else if (t.toState === 'dead') {
         line('relayer', '', `Dead-lettered ${target} for ${who(c.account)}: ${c.lastError}`)
       }
