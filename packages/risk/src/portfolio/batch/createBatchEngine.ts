@@ -10,6 +10,7 @@ import { createInstrumentTable, type InstrumentTable } from './instrumentTable.j
 import { type BatchResults, createBatchResults, revalueAccounts } from './kernel.js'
 import { type BatchAccounts, checkBatchAccounts } from './layout.js'
 import { type NakedShortIndex, indexNakedShort } from './nakedShort.js'
+import { recheckAccounts } from './recheck.js'
 import { type BatchPrices, nakedRates, priceTable, repriceRow } from './priceTable.js'
 
 /** A loaded book: accounts, the market they were last revalued at, prices and results. */
@@ -23,6 +24,10 @@ export type BatchBook = {
   results: BatchResults
   exposure: ExposureIndex
   naked: NakedShortIndex
+  /** the matrix before the last tick (rows of the ticked underlying), for `recheckAccounts` */
+  previous: Float64Array
+  /** the last tick: accounts exposed, and how many of them needed a full revaluation */
+  lastTick: { exposed: number; revaluedInFull: number }
 }
 
 /** One account's figures from the batch, usd8 with the per-account engine's rounding rule. */
@@ -45,7 +50,8 @@ export type BatchEngine = {
   /** full revaluation at a new market (same underlyings): every instrument repriced, every account revalued */
   revalueAll(book: BatchBook, market: MarketState): void
   /**
-   * After a tick on one underlying: reprices only its instruments and revalues only the accounts exposed to it.
+   * After a tick on one underlying: reprices only its instruments and re-checks only the accounts exposed to it
+   * (`recheckAccounts`: same results as a full revaluation, most accounts updated from their worst scenario alone).
    * `assetPrices` updates collateral prices (by asset row, USD). Returns the number of accounts revalued.
    */
   tick(book: BatchBook, market: MarketState, underlying: string, assetPrices?: ReadonlyMap<number, number>): number
@@ -77,7 +83,7 @@ export function createBatchEngine(engine: PortfolioEngine): BatchEngine {
     const naked = indexNakedShort(accounts, prices.strikeGroup, prices.underlyingOf, prices.groupCount, ctx.set.underlyings.length)
     revalueAccounts(accounts, prices, assetPrice, naked, results)
     const exposure = indexExposure(accounts, ctx.set.underlyings, prices.underlyingOf, assetUnderlying(ctx))
-    return { accounts, assetPrice, market, ctx, prices, results, exposure, naked }
+    return { accounts, assetPrice, market, ctx, prices, results, exposure, naked, previous: new Float64Array(prices.matrix.length), lastTick: { exposed: 0, revaluedInFull: 0 } }
   }
 
   const sameUniverse = (book: BatchBook, ctx: MarketContext) => {
@@ -105,14 +111,20 @@ export function createBatchEngine(engine: PortfolioEngine): BatchEngine {
       const u = ctx.underlyingIndex.get(underlying)
       if (u === undefined) throw new MissingMarketDataError(underlying, 'price')
       const rows = book.prices.underlyingOf
-      for (let r = 0; r < rows.length; r++) if (rows[r] === u) repriceRow(book.prices, instruments, ctx, r)
+      const W = book.prices.stride
+      for (let r = 0; r < rows.length; r++) {
+        if (rows[r] !== u) continue
+        book.previous.set(book.prices.matrix.subarray(r * W, (r + 1) * W), r * W)
+        repriceRow(book.prices, instruments, ctx, r)
+      }
       book.prices.nakedRateByUnderlying = nakedRates(ctx)
       for (const [row, price] of assetPrices ?? []) book.assetPrice[row] = price
       book.market = market
       book.ctx = ctx
       const from = book.exposure.start[u]!
       const to = book.exposure.start[u + 1]!
-      revalueAccounts(book.accounts, book.prices, book.assetPrice, book.naked, book.results, book.exposure.accounts.subarray(from, to))
+      const full = recheckAccounts(book.accounts, book.prices, book.previous, u, book.assetPrice, book.naked, book.results, book.exposure.accounts.subarray(from, to))
+      book.lastTick = { exposed: to - from, revaluedInFull: full }
       return to - from
     },
     accountRisk(book, a) {
@@ -128,7 +140,7 @@ export function createBatchEngine(engine: PortfolioEngine): BatchEngine {
         mmUsd8,
         healthBps: healthBpsOf(equityUsd8, mmUsd8),
         worstScenario: w === 0xffff ? null : book.prices.names[w]!,
-        pnlSigmaUsd8: usd8Up(r.worstLossUsd[a]! / engine.grid.sigmaCoverage),
+        pnlSigmaUsd8: usd8Up(Math.max(0, -r.minPnlUsd[a]!) / engine.grid.sigmaCoverage),
       }
     },
   }

@@ -7,3 +7,4 @@ export { type BatchResults, createBatchResults, revalueAccounts } from './kernel
 export { type BatchAccounts, checkBatchAccounts } from './layout.js'
 export { indexNakedShort, type NakedShortIndex } from './nakedShort.js'
 export { type BatchPrices, nakedRates, priceTable, repriceRow } from './priceTable.js'
+export { recheckAccounts } from './recheck.js'

@@ -8,15 +8,26 @@ export type BatchResults = {
   equityUsd: Float64Array
   /** worst counted scenario loss + contingencies, USD (MM = m·risk, IM = i·risk) */
   riskUsd: Float64Array
-  /** worst counted scenario loss alone, USD (σ = this / sigmaCoverage) */
-  worstLossUsd: Float64Array
+  /** lowest counted scenario P&L, USD (worst loss = max(0, −minPnl); σ = worst loss / sigmaCoverage); 0 without positions */
+  minPnlUsd: Float64Array
+  /**
+   * a lower bound of (second-lowest − lowest) counted P&L, USD: exact after a full revaluation, kept conservative by
+   * incremental re-checks (`recheckAccounts`); +∞ without positions
+   */
+  gapUsd: Float64Array
   /** index of the worst scenario, 0xffff without positions */
   worstScenario: Uint16Array
 }
 
 /** Allocates results for `count` accounts. */
 export function createBatchResults(count: number): BatchResults {
-  return { equityUsd: new Float64Array(count), riskUsd: new Float64Array(count), worstLossUsd: new Float64Array(count), worstScenario: new Uint16Array(count) }
+  return {
+    equityUsd: new Float64Array(count),
+    riskUsd: new Float64Array(count),
+    minPnlUsd: new Float64Array(count),
+    gapUsd: new Float64Array(count),
+    worstScenario: new Uint16Array(count),
+  }
 }
 
 /**
@@ -56,6 +67,7 @@ export function revalueAccounts(
   const cash = accounts.cashUsd
   const acc = new Float64Array(S)
   const argmin = new Int32Array(1)
+  const second = new Float64Array(1)
   const Z = prices.zeroRow * W
   for (let k = 0; k < whichCount; k++) {
     const a = which ? which[k]! : k
@@ -64,7 +76,8 @@ export function revalueAccounts(
     let equity = cash[a]!
     for (let c = cStart[a]!; c < cStart[a + 1]!; c++) equity += cUnits[c]! * assetPrice[cAsset[c]!]!
     let cont = 0
-    let worst = 0
+    let min = 0
+    let gap = Number.POSITIVE_INFINITY
     let worstIndex = 0xffff
     const n = p1 - p0
     if (n > 0 && n <= 8) {
@@ -94,9 +107,9 @@ export function revalueAccounts(
         Math.abs(q5) * M[b5 + C]! +
         Math.abs(q6) * M[b6 + C]! +
         Math.abs(q7) * M[b7 + C]!
-      const min = minOf8(M, S, b0, b1, b2, b3, b4, b5, b6, b7, q0, q1, q2, q3, q4, q5, q6, q7, argmin)
+      min = minOf8(M, S, b0, b1, b2, b3, b4, b5, b6, b7, q0, q1, q2, q3, q4, q5, q6, q7, argmin, second)
       worstIndex = argmin[0]!
-      worst = min < 0 ? -min : 0
+      gap = second[0]! - min
     } else if (n > 8) {
       for (let p = p0; p < p1; p++) {
         const b = inst[p]! * W
@@ -104,19 +117,23 @@ export function revalueAccounts(
         equity += q * M[b + V]!
         cont += Math.abs(q) * M[b + C]!
       }
-      const min = minOfMany(M, S, W, p0, p1, inst, qty, acc, argmin)
+      min = minOfMany(M, S, W, p0, p1, inst, qty, acc, argmin, second)
       worstIndex = argmin[0]!
-      worst = min < 0 ? -min : 0
+      gap = second[0]! - min
     }
     for (let j = nStart[a]!; j < nStart[a + 1]!; j++) cont += nUnits[j]! * nakedRate[nUnderlying[j]!]!
     out.equityUsd[a] = equity
-    out.riskUsd[a] = worst + cont
-    out.worstLossUsd[a] = worst
+    out.riskUsd[a] = (min < 0 ? -min : 0) + cont
+    out.minPnlUsd[a] = min
+    out.gapUsd[a] = gap
     out.worstScenario[a] = worstIndex
   }
 }
 
-/** min over s of Σ_{j<8} q_j·M[b_j + s] (left to right), its index in `argmin[0]` (first on ties). */
+/**
+ * min over s of Σ_{j<8} q_j·M[b_j + s] (left to right), its index in `argmin[0]` (first on ties) and the second-lowest
+ * value in `second[0]` (equal to the min on a tie).
+ */
 function minOf8(
   M: Float64Array,
   S: number,
@@ -137,8 +154,10 @@ function minOf8(
   q6: number,
   q7: number,
   argmin: Int32Array,
+  second: Float64Array,
 ): number {
   let min = Number.POSITIVE_INFINITY
+  let next = Number.POSITIVE_INFINITY
   let w = 0
   let s = 0
   // two scenarios per iteration: fewer loop and bounds-check instructions per multiply-add
@@ -147,27 +166,42 @@ function minOf8(
     const t = s + 1
     const y = q0 * M[b0 + t]! + q1 * M[b1 + t]! + q2 * M[b2 + t]! + q3 * M[b3 + t]! + q4 * M[b4 + t]! + q5 * M[b5 + t]! + q6 * M[b6 + t]! + q7 * M[b7 + t]!
     if (x < min) {
+      next = min
       min = x
       w = s
-    }
+    } else if (x < next) next = x
     if (y < min) {
+      next = min
       min = y
       w = t
-    }
+    } else if (y < next) next = y
   }
   if (s < S) {
     const x = q0 * M[b0 + s]! + q1 * M[b1 + s]! + q2 * M[b2 + s]! + q3 * M[b3 + s]! + q4 * M[b4 + s]! + q5 * M[b5 + s]! + q6 * M[b6 + s]! + q7 * M[b7 + s]!
     if (x < min) {
+      next = min
       min = x
       w = s
-    }
+    } else if (x < next) next = x
   }
   argmin[0] = w
+  second[0] = next
   return min
 }
 
 /** The same for more than eight positions, with an accumulator (sums still left to right in position order). */
-function minOfMany(M: Float64Array, S: number, W: number, p0: number, p1: number, inst: Uint32Array, qty: Float64Array, acc: Float64Array, argmin: Int32Array): number {
+function minOfMany(
+  M: Float64Array,
+  S: number,
+  W: number,
+  p0: number,
+  p1: number,
+  inst: Uint32Array,
+  qty: Float64Array,
+  acc: Float64Array,
+  argmin: Int32Array,
+  second: Float64Array,
+): number {
   const b0 = inst[p0]! * W
   const q0 = qty[p0]!
   for (let s = 0; s < S; s++) acc[s] = q0 * M[b0 + s]!
@@ -177,13 +211,17 @@ function minOfMany(M: Float64Array, S: number, W: number, p0: number, p1: number
     for (let s = 0; s < S; s++) acc[s] = acc[s]! + q * M[b + s]!
   }
   let min = Number.POSITIVE_INFINITY
+  let next = Number.POSITIVE_INFINITY
   let w = 0
   for (let s = 0; s < S; s++) {
-    if (acc[s]! < min) {
-      min = acc[s]!
+    const x = acc[s]!
+    if (x < min) {
+      next = min
+      min = x
       w = s
-    }
+    } else if (x < next) next = x
   }
   argmin[0] = w
+  second[0] = next
   return min
 }

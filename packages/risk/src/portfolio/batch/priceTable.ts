@@ -2,13 +2,14 @@ import type { MarketContext } from '../market/marketContext.js'
 import type { InstrumentTable } from './instrumentTable.js'
 
 /**
- * Everything the account kernel reads about instruments at one market. `matrix` holds one row of `stride = S + 2`
+ * Everything the account kernel reads about instruments at one market. `matrix` holds one row of `stride = S + 3`
  * numbers per instrument: the counted P&L per unit long in each of the S scenarios, then the value per unit (equity),
- * then the contingency per unit of |qty|; a final row of zeros pads short books. Row i starts at `i * stride`.
+ * the contingency per unit of |qty|, and max_s |P&L per unit| (a scale for rounding bounds); a final row of zeros pads
+ * short books. Row i starts at `i * stride`.
  */
 export type BatchPrices = {
   S: number
-  /** numbers per matrix row: S scenarios + value + contingency */
+  /** numbers per matrix row: S scenarios + value + contingency + max |P&L| */
   stride: number
   names: readonly string[]
   matrix: Float64Array
@@ -31,9 +32,9 @@ export function priceTable(table: InstrumentTable, ctx: MarketContext): BatchPri
   const I = table.instruments.length
   const prices: BatchPrices = {
     S,
-    stride: S + 2,
+    stride: S + 3,
     names: ctx.set.names,
-    matrix: new Float64Array((I + 1) * (S + 2)),
+    matrix: new Float64Array((I + 1) * (S + 3)),
     nakedRateByUnderlying: nakedRates(ctx),
     strikeGroup: Int32Array.from([...table.strikeGroup, -1]),
     underlyingOf: new Uint16Array(I),
@@ -52,6 +53,9 @@ export function repriceRow(prices: BatchPrices, table: InstrumentTable, ctx: Mar
   prices.matrix.set(risk.row, at)
   prices.matrix[at + prices.S] = risk.valuation.value
   prices.matrix[at + prices.S + 1] = risk.contingencyPerUnit
+  let scale = 0
+  for (const x of risk.row) scale = Math.max(scale, Math.abs(x))
+  prices.matrix[at + prices.S + 2] = scale
   prices.underlyingOf[i] = risk.underlyingIndex
 }
 
