@@ -9,6 +9,8 @@ pragma solidity ^0.8.28;
 ///           RejectWithdrawal  requestId u64, reason u8
 ///           Lock / Unlock     lockEpoch u32
 ///           Seize             lockEpoch u32, asset address, amount u256, receiver address
+///           SetLimits         asset address, outflowLimit u256, periodSeconds u32, paused u8 (0 or 1)
+/// SetLimits does not use the header's `account` (by convention the zero address).
 library CommandCodec {
     uint8 internal constant VERSION = 1;
 
@@ -17,11 +19,13 @@ library CommandCodec {
     uint8 internal constant KIND_LOCK = 3;
     uint8 internal constant KIND_UNLOCK = 4;
     uint8 internal constant KIND_SEIZE = 5;
+    uint8 internal constant KIND_SET_LIMITS = 6;
 
     /// @dev version + kind + header (32 + 8 + 20 + 8 + 20): where the body starts
     uint256 private constant BODY_OFFSET = 90;
 
-    /// @notice A decoded command. Body fields a kind does not carry are zero.
+    /// @notice A decoded command. Body fields a kind does not carry are zero. `asset` is Seize's or SetLimits';
+    /// `outflowLimit` (token base units per period), `periodSeconds` and `paused` are SetLimits'.
     struct Command {
         uint8 kind;
         bytes32 commandId;
@@ -35,15 +39,20 @@ library CommandCodec {
         address asset;
         uint256 amount;
         address receiver;
+        uint256 outflowLimit;
+        uint32 periodSeconds;
+        bool paused;
     }
 
     error PayloadTooShort(uint256 length);
     error UnsupportedVersion(uint8 version);
     error UnknownKind(uint8 kind);
     error WrongPayloadLength(uint8 kind, uint256 length, uint256 expected);
+    error InvalidFlag(uint8 value);
 
     /// @notice Decodes `payload`.
-    /// @dev Reverts PayloadTooShort (< 2 bytes), UnsupportedVersion, UnknownKind or WrongPayloadLength.
+    /// @dev Reverts PayloadTooShort (< 2 bytes), UnsupportedVersion, UnknownKind, WrongPayloadLength, or InvalidFlag
+    /// (a SetLimits `paused` byte other than 0 or 1).
     function decode(bytes memory payload) internal pure returns (Command memory c) {
         if (payload.length < 2) revert PayloadTooShort(payload.length);
         uint8 version = uint8(_read(payload, 0, 1));
@@ -64,6 +73,13 @@ library CommandCodec {
         } else if (c.kind == KIND_REJECT_WITHDRAWAL) {
             c.requestId = uint64(_read(payload, BODY_OFFSET, 8));
             c.reason = uint8(_read(payload, BODY_OFFSET + 8, 1));
+        } else if (c.kind == KIND_SET_LIMITS) {
+            c.asset = address(uint160(_read(payload, BODY_OFFSET, 20)));
+            c.outflowLimit = _read(payload, BODY_OFFSET + 20, 32);
+            c.periodSeconds = uint32(_read(payload, BODY_OFFSET + 52, 4));
+            uint8 paused = uint8(_read(payload, BODY_OFFSET + 56, 1));
+            if (paused > 1) revert InvalidFlag(paused);
+            c.paused = paused == 1;
         } else {
             c.lockEpoch = uint32(_read(payload, BODY_OFFSET, 4));
             if (c.kind == KIND_SEIZE) {
@@ -80,6 +96,7 @@ library CommandCodec {
         if (kind == KIND_REJECT_WITHDRAWAL) return 99;
         if (kind == KIND_LOCK || kind == KIND_UNLOCK) return 94;
         if (kind == KIND_SEIZE) return 166;
+        if (kind == KIND_SET_LIMITS) return 147;
         revert UnknownKind(kind);
     }
 

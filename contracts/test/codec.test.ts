@@ -6,11 +6,11 @@ import { type Devnet, startDevnet } from './devnet.js'
 import { expectRevert } from './revert.js'
 
 interface Vectors {
-  valid: { command: Record<string, string | number>; payload: Hex }[]
+  valid: { command: Record<string, string | number | boolean>; payload: Hex }[]
   invalid: { why: string; payload: Hex }[]
 }
 const vectors = JSON.parse(readFileSync(new URL('../../packages/protocol/vectors/commands.json', import.meta.url), 'utf8')) as Vectors
-const KIND = { ApproveWithdrawal: 1, RejectWithdrawal: 2, Lock: 3, Unlock: 4, Seize: 5 } as const
+const KIND = { ApproveWithdrawal: 1, RejectWithdrawal: 2, Lock: 3, Unlock: 4, Seize: 5, SetLimits: 6 } as const
 const ZERO: Address = '0x0000000000000000000000000000000000000000'
 
 /** The invalid vectors by their `why`, with the Solidity error each must revert with. */
@@ -20,6 +20,7 @@ const EXPECTED_ERRORS: Record<string, string> = {
   'truncated by one byte': 'WrongPayloadLength',
   'one trailing byte': 'WrongPayloadLength',
   empty: 'PayloadTooShort',
+  'SetLimits paused flag 2': 'InvalidFlag',
 }
 
 describe('CommandCodec.sol against the shared command vectors', () => {
@@ -52,6 +53,9 @@ describe('CommandCodec.sol against the shared command vectors', () => {
       asset: c.asset ? getAddress(c.asset as string) : ZERO,
       amount: BigInt(c.amount ?? 0),
       receiver: c.receiver ? getAddress(c.receiver as string) : ZERO,
+      outflowLimit: BigInt(c.outflowLimit ?? 0),
+      periodSeconds: Number(c.periodSeconds ?? 0),
+      paused: c.paused === true,
     })
   })
 

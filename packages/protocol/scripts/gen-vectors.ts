@@ -27,15 +27,27 @@ const commands: Command[] = [
     amount: 2n ** 256n - 1n,
     receiver: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
   },
+  {
+    kind: 'SetLimits',
+    commandId: id('set-limits'),
+    ...base,
+    account: '0x0000000000000000000000000000000000000000',
+    asset: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512',
+    outflowLimit: 250_000n * 10n ** 6n,
+    periodSeconds: 86400,
+    paused: true,
+  },
 ]
 const json = (v: unknown) => JSON.parse(JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? x.toString() : x)))
 const valid = commands.map((command) => ({ command: json(command), payload: encodeCommand(command) }))
 const lock = valid[2]!.payload
+const setLimits = valid[5]!.payload
 const invalid = [
   { why: 'version 2', payload: `0x02${lock.slice(4)}` },
   { why: 'unknown kind 9', payload: `0x0109${lock.slice(6)}` },
   { why: 'truncated by one byte', payload: lock.slice(0, -2) },
   { why: 'one trailing byte', payload: `${lock}00` },
   { why: 'empty', payload: '0x' },
+  { why: 'SetLimits paused flag 2', payload: `${setLimits.slice(0, -2)}02` },
 ]
 writeFileSync(new URL('../vectors/commands.json', import.meta.url), `${JSON.stringify({ valid, invalid }, null, 2)}\n`)

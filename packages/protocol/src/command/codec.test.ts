@@ -13,16 +13,24 @@ const vectors = JSON.parse(
 ) as Vectors
 
 /** Fields wider than 6 bytes: the layout types them as bigint, the vector file as decimal strings. */
-const BIGINT_FIELDS = new Set(['destChainId', 'expiry', 'requestId', 'amount'])
+const BIGINT_FIELDS = new Set(['destChainId', 'expiry', 'requestId', 'amount', 'outflowLimit'])
 const toCommand = (json: Record<string, unknown>) =>
   Object.fromEntries(
     Object.entries(json).map(([key, value]) => [key, BIGINT_FIELDS.has(key) ? BigInt(value as string) : value]),
   ) as Command
 
 describe('command codec against vectors/commands.json', () => {
+  it('encodes a SetLimits paused flag as the byte 1 and an unpaused one as 0, in a 147-byte payload', () => {
+    const command = { ...toCommand(vectors.valid.find((v) => v.command.kind === 'SetLimits')!.command), paused: false } as Command
+    const payload = encodeCommand(command)
+    expect((payload.length - 2) / 2).toBe(147)
+    expect(payload.endsWith('00')).toBe(true)
+    expect(decodeCommand(payload)).toEqual(command)
+  })
+
   it('covers every command kind', () => {
     expect(vectors.valid.map((v) => v.command.kind).sort()).toEqual(
-      ['ApproveWithdrawal', 'Lock', 'RejectWithdrawal', 'Seize', 'Unlock'].sort(),
+      ['ApproveWithdrawal', 'Lock', 'RejectWithdrawal', 'Seize', 'SetLimits', 'Unlock'].sort(),
     )
   })
 

@@ -14,6 +14,7 @@ export const CommandKind = {
   Lock: 3,
   Unlock: 4,
   Seize: 5,
+  SetLimits: 6,
 } as const
 export type CommandKindName = keyof typeof CommandKind
 
@@ -45,6 +46,15 @@ const hex32Conversion: CustomConversion<Uint8Array, Hex> = {
 
 const addressItem = { binary: 'bytes', size: 20, custom: addressConversion } as const
 
+/** A u8 flag that is exactly 0 or 1 on the wire; any other byte fails to decode (the vault reverts InvalidFlag). */
+const flagConversion: CustomConversion<number, boolean> = {
+  to: (byte) => {
+    if (byte !== 0 && byte !== 1) throw new Error(`flag byte must be 0 or 1, got ${byte}`)
+    return byte === 1
+  },
+  from: (flag) => (flag ? 1 : 0),
+}
+
 /**
  * Fields every command carries, right after the kind byte (82 bytes):
  * `commandId` (bytes32, unique per command, the idempotency key), `destChainId` (u64, the EVM chain id of the
@@ -71,7 +81,11 @@ const headerLayout = [
  *
  * Bodies: ApproveWithdrawal `requestId u64, lockEpoch u32`; RejectWithdrawal `requestId u64, reason u8`;
  * Lock `lockEpoch u32`; Unlock `lockEpoch u32`; Seize `lockEpoch u32, asset address, amount u256 (token base
- * units), receiver address`. A vault executes an approval only while the account is unlocked at exactly the
+ * units), receiver address`; SetLimits `asset address, outflowLimit u256 (token base units per period),
+ * periodSeconds u32, paused u8 (0 or 1)` (the header's `account` is unused, by convention the zero address).
+ * SetLimits replaces the asset's limits on the destination vault: at most `outflowLimit` paid out per aligned
+ * window of `periodSeconds` (0 = no rate limit), and while `paused` no new withdrawal request and no payout of the
+ * asset. A vault executes an approval only while the account is unlocked at exactly the
  * approval's lock epoch, so a Lock voids every approval decided before it.
  */
 export const commandLayout = [
@@ -100,6 +114,16 @@ export const commandLayout = [
           { name: 'asset', ...addressItem },
           { name: 'amount', binary: 'uint', size: 32 },
           { name: 'receiver', ...addressItem },
+        ],
+      ],
+      [
+        [CommandKind.SetLimits, 'SetLimits'],
+        [
+          ...headerLayout,
+          { name: 'asset', ...addressItem },
+          { name: 'outflowLimit', binary: 'uint', size: 32 },
+          { name: 'periodSeconds', binary: 'uint', size: 4 },
+          { name: 'paused', binary: 'uint', size: 1, custom: flagConversion },
         ],
       ],
     ],
