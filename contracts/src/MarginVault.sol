@@ -24,6 +24,12 @@ import {IWormhole} from "./interfaces/IWormhole.sol";
 /// against collateral on other chains: the payout comes from the vault's pooled tokens and the account's balance
 /// here goes negative (a liability on this chain that the hub counts against the unified account and that later
 /// deposits repay). The hub approves only what the vault's token holdings cover.
+/// @dev Outflow controls, per asset, set by the hub's SetLimits command: a pause (no new withdrawal requests, no
+/// payouts; deposits, rejections, cancellations, locks and seizures go on) and an outflow rate limit (at most
+/// `outflowLimit` token base units paid out per aligned window `[k·periodSeconds, (k+1)·periodSeconds)` of block
+/// time; `periodSeconds` 0 means no limit). An approval refused by either answers {Outcome.RateLimited} and the
+/// request stays pending. Escape hatch: a request still pending `requestTimeoutSeconds` after it was made may be
+/// cancelled by its account ({cancelWithdrawal}), which returns the escrow to the account's balance here.
 contract MarginVault is OAppReceiver, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
@@ -31,7 +37,9 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
         None,
         Pending,
         Executed,
-        Rejected
+        Rejected,
+        /// cancelled by its account after the request timeout; the escrow went back to the balance
+        Cancelled
     }
 
     /// @notice What a verified command did. Every outcome consumes the command (it never executes again).
@@ -45,7 +53,10 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
         /// the request is not a pending request of the command's account
         RequestNotPending,
         /// an approval the vault's token holdings cannot pay right now: the request stays pending
-        InsufficientLiquidity
+        InsufficientLiquidity,
+        /// an approval of a paused asset, or one that would take the asset's outflow in the current period past its
+        /// limit: the request stays pending (an approval larger than the limit itself can never be paid)
+        RateLimited
     }
 
     struct WithdrawalRequest {
@@ -54,6 +65,22 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
         uint256 amount;
         address recipient;
         WithdrawalStatus status;
+    }
+
+    /// @notice The outflow controls of one asset, as the last SetLimits set them.
+    struct AssetLimits {
+        /// most token base units paid out per period; ignored while `periodSeconds` is 0
+        uint256 outflowLimit;
+        /// length of a rate-limit window in seconds; 0 = no rate limit
+        uint32 periodSeconds;
+        /// no new withdrawal request and no payout of the asset
+        bool paused;
+    }
+
+    /// @dev Paid out of an asset in the window with index `window` (block.timestamp / periodSeconds).
+    struct Outflow {
+        uint64 window;
+        uint256 spent;
     }
 
     struct AccountLock {
@@ -74,6 +101,12 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
     mapping(bytes32 vmHash => bool) private _consumedVaas;
     mapping(bytes32 commandId => bool) private _executedCommands;
     uint64 private _nextRequestId = 1;
+    mapping(uint64 requestId => uint64 timestamp) private _requestedAt;
+    mapping(address asset => AssetLimits) private _limits;
+    mapping(address asset => Outflow) private _outflow;
+
+    /// @notice Seconds after its creation from which a still pending request may be cancelled by its account.
+    uint64 public requestTimeoutSeconds = 1 days;
 
     event AssetSupportSet(address indexed asset, bool supported);
     event Deposited(address indexed account, address indexed asset, uint256 amount, address depositor);
@@ -86,6 +119,11 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
     event WithdrawalRejected(
         uint64 indexed requestId, address indexed account, address indexed asset, uint256 amount, uint8 reason
     );
+    /// @notice the account took back the escrow of a request the hub had not answered within the request timeout
+    event WithdrawalCancelled(uint64 indexed requestId, address indexed account, address indexed asset, uint256 amount);
+    /// @notice a SetLimits command replaced `asset`'s outflow controls
+    event LimitsSet(address indexed asset, uint256 outflowLimit, uint32 periodSeconds, bool paused);
+    event RequestTimeoutSet(uint64 requestTimeoutSeconds);
     event AccountLocked(address indexed account, uint32 epoch);
     event AccountUnlocked(address indexed account, uint32 epoch);
     event Seized(address indexed account, address indexed asset, uint256 amount, address indexed receiver, uint32 epoch);
@@ -107,6 +145,11 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
     error ZeroAmount();
     error ZeroAddress();
     error PeerFixed();
+    error WithdrawalsPaused(address asset);
+    error WithdrawalNotPending(uint64 requestId);
+    error NotRequester(uint64 requestId, address caller);
+    error CancelTooEarly(uint64 requestId, uint256 cancellableAt);
+    error ZeroTimeout();
 
     /// @param wormhole_ the Wormhole core bridge on this chain
     /// @param hubChainId_ Wormhole chain id of the chain hosting MarginHub
@@ -140,6 +183,14 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
         emit AssetSupportSet(asset, supported);
     }
 
+    /// @notice Sets the request timeout (seconds after a request from which its account may cancel it). Applies to
+    /// requests already pending too. Reverts ZeroTimeout for 0.
+    function setRequestTimeout(uint64 seconds_) external onlyOwner {
+        if (seconds_ == 0) revert ZeroTimeout();
+        requestTimeoutSeconds = seconds_;
+        emit RequestTimeoutSet(seconds_);
+    }
+
     // ------------------------------------------------------------------ users
 
     /// @notice Pulls `amount` of `asset` from the caller and credits it to `account`'s free balance.
@@ -159,6 +210,9 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
     /// `recipient`. The hub answers with ApproveWithdrawal or RejectWithdrawal. The amount may exceed the caller's
     /// balance on this chain (the balance goes negative while the request is pending): the hub decides against the
     /// account's collateral on every chain, and a rejection restores the balance.
+    /// If the hub has not answered `requestTimeoutSeconds` later, the caller may take the escrow back with
+    /// {cancelWithdrawal}.
+    /// @dev Reverts AccountIsLocked, WithdrawalsPaused (the asset is paused by SetLimits), ZeroAmount or ZeroAddress.
     /// @return requestId sequential from 1
     function requestWithdrawal(address asset, uint256 amount, address recipient)
         external
@@ -166,13 +220,33 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
         returns (uint64 requestId)
     {
         if (_locks[msg.sender].locked) revert AccountIsLocked(msg.sender);
+        if (_limits[asset].paused) revert WithdrawalsPaused(asset);
         if (amount == 0) revert ZeroAmount();
         if (recipient == address(0)) revert ZeroAddress();
         _balance[msg.sender][asset] -= SafeCast.toInt256(amount);
         _escrow[msg.sender][asset] += amount;
         requestId = _nextRequestId++;
         _requests[requestId] = WithdrawalRequest(msg.sender, asset, amount, recipient, WithdrawalStatus.Pending);
+        _requestedAt[requestId] = uint64(block.timestamp);
         emit WithdrawalRequested(requestId, msg.sender, asset, amount, recipient);
+    }
+
+    /// @notice Escape hatch: cancels the caller's request `requestId` that is still pending (no Approve or Reject
+    /// executed) `requestTimeoutSeconds` or more after it was made, and returns its escrow to the caller's balance
+    /// here. Works while the account is locked or the asset paused (no token leaves the vault). A later Approve or
+    /// Reject of the request answers RequestNotPending.
+    /// @dev Reverts WithdrawalNotPending, NotRequester (the caller is not the request's account) or CancelTooEarly
+    /// (with the first timestamp at which the cancel is allowed).
+    function cancelWithdrawal(uint64 requestId) external nonReentrant {
+        WithdrawalRequest storage r = _requests[requestId];
+        if (r.status != WithdrawalStatus.Pending) revert WithdrawalNotPending(requestId);
+        if (r.account != msg.sender) revert NotRequester(requestId, msg.sender);
+        uint256 cancellableAt = uint256(_requestedAt[requestId]) + requestTimeoutSeconds;
+        if (block.timestamp < cancellableAt) revert CancelTooEarly(requestId, cancellableAt);
+        r.status = WithdrawalStatus.Cancelled;
+        _escrow[r.account][r.asset] -= r.amount;
+        _balance[r.account][r.asset] += SafeCast.toInt256(r.amount);
+        emit WithdrawalCancelled(requestId, r.account, r.asset, r.amount);
     }
 
     // ------------------------------------------------------------------ hub commands
@@ -235,7 +309,8 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
         else if (c.kind == CommandCodec.KIND_REJECT_WITHDRAWAL) outcome = _reject(c);
         else if (c.kind == CommandCodec.KIND_LOCK) outcome = _lock(c);
         else if (c.kind == CommandCodec.KIND_UNLOCK) outcome = _unlock(c);
-        else outcome = _seize(c);
+        else if (c.kind == CommandCodec.KIND_SEIZE) outcome = _seize(c);
+        else outcome = _setLimits(c);
 
         emit CommandExecuted(c.commandId, c.kind, c.account, uint8(outcome), deliveryHash);
     }
@@ -246,6 +321,7 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
         AccountLock memory l = _locks[r.account];
         if (l.locked || l.epoch != c.lockEpoch) return Outcome.VoidedByLock;
         if (IERC20(r.asset).balanceOf(address(this)) < r.amount) return Outcome.InsufficientLiquidity;
+        if (!_spendAllowance(r.asset, r.amount)) return Outcome.RateLimited;
         r.status = WithdrawalStatus.Executed;
         _escrow[r.account][r.asset] -= r.amount;
         IERC20(r.asset).safeTransfer(r.recipient, r.amount);
@@ -292,6 +368,31 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
         return Outcome.Applied;
     }
 
+    /// @dev Replaces the asset's limits. A new period length restarts the count of what was paid out; the same
+    /// length keeps the current window's count, so re-sending limits never resets it.
+    function _setLimits(CommandCodec.Command memory c) private returns (Outcome) {
+        if (_limits[c.asset].periodSeconds != c.periodSeconds) delete _outflow[c.asset];
+        _limits[c.asset] = AssetLimits(c.outflowLimit, c.periodSeconds, c.paused);
+        emit LimitsSet(c.asset, c.outflowLimit, c.periodSeconds, c.paused);
+        return Outcome.Applied;
+    }
+
+    /// @dev Counts `amount` against the asset's outflow allowance of the current window; false (and nothing counted)
+    /// when the asset is paused or the allowance is too small. Only called right before a payout that cannot then
+    /// fail for another reason than the token transfer itself (which reverts the whole command).
+    function _spendAllowance(address asset, uint256 amount) private returns (bool) {
+        AssetLimits memory lim = _limits[asset];
+        if (lim.paused) return false;
+        if (lim.periodSeconds == 0) return true;
+        uint64 window = uint64(block.timestamp / lim.periodSeconds);
+        Outflow storage o = _outflow[asset];
+        uint256 spent = o.window == window ? o.spent : 0;
+        if (amount > lim.outflowLimit || spent > lim.outflowLimit - amount) return false;
+        o.window = window;
+        o.spent = spent + amount;
+        return true;
+    }
+
     // ------------------------------------------------------------------ views
 
     /// @notice `account`'s balance of `asset` on this chain outside escrow, token base units; negative when the
@@ -307,6 +408,28 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
 
     function withdrawalRequest(uint64 requestId) external view returns (WithdrawalRequest memory) {
         return _requests[requestId];
+    }
+
+    /// @notice When request `requestId` was made (unix s; 0 for an unknown id). It may be cancelled from
+    /// `withdrawalRequestedAt + requestTimeoutSeconds` on while still pending.
+    function withdrawalRequestedAt(uint64 requestId) external view returns (uint64) {
+        return _requestedAt[requestId];
+    }
+
+    /// @notice `asset`'s outflow controls (see {AssetLimits}); all zero until a SetLimits names the asset.
+    function limitsOf(address asset) external view returns (AssetLimits memory) {
+        return _limits[asset];
+    }
+
+    /// @notice What may still be paid out of `asset` in the current window, token base units: 0 while paused,
+    /// type(uint256).max without a rate limit.
+    function outflowAllowance(address asset) external view returns (uint256) {
+        AssetLimits memory lim = _limits[asset];
+        if (lim.paused) return 0;
+        if (lim.periodSeconds == 0) return type(uint256).max;
+        Outflow memory o = _outflow[asset];
+        uint256 spent = o.window == uint64(block.timestamp / lim.periodSeconds) ? o.spent : 0;
+        return spent >= lim.outflowLimit ? 0 : lim.outflowLimit - spent;
     }
 
     function accountLock(address account) external view returns (bool locked, uint32 epoch) {
