@@ -1,15 +1,15 @@
-import { type Config, routeTransport, type TransportName } from '@unimargin/chains'
+import { type Config, getChain, type TransportName } from '@unimargin/chains'
 import type { Db } from '@unimargin/db'
 import { createPollLoop } from '@unimargin/lifecycle'
-import type { Attester, CommandKindName } from '@unimargin/protocol'
+import { type Attester, type CommandKindName, commandOutcomeName } from '@unimargin/protocol'
 import pLimit from 'p-limit'
 import type { Logger } from 'pino'
-import { BaseError } from 'viem'
+import { BaseError, type Hex } from 'viem'
 import { backoffDelayMs } from './backoff.js'
 import { createRelayerContext } from './context.js'
+import { DEFAULT_FALLBACK_AFTER_MS, fallBack, otherTransport, type TransportStatus, transportStatus } from './fallback.js'
 import { NotYetError, PermanentDeliveryError } from './errors.js'
 import { createLayerZeroTransport } from './layerzero/transport.js'
-import { publishedTransport } from './layerzero/order.js'
 import { claimDueCommands, type CommandRow, reschedule, transition } from './outbox.js'
 import type { Transport } from './transport.js'
 import { createWormholeTransport } from './wormhole/transport.js'
@@ -28,6 +28,12 @@ export type CreateRelayerParameters = {
   batchSize?: number
   /** lzReceive gas per command kind for LayerZero routes (default `LZ_RECEIVE_GAS` of @unimargin/protocol) */
   lzReceiveGas?: Partial<Record<CommandKindName, bigint>>
+  /**
+   * ms a published command may go without progress (published, attested, delivered) on its transport before it is
+   * re-sent, with the same command id and payload, over the other transport (once per command; default 60 000). A command whose retryable failures
+   * exhaust `relayer.maxAttempts` falls back too instead of being dead-lettered. `Infinity` disables the timer.
+   */
+  fallbackAfterMs?: number
 }
 
 export type Relayer = {
@@ -60,17 +66,37 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   }
   const work = pLimit(32)
 
-  /** The transport a command was published with, or its route's for a command not published yet. */
-  async function transportOf(command: CommandRow): Promise<Transport> {
-    const published = command.publishTx ? await publishedTransport(db, command.id) : undefined
-    const name = published === 'layerzero' || published === 'wormhole' ? published : routeTransport(config, command.destChainId)
-    return transports[name]
+  const fallbackAfterMs = parameters.fallbackAfterMs ?? DEFAULT_FALLBACK_AFTER_MS
+
+  /**
+   * Re-sends `command` over the other transport when it can still fall back (never did, the other transport is
+   * configured on both ends). If a delivery already executed it, records that execution instead.
+   * @returns whether the command was taken off its current transport.
+   */
+  async function tryFallBack(command: CommandRow, status: TransportStatus, reason: string): Promise<boolean> {
+    if (status.fellBackFrom) return false
+    const to = otherTransport(config, status.current, command.destChainId)
+    if (!to) return false
+    const event = await ctx.findExecution(getChain(config, command.destChainId), command.id as Hex)
+    if (event) {
+      const outcome = commandOutcomeName(event.outcome)
+      await transition(db, command, 'executed', { tx: event.transactionHash, outcome, note: 'executed before the fallback' }, { deliverTx: event.transactionHash, outcome, lastError: null })
+      return true
+    }
+    const stalledMs = status.lastProgressAt === undefined ? 0 : Date.now() - status.lastProgressAt
+    const moved = await fallBack(db, command, status.current, to, reason, stalledMs)
+    if (moved) log.warn({ command_id: command.id, from: status.current, to, stalled_ms: stalledMs, reason }, 'Re-sent command over the other transport')
+    return moved
   }
 
   async function advance(command: CommandRow): Promise<void> {
     const started = Date.now()
+    let status: TransportStatus | undefined
     try {
-      const transport = await transportOf(command)
+      status = await transportStatus(db, config, command)
+      const stalled = status.lastProgressAt !== undefined && started - status.lastProgressAt >= fallbackAfterMs
+      if (stalled && (await tryFallBack(command, status, `not executed after ${fallbackAfterMs} ms`))) return
+      const transport = transports[status.current]
       await transport.advance(command)
       log.debug({ command_id: command.id, kind: command.kind, transport: transport.name, from: command.state, duration: Date.now() - started }, 'Advanced command')
     } catch (error) {
@@ -81,6 +107,7 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
       const attempts = command.attempts + 1
       const message = error instanceof BaseError ? error.shortMessage : (error as Error).message
       if (error instanceof PermanentDeliveryError || attempts >= config.relayer.maxAttempts) {
+        if (!(error instanceof PermanentDeliveryError) && status && (await tryFallBack(command, status, `${attempts} attempts failed: ${message}`).catch(() => false))) return
         log.error({ command_id: command.id, attempts, err: message }, 'Dead-lettered command')
         await transition(db, command, 'dead', { error: message, attempts }, { attempts, lastError: message })
         return

@@ -1,0 +1,148 @@
+import type { Config, TransportName } from '@unimargin/chains'
+import { MarginVault } from '@unimargin/contracts'
+import { commands, commandTransitions, type Database, eq, testDatabases } from '@unimargin/db'
+import { type Devnet, startDevnet } from '@unimargin/devnet'
+import { signPublishedMessages } from '@unimargin/devnet/testing'
+import { type Attester, createLocalGuardianAttester, encodeCommand } from '@unimargin/protocol'
+import pino from 'pino'
+import { type Address, type Hex, keccak256, toHex } from 'viem'
+import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { createRelayer } from './relayer.js'
+
+const logger = pino({ level: 'silent' })
+/** An attestation source that never answers with a VAA, as during a guardian outage. */
+const silentAttester: Attester = {
+  attest: async () => {
+    throw new Error('attester unavailable')
+  },
+}
+
+describe.each(testDatabases())('transport fallback on $kind', ({ open }) => {
+  let devnet: Devnet
+  let database: Database
+  let ids = 0
+  beforeAll(async () => {
+    devnet = await startDevnet({ chains: 2, basePort: 21745 })
+  })
+  afterAll(() => devnet?.stop())
+  beforeEach(async () => {
+    database = await open()
+  })
+  afterEach(() => database?.close())
+
+  const hub = () => devnet.chains[0]!
+  const spoke = () => devnet.chains[1]!
+  const relayer = (p: { attester?: Attester; fallbackAfterMs?: number; maxAttempts?: number; config?: Config } = {}) => {
+    const config = p.config ?? devnet.config
+    return createRelayer({
+      db: database.db,
+      config: { ...config, relayer: { ...config.relayer, baseDelayMs: 1, maxDelayMs: 5, maxAttempts: p.maxAttempts ?? 1_000 } },
+      logger,
+      attester: p.attester ?? createLocalGuardianAttester({ keys: devnet.keys.guardians, guardianSetIndex: 0 }),
+      fallbackAfterMs: p.fallbackAfterMs ?? 1_000,
+    })
+  }
+  const row = async (id: string) => (await database.db.select().from(commands).where(eq(commands.id, id)))[0]!
+  const transitionsOf = (id: string) => database.db.select().from(commandTransitions).where(eq(commandTransitions.commandId, id)).orderBy(commandTransitions.id)
+  const executions = (commandId: Hex) =>
+    spoke().publicClient.getContractEvents({ address: spoke().addresses.vault, abi: MarginVault.abi, eventName: 'CommandExecuted', args: { commandId }, fromBlock: 0n })
+  const lockOf = (account: Address) => spoke().publicClient.readContract({ address: spoke().addresses.vault, abi: MarginVault.abi, functionName: 'accountLock', args: [account] })
+
+  async function enqueueLock(account: Address, lockEpoch: number) {
+    const id = keccak256(toHex(`relayer-fallback-test-${Date.now()}-${ids++}`))
+    const expiry = (await spoke().publicClient.getBlock()).timestamp + 3600n
+    const payload = encodeCommand({ kind: 'Lock', commandId: id, destChainId: BigInt(spoke().chainId), vault: spoke().addresses.vault, expiry, account, lockEpoch })
+    await database.db.insert(commands).values({ id, kind: 'Lock', account, destChainId: spoke().chainId, vault: spoke().addresses.vault, payload, expiry, cause: 'test' })
+    return { id: id as Hex, payload }
+  }
+
+  /** Ticks `r`, mining a block on every chain in between, until the command is executed or dead (≤ 20 s). */
+  async function runUntilSettled(id: string, r: ReturnType<typeof createRelayer>) {
+    const deadline = Date.now() + 20_000
+    while (Date.now() < deadline) {
+      await r.tick()
+      const x = await row(id)
+      if (x.state === 'executed' || x.state === 'dead') return x
+      await Promise.all(devnet.chains.map((c) => devnet.mine(c.chainId)))
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    throw new Error(`command ${id} did not settle: ${JSON.stringify([(await row(id)).state, (await row(id)).lastError])}`)
+  }
+  const fallbackOf = async (id: string) => (await transitionsOf(id)).filter((t) => t.detail.fallback)
+
+  it('re-sends a command whose Wormhole attestation stalls over LayerZero with the same id, and it executes once', async () => {
+    const account = privateKeyToAddress(devnet.keys.users[0]!)
+    const { id } = await enqueueLock(account, 3)
+    const settled = await runUntilSettled(id, relayer({ attester: silentAttester }))
+    expect(settled).toMatchObject({ state: 'executed', outcome: 'applied' })
+    expect(await lockOf(account)).toEqual([true, 3])
+    expect(await executions(id)).toHaveLength(1)
+
+    const [fallback, ...more] = await fallbackOf(id)
+    expect(more).toHaveLength(0)
+    expect(fallback).toMatchObject({ toState: 'pending', detail: { fallback: 'layerzero', from: 'wormhole' } })
+    expect(fallback!.detail.reason).toMatch(/not executed after 1000 ms/)
+    const published = (await transitionsOf(id)).filter((t) => t.toState === 'published').map((t) => t.detail.transport)
+    expect(published).toEqual(['wormhole', 'layerzero'])
+
+    // the abandoned Wormhole message, attested late and delivered by anyone, is refused as already executed
+    const [message] = await signPublishedMessages({
+      publicClient: hub().publicClient,
+      txHash: (fallback!.detail.previous as { publish_tx: Hex }).publish_tx,
+      wormhole: hub().addresses.wormhole,
+      emitterChain: hub().wormholeChainId,
+      guardianKeys: devnet.keys.guardians,
+    })
+    await expect(
+      spoke().publicClient.simulateContract({
+        address: spoke().addresses.vault,
+        abi: MarginVault.abi,
+        functionName: 'executeCommand',
+        args: [message!.vaa],
+        account: privateKeyToAccount(devnet.keys.relayer),
+      }),
+    ).rejects.toThrow(/CommandAlreadyExecuted/)
+  })
+
+  it('falls back instead of dead-lettering when retryable failures exhaust the attempts', async () => {
+    const account = privateKeyToAddress(devnet.keys.users[1]!)
+    const { id } = await enqueueLock(account, 4)
+    const settled = await runUntilSettled(id, relayer({ attester: silentAttester, fallbackAfterMs: Number.POSITIVE_INFINITY, maxAttempts: 3 }))
+    expect(settled).toMatchObject({ state: 'executed', outcome: 'applied' })
+    const [fallback] = await fallbackOf(id)
+    expect(fallback!.detail).toMatchObject({ fallback: 'layerzero', from: 'wormhole' })
+    expect(fallback!.detail.reason).toMatch(/3 attempts failed: attester unavailable/)
+    expect(await executions(id)).toHaveLength(1)
+  })
+
+  it('dead-letters a command whose fallback transport also fails, after falling back only once', async () => {
+    const account = privateKeyToAddress(devnet.keys.users[2]!)
+    const { id } = await enqueueLock(account, 5)
+    const lzStalled = withStalledLayerZero(devnet.config, spoke().chainId)
+    const settled = await runUntilSettled(id, relayer({ attester: silentAttester, config: lzStalled, fallbackAfterMs: 300, maxAttempts: 3 }))
+    expect(settled.state).toBe('dead')
+    expect(await fallbackOf(id)).toHaveLength(1)
+    expect(await executions(id)).toHaveLength(0)
+  })
+
+  it('re-sends a command whose LayerZero verification stalls over Wormhole, and it executes once', async () => {
+    const account = privateKeyToAddress(devnet.keys.users[3]!)
+    const { id } = await enqueueLock(account, 6)
+    const config = { ...withStalledLayerZero(devnet.config, spoke().chainId), routes: [{ chainId: spoke().chainId, transport: 'layerzero' as TransportName }] }
+    const settled = await runUntilSettled(id, relayer({ config }))
+    expect(settled).toMatchObject({ state: 'executed', outcome: 'applied' })
+    const [fallback] = await fallbackOf(id)
+    expect(fallback!.detail).toMatchObject({ fallback: 'wormhole', from: 'layerzero' })
+    expect(await executions(id)).toHaveLength(1)
+    expect(await lockOf(account)).toEqual([true, 6])
+  })
+})
+
+/** `config` with the destination's ReceiveUln302 replaced by its vault (which has no `verify`): every DVN verification reverts. */
+function withStalledLayerZero(config: Config, chainId: number): Config {
+  return {
+    ...config,
+    chains: config.chains.map((c) => (c.chainId === chainId && c.layerzero ? { ...c, layerzero: { ...c.layerzero, receiveLib: c.vault } } : c)),
+  }
+}

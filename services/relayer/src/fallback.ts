@@ -1,0 +1,68 @@
+import { type Config, routeTransport, type TransportName } from '@unimargin/chains'
+import { asc, commandTransitions, type Db, eq } from '@unimargin/db'
+import { type CommandRow, transition } from './outbox.js'
+
+/** Default stall threshold before a command is re-sent over the other transport, ms. */
+export const DEFAULT_FALLBACK_AFTER_MS = 60_000
+
+/** Where a command stands between its transports, read from its transitions. */
+export type TransportStatus = {
+  /** the transport now carrying the command */
+  current: TransportName
+  /** the transport it was re-sent from, when it fell back */
+  fellBackFrom: TransportName | undefined
+  /**
+   * when the command last made progress on `current` (its latest move into published, attested or delivered, or its
+   * fallback; repeating a step is no progress), ms since the epoch; undefined while it was never published (only failures can then trigger a fallback)
+   */
+  lastProgressAt: number | undefined
+}
+
+const PROGRESS = new Set(['published', 'attested', 'delivered'])
+const isTransport = (x: unknown): x is TransportName => x === 'wormhole' || x === 'layerzero'
+
+/**
+ * The transport a command travels on: the target of its latest fallback, else the transport it was published with
+ * (rows published before transports were recorded were Wormhole's), else its route's.
+ */
+export async function transportStatus(db: Db, config: Config, command: CommandRow): Promise<TransportStatus> {
+  const rows = await db
+    .select({ fromState: commandTransitions.fromState, toState: commandTransitions.toState, detail: commandTransitions.detail, at: commandTransitions.at })
+    .from(commandTransitions)
+    .where(eq(commandTransitions.commandId, command.id))
+    .orderBy(asc(commandTransitions.id))
+  const progress = rows.findLast((r) => (PROGRESS.has(r.toState) && r.fromState !== r.toState) || isTransport(r.detail.fallback))
+  const lastProgressAt = progress?.at.getTime()
+  const fallback = rows.findLast((r) => isTransport(r.detail.fallback))
+  if (fallback) return { current: fallback.detail.fallback as TransportName, fellBackFrom: fallback.detail.from as TransportName, lastProgressAt }
+  const published = rows.find((r) => r.toState === 'published')
+  const current = published ? (isTransport(published.detail.transport) ? published.detail.transport : 'wormhole') : routeTransport(config, command.destChainId)
+  return { current, fellBackFrom: undefined, lastProgressAt }
+}
+
+/** The other transport, when both ends of the route to `destChainId` have it configured. */
+export function otherTransport(config: Config, from: TransportName, destChainId: number): TransportName | undefined {
+  if (from === 'wormhole') {
+    const lz = (id: number) => config.chains.find((c) => c.chainId === id)?.layerzero
+    return lz(config.hub.chainId) && lz(destChainId) ? 'layerzero' : undefined
+  }
+  return 'wormhole'
+}
+
+/**
+ * Re-sends `command` over transport `to` with the same command id and payload: moves it back to `pending`, records
+ * the transition with detail `{ fallback: to, from, reason, stalled_ms, previous }` (the abandoned delivery's publish
+ * tx, sequence or nonce, and whether it held a VAA), and clears the per-transport fields. The abandoned delivery may
+ * still land; the vault executes whichever arrives first and consumes the other as a duplicate.
+ * @returns whether it moved (false when another writer moved the command first).
+ */
+export async function fallBack(db: Db, command: CommandRow, from: TransportName, to: TransportName, reason: string, stalledMs: number): Promise<boolean> {
+  const previous = { publish_tx: command.publishTx, sequence: command.sequence?.toString() ?? null, had_vaa: command.vaa !== null, deliver_tx: command.deliverTx }
+  return transition(
+    db,
+    command,
+    'pending',
+    { fallback: to, from, reason, stalled_ms: stalledMs, previous },
+    { publishTx: null, sequence: null, vaa: null, deliverTx: null, attempts: 0, lastError: null, nextAttemptAt: new Date() },
+  )
+}
