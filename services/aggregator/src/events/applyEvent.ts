@@ -1,4 +1,4 @@
-import { and, type chainEvents, commands, commandTransitions, eq, inArray, prices, sql, valuationBlocks, withdrawals } from '@unimargin/db'
+import { and, type chainEvents, commands, commandTransitions, eq, inArray, isNull, prices, sql, valuationBlocks, withdrawals } from '@unimargin/db'
 import { commandOutcomeName as outcomeName, RejectReason } from '@unimargin/protocol'
 import type { Address } from 'viem'
 import { assetsOfFeed, chainOfVault } from '../common/config.js'
@@ -93,6 +93,32 @@ async function applyVaultEvent(ctx: Context, event: ChainEventRow, name: Exclude
       await reviewAccount(ctx, a.account)
       return
     }
+    case 'WithdrawalCancelled': {
+      // the account took its escrow back after the request timeout: once, whatever state the hub had reached
+      const a = parseEventArgs(name, event.args)
+      await lockAccount(tx, a.account)
+      const [closed] = await tx
+        .update(withdrawals)
+        .set({ state: 'expired', escrowClosedAt: now, updatedAt: now })
+        .where(and(eq(withdrawals.chainId, chainId), eq(withdrawals.requestId, a.requestId), isNull(withdrawals.escrowClosedAt)))
+        .returning({ requestId: withdrawals.requestId })
+      if (!closed) {
+        logger.warn({ chain_id: chainId, request_id: a.requestId.toString() }, 'Ignored cancellation of an unknown or already closed withdrawal')
+        return
+      }
+      await adjustBalance(tx, { account: a.account, chainId, asset: a.asset }, a.amount, now)
+      logger.info({ chain_id: chainId, request_id: a.requestId.toString(), account: a.account, amount: a.amount.toString() }, 'Released cancelled withdrawal escrow')
+      await reviewAccount(ctx, a.account)
+      return
+    }
+    case 'LimitsSet': {
+      const a = parseEventArgs(name, event.args)
+      logger.info(
+        { chain_id: chainId, asset: a.asset, outflow_limit: a.outflowLimit.toString(), period_seconds: a.periodSeconds, paused: a.paused },
+        'Vault outflow limits set',
+      )
+      return
+    }
     case 'AccountLocked': {
       const a = parseEventArgs(name, event.args)
       const account = await lockAccount(tx, a.account)
@@ -156,16 +182,17 @@ async function applyVaultEvent(ctx: Context, event: ChainEventRow, name: Exclude
           .update(withdrawals)
           .set({ state: 'voided', updatedAt: now })
           .where(and(eq(withdrawals.commandId, command.id), eq(withdrawals.state, 'approved')))
-      if (command.kind === 'ApproveWithdrawal' && outcome === 'insufficient_liquidity') {
+      const unpaid = command.kind === 'ApproveWithdrawal' ? UNPAID_APPROVALS[outcome as keyof typeof UNPAID_APPROVALS] : undefined
+      if (unpaid) {
         // the vault kept the request pending: release the escrow rather than leave it hanging
         const [voided] = await tx
           .update(withdrawals)
-          .set({ state: 'voided', reason: `The vault on chain ${chainId} lacked the tokens to pay it when the approval arrived.`, updatedAt: now })
+          .set({ state: 'voided', reason: unpaid.reason(chainId), updatedAt: now })
           .where(and(eq(withdrawals.commandId, command.id), eq(withdrawals.state, 'approved')))
           .returning()
         if (voided) {
           const { id } = await writeCommand(ctx, {
-            body: { kind: 'RejectWithdrawal', requestId: voided.requestId, reason: RejectReason.InsufficientLiquidity },
+            body: { kind: 'RejectWithdrawal', requestId: voided.requestId, reason: unpaid.code },
             account: voided.account as Address,
             destChainId: voided.chainId,
             cause: `withdrawal:${voided.chainId}:${voided.requestId}`,
@@ -180,6 +207,18 @@ async function applyVaultEvent(ctx: Context, event: ChainEventRow, name: Exclude
     }
   }
 }
+
+/** Outcomes of an approval the vault could not pay and kept pending: the hub voids it and rejects the request. */
+const UNPAID_APPROVALS = {
+  insufficient_liquidity: {
+    code: RejectReason.InsufficientLiquidity,
+    reason: (chainId: number) => `The vault on chain ${chainId} lacked the tokens to pay it when the approval arrived.`,
+  },
+  rate_limited: {
+    code: RejectReason.RateLimited,
+    reason: (chainId: number) => `The vault on chain ${chainId} had paused payouts of the asset or reached its outflow limit for the period.`,
+  },
+} as const
 
 async function applyAnswerUpdated(ctx: Context, event: ChainEventRow) {
   const { tx, config, logger } = ctx

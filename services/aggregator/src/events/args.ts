@@ -11,6 +11,7 @@ const address = z
   .string()
   .refine((v) => isAddress(v, { strict: false }), 'must be an address')
   .transform((v) => getAddress(v) as Address)
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
 const bytes32 = z
   .string()
   .regex(/^0x[0-9a-fA-F]{64}$/, 'must be 32 bytes of 0x-hex')
@@ -22,6 +23,8 @@ export const eventArgs = {
   WithdrawalRequested: z.object({ requestId: uint, account: address, asset: address, amount: uint, recipient: address }),
   WithdrawalExecuted: z.object({ requestId: uint, account: address.optional(), asset: address.optional(), amount: uint.optional() }),
   WithdrawalRejected: z.object({ requestId: uint, account: address, asset: address, amount: uint, reason: small.optional() }),
+  WithdrawalCancelled: z.object({ requestId: uint, account: address, asset: address, amount: uint }),
+  LimitsSet: z.object({ asset: address, outflowLimit: uint, periodSeconds: small, paused: flag }),
   AccountLocked: z.object({ account: address, epoch: small }),
   AccountUnlocked: z.object({ account: address, epoch: small }),
   Seized: z.object({ account: address, asset: address, amount: uint, receiver: address, epoch: small }),

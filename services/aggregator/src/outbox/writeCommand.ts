@@ -12,6 +12,7 @@ export type CommandBody =
   | { kind: 'Lock'; lockEpoch: number }
   | { kind: 'Unlock'; lockEpoch: number }
   | { kind: 'Seize'; lockEpoch: number; asset: Address; amount: bigint; receiver: Address }
+  | { kind: 'SetLimits'; asset: Address; outflowLimit: bigint; periodSeconds: number; paused: boolean }
 
 export type WriteCommandParameters = {
   body: CommandBody
@@ -27,7 +28,7 @@ export type WriteCommandParameters = {
  */
 export function commandIdOf(parameters: WriteCommandParameters): Hex {
   const { body, destChainId, cause, account } = parameters
-  const extra = body.kind === 'Seize' ? `${body.asset.toLowerCase()}` : ''
+  const extra = body.kind === 'Seize' || body.kind === 'SetLimits' ? `${body.asset.toLowerCase()}` : ''
   return keccak256(stringToHex([cause, body.kind, destChainId, account.toLowerCase(), extra].join('|')))
 }
 

@@ -1,0 +1,1 @@
+export { InvalidLimitsError, type SetLimitsParameters, writeSetLimits } from './writeSetLimits.js'

@@ -1,0 +1,111 @@
+import { and, collateralBalances, commands, type Database, eq, testDatabases, withdrawals } from '@unimargin/db'
+import { decodeCommand, RejectReason } from '@unimargin/protocol'
+import type { Hex } from 'viem'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createAggregator } from '../aggregator/index.js'
+import { addr, C, createEmitter, E6, seedPrices, silentLogger, T0, testConfig, tokens, vaults } from '../test-utils.js'
+import { InvalidLimitsError, writeSetLimits } from './index.js'
+
+const alice = addr(0xa11ce)
+const NOW = new Date('2024-01-01T00:00:00Z')
+
+describe.each(testDatabases())('vault limits and cancellations on $kind', ({ open }) => {
+  let database: Database
+  beforeEach(async () => {
+    database = await open()
+  })
+  afterEach(async () => {
+    await database.close()
+  })
+
+  const setup = () => {
+    const config = testConfig()
+    const aggregator = createAggregator({ db: database.db, config, logger: silentLogger, now: () => NOW })
+    const ctx = { tx: database.db, config, logger: silentLogger, now: () => NOW, referenceTs: T0 }
+    return { aggregator, emitter: createEmitter(database.db), db: database.db, ctx }
+  }
+  const balanceOf = async (account: string, chainId: number, asset: string) => {
+    const [row] = await database.db
+      .select()
+      .from(collateralBalances)
+      .where(and(eq(collateralBalances.account, account), eq(collateralBalances.chainId, chainId), eq(collateralBalances.asset, asset)))
+    return row?.amount ?? 0n
+  }
+  /** alice deposits 10 USDC on chain C and asks to withdraw all of it as request 3; the hub approves it. */
+  async function approvedWithdrawal(s: ReturnType<typeof setup>) {
+    await seedPrices(s.emitter)
+    await s.emitter.deposit(C, alice, tokens.usdcC, 10n * E6)
+    await s.emitter.requestWithdrawal(C, 3, alice, tokens.usdcC, 10n * E6)
+    await s.aggregator.processPending()
+    const [w] = await s.db.select().from(withdrawals)
+    expect(w?.state).toBe('approved')
+    return w!
+  }
+
+  it('returns a cancelled withdrawal\'s escrow to the balance once and marks the withdrawal expired', async () => {
+    const s = setup()
+    await approvedWithdrawal(s)
+    expect(await balanceOf(alice, C, tokens.usdcC)).toBe(0n)
+    const cancelled = { requestId: '3', account: alice, asset: tokens.usdcC, amount: String(10n * E6) }
+    await s.emitter.emit(C, vaults[C]!, 'WithdrawalCancelled', cancelled)
+    await s.aggregator.processPending()
+    await s.emitter.emit(C, vaults[C]!, 'WithdrawalCancelled', cancelled)
+    await s.aggregator.processPending()
+
+    expect(await balanceOf(alice, C, tokens.usdcC)).toBe(10n * E6)
+    const [w] = await s.db.select().from(withdrawals)
+    expect(w?.state).toBe('expired')
+    expect(w?.escrowClosedAt).toEqual(NOW)
+  })
+
+  it('does not credit a cancellation of a withdrawal it never recorded', async () => {
+    const s = setup()
+    await s.emitter.emit(C, vaults[C]!, 'WithdrawalCancelled', { requestId: '9', account: alice, asset: tokens.usdcC, amount: '5' })
+    expect(await s.aggregator.processPending()).toBe(1)
+    expect(await balanceOf(alice, C, tokens.usdcC)).toBe(0n)
+  })
+
+  it('voids an approval the vault answered rate_limited and rejects the request with reason RateLimited', async () => {
+    const s = setup()
+    const approved = await approvedWithdrawal(s)
+    await s.emitter.emit(C, vaults[C]!, 'CommandExecuted', { commandId: approved.commandId!, kind: '1', account: alice, outcome: '5', vmHash: `0x${'55'.repeat(32)}` })
+    await s.aggregator.processPending()
+
+    const [w] = await s.db.select().from(withdrawals)
+    expect(w?.state).toBe('voided')
+    expect(w?.reason).toContain('outflow limit')
+    const [approval] = await s.db.select().from(commands).where(eq(commands.id, approved.commandId!))
+    expect(approval?.outcome).toBe('rate_limited')
+    const [reject] = await s.db.select().from(commands).where(eq(commands.id, w!.commandId!))
+    expect(decodeCommand(reject!.payload as Hex)).toMatchObject({ kind: 'RejectWithdrawal', requestId: 3n, reason: RejectReason.RateLimited })
+  })
+
+  it('applies a LimitsSet event without changing balances', async () => {
+    const s = setup()
+    // the watcher stores a bool argument as a JSON boolean, which the emitter's signature does not name
+    const args = { asset: tokens.usdcC, outflowLimit: '1000', periodSeconds: 3600, paused: true } as unknown as Record<string, string>
+    await s.emitter.emit(C, vaults[C]!, 'LimitsSet', args)
+    expect(await s.aggregator.processPending()).toBe(1)
+    expect(await s.db.select().from(collateralBalances)).toHaveLength(0)
+  })
+
+  it('queues a SetLimits command for the vault, once per decision', async () => {
+    const s = setup()
+    const limits = { chainId: C, asset: tokens.usdcC, outflowLimit: 250_000n * E6, periodSeconds: 86_400, paused: true }
+    const first = await writeSetLimits(s.ctx, limits)
+    const again = await writeSetLimits(s.ctx, limits)
+    expect(first.created).toBe(true)
+    expect(again).toEqual({ id: first.id, created: false })
+    const [command] = await s.db.select().from(commands).where(eq(commands.id, first.id))
+    expect(command).toMatchObject({ kind: 'SetLimits', destChainId: C, vault: vaults[C], state: 'pending' })
+    const { chainId, ...body } = limits
+    expect(decodeCommand(command!.payload as Hex)).toMatchObject({ kind: 'SetLimits', commandId: first.id, destChainId: BigInt(chainId), ...body })
+  })
+
+  it('refuses a period that does not fit in u32 with InvalidLimitsError', async () => {
+    const s = setup()
+    await expect(writeSetLimits(s.ctx, { chainId: C, asset: tokens.usdcC, outflowLimit: 1n, periodSeconds: 2 ** 32, paused: false })).rejects.toThrow(
+      InvalidLimitsError,
+    )
+  })
+})
