@@ -9,7 +9,7 @@ import { expectRevert } from './revert.js'
 describe('Wormhole quorum with a 19-guardian local set, on-chain', () => {
   let devnet: Devnet
   beforeAll(async () => {
-    devnet = await startDevnet({ chains: 1, basePort: 19745, guardianCount: 19 })
+    devnet = await startDevnet({ chains: 1, basePort: 19955, guardianCount: 19 })
   })
   afterAll(() => devnet?.stop())
 
