@@ -2,8 +2,9 @@ import { createClient, type UnimarginClient } from '@unimargin/client'
 import type { Database } from '@unimargin/db'
 import type { TransportName } from '@unimargin/chains'
 import { type Devnet, startDevnet } from '@unimargin/devnet'
-import { type RunningNode, startNode } from '@unimargin/node'
-import { positionReportDomain, signPositionReport } from '@unimargin/protocol'
+import { attesterFromConfig, type RunningNode, startNode } from '@unimargin/node'
+import { type Attester, positionReportDomain, signPositionReport } from '@unimargin/protocol'
+import { createRelayer, type Relayer } from '@unimargin/relayer'
 import pino from 'pino'
 import type { Address } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -30,10 +31,31 @@ export async function startPipeline(parameters: {
   basePort: number
   chains?: number
   routes?: Record<number, TransportName>
+  /**
+   * runs the relayer with these settings instead of the node's: `attester` wraps the configured attestation source
+   * (e.g. to hold some VAAs back), `fallbackAfterMs` is the stall before a command is re-sent over the other transport
+   */
+  relayer?: { attester?: (inner: Attester) => Attester; fallbackAfterMs?: number }
 }): Promise<Pipeline> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
   const devnet = await startDevnet({ chains: parameters.chains ?? 3, basePort: parameters.basePort, blockTimeSeconds: 0.2, logger, routes: parameters.routes })
-  const start = () => startNode({ config: devnet.config, db: parameters.database.db, logger, apiPort: 0, aggregatorPollMs: 50 })
+  const custom = parameters.relayer
+  const start = async (): Promise<RunningNode> => {
+    const db = parameters.database.db
+    const started = await startNode({ config: devnet.config, db, logger, apiPort: 0, aggregatorPollMs: 50, services: { relayer: !custom } })
+    if (!custom) return started
+    const inner = attesterFromConfig(devnet.config)
+    const relayer: Relayer = createRelayer({ db, config: devnet.config, logger, attester: custom.attester?.(inner) ?? inner, fallbackAfterMs: custom.fallbackAfterMs })
+    relayer.start()
+    return {
+      ...started,
+      relayer,
+      async stop() {
+        await relayer.stop()
+        await started.stop()
+      },
+    }
+  }
   let node = await start()
   let api = createClient({ baseUrl: node.apiUrl! })
   const reporter = privateKeyToAccount(devnet.keys.reporter)
