@@ -77,10 +77,11 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
         bool paused;
     }
 
-    /// @dev Paid out of an asset in the window with index `window` (block.timestamp / periodSeconds).
+    /// @dev Paid out of an asset in the window with index `window` (block.timestamp / periodSeconds), token base
+    /// units, saturating at type(uint192).max. One storage slot, to keep a payout's gas within its LayerZero budget.
     struct Outflow {
         uint64 window;
-        uint256 spent;
+        uint192 spent;
     }
 
     struct AccountLock {
@@ -388,8 +389,9 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
         Outflow storage o = _outflow[asset];
         uint256 spent = o.window == window ? o.spent : 0;
         if (amount > lim.outflowLimit || spent > lim.outflowLimit - amount) return false;
+        uint256 total = spent + amount;
         o.window = window;
-        o.spent = spent + amount;
+        o.spent = total > type(uint192).max ? type(uint192).max : uint192(total);
         return true;
     }
 

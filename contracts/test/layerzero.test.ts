@@ -1,5 +1,5 @@
 import { LzEndpointV2, MarginHub, MarginVault, MockERC20 } from '@unimargin/contracts'
-import { type Command, commandOptions, type DecodedPacket, encodeCommand } from '@unimargin/protocol'
+import { type Command, commandOptions, type DecodedPacket, encodeCommand, LZ_RECEIVE_GAS } from '@unimargin/protocol'
 import { type Abi, type Address, type Hex, keccak256, pad, parseEventLogs, toHex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -237,6 +237,50 @@ describe('MarginHub → MarginVault over LayerZero v2 (real EndpointV2 and ULN30
       }),
       'PeerFixed',
     )
+  })
+
+  it('applies a SetLimits packet within the lzReceive gas the protocol asks for that kind', async () => {
+    const asset = '0x000000000000000000000000000000000000bEEF' // not collateral: other tests' payouts stay unlimited
+    const { payload } = await command({ kind: 'SetLimits', account: '0x0000000000000000000000000000000000000000', asset, outflowLimit: 10n ** 30n, periodSeconds: 3600, paused: true })
+    const packet = await send(payload)
+    await verifyPacket(destination(), packet)
+    const hash = await spoke.wallet(devnet.keys.relayer).writeContract({
+      address: spoke.addresses.layerzero.endpoint,
+      abi: LzEndpointV2.abi,
+      functionName: 'lzReceive',
+      args: lzReceiveArgs(packet, spoke.addresses.vault),
+    })
+    const receipt = await spoke.publicClient.waitForTransactionReceipt({ hash })
+    expect(receipt.status).toBe('success')
+    expect(receipt.gasUsed).toBeLessThan(LZ_RECEIVE_GAS.SetLimits)
+    const [set] = parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'LimitsSet' })
+    expect(set?.args).toEqual({ asset, outflowLimit: 10n ** 30n, periodSeconds: 3600, paused: true })
+  })
+
+  it('pays an approval under an active outflow limit within the lzReceive gas the protocol asks for', async () => {
+    const u = user(4) // unlocked (the Lock tests use other accounts)
+    const eth = spoke.addresses.tokens.ETH
+    const vault = spoke.addresses.vault
+    const wallet = spoke.wallet(u.key)
+    const wait = async (hash: Promise<Hex>) => (await spoke.publicClient.waitForTransactionReceipt({ hash: await hash })).status
+    const deliver = async (payload: Hex) => {
+      const packet = await send(payload)
+      await verifyPacket(destination(), packet)
+      const hash = spoke.wallet(devnet.keys.relayer).writeContract({ address: spoke.addresses.layerzero.endpoint, abi: LzEndpointV2.abi, functionName: 'lzReceive', args: lzReceiveArgs(packet, vault) })
+      return spoke.publicClient.waitForTransactionReceipt({ hash: await hash })
+    }
+    await deliver((await command({ kind: 'SetLimits', account: '0x0000000000000000000000000000000000000000', asset: eth, outflowLimit: 10n ** 18n, periodSeconds: 3600, paused: false })).payload)
+    await devnet.mint(spoke.chainId, 'ETH', u.address, 500n)
+    expect(await wait(wallet.writeContract({ address: eth, abi: MockERC20.abi, functionName: 'approve', args: [vault, 500n] }))).toBe('success')
+    expect(await wait(wallet.writeContract({ address: vault, abi: MarginVault.abi, functionName: 'deposit', args: [eth, 500n, u.address] }))).toBe('success')
+    const requestId = await spoke.publicClient.readContract({ address: vault, abi: MarginVault.abi, functionName: 'nextRequestId' })
+    expect(await wait(wallet.writeContract({ address: vault, abi: MarginVault.abi, functionName: 'requestWithdrawal', args: [eth, 200n, u.address] }))).toBe('success')
+
+    const receipt = await deliver((await command({ kind: 'ApproveWithdrawal', account: u.address, requestId, lockEpoch: 0 })).payload)
+    expect(receipt.status).toBe('success')
+    expect(parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs }).map((l) => l.eventName)).toEqual(['WithdrawalExecuted', 'CommandExecuted'])
+    expect(receipt.gasUsed).toBeLessThan(LZ_RECEIVE_GAS.ApproveWithdrawal)
+    expect(await spoke.publicClient.readContract({ address: vault, abi: MarginVault.abi, functionName: 'outflowAllowance', args: [eth] })).toBe(10n ** 18n - 200n)
   })
 
   it('lets only publishers send, charges the quoted fee and refunds any excess', async () => {

@@ -6,9 +6,9 @@ import { LayerZeroCodecError } from './errors.js'
 /**
  * Gas the executor forwards to the vault's `lzReceive` per command kind (destination gas units). Whole
  * `EndpointV2.lzReceive` transactions measured on the devnet: ApproveWithdrawal ≈ 147k (an ERC-20 transfer to a
- * fresh recipient), Seize ≈ 106k, Lock ≈ 95k, RejectWithdrawal ≈ 92k, Unlock ≈ 78k, of which about 40k is the base
- * transaction, calldata and the endpoint's own bookkeeping; the limits leave roughly twice the vault's share. SetLimits (three storage writes, no transfer) is not measured yet
- * and gets Unlock's class of limit.
+ * fresh recipient), Seize ≈ 106k, Lock ≈ 95k, RejectWithdrawal ≈ 92k, Unlock ≈ 78k, SetLimits ≈ 123k (first limits
+ * of an asset: fresh storage slots), of which about 40k is the base transaction, calldata and the endpoint's own
+ * bookkeeping; the limits leave roughly twice the vault's share.
  */
 export const LZ_RECEIVE_GAS: Readonly<Record<CommandKindName, bigint>> = {
   ApproveWithdrawal: 200_000n,
@@ -16,7 +16,7 @@ export const LZ_RECEIVE_GAS: Readonly<Record<CommandKindName, bigint>> = {
   Lock: 120_000n,
   Unlock: 100_000n,
   Seize: 150_000n,
-  SetLimits: 100_000n,
+  SetLimits: 170_000n,
 }
 
 /**
