@@ -6,6 +6,7 @@ import type { Logger } from 'pino'
 import type { Account, Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { PermanentDeliveryError } from './errors.js'
+import { countReceiptWait } from './timing.js'
 
 /** viem clients of one configured chain, with a lock that sends one transaction at a time (nonces in order). */
 export type ChainClients = {
@@ -39,7 +40,7 @@ export function createRelayerContext(params: { db: Db; config: Config; log: Logg
   const clients = new Map(
     config.chains.map((chain) => [
       chain.chainId,
-      { chain, public: createChainPublicClient(chain), wallet: createChainWalletClient(chain, account), sendLock: pLimit(1) },
+      { chain, public: withCountedReceiptWaits(createChainPublicClient(chain)), wallet: createChainWalletClient(chain, account), sendLock: pLimit(1) },
     ]),
   )
   const clientsOf = (chainId: number) => {
@@ -67,4 +68,10 @@ export function createRelayerContext(params: { db: Db; config: Config; log: Logg
       return { transactionHash: event.transactionHash, blockNumber: event.blockNumber, outcome: event.args.outcome ?? 0 }
     },
   }
+}
+
+/** `client` whose `waitForTransactionReceipt` counts its wait against the running step (see timing.ts). */
+function withCountedReceiptWaits<C extends ReturnType<typeof createChainPublicClient>>(client: C): C {
+  const wait = client.waitForTransactionReceipt
+  return { ...client, waitForTransactionReceipt: ((args: Parameters<typeof wait>[0]) => countReceiptWait(wait(args))) as typeof wait }
 }

@@ -11,6 +11,7 @@ import { DEFAULT_FALLBACK_AFTER_MS, fallBack, otherTransport, type TransportStat
 import { NotYetError, PermanentDeliveryError } from './errors.js'
 import { createLayerZeroTransport } from './layerzero/transport.js'
 import { claimDueCommands, type CommandRow, reschedule, transition } from './outbox.js'
+import { type StepTiming, withReceiptWaitCounter } from './timing.js'
 import type { Transport } from './transport.js'
 import { createWormholeTransport } from './wormhole/transport.js'
 
@@ -34,6 +35,10 @@ export type CreateRelayerParameters = {
    * exhaust `relayer.maxAttempts` falls back too instead of being dead-lettered. `Infinity` disables the timer.
    */
   fallbackAfterMs?: number
+  /** commands advanced at once (default 32); each holds its slot while it waits for a receipt */
+  concurrency?: number
+  /** called after every step that succeeded on a transport, with its wall time and receipt waits (metrics, benchmarks) */
+  onStep?: (timing: StepTiming) => void
 }
 
 export type Relayer = {
@@ -64,7 +69,7 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     wormhole: createWormholeTransport(ctx, attester),
     layerzero: createLayerZeroTransport(ctx, { lzReceiveGas: parameters.lzReceiveGas }),
   }
-  const work = pLimit(32)
+  const work = pLimit(parameters.concurrency ?? 32)
 
   const fallbackAfterMs = parameters.fallbackAfterMs ?? DEFAULT_FALLBACK_AFTER_MS
 
@@ -97,7 +102,9 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
       const stalled = status.lastProgressAt !== undefined && started - status.lastProgressAt >= fallbackAfterMs
       if (stalled && (await tryFallBack(command, status, `not executed after ${fallbackAfterMs} ms`))) return
       const transport = transports[status.current]
-      await transport.advance(command)
+      const stepStarted = performance.now()
+      const { receiptWaitMs } = await withReceiptWaitCounter(() => transport.advance(command))
+      parameters.onStep?.({ commandId: command.id, transport: transport.name, from: command.state, durationMs: performance.now() - stepStarted, receiptWaitMs })
       log.debug({ command_id: command.id, kind: command.kind, transport: transport.name, from: command.state, duration: Date.now() - started }, 'Advanced command')
     } catch (error) {
       if (error instanceof NotYetError) {

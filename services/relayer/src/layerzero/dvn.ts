@@ -13,8 +13,10 @@ import type { ChainClients } from '../context.js'
  * @throws Error (a viem error) if either call reverts.
  */
 export async function verifyAsDvn(dest: ChainClients, lz: LayerZeroChainConfig, account: Account, packet: DecodedPacket, confirmations: bigint) {
-  const send = (functionName: 'verify' | 'commitVerification', args: readonly unknown[]) =>
-    dest.sendLock(async () => {
+  // the per-chain send lock covers simulation and sending only, so other commands' transactions are not held
+  // behind this one's block inclusion
+  const send = async (functionName: 'verify' | 'commitVerification', args: readonly unknown[]) => {
+    const hash: Hex = await dest.sendLock(async () => {
       const { request } = await dest.public.simulateContract({
         account,
         address: lz.receiveLib,
@@ -22,11 +24,12 @@ export async function verifyAsDvn(dest: ChainClients, lz: LayerZeroChainConfig, 
         functionName,
         args: args as never,
       })
-      const hash: Hex = await dest.wallet.writeContract(request)
-      const receipt = await dest.public.waitForTransactionReceipt({ hash })
-      if (receipt.status !== 'success') throw new Error(`ReceiveUln302.${functionName} ${hash} reverted.`)
-      return hash
+      return dest.wallet.writeContract(request)
     })
+    const receipt = await dest.public.waitForTransactionReceipt({ hash })
+    if (receipt.status !== 'success') throw new Error(`ReceiveUln302.${functionName} ${hash} reverted.`)
+    return hash
+  }
   const verifyTx = await send('verify', [packet.header, packet.payloadHash, confirmations])
   const commitTx = await send('commitVerification', [packet.header, packet.payloadHash])
   return { verifyTx, commitTx }

@@ -1,0 +1,35 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import type { TransportName } from '@unimargin/chains'
+import type { CommandState } from '@unimargin/db'
+
+/** One step of one command, as the relayer ran it. Durations in ms (`performance.now()`). */
+export type StepTiming = {
+  commandId: string
+  transport: TransportName
+  /** the state the step started from */
+  from: CommandState
+  /** wall time of the step, from claim to its transition (or failure) */
+  durationMs: number
+  /** part of `durationMs` spent waiting for transaction receipts (block inclusion), not relayer work */
+  receiptWaitMs: number
+}
+
+const current = new AsyncLocalStorage<{ receiptWaitMs: number }>()
+
+/** Runs `step` with a receipt-wait counter that {@link countReceiptWait} adds to. @returns its result and the wait, ms. */
+export async function withReceiptWaitCounter<T>(step: () => Promise<T>): Promise<{ result: T; receiptWaitMs: number }> {
+  const counter = { receiptWaitMs: 0 }
+  const result = await current.run(counter, step)
+  return { result, receiptWaitMs: counter.receiptWaitMs }
+}
+
+/** Awaits `wait` (a receipt), counting its duration against the step running now, if any. */
+export async function countReceiptWait<T>(wait: Promise<T>): Promise<T> {
+  const started = performance.now()
+  try {
+    return await wait
+  } finally {
+    const counter = current.getStore()
+    if (counter) counter.receiptWaitMs += performance.now() - started
+  }
+}
