@@ -58,11 +58,23 @@ export function riskModelOf(config: Config): RiskModel {
   return model
 }
 
+const markets = new WeakMap<PriceBook, Map<bigint, MarketState>>()
+
 /**
  * The market the engine revalues at: every underlying's mark from the price book (spot = mark = the hub chain's
- * feed), with the feed's timestamp for the staleness contingency, the configured vol surfaces and rate.
+ * feed), with the feed's timestamp for the staleness contingency, the configured vol surfaces and rate. One object
+ * per (price book, time), so the engine's per-market cache prices each instrument once across a decision's
+ * valuations, withdrawal searches and the liquidation planner's trial plans.
  */
 export function marketStateOf(config: Config, book: PriceBook, nowSeconds: bigint): MarketState {
+  const byTime = markets.get(book) ?? new Map<bigint, MarketState>()
+  markets.set(book, byTime)
+  const market = byTime.get(nowSeconds) ?? buildMarketState(config, book, nowSeconds)
+  byTime.set(nowSeconds, market)
+  return market
+}
+
+function buildMarketState(config: Config, book: PriceBook, nowSeconds: bigint): MarketState {
   const margin = config.margin
   const symbols = new Set([...config.markets.map((m) => m.underlying), ...config.chains.flatMap((c) => c.assets.map((a) => a.symbol))])
   const underlyings: Record<string, MarketState['underlyings'][string]> = {}
