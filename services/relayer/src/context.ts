@@ -75,3 +75,15 @@ function withCountedReceiptWaits<C extends ReturnType<typeof createChainPublicCl
   const wait = client.waitForTransactionReceipt
   return { ...client, waitForTransactionReceipt: ((args: Parameters<typeof wait>[0]) => countReceiptWait(wait(args))) as typeof wait }
 }
+
+/**
+ * Refuses to publish a command its destination vault would refuse as expired: the vault checks `expiry` against its
+ * own chain's block time, so this reads the destination chain's latest block (the hub's may lag when it mines
+ * rarely). Saves the publish and attestation of a command that can only be dead-lettered.
+ * @throws {PermanentDeliveryError} when the destination chain's time is past the command's expiry.
+ */
+export async function assertNotExpiredBeforePublish(ctx: RelayerContext, command: { destChainId: number; expiry: bigint }): Promise<void> {
+  const destTime = (await ctx.clientsOf(command.destChainId).public.getBlock({ blockTag: 'latest' })).timestamp
+  if (destTime > command.expiry)
+    throw new PermanentDeliveryError(`expired at ${command.expiry} before it was published (destination chain time ${destTime})`)
+}

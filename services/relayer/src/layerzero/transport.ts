@@ -2,7 +2,7 @@ import { getChain, getLayerZero } from '@unimargin/chains'
 import { MarginHub, MarginVault } from '@unimargin/contracts'
 import { type CommandKindName, commandOptions, LZ_RECEIVE_GAS, commandOutcomeName as outcomeName } from '@unimargin/protocol'
 import { type Hex, parseEventLogs, type TransactionReceipt } from 'viem'
-import type { RelayerContext } from '../context.js'
+import { assertNotExpiredBeforePublish, type RelayerContext } from '../context.js'
 import { NotYetError, PermanentDeliveryError } from '../errors.js'
 import { type CommandRow, transition } from '../outbox.js'
 import { revertName } from '../revert.js'
@@ -48,8 +48,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
   }
 
   async function publish(command: CommandRow) {
-    const hubTime = (await hub.public.getBlock({ blockTag: 'latest' })).timestamp
-    if (hubTime > command.expiry) throw new PermanentDeliveryError(`expired at ${command.expiry} before it was published (hub time ${hubTime})`)
+    await assertNotExpiredBeforePublish(ctx, command)
     if (!(command.kind in LZ_RECEIVE_GAS)) throw new PermanentDeliveryError(`unknown command kind ${command.kind}`)
     const dstEid = getLayerZero(config, command.destChainId).eid
     let txHash: Hex | undefined

@@ -2,7 +2,7 @@ import { getChain } from '@unimargin/chains'
 import { MarginHub, MarginVault, WormholeCore } from '@unimargin/contracts'
 import { type Attester, commandOutcomeName as outcomeName } from '@unimargin/protocol'
 import { type Hex, pad, parseEventLogs } from 'viem'
-import type { RelayerContext } from '../context.js'
+import { assertNotExpiredBeforePublish, type RelayerContext } from '../context.js'
 import { NotYetError, PermanentDeliveryError } from '../errors.js'
 import { type CommandRow, transition } from '../outbox.js'
 import { revertName } from '../revert.js'
@@ -22,8 +22,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
   const { db, config, account, hub, hubChain } = ctx
 
   async function publish(command: CommandRow) {
-    const hubTime = (await hub.public.getBlock({ blockTag: 'latest' })).timestamp
-    if (hubTime > command.expiry) throw new PermanentDeliveryError(`expired at ${command.expiry} before it was published (hub time ${hubTime})`)
+    await assertNotExpiredBeforePublish(ctx, command)
     let txHash: Hex | undefined
     if (command.attempts > 0 || command.publishTx) {
       // An earlier attempt may have published without recording it: reuse that message instead of a second one.
