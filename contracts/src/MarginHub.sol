@@ -27,6 +27,7 @@ contract MarginHub is OAppSender {
     error NotPublisher(address caller);
     error InsufficientFee(uint256 paid, uint256 required);
     error RefundFailed();
+    error LengthMismatch();
 
     /// @param wormhole_ the Wormhole core bridge on the hub chain
     /// @param endpoint_ the LayerZero EndpointV2 on the hub chain
@@ -57,10 +58,27 @@ contract MarginHub is OAppSender {
         if (msg.value < fee) revert InsufficientFee(msg.value, fee);
         sequence = wormhole.publishMessage{value: fee}(0, payload, consistencyLevel);
         emit CommandPublished(c.commandId, sequence);
-        if (msg.value > fee) {
-            (bool ok,) = msg.sender.call{value: msg.value - fee}("");
-            if (!ok) revert RefundFailed();
+        _refund(msg.value - fee);
+    }
+
+    /// @notice Publishes several encoded commands through the Wormhole core in one transaction, in order: one
+    /// message (and one VAA) per command, as {publish} would. `msg.value` must cover the message fee once per
+    /// payload; any excess is refunded.
+    /// @dev Reverts NotPublisher, a CommandCodec error if any payload is malformed (nothing is published), or
+    /// InsufficientFee.
+    /// @return sequences the Wormhole sequence of each message, in payload order
+    function publishBatch(bytes[] calldata payloads) external payable returns (uint64[] memory sequences) {
+        if (!isPublisher[msg.sender]) revert NotPublisher(msg.sender);
+        uint256 fee = wormhole.messageFee();
+        uint256 total = fee * payloads.length;
+        if (msg.value < total) revert InsufficientFee(msg.value, total);
+        sequences = new uint64[](payloads.length);
+        for (uint256 i = 0; i < payloads.length; i++) {
+            CommandCodec.Command memory c = CommandCodec.decode(payloads[i]);
+            sequences[i] = wormhole.publishMessage{value: fee}(0, payloads[i], consistencyLevel);
+            emit CommandPublished(c.commandId, sequences[i]);
         }
+        _refund(msg.value - total);
     }
 
     /// @notice The native fee (wei) LayerZero charges now to send `payload` to `dstEid` with executor `options`.
@@ -85,5 +103,58 @@ contract MarginHub is OAppSender {
         if (msg.value < fee) revert InsufficientFee(msg.value, fee);
         receipt = _lzSend(dstEid, payload, options, MessagingFee(msg.value, 0), msg.sender);
         emit CommandSentLz(c.commandId, dstEid, receipt.guid, receipt.nonce, receipt.fee.nativeFee);
+    }
+
+    /// @notice The total native fee (wei) of sending item i of the three arrays as {publishLz} would, for all i.
+    /// @dev Reverts LengthMismatch, or as {quote} for any item.
+    function quoteBatch(uint32[] calldata dstEids, bytes[] calldata payloads, bytes[] calldata options)
+        external
+        view
+        returns (uint256 nativeFee)
+    {
+        if (dstEids.length != payloads.length || payloads.length != options.length) revert LengthMismatch();
+        for (uint256 i = 0; i < payloads.length; i++) {
+            nativeFee += _quote(dstEids[i], payloads[i], options[i], false).nativeFee;
+        }
+    }
+
+    /// @notice Sends several encoded commands as LayerZero packets in one transaction, in order: item i goes to
+    /// the vault peer on `dstEids[i]` with executor `options[i]`, paying exactly its quoted fee. `msg.value` must
+    /// cover {quoteBatch}; the rest is refunded.
+    /// @dev Reverts NotPublisher, LengthMismatch, a CommandCodec error if any payload is malformed (nothing is
+    /// sent), InsufficientFee, NoPeer, or the endpoint's and send library's errors.
+    /// @return receipts each packet's GUID, nonce on its path and fee, in payload order
+    function publishLzBatch(uint32[] calldata dstEids, bytes[] calldata payloads, bytes[] calldata options)
+        external
+        payable
+        returns (MessagingReceipt[] memory receipts)
+    {
+        if (!isPublisher[msg.sender]) revert NotPublisher(msg.sender);
+        if (dstEids.length != payloads.length || payloads.length != options.length) revert LengthMismatch();
+        receipts = new MessagingReceipt[](payloads.length);
+        uint256 left = msg.value;
+        for (uint256 i = 0; i < payloads.length; i++) {
+            CommandCodec.Command memory c = CommandCodec.decode(payloads[i]);
+            uint256 fee = _quote(dstEids[i], payloads[i], options[i], false).nativeFee;
+            if (left < fee) revert InsufficientFee(left, fee);
+            left -= fee;
+            receipts[i] = _lzSend(dstEids[i], payloads[i], options[i], MessagingFee(fee, 0), msg.sender);
+            emit CommandSentLz(c.commandId, dstEids[i], receipts[i].guid, receipts[i].nonce, receipts[i].fee.nativeFee);
+        }
+        _refund(left);
+    }
+
+    /// @dev Pays each send's fee out of this call's value. OAppSender's default demands `msg.value == fee`, which
+    /// holds for one send per transaction only; {publishLz} and {publishLzBatch} never pass more than they received.
+    function _payNative(uint256 nativeFee) internal view override returns (uint256) {
+        if (nativeFee > address(this).balance) revert NotEnoughNative(address(this).balance);
+        return nativeFee;
+    }
+
+    /// @dev Returns `amount` wei to the caller. Reverts RefundFailed.
+    function _refund(uint256 amount) private {
+        if (amount == 0) return;
+        (bool ok,) = msg.sender.call{value: amount}("");
+        if (!ok) revert RefundFailed();
     }
 }

@@ -131,6 +131,9 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
     /// @notice a command took effect (or was consumed with an outcome). `vmHash` is the VAA's hash when Wormhole
     /// carried it, the packet's GUID when LayerZero did.
     event CommandExecuted(bytes32 indexed commandId, uint8 kind, address indexed account, uint8 outcome, bytes32 vmHash);
+    /// @notice item `index` of an {executeCommands} batch (a VAA hashing to `vaaDigest`, keccak256 of its bytes)
+    /// reverted with `reason` (ABI-encoded error data) and was skipped
+    event CommandDeliveryFailed(uint256 index, bytes32 vaaDigest, bytes reason);
     /// @notice a LayerZero packet carried a command that had already been executed (e.g. by its Wormhole VAA): the
     /// packet is consumed and nothing else happens. Not a CommandExecuted, so indexers never count it twice.
     event CommandDuplicateIgnored(bytes32 indexed commandId, bytes32 guid);
@@ -270,6 +273,22 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
         _checkExpiry(c);
         if (_executedCommands[c.commandId]) revert CommandAlreadyExecuted(c.commandId);
         _execute(c, vm.hash);
+    }
+
+    /// @notice Applies several VAAs in one transaction, each exactly as {executeCommand} would in a transaction of
+    /// its own: one that reverts is skipped (its state changes undone, `CommandDeliveryFailed` emitted with the
+    /// revert data) and the rest still apply. Anyone may relay. Relayers use it to carry many commands per block.
+    /// @param encodedVaas signed VAAs, applied in order
+    /// @return executed whether each VAA was applied (a command that passed the checks, whatever its outcome)
+    function executeCommands(bytes[] calldata encodedVaas) external returns (bool[] memory executed) {
+        executed = new bool[](encodedVaas.length);
+        for (uint256 i = 0; i < encodedVaas.length; i++) {
+            try this.executeCommand(encodedVaas[i]) {
+                executed[i] = true;
+            } catch (bytes memory reason) {
+                emit CommandDeliveryFailed(i, keccak256(encodedVaas[i]), reason);
+            }
+        }
     }
 
     /// @dev A LayerZero packet from MarginHub (OAppReceiver has checked the endpoint and the peer). Same checks and

@@ -31,6 +31,7 @@ describe('MarginHub → MarginVault over LayerZero v2 (real EndpointV2 and ULN30
     wallet: spoke.wallet(devnet.keys.relayer),
     endpoint: spoke.addresses.layerzero.endpoint,
     receiveLib: spoke.addresses.layerzero.receiveLib,
+    worker: spoke.addresses.layerzero.worker,
   })
 
   async function command(c: CommandInput): Promise<{ payload: Hex; commandId: Hex }> {
@@ -108,7 +109,7 @@ describe('MarginHub → MarginVault over LayerZero v2 (real EndpointV2 and ULN30
     const [packet] = await sentPackets(hub.publicClient, hash)
     expect(packet).toMatchObject({ srcEid: devnet.hub.eid, dstEid: devnet.hub.eid })
     const wallet = hub.wallet(devnet.keys.relayer)
-    await verifyPacket({ publicClient: hub.publicClient, wallet, endpoint: hub.addresses.layerzero.endpoint, receiveLib: hub.addresses.layerzero.receiveLib }, packet!)
+    await verifyPacket({ publicClient: hub.publicClient, wallet, endpoint: hub.addresses.layerzero.endpoint, receiveLib: hub.addresses.layerzero.receiveLib, worker: hub.addresses.layerzero.worker }, packet!)
     const receive = await wallet.writeContract({ address: hub.addresses.layerzero.endpoint, abi: LzEndpointV2.abi, functionName: 'lzReceive', args: lzReceiveArgs(packet!, hub.addresses.vault) })
     expect((await hub.publicClient.waitForTransactionReceipt({ hash: receive })).status).toBe('success')
     expect(await hub.publicClient.readContract({ address: hub.addresses.vault, abi: MarginVault.abi, functionName: 'accountLock', args: [account] })).toEqual([true, 3])

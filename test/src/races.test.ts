@@ -208,7 +208,7 @@ describe.each(testDatabases())('races on three chains, on $kind', ({ open }) => 
     const [packet] = await sentPackets(hub.publicClient, sendTx)
     await p.devnet.mine(hub.chainId, 3)
     const executor = c.wallet(p.devnet.keys.relayer)
-    await verifyPacket({ publicClient: c.publicClient, wallet: executor, endpoint: c.addresses.layerzero.endpoint, receiveLib: c.addresses.layerzero.receiveLib }, packet!)
+    await verifyPacket({ publicClient: c.publicClient, wallet: executor, endpoint: c.addresses.layerzero.endpoint, receiveLib: c.addresses.layerzero.receiveLib, worker: c.addresses.layerzero.worker }, packet!)
     const receiveTx = await executor.writeContract({ address: c.addresses.layerzero.endpoint, abi: LzEndpointV2.abi, functionName: 'lzReceive', args: lzReceiveArgs(packet!, c.addresses.vault) })
     const receipt = await c.publicClient.waitForTransactionReceipt({ hash: receiveTx })
     expect(parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandDuplicateIgnored' })).toHaveLength(1)

@@ -4,18 +4,59 @@ pragma solidity ^0.8.28;
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {ILayerZeroExecutor} from "@layerzerolabs/lz-evm-messagelib-v2/contracts/interfaces/ILayerZeroExecutor.sol";
 import {ILayerZeroDVN} from "@layerzerolabs/lz-evm-messagelib-v2/contracts/uln/interfaces/ILayerZeroDVN.sol";
+import {IReceiveUlnE2} from "@layerzerolabs/lz-evm-messagelib-v2/contracts/uln/interfaces/IReceiveUlnE2.sol";
+import {
+    ILayerZeroEndpointV2,
+    Origin
+} from "@layerzerolabs/lz-evm-protocol-v2/contracts/interfaces/ILayerZeroEndpointV2.sol";
 
 interface IFeeWithdrawable {
     function withdrawFee(address to, uint256 amount) external;
 }
 
+/// @dev EndpointV2's executor alert, not part of ILayerZeroEndpointV2.
+interface IEndpointAlert {
+    function lzReceiveAlert(
+        Origin calldata origin,
+        address receiver,
+        bytes32 guid,
+        uint256 gas,
+        uint256 value,
+        bytes calldata message,
+        bytes calldata extraData,
+        bytes calldata reason
+    ) external;
+}
+
 /// @title LzWorker
-/// @notice The on-chain face of the Unimargin relayer towards LayerZero's SendUln302 on a source chain: it is both
-/// the executor and the single required DVN that the send library quotes and assigns jobs to. It only prices jobs
-/// (a flat fee per job, in wei); the relayer itself verifies packets on the destination (as the DVN) and calls
-/// `EndpointV2.lzReceive` (as the executor). Fees accrue in the send library under this contract's address and the
-/// owner withdraws them.
+/// @notice The on-chain face of the Unimargin relayer towards LayerZero. On a source chain it is both the executor
+/// and the single required DVN that SendUln302 quotes and assigns jobs to; it prices jobs (a flat fee per job, in
+/// wei), fees accrue in the send library under this contract's address and the owner withdraws them. On a
+/// destination chain it is the required DVN named in ReceiveUln302's config: its operators (the relayer's keys)
+/// call {deliver}, which verifies many packets as the DVN, commits them to the endpoint and executes them with
+/// `EndpointV2.lzReceive` in one transaction.
 contract LzWorker is Ownable, ILayerZeroExecutor, ILayerZeroDVN {
+    /// @notice One packet to verify and, optionally, execute. `header` and `payloadHash` as the send library
+    /// emitted them (PacketSent); `origin`, `guid` and `message` as `EndpointV2.lzReceive` takes them; `gas` the
+    /// lzReceive gas the sender's executor options asked for.
+    struct Delivery {
+        bytes header;
+        bytes32 payloadHash;
+        Origin origin;
+        address receiver;
+        bytes32 guid;
+        bytes message;
+        uint256 gas;
+    }
+
+    /// @notice may call {deliver}
+    mapping(address operator => bool) public isOperator;
+
+    event OperatorSet(address indexed operator, bool allowed);
+    /// @notice verifying or committing packet `guid` reverted with `reason`; it was skipped
+    event VerificationFailed(bytes32 indexed guid, bytes reason);
+
+    error NotOperator(address caller);
     /// @notice flat fee per executor job, wei
     uint256 public executorFee;
     /// @notice flat fee per DVN job, wei
@@ -34,6 +75,52 @@ contract LzWorker is Ownable, ILayerZeroExecutor, ILayerZeroDVN {
         executorFee = executorFee_;
         dvnFee = dvnFee_;
         emit FeesSet(executorFee_, dvnFee_);
+    }
+
+    /// @notice Allows or revokes an operator.
+    function setOperator(address operator, bool allowed) external onlyOwner {
+        isOperator[operator] = allowed;
+        emit OperatorSet(operator, allowed);
+    }
+
+    /// @notice Verifies each packet as this DVN with `confirmations` source blocks on top of it, commits it to
+    /// `endpoint` (both skipped when the endpoint already holds its payload hash), then, when `execute`, calls
+    /// `EndpointV2.lzReceive` for it with its gas. Packets are handled in order, so a batch sorted by nonce per path
+    /// keeps nonce order. A packet that fails is skipped and the rest go on: a verification failure emits
+    /// VerificationFailed, an lzReceive failure is reported with `EndpointV2.lzReceiveAlert` (the executor's
+    /// alert; the packet stays verified and can be retried).
+    /// @dev Reverts NotOperator. Nothing here moves value.
+    /// @return delivered whether each packet's lzReceive succeeded (always false when `execute` is false)
+    function deliver(address receiveLib, address endpoint, uint64 confirmations, Delivery[] calldata deliveries, bool execute)
+        external
+        returns (bool[] memory delivered)
+    {
+        if (!isOperator[msg.sender]) revert NotOperator(msg.sender);
+        delivered = new bool[](deliveries.length);
+        for (uint256 i = 0; i < deliveries.length; i++) {
+            Delivery calldata d = deliveries[i];
+            bytes32 held = ILayerZeroEndpointV2(endpoint).inboundPayloadHash(
+                d.receiver, d.origin.srcEid, d.origin.sender, d.origin.nonce
+            );
+            if (held != d.payloadHash) {
+                try IReceiveUlnE2(receiveLib).verify(d.header, d.payloadHash, confirmations) {}
+                catch (bytes memory reason) {
+                    emit VerificationFailed(d.guid, reason);
+                    continue;
+                }
+                try IReceiveUlnE2(receiveLib).commitVerification(d.header, d.payloadHash) {}
+                catch (bytes memory reason) {
+                    emit VerificationFailed(d.guid, reason);
+                    continue;
+                }
+            }
+            if (!execute) continue;
+            try ILayerZeroEndpointV2(endpoint).lzReceive{gas: d.gas}(d.origin, d.receiver, d.guid, d.message, "") {
+                delivered[i] = true;
+            } catch (bytes memory reason) {
+                IEndpointAlert(endpoint).lzReceiveAlert(d.origin, d.receiver, d.guid, d.gas, 0, d.message, "", reason);
+            }
+        }
     }
 
     /// @notice Withdraws fees this worker earned in send library `lib` to `to`, wei.

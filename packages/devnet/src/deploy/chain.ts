@@ -38,7 +38,7 @@ export interface DeployChainParams {
   hubWormholeChainId: number
   hubAddress: Address
   isHub: boolean
-  /** allowed to publish through MarginHub; also the single required DVN of every receive path */
+  /** allowed to publish through MarginHub and to drive each chain's LzWorker (the required DVN of every receive path) */
   relayer: Address
   /** this chain's LayerZero endpoint id */
   eid: number
@@ -105,7 +105,7 @@ export async function deployChain(ctx: DeployContext, p: DeployChainParams): Pro
     last = (await confirm(ctx, hash, 'MarginHub.setPublisher')).blockNumber
     addresses.hub = hub
   }
-  last = await configureLayerZero(ctx, layerzero, { remoteEids: p.remoteEids, dvn: p.relayer, confirmations: p.lzConfirmations })
+  last = await configureLayerZero(ctx, layerzero, { remoteEids: p.remoteEids, operator: p.relayer, confirmations: p.lzConfirmations })
   return { addresses, lastBlock: last }
 }
 

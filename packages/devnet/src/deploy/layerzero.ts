@@ -41,17 +41,17 @@ export async function deployLayerZero(ctx: DeployContext, params: { eid: number 
 }
 
 /**
- * Makes `remoteEids` reachable through ULN302: registers both libraries, sets the default ULN configs (one
- * required DVN: our worker when sending, `dvn` when receiving; `confirmations` blocks) and executor config (our
- * worker) for every remote eid, and only then the default send/receive libraries; in the other order the endpoint
- * reverts `LZ_UnsupportedEid` because the library does not support the eid yet.
+ * Makes `remoteEids` reachable through ULN302: lets `operator` (the relayer) drive our worker, registers both
+ * libraries, sets the default ULN configs (one required DVN, our worker, on both sides; `confirmations` blocks) and
+ * executor config (our worker) for every remote eid, and only then the default send/receive libraries; in the other
+ * order the endpoint reverts `LZ_UnsupportedEid` because the library does not support the eid yet.
  * @returns the last configuration block.
  * @throws {DeployError} if a transaction reverts.
  */
 export async function configureLayerZero(
   ctx: DeployContext,
   lz: LayerZeroAddresses,
-  params: { remoteEids: number[]; dvn: Address; confirmations: number },
+  params: { remoteEids: number[]; operator: Address; confirmations: number },
 ): Promise<bigint> {
   const { walletClient } = ctx
   const send = async (what: string, hash: Promise<`0x${string}`>) => (await confirm(ctx, await hash, what)).blockNumber
@@ -63,6 +63,7 @@ export async function configureLayerZero(
     requiredDVNs: [dvn],
     optionalDVNs: [],
   })
+  await send('LzWorker.setOperator', walletClient.writeContract({ address: lz.worker, abi: LzWorker.abi, functionName: 'setOperator', args: [params.operator, true] }))
   for (const lib of [lz.sendLib, lz.receiveLib])
     await send('EndpointV2.registerLibrary', walletClient.writeContract({ address: lz.endpoint, abi: LzEndpointV2.abi, functionName: 'registerLibrary', args: [lib] }))
   await send(
@@ -89,7 +90,7 @@ export async function configureLayerZero(
       address: lz.receiveLib,
       abi: LzReceiveUln302.abi,
       functionName: 'setDefaultUlnConfigs',
-      args: [params.remoteEids.map((eid) => ({ eid, config: uln(params.dvn) }))],
+      args: [params.remoteEids.map((eid) => ({ eid, config: uln(lz.worker) }))],
     }),
   )
   let last = 0n

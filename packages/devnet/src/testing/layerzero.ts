@@ -1,5 +1,5 @@
-import { LzEndpointV2, LzReceiveUln302 } from '@unimargin/contracts'
-import { type DecodedPacket, decodePacket } from '@unimargin/protocol'
+import { LzEndpointV2, LzWorker } from '@unimargin/contracts'
+import { type DecodedPacket, decodePacket, workerDelivery } from '@unimargin/protocol'
 import { type Account, type Address, type Chain, type Hash, type Hex, parseEventLogs, type PublicClient, type Transport, type WalletClient } from 'viem'
 
 /** The packets an endpoint emitted (`PacketSent`) in transaction `txHash`, decoded, in log order. */
@@ -11,30 +11,31 @@ export async function sentPackets(publicClient: PublicClient, txHash: Hash): Pro
 /** Where a test delivers a packet: the destination chain's clients and LayerZero contracts. */
 export interface PacketDestination {
   publicClient: PublicClient<Transport, Chain>
-  /** the wallet of the configured DVN (the devnet relayer); it also acts as executor */
+  /** the wallet of an operator of the destination's LzWorker (the devnet relayer); it also acts as executor */
   wallet: WalletClient<Transport, Chain, Account>
   endpoint: Address
   receiveLib: Address
+  /** the LzWorker that ReceiveUln302's config names as the required DVN */
+  worker: Address
 }
 
 /**
- * Plays the DVN for `packet` on its destination: `ReceiveUln302.verify(header, payloadHash, confirmations)` then
- * `commitVerification(header, payloadHash)`. Both must succeed.
- * @throws Error if a transaction reverts.
+ * Plays the DVN for `packet` on its destination through the required DVN, the LzWorker:
+ * `LzWorker.deliver(receiveLib, endpoint, confirmations, [packet], false)` verifies and commits it without
+ * executing it.
+ * @throws Error if the transaction reverts or the worker reports a failed verification.
  */
 export async function verifyPacket(dest: PacketDestination, packet: DecodedPacket, confirmations = 2n): Promise<void> {
-  const send = async (hash: Promise<Hash>, what: string) => {
-    const receipt = await dest.publicClient.waitForTransactionReceipt({ hash: await hash })
-    if (receipt.status !== 'success') throw new Error(`${what} reverted`)
-  }
-  await send(
-    dest.wallet.writeContract({ address: dest.receiveLib, abi: LzReceiveUln302.abi, functionName: 'verify', args: [packet.header, packet.payloadHash, confirmations] }),
-    'ReceiveUln302.verify',
-  )
-  await send(
-    dest.wallet.writeContract({ address: dest.receiveLib, abi: LzReceiveUln302.abi, functionName: 'commitVerification', args: [packet.header, packet.payloadHash] }),
-    'ReceiveUln302.commitVerification',
-  )
+  const hash = await dest.wallet.writeContract({
+    address: dest.worker,
+    abi: LzWorker.abi,
+    functionName: 'deliver',
+    args: [dest.receiveLib, dest.endpoint, confirmations, [workerDelivery(packet, 0n)], false],
+  })
+  const receipt = await dest.publicClient.waitForTransactionReceipt({ hash })
+  if (receipt.status !== 'success') throw new Error('LzWorker.deliver reverted')
+  const [failed] = parseEventLogs({ abi: LzWorker.abi, logs: receipt.logs, eventName: 'VerificationFailed' })
+  if (failed) throw new Error(`verification of packet ${packet.guid} failed: ${failed.args.reason}`)
 }
 
 /** The arguments of `EndpointV2.lzReceive` for a verified `packet`. */

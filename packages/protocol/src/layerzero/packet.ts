@@ -1,5 +1,6 @@
 import { calculateGuid, PacketV1Codec } from '@layerzerolabs/lz-v2-utilities'
 import type { Hex } from 'viem'
+import { bytes32ToAddress } from './address.js'
 import { LayerZeroCodecError } from './errors.js'
 
 /** The only packet version EndpointV2's PacketV1Codec writes. */
@@ -90,5 +91,23 @@ export function decodePacket(encoded: Hex): DecodedPacket {
     header: codec.header() as Hex,
     payload: codec.payload() as Hex,
     payloadHash: codec.payloadHash() as Hex,
+  }
+}
+
+/**
+ * One packet as `LzWorker.deliver` takes it (struct `Delivery`): what the DVN verifies (header, payload hash) and
+ * what the executor hands `EndpointV2.lzReceive` (origin, receiver, GUID, message), with the lzReceive gas limit.
+ * @param gas lzReceive gas, the amount the sender's executor options asked for
+ * @throws {LayerZeroCodecError} if the packet's receiver is not a 20-byte address padded to 32 bytes.
+ */
+export function workerDelivery(packet: DecodedPacket, gas: bigint) {
+  return {
+    header: packet.header,
+    payloadHash: packet.payloadHash,
+    origin: { srcEid: packet.srcEid, sender: packet.sender, nonce: packet.nonce },
+    receiver: bytes32ToAddress(packet.receiver),
+    guid: packet.guid,
+    message: packet.message,
+    gas,
   }
 }
