@@ -4,8 +4,11 @@
  * - overhead: rounds of 3 commands (one per chain) in flight; per command, the relayer's wall time inside its steps
  *   minus the time spent waiting for receipts (block inclusion). Finality waits happen between steps and are not
  *   counted; the poll interval (20 ms here) is not counted either. p50/p99 over all commands; also end-to-end latency.
- * - throughput: a batch of N commands enqueued at once; commands/s from the relayer's start to the last execution.
- * Run: `pnpm bench` (all benchmarks) or `npx tsx bench/relayer.ts [rounds] [batch] [concurrency]` (default 8 300 256).
+ * - sustained throughput: commands enqueued at a steady offered rate (every 100 ms, rate/10 of them) for a number of
+ *   seconds; commands/s executed in the steady window (from 8 s after the feed started, past the pipeline's latency,
+ *   to the feed's end), end-to-end latency p50/p99 (enqueue to the `executed` transition) and the time to drain
+ *   after the feed stops. A relayer that keeps up executes at the offered rate and drains within one latency.
+ * Run: `pnpm bench` (all benchmarks) or `npx tsx bench/relayer.ts [rounds] [rate] [seconds]` (default 8 300 24).
  */
 import os from 'node:os'
 import type { TransportName } from '@unimargin/chains'
@@ -17,8 +20,10 @@ import pino from 'pino'
 import { type Address, keccak256, toHex } from 'viem'
 
 const rounds = Number(process.argv[2] ?? 8)
-const batch = Number(process.argv[3] ?? 300)
-const concurrency = Number(process.argv[4] ?? 256)
+const rate = Number(process.argv[3] ?? 300)
+const seconds = Number(process.argv[4] ?? 24)
+/** seconds after the feed starts before the steady window opens (past the pipeline's end-to-end latency) */
+const WARMUP_S = 8
 const logger = pino({ level: 'silent' })
 let serial = 0
 
@@ -53,8 +58,7 @@ async function measure(devnet: Devnet, transport: TransportName) {
     logger,
     attester: createLocalGuardianAttester({ keys: devnet.keys.guardians, guardianSetIndex: 0 }),
     pollIntervalMs: 20,
-    batchSize: 512,
-    concurrency,
+    batchSize: 1024,
     onStep: (s) => steps.push(s),
   })
   const executedCount = async (ids: string[]) => {
@@ -96,11 +100,30 @@ async function measure(devnet: Devnet, transport: TransportName) {
     )
     console.log(`${transport}: per step from state, median work/receipt-wait ms`, byStep)
     steps.length = 0
-    const started = performance.now()
-    const ids = await enqueue(devnet, database.db, batch)
-    await until(ids, 300_000)
-    const seconds = (performance.now() - started) / 1000
-    const batchOverhead = ids.map((id) => steps.filter((s) => s.commandId === id).reduce((sum, s) => sum + s.durationMs - s.receiptWaitMs, 0))
+
+    // sustained: a steady offered rate for `seconds`
+    const fed: string[] = []
+    const feedStarted = Date.now()
+    for (let tick = 0; tick < seconds * 10; tick++) {
+      fed.push(...(await enqueue(devnet, database.db, Math.round(rate / 10))))
+      const next = feedStarted + (tick + 1) * 100
+      await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())))
+    }
+    const feedEnded = Date.now()
+    await until(fed, 300_000)
+    const drainedMs = Date.now() - feedEnded
+    const rows = await database.db.execute(sql`
+      select c.created_at as enqueued, t.at as executed from commands c join command_transitions t on t.command_id = c.id and t.to_state = 'executed'
+      where c.cause = 'bench' and c.created_at >= ${new Date(feedStarted).toISOString()}::timestamptz`)
+    const list = ((rows as unknown as { rows?: unknown[] }).rows ?? (rows as unknown as unknown[])) as { enqueued: string | Date; executed: string | Date }[]
+    const ms = (x: string | Date) => new Date(x).getTime()
+    const windowStart = feedStarted + WARMUP_S * 1000
+    const inWindow = list.filter((r) => ms(r.executed) >= windowStart && ms(r.executed) < feedEnded).length
+    const e2e = list.map((r) => ms(r.executed) - ms(r.enqueued))
+    const batchSizes = steps.map((s) => s.batchSize)
+    const work = new Map<string, number>()
+    for (const s of steps) work.set(s.commandId, (work.get(s.commandId) ?? 0) + s.durationMs - s.receiptWaitMs)
+    const sustainedOverhead = fed.map((id) => work.get(id) ?? 0)
     const [dead] = await database.db.select({ n: sql<number>`count(*)::int` }).from(commands).where(eq(commands.state, 'dead'))
     return {
       transport,
@@ -108,8 +131,11 @@ async function measure(devnet: Devnet, transport: TransportName) {
       'overhead p99 (ms)': Number(quantile(overhead, 0.99).toFixed(1)),
       'receipt wait p50 (ms)': Math.round(quantile(waits, 0.5)),
       'end-to-end p50 (ms)': Math.round(quantile(latencies, 0.5)),
-      [`batch of ${batch}: commands/s`]: Number((batch / seconds).toFixed(1)),
-      'batch overhead p50 (ms)': Math.round(quantile(batchOverhead, 0.5)),
+      [`offered ${rate}/s: executed/s`]: Number((inWindow / ((feedEnded - windowStart) / 1000)).toFixed(1)),
+      'e2e p50/p99 (s)': `${(quantile(e2e, 0.5) / 1000).toFixed(1)}/${(quantile(e2e, 0.99) / 1000).toFixed(1)}`,
+      'drain (s)': Number((drainedMs / 1000).toFixed(1)),
+      'batch p50': quantile(batchSizes, 0.5),
+      'overhead p50 under load (ms)': Math.round(quantile(sustainedOverhead, 0.5)),
       dead: dead?.n ?? 0,
     }
   } finally {
@@ -123,7 +149,7 @@ try {
   const results = []
   for (const transport of ['wormhole', 'layerzero'] as const) results.push(await measure(devnet, transport))
   console.log(`${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load ${os.loadavg()[0]?.toFixed(1)}`)
-  console.log(`relayer: 3 chains, 1 s blocks, ${rounds} rounds of 3 for overhead, batch ${batch}, concurrency ${concurrency}`)
+  console.log(`relayer: 3 chains, 1 s blocks, ${rounds} rounds of 3 for overhead, ${rate} commands/s offered for ${seconds} s`)
   console.table(results)
 } finally {
   await devnet.stop()

@@ -86,9 +86,10 @@ contract LzWorker is Ownable, ILayerZeroExecutor, ILayerZeroDVN {
     /// @notice Verifies each packet as this DVN with `confirmations` source blocks on top of it, commits it to
     /// `endpoint` (both skipped when the endpoint already holds its payload hash), then, when `execute`, calls
     /// `EndpointV2.lzReceive` for it with its gas. Packets are handled in order, so a batch sorted by nonce per path
-    /// keeps nonce order. A packet that fails is skipped and the rest go on: a verification failure emits
-    /// VerificationFailed, an lzReceive failure is reported with `EndpointV2.lzReceiveAlert` (the executor's
-    /// alert; the packet stays verified and can be retried).
+    /// keeps nonce order. A packet whose verification fails is skipped (VerificationFailed) and the rest go on. Once
+    /// a packet's lzReceive fails (reported with `EndpointV2.lzReceiveAlert`, the executor's alert; the packet stays
+    /// verified and can be retried), the later packets of the batch are verified but not executed, so none executes
+    /// before an earlier one: callers put one path per batch.
     /// @dev Reverts NotOperator. Nothing here moves value.
     /// @return delivered whether each packet's lzReceive succeeded (always false when `execute` is false)
     function deliver(address receiveLib, address endpoint, uint64 confirmations, Delivery[] calldata deliveries, bool execute)
@@ -97,6 +98,7 @@ contract LzWorker is Ownable, ILayerZeroExecutor, ILayerZeroDVN {
     {
         if (!isOperator[msg.sender]) revert NotOperator(msg.sender);
         delivered = new bool[](deliveries.length);
+        bool halted = false;
         for (uint256 i = 0; i < deliveries.length; i++) {
             Delivery calldata d = deliveries[i];
             bytes32 held = ILayerZeroEndpointV2(endpoint).inboundPayloadHash(
@@ -114,10 +116,11 @@ contract LzWorker is Ownable, ILayerZeroExecutor, ILayerZeroDVN {
                     continue;
                 }
             }
-            if (!execute) continue;
+            if (!execute || halted) continue;
             try ILayerZeroEndpointV2(endpoint).lzReceive{gas: d.gas}(d.origin, d.receiver, d.guid, d.message, "") {
                 delivered[i] = true;
             } catch (bytes memory reason) {
+                halted = true;
                 IEndpointAlert(endpoint).lzReceiveAlert(d.origin, d.receiver, d.guid, d.gas, 0, d.message, "", reason);
             }
         }

@@ -3,7 +3,7 @@ import { MarginVault } from '@unimargin/contracts'
 import type { Db } from '@unimargin/db'
 import pLimit from 'p-limit'
 import type { Logger } from 'pino'
-import type { Account, Hex } from 'viem'
+import { type Abi, type Account, type Address, encodeFunctionData, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { PermanentDeliveryError } from './errors.js'
 import { countReceiptWait } from './timing.js'
@@ -14,7 +14,22 @@ export type ChainClients = {
   public: ReturnType<typeof createChainPublicClient>
   wallet: ReturnType<typeof createChainWalletClient>
   sendLock: ReturnType<typeof pLimit>
+  /**
+   * Sends a contract call from the relayer's key and returns its hash without waiting for it to be mined. The gas
+   * limit is `gas` when given (batch entry points that catch per-item failures, where an estimate would only find
+   * the least gas at which items fail quietly), else the node's estimate plus 20% (a revert throws here, decoded with
+   * `abi`, and nothing is sent). The nonce is counted locally under `sendLock` (one `eth_getTransactionCount` when
+   * unknown, again after a send fails) and fees are the node's estimate, reused for half a block: a batch step costs
+   * one round trip to send, two with the estimate.
+   * @throws Error (a viem error) when the estimate reverts or the node refuses the transaction.
+   */
+  sendContract(call: ContractCall): Promise<Hex>
+  /** the chain's latest block timestamp, unix s, reused for up to half a block (ms: `blockTimeMs / 2`) */
+  chainTime(): Promise<bigint>
 }
+
+/** A call {@link ChainClients.sendContract} sends. `value` in wei; `gas` in gas units. */
+export type ContractCall = { address: Address; abi: Abi; functionName: string; args: readonly unknown[]; value?: bigint; gas?: bigint }
 
 /** What every transport step needs: the outbox, the config, the relayer's key and per-chain clients. */
 export type RelayerContext = {
@@ -37,12 +52,7 @@ export function createRelayerContext(params: { db: Db; config: Config; log: Logg
   const { db, config, log } = params
   const account = privateKeyToAccount(config.relayer.privateKey)
   const hubChain = getChain(config, config.hub.chainId)
-  const clients = new Map(
-    config.chains.map((chain) => [
-      chain.chainId,
-      { chain, public: withCountedReceiptWaits(createChainPublicClient(chain)), wallet: createChainWalletClient(chain, account), sendLock: pLimit(1) },
-    ]),
-  )
+  const clients = new Map(config.chains.map((chain) => [chain.chainId, chainClients(chain, account)]))
   const clientsOf = (chainId: number) => {
     const c = clients.get(chainId)
     if (!c) throw new PermanentDeliveryError(`No chain ${chainId} in the configuration.`)
@@ -70,6 +80,78 @@ export function createRelayerContext(params: { db: Db; config: Config; log: Logg
   }
 }
 
+/** Clients of one chain with the relayer's send path (see {@link ChainClients}). */
+function chainClients(chain: ChainConfig, account: Account): ChainClients {
+  const pub = withCountedReceiptWaits(createChainPublicClient(chain))
+  const wallet = createChainWalletClient(chain, account)
+  const sendLock = pLimit(1)
+  const reuseMs = Math.max(1, chain.blockTimeMs / 2)
+  let nonce: number | undefined
+  let fees: { value: Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }>; at: number } | undefined
+  let time: { value: Promise<bigint>; at: number } | undefined
+
+  const currentFees = () => {
+    if (!fees || performance.now() - fees.at > reuseMs) {
+      const value = pub.estimateFeesPerGas({ type: 'eip1559' })
+      fees = { value, at: performance.now() }
+      value.catch(() => {
+        fees = undefined
+      })
+    }
+    return fees.value
+  }
+
+  async function send(call: ContractCall, data: Hex, gas: bigint): Promise<Hex> {
+    nonce ??= await pub.getTransactionCount({ address: account.address, blockTag: 'pending' })
+    const { maxFeePerGas, maxPriorityFeePerGas } = await currentFees()
+    const hash = await wallet.sendTransaction({ to: call.address, data, value: call.value, gas, nonce, maxFeePerGas, maxPriorityFeePerGas })
+    nonce++
+    return hash
+  }
+
+  return {
+    chain,
+    public: pub,
+    wallet,
+    sendLock,
+    sendContract(call) {
+      const data = encodeFunctionData({ abi: call.abi, functionName: call.functionName, args: call.args } as never)
+      return sendLock(async () => {
+        const gas =
+          call.gas ??
+          ((await pub.estimateContractGas({
+            account,
+            address: call.address,
+            abi: call.abi,
+            functionName: call.functionName,
+            args: call.args,
+            value: call.value,
+          } as never)) *
+            6n) /
+            5n
+        try {
+          return await send(call, data, gas)
+        } catch (error) {
+          // another sender used the key, or a transaction was dropped: count again from the node, once
+          nonce = undefined
+          if (!/nonce/i.test((error as Error).message)) throw error
+          return await send(call, data, gas)
+        }
+      })
+    },
+    chainTime() {
+      if (!time || performance.now() - time.at > reuseMs) {
+        const value = pub.getBlock({ blockTag: 'latest' }).then((b) => b.timestamp)
+        time = { value, at: performance.now() }
+        value.catch(() => {
+          time = undefined
+        })
+      }
+      return time.value
+    },
+  }
+}
+
 /** `client` whose `waitForTransactionReceipt` counts its wait against the running step (see timing.ts). */
 function withCountedReceiptWaits<C extends ReturnType<typeof createChainPublicClient>>(client: C): C {
   const wait = client.waitForTransactionReceipt
@@ -83,7 +165,7 @@ function withCountedReceiptWaits<C extends ReturnType<typeof createChainPublicCl
  * @throws {PermanentDeliveryError} when the destination chain's time is past the command's expiry.
  */
 export async function assertNotExpiredBeforePublish(ctx: RelayerContext, command: { destChainId: number; expiry: bigint }): Promise<void> {
-  const destTime = (await ctx.clientsOf(command.destChainId).public.getBlock({ blockTag: 'latest' })).timestamp
+  const destTime = await ctx.clientsOf(command.destChainId).chainTime()
   if (destTime > command.expiry)
     throw new PermanentDeliveryError(`expired at ${command.expiry} before it was published (destination chain time ${destTime})`)
 }

@@ -1,5 +1,5 @@
 import { type Config, routeTransport, type TransportName } from '@unimargin/chains'
-import { asc, commandTransitions, type Db, eq } from '@unimargin/db'
+import { asc, commandTransitions, type Db, inArray } from '@unimargin/db'
 import { type CommandRow, transition } from './outbox.js'
 
 /** Default stall threshold before a command is re-sent over the other transport, ms. */
@@ -26,11 +26,39 @@ const isTransport = (x: unknown): x is TransportName => x === 'wormhole' || x ==
  * (rows published before transports were recorded were Wormhole's), else its route's.
  */
 export async function transportStatus(db: Db, config: Config, command: CommandRow): Promise<TransportStatus> {
-  const rows = await db
-    .select({ fromState: commandTransitions.fromState, toState: commandTransitions.toState, detail: commandTransitions.detail, at: commandTransitions.at })
-    .from(commandTransitions)
-    .where(eq(commandTransitions.commandId, command.id))
-    .orderBy(asc(commandTransitions.id))
+  return (await transportStatuses(db, config, [command])).get(command.id)!
+}
+
+/** {@link transportStatus} of many commands, read with one query. @returns a status per command id. */
+export async function transportStatuses(db: Db, config: Config, list: CommandRow[]): Promise<Map<string, TransportStatus>> {
+  const rows =
+    list.length === 0
+      ? []
+      : await db
+          .select({
+            commandId: commandTransitions.commandId,
+            fromState: commandTransitions.fromState,
+            toState: commandTransitions.toState,
+            detail: commandTransitions.detail,
+            at: commandTransitions.at,
+          })
+          .from(commandTransitions)
+          .where(inArray(commandTransitions.commandId, list.map((c) => c.id)))
+          .orderBy(asc(commandTransitions.id))
+  const byCommand = new Map<string, typeof rows>()
+  for (const r of rows) {
+    const xs = byCommand.get(r.commandId)
+    if (xs) xs.push(r)
+    else byCommand.set(r.commandId, [r])
+  }
+  return new Map(list.map((command) => [command.id, statusOf(config, command, byCommand.get(command.id) ?? [])]))
+}
+
+function statusOf(
+  config: Config,
+  command: CommandRow,
+  rows: { fromState: string | null; toState: string; detail: Record<string, unknown>; at: Date }[],
+): TransportStatus {
   const progress = rows.findLast((r) => (PROGRESS.has(r.toState) && r.fromState !== r.toState) || isTransport(r.detail.fallback))
   const lastProgressAt = progress?.at.getTime()
   const fallback = rows.findLast((r) => isTransport(r.detail.fallback))

@@ -1,4 +1,4 @@
-import { and, commands, commandTransitions, type CommandState, type Db, type DbOrTx, eq, sql } from '@unimargin/db'
+import { and, commands, commandTransitions, type CommandState, type Db, type DbOrTx, eq, inArray, sql } from '@unimargin/db'
 
 export type CommandRow = typeof commands.$inferSelect
 
@@ -56,4 +56,52 @@ export async function reschedule(db: DbOrTx, id: string, delayMs: number): Promi
     .update(commands)
     .set({ nextAttemptAt: new Date(Date.now() + delayMs), claimedBy: null, claimedUntil: null })
     .where(eq(commands.id, id))
+}
+
+/** One hop of a command's state machine, as {@link transitionMany} records it. */
+export type Hop = { to: CommandState; detail: Record<string, unknown> }
+
+/** A command moved through one or more hops; `set` is applied with the last one. */
+export type Move = { command: Pick<CommandRow, 'id' | 'state'>; hops: Hop[]; set?: Partial<typeof commands.$inferInsert> }
+
+/**
+ * Records many moves in one database transaction: each command goes from `command.state` through its `hops` (e.g.
+ * published → attested → delivered → executed when one transaction verified and executed a packet), only if it is
+ * still in `command.state`; every hop is recorded in `command_transitions` in order. Releases the relayer's claims.
+ * A batch of commands that shared a transaction costs one update per command and a single insert.
+ * @returns the ids that moved (a command another writer moved first is left alone).
+ */
+export async function transitionMany(db: DbOrTx, moves: Move[]): Promise<Set<string>> {
+  const moved = new Set<string>()
+  if (moves.length === 0) return moved
+  await db.transaction(async (tx) => {
+    const rows: (typeof commandTransitions.$inferInsert)[] = []
+    for (const { command, hops, set } of moves) {
+      const last = hops.at(-1)
+      if (!last) continue
+      const updated = await tx
+        .update(commands)
+        .set({ ...set, state: last.to, updatedAt: new Date(), claimedBy: null, claimedUntil: null })
+        .where(and(eq(commands.id, command.id), eq(commands.state, command.state)))
+        .returning({ id: commands.id })
+      if (updated.length === 0) continue
+      moved.add(command.id)
+      let from = command.state
+      for (const hop of hops) {
+        rows.push({ commandId: command.id, fromState: from, toState: hop.to, detail: hop.detail })
+        from = hop.to
+      }
+    }
+    if (rows.length > 0) await tx.insert(commandTransitions).values(rows)
+  })
+  return moved
+}
+
+/** Releases the claims on `ids` and makes them due again after `delayMs`, in one statement. */
+export async function rescheduleMany(db: DbOrTx, ids: string[], delayMs: number): Promise<void> {
+  if (ids.length === 0) return
+  await db
+    .update(commands)
+    .set({ nextAttemptAt: new Date(Date.now() + delayMs), claimedBy: null, claimedUntil: null })
+    .where(inArray(commands.id, ids))
 }

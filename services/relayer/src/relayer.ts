@@ -6,14 +6,20 @@ import pLimit from 'p-limit'
 import type { Logger } from 'pino'
 import { BaseError, type Hex } from 'viem'
 import { backoffDelayMs } from './backoff.js'
+import { groupBy, type StepResult } from './batch.js'
 import { createRelayerContext } from './context.js'
-import { DEFAULT_FALLBACK_AFTER_MS, fallBack, otherTransport, type TransportStatus, transportStatus } from './fallback.js'
+import { DEFAULT_FALLBACK_AFTER_MS, fallBack, otherTransport, type TransportStatus, transportStatuses } from './fallback.js'
 import { NotYetError, PermanentDeliveryError } from './errors.js'
 import { createLayerZeroTransport } from './layerzero/transport.js'
-import { claimDueCommands, type CommandRow, reschedule, transition } from './outbox.js'
-import { type StepTiming, withReceiptWaitCounter } from './timing.js'
+import { claimDueCommands, type CommandRow, rescheduleMany, transition } from './outbox.js'
+import { type StepTiming, withReceiptWaitCounter, withTimeout } from './timing.js'
 import type { Transport } from './transport.js'
 import { createWormholeTransport } from './wormhole/transport.js'
+
+/** How long a relayer holds the commands it claimed, ms; another node may take them after that. */
+const LEASE_MS = 60_000
+/** Default time a step may take before its commands fail and are retried, ms. */
+export const DEFAULT_STEP_TIMEOUT_MS = 45_000
 
 export type CreateRelayerParameters = {
   db: Db
@@ -25,7 +31,7 @@ export type CreateRelayerParameters = {
   id?: string
   /** delay between polls of the outbox, ms (default 100) */
   pollIntervalMs?: number
-  /** commands claimed per poll (default 64) */
+  /** commands claimed per poll (default 512) */
   batchSize?: number
   /** lzReceive gas per command kind for LayerZero routes (default `LZ_RECEIVE_GAS` of @unimargin/protocol) */
   lzReceiveGas?: Partial<Record<CommandKindName, bigint>>
@@ -35,8 +41,10 @@ export type CreateRelayerParameters = {
    * exhaust `relayer.maxAttempts` falls back too instead of being dead-lettered. `Infinity` disables the timer.
    */
   fallbackAfterMs?: number
-  /** commands advanced at once (default 32); each holds its slot while it waits for a receipt */
+  /** batches advanced at once (default 32); each holds its slot while it waits for a receipt */
   concurrency?: number
+  /** ms a step may take, receipts included, before its commands fail and are retried (default 45 000, under the 60 s claim) */
+  stepTimeoutMs?: number
   /** called after every step that succeeded on a transport, with its wall time and receipt waits (metrics, benchmarks) */
   onStep?: (timing: StepTiming) => void
 }
@@ -50,15 +58,20 @@ export type Relayer = {
 
 /**
  * Creates a relayer: claims outbox rows and carries each command over the transport of its route (the config's
- * `routes`: Wormhole by default, or LayerZero v2), one step per claim. Wormhole: publish through MarginHub, wait
- * for the hub chain's finality depth, obtain the VAA from the `attester`, deliver with `executeCommand`. LayerZero:
- * `publishLz` with a fee quoted at send time, verify as the destination's DVN, `lzReceive` as the executor in nonce
- * order per path. Both confirm by the vault's `CommandExecuted` event. Every step is one state transition
- * (pending → published → attested → delivered → executed), recorded in `command_transitions` with tx hashes; a
- * command keeps the transport it was published with even if its route changes later.
- * A failing step is retried with exponential backoff (`relayer.baseDelayMs · 2^attempt`, capped at
- * `relayer.maxDelayMs`) and dead-lettered after `relayer.maxAttempts`. Transactions are sent one at a time per
- * chain so nonces never collide; receipts are awaited outside that lock.
+ * `routes`: Wormhole by default, or LayerZero v2), in batches: the claimed commands are grouped by transport and
+ * step (and destination where the step sends there) and each group advances by one step, usually one transaction
+ * for the whole group. Wormhole: `MarginHub.publishBatch`, wait for the hub chain's finality depth, obtain each VAA
+ * from the `attester`, deliver with `MarginVault.executeCommands`. LayerZero: `MarginHub.publishLzBatch` with fees
+ * quoted at send time, then once final one `LzWorker.deliver` per destination that verifies (as the path's required
+ * DVN), commits and executes (`lzReceive`) the packets in nonce order. Both confirm by the vault's
+ * `CommandExecuted` event. Every state transition (pending → published → attested → delivered → executed) is
+ * recorded in `command_transitions` with tx hashes; a command keeps the transport it was published with even if
+ * its route changes later. The poll loop starts steps without waiting for them, so while one batch waits for its
+ * block the next is already on its way.
+ * A failing command is retried with exponential backoff (`relayer.baseDelayMs · 2^attempt`, capped at
+ * `relayer.maxDelayMs`) and dead-lettered after `relayer.maxAttempts`; one failing item of a batch does not fail
+ * the others. Transactions are sent one at a time per chain (local nonces) so nonces never collide; receipts are
+ * awaited outside that lock.
  */
 export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   const { db, config, attester } = parameters
@@ -69,7 +82,9 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     wormhole: createWormholeTransport(ctx, attester),
     layerzero: createLayerZeroTransport(ctx, { lzReceiveGas: parameters.lzReceiveGas }),
   }
-  const work = pLimit(parameters.concurrency ?? 32)
+  const concurrency = parameters.concurrency ?? 32
+  const work = pLimit(concurrency)
+  const stepTimeoutMs = parameters.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS
 
   const fallbackAfterMs = parameters.fallbackAfterMs ?? DEFAULT_FALLBACK_AFTER_MS
 
@@ -94,50 +109,116 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     return moved
   }
 
-  async function advance(command: CommandRow): Promise<void> {
-    const started = Date.now()
-    let status: TransportStatus | undefined
-    try {
-      status = await transportStatus(db, config, command)
-      const stalled = status.lastProgressAt !== undefined && started - status.lastProgressAt >= fallbackAfterMs
-      if (stalled && (await tryFallBack(command, status, `not executed after ${fallbackAfterMs} ms`))) return
-      const transport = transports[status.current]
-      const stepStarted = performance.now()
-      const { receiptWaitMs } = await withReceiptWaitCounter(() => transport.advance(command))
-      parameters.onStep?.({ commandId: command.id, transport: transport.name, from: command.state, durationMs: performance.now() - stepStarted, receiptWaitMs })
-      log.debug({ command_id: command.id, kind: command.kind, transport: transport.name, from: command.state, duration: Date.now() - started }, 'Advanced command')
-    } catch (error) {
-      if (error instanceof NotYetError) {
-        await reschedule(db, command.id, error.retryInMs)
-        return
-      }
-      const attempts = command.attempts + 1
-      const message = error instanceof BaseError ? error.shortMessage : (error as Error).message
-      if (error instanceof PermanentDeliveryError || attempts >= config.relayer.maxAttempts) {
-        if (!(error instanceof PermanentDeliveryError) && status && (await tryFallBack(command, status, `${attempts} attempts failed: ${message}`).catch(() => false))) return
-        log.error({ command_id: command.id, attempts, err: message }, 'Dead-lettered command')
-        await transition(db, command, 'dead', { error: message, attempts }, { attempts, lastError: message })
-        return
-      }
-      const delayMs = backoffDelayMs(attempts, config.relayer.baseDelayMs, config.relayer.maxDelayMs)
-      log.warn({ command_id: command.id, attempts, retry_in_ms: delayMs, err: message }, 'Failed to advance command')
-      await transition(db, command, 'failed', { error: message, attempts, retry_in_ms: delayMs }, {
-        attempts,
-        lastError: message,
-        nextAttemptAt: new Date(Date.now() + delayMs),
-      })
+  /** What a failed step leads to: dead-letter, fallback, or a retry with backoff. */
+  async function failed(command: CommandRow, status: TransportStatus | undefined, error: unknown): Promise<void> {
+    const attempts = command.attempts + 1
+    const message = error instanceof BaseError ? error.shortMessage : (error as Error).message
+    if (error instanceof PermanentDeliveryError || attempts >= config.relayer.maxAttempts) {
+      if (!(error instanceof PermanentDeliveryError) && status && (await tryFallBack(command, status, `${attempts} attempts failed: ${message}`).catch(() => false))) return
+      log.error({ command_id: command.id, attempts, err: message }, 'Dead-lettered command')
+      await transition(db, command, 'dead', { error: message, attempts }, { attempts, lastError: message })
+      return
     }
+    const delayMs = backoffDelayMs(attempts, config.relayer.baseDelayMs, config.relayer.maxDelayMs)
+    log.warn({ command_id: command.id, attempts, retry_in_ms: delayMs, err: message }, 'Failed to advance command')
+    await transition(db, command, 'failed', { error: message, attempts, retry_in_ms: delayMs }, {
+      attempts,
+      lastError: message,
+      nextAttemptAt: new Date(Date.now() + delayMs),
+    })
+  }
+
+  /** Advances one batch (commands sharing a transport and batch key) by a step, then settles each command. */
+  async function runBatch(transport: Transport, list: CommandRow[], statuses: Map<string, TransportStatus>): Promise<void> {
+    const started = performance.now()
+    let results: StepResult[]
+    let receiptWaitMs = 0
+    try {
+      const step = await withReceiptWaitCounter(() => withTimeout(transport.advance(list), stepTimeoutMs, `${transport.name} step`))
+      results = step.result
+      receiptWaitMs = step.receiptWaitMs
+    } catch (error) {
+      results = list.map(() => error)
+    }
+    const durationMs = performance.now() - started
+    const notYet = new Map<number, string[]>()
+    await Promise.all(
+      list.map(async (command, i) => {
+        const error = results[i]
+        if (error === undefined) {
+          parameters.onStep?.({ commandId: command.id, transport: transport.name, from: command.state, durationMs, receiptWaitMs, batchSize: list.length })
+          return
+        }
+        if (error instanceof NotYetError) {
+          notYet.set(error.retryInMs, [...(notYet.get(error.retryInMs) ?? []), command.id])
+          return
+        }
+        try {
+          await failed(command, statuses.get(command.id), error)
+        } catch (e) {
+          log.warn({ command_id: command.id, err: (e as Error).message }, 'Failed to record a failed step; the claim expires and it is retried')
+        }
+      }),
+    )
+    for (const [delayMs, ids] of notYet) await rescheduleMany(db, ids, delayMs)
+    log.debug({ transport: transport.name, commands: list.length, from: list[0]?.state, duration: Math.round(durationMs) }, 'Advanced batch')
+  }
+
+  /**
+   * Claims due commands, moves the stalled ones to the other transport, groups the rest by transport and batch key
+   * and starts one step per group (at most `concurrency` groups run at once).
+   * @returns how many were claimed, and a promise settled when every started step has.
+   */
+  async function dispatch(): Promise<{ claimed: number; done: Promise<void> }> {
+    const due = await claimDueCommands(db, id, parameters.batchSize ?? 512, LEASE_MS)
+    if (due.length === 0) return { claimed: 0, done: Promise.resolve() }
+    const statuses = await transportStatuses(db, config, due)
+    const now = Date.now()
+    const moving: CommandRow[] = []
+    await Promise.all(
+      due.map(async (command) => {
+        const status = statuses.get(command.id)!
+        const stalled = status.lastProgressAt !== undefined && now - status.lastProgressAt >= fallbackAfterMs
+        try {
+          if (stalled && (await tryFallBack(command, status, `not executed after ${fallbackAfterMs} ms`))) return
+          moving.push(command)
+        } catch (error) {
+          await failed(command, status, error).catch(() => {})
+        }
+      }),
+    )
+    const groups = groupBy(moving, (c) => {
+      const transport = transports[statuses.get(c.id)!.current]
+      return `${transport.name}|${transport.batchKey(c)}`
+    })
+    const order = (c: CommandRow) => c.createdAt.getTime()
+    const runs = [...groups.values()].map((list) => {
+      list.sort((a, b) => order(a) - order(b) || a.id.localeCompare(b.id))
+      const transport = transports[statuses.get(list[0]!.id)!.current]
+      return work(() => runBatch(transport, list, statuses))
+    })
+    return { claimed: due.length, done: Promise.all(runs).then(() => {}) }
   }
 
   async function tick(): Promise<number> {
-    const due = await claimDueCommands(db, id, parameters.batchSize ?? 64, 60_000)
-    await Promise.all(due.map((command) => work(() => advance(command))))
-    return due.length
+    const { claimed, done } = await dispatch()
+    await done
+    return claimed
+  }
+
+  /** The poll loop's round: starts steps without waiting for them, so later commands go out while earlier ones wait for blocks. */
+  const inFlight = new Set<Promise<void>>()
+  async function pump(): Promise<boolean> {
+    if (work.activeCount + work.pendingCount >= concurrency) return false
+    const { claimed, done } = await dispatch()
+    const tracked = done.finally(() => inFlight.delete(tracked))
+    inFlight.add(tracked)
+    return claimed > 0
   }
 
   const loop = createPollLoop({
     intervalMs: parameters.pollIntervalMs ?? 100,
-    run: async () => (await tick()) > 0,
+    run: pump,
     onError: (error, failures, retryInMs) =>
       log.warn({ err: (error as Error).message, failures, retry_in_ms: retryInMs }, 'Failed to poll the outbox'),
   })
@@ -145,6 +226,9 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   return {
     tick,
     start: loop.start,
-    stop: loop.stop,
+    async stop() {
+      await loop.stop()
+      await Promise.all(inFlight)
+    },
   }
 }

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import type { TransportName } from '@unimargin/chains'
 import type { CommandState } from '@unimargin/db'
 
-/** One step of one command, as the relayer ran it. Durations in ms (`performance.now()`). */
+/** One step of one command, as the relayer ran it (the step of its whole batch). Durations in ms (`performance.now()`). */
 export type StepTiming = {
   commandId: string
   transport: TransportName
@@ -12,6 +12,8 @@ export type StepTiming = {
   durationMs: number
   /** part of `durationMs` spent waiting for transaction receipts (block inclusion), not relayer work */
   receiptWaitMs: number
+  /** commands that shared the step (and its transaction) */
+  batchSize: number
 }
 
 const current = new AsyncLocalStorage<{ receiptWaitMs: number }>()
@@ -31,5 +33,24 @@ export async function countReceiptWait<T>(wait: Promise<T>): Promise<T> {
   } finally {
     const counter = current.getStore()
     if (counter) counter.receiptWaitMs += performance.now() - started
+  }
+}
+
+/**
+ * `promise`, or a rejection once `ms` have passed. The work itself goes on; whatever it records later is checked
+ * against the command's state again.
+ * @throws Error naming `what` on timeout.
+ */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)
+      }),
+    ])
+  } finally {
+    clearTimeout(timer)
   }
 }

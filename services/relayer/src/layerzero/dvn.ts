@@ -1,36 +1,28 @@
 import type { LayerZeroChainConfig } from '@unimargin/chains'
-import { LzReceiveUln302 } from '@unimargin/contracts'
-import type { DecodedPacket } from '@unimargin/protocol'
-import type { Account, Hex } from 'viem'
+import { LzWorker } from '@unimargin/contracts'
+import { type DecodedPacket, workerDelivery } from '@unimargin/protocol'
+import { type Abi, type Account, parseEventLogs } from 'viem'
 import type { ChainClients } from '../context.js'
 
 /**
- * Acts as the single required DVN of the destination's ReceiveUln302: `verify(header, payloadHash, confirmations)`
- * records this relayer's verification, `commitVerification(header, payloadHash)` hands the payload hash to the
- * endpoint. Both are simulated first, so a refusal throws without spending gas.
+ * Verifies `packet` on its destination without executing it: `LzWorker.deliver(..., execute = false)` records the
+ * worker's verification in ReceiveUln302 (the worker is the path's required DVN; the relayer is its operator) and
+ * commits the payload hash to the endpoint, in one transaction.
+ * @param account the relayer's account (the worker's operator); the destination clients send from it
  * @param confirmations hub-chain blocks on top of the packet's block (at least the ULN config's confirmations)
- * @returns the two transaction hashes.
- * @throws Error (a viem error) if either call reverts.
+ * @returns the transaction hash, as both the verification and the commit.
+ * @throws Error if the transaction reverts or the worker reports the verification failed.
  */
-export async function verifyAsDvn(dest: ChainClients, lz: LayerZeroChainConfig, account: Account, packet: DecodedPacket, confirmations: bigint) {
-  // the per-chain send lock covers simulation and sending only, so other commands' transactions are not held
-  // behind this one's block inclusion
-  const send = async (functionName: 'verify' | 'commitVerification', args: readonly unknown[]) => {
-    const hash: Hex = await dest.sendLock(async () => {
-      const { request } = await dest.public.simulateContract({
-        account,
-        address: lz.receiveLib,
-        abi: LzReceiveUln302.abi,
-        functionName,
-        args: args as never,
-      })
-      return dest.wallet.writeContract(request)
-    })
-    const receipt = await dest.public.waitForTransactionReceipt({ hash })
-    if (receipt.status !== 'success') throw new Error(`ReceiveUln302.${functionName} ${hash} reverted.`)
-    return hash
-  }
-  const verifyTx = await send('verify', [packet.header, packet.payloadHash, confirmations])
-  const commitTx = await send('commitVerification', [packet.header, packet.payloadHash])
-  return { verifyTx, commitTx }
+export async function verifyAsDvn(dest: ChainClients, lz: LayerZeroChainConfig, _account: Account, packet: DecodedPacket, confirmations: bigint) {
+  const hash = await dest.sendContract({
+    address: lz.worker,
+    abi: LzWorker.abi as Abi,
+    functionName: 'deliver',
+    args: [lz.receiveLib, lz.endpoint, confirmations, [workerDelivery(packet, 0n)], false],
+  })
+  const receipt = await dest.public.waitForTransactionReceipt({ hash })
+  if (receipt.status !== 'success') throw new Error(`LzWorker.deliver ${hash} reverted.`)
+  const [failed] = parseEventLogs({ abi: LzWorker.abi, logs: receipt.logs, eventName: 'VerificationFailed' })
+  if (failed) throw new Error(`Verifying packet ${packet.guid} failed: ${failed.args.reason}`)
+  return { verifyTx: hash, commitTx: hash }
 }

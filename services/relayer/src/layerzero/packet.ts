@@ -7,20 +7,26 @@ import type { ChainClients } from '../context.js'
 export type SentPacket = { packet: DecodedPacket; commandId: Hex; txHash: Hex; blockNumber: bigint; nativeFee: bigint }
 
 /**
- * The packet a `MarginHub.publishLz` transaction sent: its `CommandSentLz` and the endpoint's matching
- * `PacketSent`, decoded.
- * @throws Error if the transaction reverted or carries no such pair.
+ * The packets a `MarginHub.publishLz` or `publishLzBatch` transaction sent: each `CommandSentLz` with the
+ * endpoint's `PacketSent` of the same GUID, decoded.
+ * @returns them by command id (lower-case hex).
+ * @throws Error if the transaction reverted, or a `CommandSentLz` has no matching `PacketSent`.
  */
-export async function sentPacketOf(hub: ChainClients, hubAddress: Hex, txHash: Hex): Promise<SentPacket> {
+export async function sentPacketsOf(hub: ChainClients, hubAddress: Hex, txHash: Hex): Promise<Map<string, SentPacket>> {
   const receipt = await hub.public.waitForTransactionReceipt({ hash: txHash })
   if (receipt.status !== 'success') throw new Error(`publishLz transaction ${txHash} reverted.`)
-  const [sent] = parseEventLogs({ abi: MarginHub.abi, logs: receipt.logs, eventName: 'CommandSentLz' }).filter(
-    (l) => l.address.toLowerCase() === hubAddress.toLowerCase(),
+  const packets = new Map(
+    parseEventLogs({ abi: LzEndpointV2.abi, logs: receipt.logs, eventName: 'PacketSent' }).map((l) => {
+      const p = decodePacket(l.args.encodedPayload)
+      return [p.guid.toLowerCase(), p]
+    }),
   )
-  if (!sent) throw new Error(`Transaction ${txHash} emitted no CommandSentLz.`)
-  const packet = parseEventLogs({ abi: LzEndpointV2.abi, logs: receipt.logs, eventName: 'PacketSent' })
-    .map((l) => decodePacket(l.args.encodedPayload))
-    .find((p) => p.guid === sent.args.guid)
-  if (!packet) throw new Error(`Transaction ${txHash} emitted no PacketSent with GUID ${sent.args.guid}.`)
-  return { packet, commandId: sent.args.commandId, txHash, blockNumber: receipt.blockNumber, nativeFee: sent.args.nativeFee }
+  const sent = new Map<string, SentPacket>()
+  for (const l of parseEventLogs({ abi: MarginHub.abi, logs: receipt.logs, eventName: 'CommandSentLz' })) {
+    if (l.address.toLowerCase() !== hubAddress.toLowerCase()) continue
+    const packet = packets.get(l.args.guid.toLowerCase())
+    if (!packet) throw new Error(`Transaction ${txHash} emitted no PacketSent with GUID ${l.args.guid}.`)
+    sent.set(l.args.commandId.toLowerCase(), { packet, commandId: l.args.commandId, txHash, blockNumber: receipt.blockNumber, nativeFee: l.args.nativeFee })
+  }
+  return sent
 }

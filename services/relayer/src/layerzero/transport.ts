@@ -1,21 +1,33 @@
 import { getChain, getLayerZero } from '@unimargin/chains'
-import { MarginHub, MarginVault } from '@unimargin/contracts'
-import { type CommandKindName, commandOptions, LZ_RECEIVE_GAS, commandOutcomeName as outcomeName } from '@unimargin/protocol'
-import { type Hex, parseEventLogs, type TransactionReceipt } from 'viem'
+import { LzEndpointV2, LzWorker, MarginHub, MarginVault } from '@unimargin/contracts'
+import { type CommandKindName, commandOptions, LZ_RECEIVE_GAS, commandOutcomeName as outcomeName, workerDelivery } from '@unimargin/protocol'
+import { type Abi, type Hex, parseEventLogs, type TransactionReceipt } from 'viem'
+import { chunk, forAll, revertDataName, type StepResult } from '../batch.js'
 import { assertNotExpiredBeforePublish, type RelayerContext } from '../context.js'
 import { NotYetError, PermanentDeliveryError } from '../errors.js'
-import { type CommandRow, transition } from '../outbox.js'
-import { revertName } from '../revert.js'
+import { type CommandRow, type Move, transitionMany } from '../outbox.js'
+import { errorsOf } from '../revert.js'
 import type { Transport } from '../transport.js'
-import { verifyAsDvn } from './dvn.js'
 import { packetStatus } from './endpoint.js'
-import { executeAsExecutor } from './executor.js'
 import { verifyEarlierPackets } from './gap.js'
 import { earlierLivePackets } from './order.js'
-import { type SentPacket, sentPacketOf } from './packet.js'
+import { type SentPacket, sentPacketsOf } from './packet.js'
 
 /** Vault and codec errors a retry cannot change: the packet stays verified but is dead-lettered. */
 const PERMANENT = new Set(['CommandExpired', 'WrongDestination', 'UnsupportedVersion', 'UnknownKind', 'WrongPayloadLength', 'PayloadTooShort'])
+
+/** Errors an lzReceive can fail with inside `LzWorker.deliver`: the endpoint's own and those the vault bubbles up. */
+const DELIVERY_ERRORS = [...errorsOf(LzEndpointV2.abi as Abi), ...errorsOf(MarginVault.abi as Abi)] as Abi
+
+/** Packets per `MarginHub.publishLzBatch` transaction. */
+export const LZ_PUBLISH_BATCH = 64
+/**
+ * Packets per `LzWorker.deliver` transaction; one such transaction per destination is in flight at a time, since the
+ * worker stops executing at a path's first failure only within its own transaction (nonce order).
+ */
+export const LZ_DELIVER_BATCH = 96
+/** Gas per packet in `LzWorker.deliver` besides its lzReceive gas: DVN verify, commit, and the alert on failure. */
+export const WORKER_PACKET_GAS = 220_000n
 
 export type LayerZeroTransportOptions = {
   /** lzReceive gas per command kind in the executor options (default `LZ_RECEIVE_GAS` of @unimargin/protocol) */
@@ -23,165 +35,327 @@ export type LayerZeroTransportOptions = {
 }
 
 /**
- * The LayerZero v2 transport. Publish: `MarginHub.publishLz(dstEid, payload, options)` with executor options
- * carrying the command kind's lzReceive gas and the fee quoted by `MarginHub.quote` right before sending (so every
- * retry re-quotes); recorded as published with the GUID, and the path nonce in `sequence`. Attest: once the hub
- * block is final, act as the destination's required DVN (`ReceiveUln302.verify` + `commitVerification`). Deliver:
- * act as executor (`EndpointV2.lzReceive`), in nonce order per path (a packet waits while a lower nonce to the same
- * chain is still live). Execute: the vault's `CommandExecuted` (or `CommandDuplicateIgnored` when the other
- * transport got there first, then the original execution's outcome). Each step reads the endpoint first, so a
- * step done by a crashed attempt or by someone else is recognised rather than repeated. When the vault reverts, the
- * packet stays verified and `lzReceive` is retried with the relayer's backoff; errors no retry can fix dead-letter.
+ * The LayerZero v2 transport, in batches. Publish: the tick's pending commands go out in `MarginHub.publishLzBatch`
+ * transactions of up to {@link LZ_PUBLISH_BATCH}, each packet with executor options carrying its command kind's
+ * lzReceive gas and the fee quoted by `MarginHub.quoteBatch` right before sending (so every retry re-quotes);
+ * recorded as published with the GUID, and the path nonce in `sequence`. Deliver: once the hub block is final, one
+ * `LzWorker.deliver` transaction per destination verifies each packet as the path's required DVN, commits it and
+ * executes it with `EndpointV2.lzReceive`, in nonce order; after a packet's lzReceive fails the later ones are only
+ * verified, and a packet also waits while a lower nonce to the same chain is still live elsewhere. Recorded from
+ * the receipt: attested, delivered and executed (the vault's `CommandExecuted`, or `CommandDuplicateIgnored` when
+ * the other transport got there first, then the original execution's outcome). A retried packet's endpoint status
+ * is read first, so a step done by a crashed attempt or by someone else is recognised rather than repeated. When
+ * the vault reverts, the packet stays verified and the worker retries lzReceive with the relayer's backoff; errors
+ * no retry can fix dead-letter.
  */
 export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZeroTransportOptions = {}): Transport {
-  const { db, config, account, hub, hubChain } = ctx
-  const sent = new Map<string, SentPacket>()
+  const { db, config, hub, hubChain } = ctx
+  const sentByTx = new Map<Hex, Promise<Map<string, SentPacket>>>()
 
-  async function sentPacket(command: CommandRow): Promise<SentPacket> {
-    const txHash = command.publishTx as Hex
-    let s = sent.get(txHash)
+  function sentBy(txHash: Hex): Promise<Map<string, SentPacket>> {
+    let s = sentByTx.get(txHash)
     if (!s) {
-      s = await sentPacketOf(hub, config.hub.address, txHash)
-      sent.set(txHash, s)
+      s = sentPacketsOf(hub, config.hub.address, txHash)
+      sentByTx.set(txHash, s)
+      s.catch(() => sentByTx.delete(txHash))
+      if (sentByTx.size > 4096) sentByTx.delete(sentByTx.keys().next().value!)
     }
     return s
   }
 
-  async function publish(command: CommandRow) {
-    await assertNotExpiredBeforePublish(ctx, command)
-    if (!(command.kind in LZ_RECEIVE_GAS)) throw new PermanentDeliveryError(`unknown command kind ${command.kind}`)
-    const dstEid = getLayerZero(config, command.destChainId).eid
-    let txHash: Hex | undefined
-    if (command.attempts > 0 || command.publishTx) {
-      // An earlier attempt may have sent the packet without recording it: reuse it instead of sending a second one.
-      const earlier = await hub.public.getContractEvents({
+  async function sentPacket(command: CommandRow): Promise<SentPacket> {
+    const s = (await sentBy(command.publishTx as Hex)).get(command.id.toLowerCase())
+    if (!s) throw new Error(`Transaction ${command.publishTx} sent no packet for command ${command.id}.`)
+    return s
+  }
+
+  const receiveGas = (kind: string) => options.lzReceiveGas?.[kind as CommandKindName] ?? LZ_RECEIVE_GAS[kind as CommandKindName]
+
+  async function publish(list: CommandRow[]): Promise<StepResult[]> {
+    const results: StepResult[] = list.map(() => undefined)
+    const live: number[] = []
+    await Promise.all(
+      list.map(async (c, i) => {
+        try {
+          await assertNotExpiredBeforePublish(ctx, c)
+          if (!(c.kind in LZ_RECEIVE_GAS)) throw new PermanentDeliveryError(`unknown command kind ${c.kind}`)
+          getLayerZero(config, c.destChainId)
+          live.push(i)
+        } catch (error) {
+          results[i] = error
+        }
+      }),
+    )
+    live.sort((a, b) => a - b)
+    const earlier = new Map<string, Hex>()
+    const retried = live.filter((i) => list[i]!.attempts > 0 || list[i]!.publishTx)
+    if (retried.length > 0) {
+      // an earlier attempt may have sent the packet without recording it: reuse it instead of sending a second one
+      const logs = await hub.public.getContractEvents({
         address: config.hub.address,
         abi: MarginHub.abi,
         eventName: 'CommandSentLz',
-        args: { commandId: command.id as Hex, dstEid },
+        args: { commandId: retried.map((i) => list[i]!.id as Hex) },
         fromBlock: hubChain.startBlock,
       })
-      txHash = earlier[0]?.transactionHash ?? undefined
-    }
-    if (!txHash) {
-      const lzOptions = commandOptions(command.kind as CommandKindName, options.lzReceiveGas)
-      const args = [dstEid, command.payload as Hex, lzOptions] as const
-      txHash = await hub.sendLock(async () => {
-        const fee = await hub.public.readContract({ address: config.hub.address, abi: MarginHub.abi, functionName: 'quote', args })
-        const { request } = await hub.public.simulateContract({ account, address: config.hub.address, abi: MarginHub.abi, functionName: 'publishLz', args, value: fee })
-        return hub.wallet.writeContract(request)
-      })
-    }
-    const s = await sentPacketOf(hub, config.hub.address, txHash)
-    sent.set(txHash, s)
-    await transition(
-      db,
-      command,
-      'published',
-      {
-        transport: 'layerzero',
-        tx: txHash,
-        block: s.blockNumber.toString(),
-        guid: s.packet.guid,
-        nonce: s.packet.nonce.toString(),
-        dst_eid: s.packet.dstEid,
-        fee: s.nativeFee.toString(),
-      },
-      { publishTx: txHash, sequence: s.packet.nonce, attempts: 0, lastError: null },
-    )
-  }
-
-  async function verify(command: CommandRow, s: SentPacket) {
-    const head = await hub.public.getBlockNumber({ cacheTime: 0 })
-    const finalAt = s.blockNumber + BigInt(hubChain.confirmations)
-    if (head < finalAt) throw new NotYetError(`hub block ${s.blockNumber} not final until ${finalAt} (head ${head})`, Math.max(20, hubChain.blockTimeMs / 2))
-    const dest = ctx.clientsOf(command.destChainId)
-    const confirmations = head - s.blockNumber
-    const { verifyTx, commitTx } = await verifyAsDvn(dest, getLayerZero(config, command.destChainId), account, s.packet, confirmations)
-    await transition(
-      db,
-      command,
-      'attested',
-      { transport: 'layerzero', verify_tx: verifyTx, commit_tx: commitTx, nonce: s.packet.nonce.toString(), guid: s.packet.guid, confirmations: confirmations.toString() },
-      { attempts: 0, lastError: null },
-    )
-  }
-
-  async function deliver(command: CommandRow, s: SentPacket) {
-    const destChain = getChain(config, command.destChainId)
-    const dest = ctx.clientsOf(destChain.chainId)
-    const latest = await dest.public.getBlock({ blockTag: 'latest' })
-    if (latest.timestamp > command.expiry) throw new PermanentDeliveryError(`expired at ${command.expiry} (chain time ${latest.timestamp})`)
-    const earlier = await earlierLivePackets(db, destChain.chainId, s.packet.nonce)
-    if (earlier.length > 0)
-      throw new NotYetError(`nonce ${s.packet.nonce} waits for ${earlier.length} earlier packet(s) to chain ${destChain.chainId}`, Math.max(20, destChain.blockTimeMs / 2))
-    let txHash: Hex
-    try {
-      txHash = await executeAsExecutor(dest, getLayerZero(config, destChain.chainId), account, destChain.vault, s.packet)
-    } catch (error) {
-      const name = revertName(error)
-      if (name === 'LZ_InvalidNonce') {
-        // an earlier packet on the path is not verified (e.g. its command was dead-lettered before): verify it
-        const lz = getLayerZero(config, destChain.chainId)
-        const head = await hub.public.getBlockNumber({ cacheTime: 0 })
-        const hubEndpoint = getLayerZero(config, hubChain.chainId).endpoint
-        const params = { hub, hubEndpoint, fromBlock: hubChain.startBlock, dest, lz, receiver: destChain.vault, account, packet: s.packet }
-        const verified = await verifyEarlierPackets({ ...params, confirmations: head - s.blockNumber })
-        ctx.log.info({ command_id: command.id, nonce: s.packet.nonce.toString(), verified: verified.map(String) }, 'Verified earlier packets on the path')
-        throw new NotYetError(`earlier nonces than ${s.packet.nonce} were not verified`, Math.max(20, destChain.blockTimeMs / 2))
+      for (const l of logs) {
+        const dstEid = getLayerZero(config, list.find((c) => c.id.toLowerCase() === l.args.commandId?.toLowerCase())!.destChainId).eid
+        if (l.args.commandId && l.args.dstEid === dstEid && !earlier.has(l.args.commandId.toLowerCase())) earlier.set(l.args.commandId.toLowerCase(), l.transactionHash)
       }
-      if (name && PERMANENT.has(name)) throw new PermanentDeliveryError(`vault refused the command: ${name}`)
-      throw error
     }
-    await transition(db, command, 'delivered', { transport: 'layerzero', tx: txHash, chain_id: destChain.chainId, nonce: s.packet.nonce.toString() }, { deliverTx: txHash })
-    await confirmDelivery({ ...command, state: 'delivered', deliverTx: txHash })
+    const txOf = new Map<number, Promise<Hex>>()
+    const fresh = live.filter((i) => !earlier.has(list[i]!.id.toLowerCase()))
+    for (const indices of chunk(fresh, LZ_PUBLISH_BATCH)) {
+      const dstEids = indices.map((i) => getLayerZero(config, list[i]!.destChainId).eid)
+      const payloads = indices.map((i) => list[i]!.payload as Hex)
+      const lzOptions = indices.map((i) => commandOptions(list[i]!.kind as CommandKindName, options.lzReceiveGas))
+      const args = [dstEids, payloads, lzOptions] as const
+      const hash = (async () => {
+        const fee = await hub.public.readContract({ address: config.hub.address, abi: MarginHub.abi, functionName: 'quoteBatch', args })
+        return hub.sendContract({ address: config.hub.address, abi: MarginHub.abi, functionName: 'publishLzBatch', args, value: fee })
+      })()
+      hash.catch(() => {})
+      for (const i of indices) txOf.set(i, hash)
+    }
+    for (const i of live) if (earlier.has(list[i]!.id.toLowerCase())) txOf.set(i, Promise.resolve(earlier.get(list[i]!.id.toLowerCase())!))
+
+    const moves: Move[] = []
+    await Promise.all(
+      live.map(async (i) => {
+        const c = list[i]!
+        try {
+          const txHash = await txOf.get(i)!
+          const s = (await sentBy(txHash)).get(c.id.toLowerCase())
+          if (!s) throw new Error(`Transaction ${txHash} sent no packet for command ${c.id}.`)
+          moves.push({
+            command: c,
+            hops: [
+              {
+                to: 'published',
+                detail: {
+                  transport: 'layerzero',
+                  tx: txHash,
+                  block: s.blockNumber.toString(),
+                  guid: s.packet.guid,
+                  nonce: s.packet.nonce.toString(),
+                  dst_eid: s.packet.dstEid,
+                  fee: s.nativeFee.toString(),
+                },
+              },
+            ],
+            set: { publishTx: txHash, sequence: s.packet.nonce, attempts: 0, lastError: null },
+          })
+        } catch (error) {
+          results[i] = error
+        }
+      }),
+    )
+    await transitionMany(db, moves)
+    return results
   }
 
-  async function confirmDelivery(command: CommandRow) {
-    const dest = ctx.clientsOf(command.destChainId)
-    const hash = command.deliverTx as Hex
-    const receipt = await dest.public.waitForTransactionReceipt({ hash })
-    if (receipt.status !== 'success') {
-      await transition(db, command, 'failed', { tx: hash, error: 'delivery reverted' }, { deliverTx: null, lastError: 'delivery reverted' })
-      return
+  /** Verifies and executes the packets of `list` (one destination chain) in one `LzWorker.deliver` transaction. */
+  async function deliver(list: CommandRow[]): Promise<StepResult[]> {
+    const destChain = getChain(config, list[0]!.destChainId)
+    const dest = ctx.clientsOf(destChain.chainId)
+    const lz = getLayerZero(config, destChain.chainId)
+    const results: StepResult[] = list.map(() => undefined)
+    const moves: Move[] = []
+    const [chainTime, head] = await Promise.all([dest.chainTime(), hub.public.getBlockNumber({ cacheTime: 0 })])
+    const ready: { i: number; s: SentPacket }[] = []
+    await Promise.all(
+      list.map(async (c, i) => {
+        try {
+          if (chainTime > c.expiry) throw new PermanentDeliveryError(`expired at ${c.expiry} (chain time ${chainTime})`)
+          const s = await sentPacket(c)
+          const finalAt = s.blockNumber + BigInt(hubChain.confirmations)
+          if (head < finalAt) throw new NotYetError(`hub block ${s.blockNumber} not final until ${finalAt} (head ${head})`, Math.max(20, hubChain.blockTimeMs / 2))
+          if (c.attempts > 0) {
+            // a retry: the packet may have been verified or executed by an attempt that failed afterwards, or by someone else
+            const status = await packetStatus(dest, lz, destChain.vault, s.packet)
+            if (status === 'executed') {
+              moves.push(await executedElsewhere(c))
+              return
+            }
+            if (status === 'foreign') throw new PermanentDeliveryError(`nonce ${s.packet.nonce} on chain ${destChain.chainId} holds another payload`)
+          }
+          ready.push({ i, s })
+        } catch (error) {
+          results[i] = error
+        }
+      }),
+    )
+    ready.sort((a, b) => (a.s.packet.nonce < b.s.packet.nonce ? -1 : 1))
+    // nonce order: a packet waits while a lower nonce on its path is live outside this step
+    if (ready.length > 0) {
+      const inStep = new Set(list.map((c) => c.id))
+      const blockers = (await earlierLivePackets(db, destChain.chainId, ready.at(-1)!.s.packet.nonce)).filter((b) => !inStep.has(b.id))
+      const lowest = blockers.reduce<bigint | undefined>((m, b) => (m === undefined || b.nonce < m ? b.nonce : m), undefined)
+      const waitMs = Math.max(20, destChain.blockTimeMs / 2)
+      while (ready.length > 0 && (ready.length > LZ_DELIVER_BATCH || (lowest !== undefined && ready.at(-1)!.s.packet.nonce > lowest))) {
+        const { i, s } = ready.pop()!
+        results[i] = new NotYetError(`nonce ${s.packet.nonce} waits for earlier packets to chain ${destChain.chainId}`, waitMs)
+      }
     }
-    await executed(command, receipt)
+    if (ready.length > 0) {
+      try {
+        await deliverReady(list, ready, head, moves, results)
+      } catch (error) {
+        for (const { i } of ready) results[i] ??= error
+      }
+    }
+    await transitionMany(db, moves)
+    return results
   }
 
-  /** Records the execution shown by `receipt` (our lzReceive), or found on the vault when someone else delivered. */
-  async function executed(command: CommandRow, receipt?: TransactionReceipt) {
-    const destChain = getChain(config, command.destChainId)
-    const logs = receipt ? parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs }) : []
-    const own = logs.find((l) => l.eventName === 'CommandExecuted' && l.args.commandId === command.id)
-    if (own?.eventName === 'CommandExecuted') {
-      const outcome = outcomeName(own.args.outcome)
-      await transition(db, command, 'executed', { tx: receipt?.transactionHash, block: receipt?.blockNumber.toString(), outcome }, { outcome, lastError: null })
-      return
-    }
-    const duplicate = logs.some((l) => l.eventName === 'CommandDuplicateIgnored')
-    const event = await ctx.findExecution(destChain, command.id as Hex)
-    if (!event) throw new Error(`Packet of command ${command.id} was consumed but the vault shows no CommandExecuted for it.`)
-    const outcome = outcomeName(event.outcome)
-    const note = duplicate ? 'duplicate: executed by another delivery' : 'executed by another delivery'
-    await transition(db, command, 'executed', { tx: event.transactionHash, outcome, note, packet_tx: receipt?.transactionHash }, {
-      deliverTx: command.deliverTx ?? event.transactionHash,
-      outcome,
-      lastError: null,
+  async function deliverReady(list: CommandRow[], ready: { i: number; s: SentPacket }[], head: bigint, moves: Move[], results: StepResult[]) {
+    const destChain = getChain(config, list[0]!.destChainId)
+    const dest = ctx.clientsOf(destChain.chainId)
+    const lz = getLayerZero(config, destChain.chainId)
+    const confirmations = head - ready.reduce((m, r) => (r.s.blockNumber > m ? r.s.blockNumber : m), 0n)
+    const deliveries = ready.map(({ i, s }) => workerDelivery(s.packet, receiveGas(list[i]!.kind)))
+    const gas = 150_000n + deliveries.reduce((sum, d) => sum + WORKER_PACKET_GAS + d.gas, 0n)
+    const txHash = await dest.sendContract({
+      address: lz.worker,
+      abi: LzWorker.abi as Abi,
+      functionName: 'deliver',
+      args: [lz.receiveLib, lz.endpoint, confirmations, deliveries, true],
+      gas,
     })
+    const receipt = await dest.public.waitForTransactionReceipt({ hash: txHash })
+    if (receipt.status !== 'success') throw new Error(`LzWorker.deliver ${txHash} reverted.`)
+    const vaultLogs = parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs }).filter((l) => l.address.toLowerCase() === destChain.vault.toLowerCase())
+    const executedById = new Map<string, number>()
+    const duplicates = new Set<string>()
+    for (const l of vaultLogs) {
+      if (l.eventName === 'CommandExecuted') executedById.set(l.args.commandId.toLowerCase(), l.args.outcome)
+      if (l.eventName === 'CommandDuplicateIgnored') duplicates.add(l.args.commandId.toLowerCase())
+    }
+    const verifyFailed = new Map(
+      parseEventLogs({ abi: LzWorker.abi, logs: receipt.logs, eventName: 'VerificationFailed' }).map((l) => [l.args.guid.toLowerCase(), l.args.reason]),
+    )
+    const alerts = new Map(
+      parseEventLogs({ abi: LzEndpointV2.abi, logs: receipt.logs, eventName: 'LzReceiveAlert' }).map((l) => [l.args.guid.toLowerCase(), l.args.reason]),
+    )
+    let halted: bigint | undefined
+    for (const { i, s } of ready) {
+      const c = list[i]!
+      const id = c.id.toLowerCase()
+      const guid = s.packet.guid.toLowerCase()
+      const attested = {
+        to: 'attested' as const,
+        detail: { transport: 'layerzero', verify_tx: txHash, commit_tx: txHash, nonce: s.packet.nonce.toString(), guid: s.packet.guid, confirmations: confirmations.toString() },
+      }
+      const outcome = executedById.get(id)
+      if (outcome !== undefined) {
+        const name = outcomeName(outcome)
+        moves.push({
+          command: c,
+          hops: [
+            attested,
+            { to: 'delivered', detail: { transport: 'layerzero', tx: txHash, chain_id: destChain.chainId, nonce: s.packet.nonce.toString() } },
+            { to: 'executed', detail: { tx: txHash, block: receipt.blockNumber.toString(), outcome: name } },
+          ],
+          set: { deliverTx: txHash, outcome: name, attempts: 0, lastError: null },
+        })
+      } else if (duplicates.has(id)) {
+        try {
+          moves.push(await executedElsewhere(c, txHash, [attested]))
+        } catch (error) {
+          results[i] = error
+        }
+      } else if (verifyFailed.has(guid)) {
+        const reason = verifyFailed.get(guid)!
+        try {
+          const status = await packetStatus(dest, lz, destChain.vault, s.packet)
+          if (status === 'executed') moves.push(await executedElsewhere(c))
+          else if (status === 'foreign') results[i] = new PermanentDeliveryError(`nonce ${s.packet.nonce} on chain ${destChain.chainId} holds another payload`)
+          else results[i] = new Error(`ReceiveUln302 refused to verify the packet: ${revertDataName(LzWorker.abi as Abi, reason) ?? revertDataName(DELIVERY_ERRORS, reason) ?? reason}`)
+        } catch (error) {
+          results[i] = error
+        }
+      } else if (alerts.has(guid)) {
+        halted ??= s.packet.nonce
+        const reason = alerts.get(guid)!
+        const name = revertDataName(DELIVERY_ERRORS, reason)
+        if (name === 'LZ_InvalidNonce') {
+          try {
+            results[i] = await healGap(c, s, head)
+          } catch (error) {
+            results[i] = error
+          }
+        } else if (name && PERMANENT.has(name)) results[i] = new PermanentDeliveryError(`vault refused the command: ${name}`)
+        else results[i] = new Error(`EndpointV2.lzReceive reverted: ${name ?? (reason === '0x' ? 'no revert data (out of gas?)' : reason)}`)
+      } else {
+        results[i] = new NotYetError(`nonce ${s.packet.nonce} waits for nonce ${halted ?? '?'} to execute first`, Math.max(20, destChain.blockTimeMs / 2))
+      }
+    }
+  }
+
+  /** Verifies earlier packets on the path that nobody verified (e.g. dead-lettered before), then lets `c` retry. */
+  async function healGap(c: CommandRow, s: SentPacket, head: bigint): Promise<StepResult> {
+    const destChain = getChain(config, c.destChainId)
+    const verified = await verifyEarlierPackets({
+      hub,
+      hubEndpoint: getLayerZero(config, hubChain.chainId).endpoint,
+      fromBlock: hubChain.startBlock,
+      dest: ctx.clientsOf(destChain.chainId),
+      lz: getLayerZero(config, destChain.chainId),
+      receiver: destChain.vault,
+      account: ctx.account,
+      packet: s.packet,
+      confirmations: head - s.blockNumber,
+    })
+    ctx.log.info({ command_id: c.id, nonce: s.packet.nonce.toString(), verified: verified.map(String) }, 'Verified earlier packets on the path')
+    return new NotYetError(`earlier nonces than ${s.packet.nonce} were not verified`, Math.max(20, destChain.blockTimeMs / 2))
+  }
+
+  /**
+   * The move recording that another delivery executed `c` (its packet found consumed, or consumed by us as a
+   * duplicate in `packetTx` after `before`).
+   * @throws Error if the vault shows no `CommandExecuted` for it.
+   */
+  async function executedElsewhere(c: CommandRow, packetTx?: Hex, before: Move['hops'] = []): Promise<Move> {
+    const event = await ctx.findExecution(getChain(config, c.destChainId), c.id as Hex)
+    if (!event) throw new Error(`Packet of command ${c.id} was consumed but the vault shows no CommandExecuted for it.`)
+    const outcome = outcomeName(event.outcome)
+    const note = packetTx ? 'duplicate: executed by another delivery' : 'executed by another delivery'
+    return {
+      command: c,
+      hops: [...before, { to: 'executed', detail: { tx: event.transactionHash, outcome, note, packet_tx: packetTx } }],
+      set: { deliverTx: c.deliverTx ?? event.transactionHash, outcome, attempts: 0, lastError: null },
+    }
+  }
+
+  /** A command recorded as delivered before its receipt (an earlier version's state): confirm from the receipt. */
+  async function confirm(c: CommandRow): Promise<StepResult> {
+    const receipt: TransactionReceipt = await ctx.clientsOf(c.destChainId).public.waitForTransactionReceipt({ hash: c.deliverTx as Hex })
+    const own = parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandExecuted' }).find((l) => l.args.commandId.toLowerCase() === c.id.toLowerCase())
+    if (receipt.status === 'success' && own) {
+      const outcome = outcomeName(own.args.outcome)
+      await transitionMany(db, [{ command: c, hops: [{ to: 'executed', detail: { tx: c.deliverTx, block: receipt.blockNumber.toString(), outcome } }], set: { outcome, lastError: null } }])
+      return undefined
+    }
+    if (receipt.status === 'success') {
+      await transitionMany(db, [await executedElsewhere(c, c.deliverTx as Hex)])
+      return undefined
+    }
+    await transitionMany(db, [{ command: c, hops: [{ to: 'failed', detail: { tx: c.deliverTx, error: 'delivery reverted' } }], set: { deliverTx: null, lastError: 'delivery reverted' } }])
+    return undefined
   }
 
   return {
     name: 'layerzero',
-    async advance(command) {
-      if (!command.publishTx) return publish(command)
-      const s = await sentPacket(command)
-      if (command.deliverTx) return confirmDelivery(command)
-      const destChain = getChain(config, command.destChainId)
-      const status = await packetStatus(ctx.clientsOf(destChain.chainId), getLayerZero(config, destChain.chainId), destChain.vault, s.packet)
-      if (status === 'executed') return executed(command)
-      if (status === 'foreign') throw new PermanentDeliveryError(`nonce ${s.packet.nonce} on chain ${destChain.chainId} holds another payload`)
-      if (status === 'unverified') return verify(command, s)
-      return deliver(command, s)
+    batchKey(command) {
+      if (!command.publishTx) return 'publish'
+      if (command.deliverTx) return `confirm:${command.id}`
+      return `deliver:${command.destChainId}`
+    },
+    async advance(list) {
+      const first = list[0]!
+      if (!first.publishTx) return forAll(list, () => publish(list))
+      if (first.deliverTx) return forAll(list, async () => [await confirm(first)])
+      return forAll(list, () => deliver(list))
     },
   }
 }

@@ -1,11 +1,11 @@
 import { getChain } from '@unimargin/chains'
 import { MarginHub, MarginVault, WormholeCore } from '@unimargin/contracts'
 import { type Attester, commandOutcomeName as outcomeName } from '@unimargin/protocol'
-import { type Hex, pad, parseEventLogs } from 'viem'
+import { type Abi, type Hex, keccak256, pad, parseEventLogs, type TransactionReceipt } from 'viem'
+import { chunk, forAll, revertDataName, type StepResult } from '../batch.js'
 import { assertNotExpiredBeforePublish, type RelayerContext } from '../context.js'
 import { NotYetError, PermanentDeliveryError } from '../errors.js'
-import { type CommandRow, transition } from '../outbox.js'
-import { revertName } from '../revert.js'
+import { type CommandRow, type Move, transitionMany } from '../outbox.js'
 import type { Transport } from '../transport.js'
 
 /** Vault errors that mean the command already took effect through another delivery. */
@@ -13,132 +13,308 @@ const ALREADY_DONE = new Set(['CommandAlreadyExecuted', 'VaaAlreadyConsumed'])
 /** Vault errors a retry cannot change. */
 const PERMANENT = new Set(['CommandExpired', 'WrongDestination', 'WrongEmitter', 'UnsupportedVersion', 'UnknownKind'])
 
+/** Commands per `MarginHub.publishBatch` transaction. */
+export const WORMHOLE_PUBLISH_BATCH = 100
+/** VAAs per `MarginVault.executeCommands` transaction. */
+export const WORMHOLE_DELIVER_BATCH = 48
 /**
- * The Wormhole transport: publishes through `MarginHub.publish`, waits for the hub chain's finality depth, obtains
- * the VAA from the `attester`, delivers it with `MarginVault.executeCommand` and confirms by `CommandExecuted`.
+ * Gas budget per VAA in `executeCommands`: the vault catches each item's revert, so a node's estimate would find the
+ * least gas at which items fail quietly; the limit is this budget times the items instead (unused gas is not paid).
+ * Covers a 19-guardian VAA (13+ signatures) and a payout; a Lock with one guardian uses ≈ 70 000.
+ */
+export const VAULT_COMMAND_GAS = 250_000n
+
+/** A published message as the attester needs it, read once per publish transaction. */
+type Published = { blockNumber: bigint; timestamp: number; messages: Map<bigint, { nonce: number; consistencyLevel: number; payload: Hex }> }
+
+/**
+ * The Wormhole transport, in batches. Publish: every pending command of a tick goes out in `MarginHub.publishBatch`
+ * transactions of up to {@link WORMHOLE_PUBLISH_BATCH} (one message and one VAA each, consecutive sequences).
+ * Attest: once the hub block is final (the hub chain's `confirmations`), the `attester` signs or fetches each VAA.
+ * Deliver: the VAAs for one chain go in `MarginVault.executeCommands` transactions of up to
+ * {@link WORMHOLE_DELIVER_BATCH}; a VAA the vault refuses is skipped on-chain (CommandDeliveryFailed) and only that
+ * command fails. Confirmed by each command's `CommandExecuted` in the receipt; recorded as delivered then executed.
  * Recorded: published (tx, Wormhole sequence), attested (VAA), delivered (tx), executed (outcome).
  */
 export function createWormholeTransport(ctx: RelayerContext, attester: Attester): Transport {
-  const { db, config, account, hub, hubChain } = ctx
+  const { db, config, hub, hubChain } = ctx
+  const published = new Map<Hex, Published>()
 
-  async function publish(command: CommandRow) {
-    await assertNotExpiredBeforePublish(ctx, command)
-    let txHash: Hex | undefined
-    if (command.attempts > 0 || command.publishTx) {
-      // An earlier attempt may have published without recording it: reuse that message instead of a second one.
-      const earlier = await hub.public.getContractEvents({
+  function remember(receipt: TransactionReceipt, timestamp: number): Published {
+    const messages = new Map(
+      parseEventLogs({ abi: WormholeCore.abi, logs: receipt.logs, eventName: 'LogMessagePublished' })
+        .filter((l) => l.args.sender.toLowerCase() === config.hub.address.toLowerCase())
+        .map((l) => [l.args.sequence, { nonce: l.args.nonce, consistencyLevel: l.args.consistencyLevel, payload: l.args.payload }]),
+    )
+    const p = { blockNumber: receipt.blockNumber, timestamp, messages }
+    published.set(receipt.transactionHash, p)
+    if (published.size > 4096) published.delete(published.keys().next().value!)
+    return p
+  }
+
+  async function publishedBy(txHash: Hex): Promise<Published> {
+    const known = published.get(txHash)
+    if (known) return known
+    const receipt = await hub.public.getTransactionReceipt({ hash: txHash })
+    const block = await hub.public.getBlock({ blockNumber: receipt.blockNumber })
+    return remember(receipt, Number(block.timestamp))
+  }
+
+  /** Publishes `list`; reuses a message an earlier attempt published (and did not record) instead of a second one. */
+  async function publish(list: CommandRow[]): Promise<StepResult[]> {
+    const results: StepResult[] = list.map(() => undefined)
+    const live: number[] = []
+    await Promise.all(
+      list.map(async (c, i) => {
+        try {
+          await assertNotExpiredBeforePublish(ctx, c)
+          live.push(i)
+        } catch (error) {
+          results[i] = error
+        }
+      }),
+    )
+    live.sort((a, b) => a - b)
+    const earlier = new Map<string, Hex>()
+    const retried = live.filter((i) => list[i]!.attempts > 0 || list[i]!.publishTx)
+    if (retried.length > 0) {
+      const logs = await hub.public.getContractEvents({
         address: config.hub.address,
         abi: MarginHub.abi,
         eventName: 'CommandPublished',
-        args: { commandId: command.id as Hex },
+        args: { commandId: retried.map((i) => list[i]!.id as Hex) },
         fromBlock: hubChain.startBlock,
       })
-      txHash = earlier[0]?.transactionHash ?? undefined
+      for (const l of logs) if (l.args.commandId && !earlier.has(l.args.commandId)) earlier.set(l.args.commandId, l.transactionHash)
     }
-    if (!txHash) {
-      txHash = await hub.sendLock(async () => {
-        const { request } = await hub.public.simulateContract({
-          account,
-          address: config.hub.address,
-          abi: MarginHub.abi,
-          functionName: 'publish',
-          args: [command.payload as Hex],
-        })
-        return hub.wallet.writeContract(request)
-      })
+    const fresh = live.filter((i) => !earlier.has(list[i]!.id))
+    const sends: { indices: number[]; hash: Promise<Hex> }[] = []
+    const fee = fresh.length > 0 ? await hub.public.readContract({ address: hubChain.wormhole, abi: WormholeCore.abi, functionName: 'messageFee' }) : 0n
+    for (const indices of chunk(fresh, WORMHOLE_PUBLISH_BATCH)) {
+      const payloads = indices.map((i) => list[i]!.payload as Hex)
+      const hash = hub.sendContract({ address: config.hub.address, abi: MarginHub.abi, functionName: 'publishBatch', args: [payloads], value: fee * BigInt(payloads.length) })
+      hash.catch(() => {})
+      sends.push({ indices, hash })
     }
-    const receipt = await hub.public.waitForTransactionReceipt({ hash: txHash })
-    if (receipt.status !== 'success') throw new Error(`Publish transaction ${txHash} reverted.`)
-    const [message] = parseEventLogs({ abi: WormholeCore.abi, logs: receipt.logs, eventName: 'LogMessagePublished' })
-    if (!message) throw new Error(`Publish transaction ${txHash} emitted no LogMessagePublished.`)
-    await transition(
-      db,
-      command,
-      'published',
-      { transport: 'wormhole', tx: txHash, block: receipt.blockNumber.toString(), sequence: message.args.sequence.toString() },
-      { publishTx: txHash, sequence: message.args.sequence, attempts: 0, lastError: null },
-    )
-  }
-
-  async function attest(command: CommandRow) {
-    const receipt = await hub.public.getTransactionReceipt({ hash: command.publishTx as Hex })
-    const head = await hub.public.getBlockNumber({ cacheTime: 0 })
-    const finalAt = receipt.blockNumber + BigInt(hubChain.confirmations)
-    if (head < finalAt)
-      throw new NotYetError(`hub block ${receipt.blockNumber} not final until ${finalAt} (head ${head})`, Math.max(20, hubChain.blockTimeMs / 2))
-    const [message] = parseEventLogs({ abi: WormholeCore.abi, logs: receipt.logs, eventName: 'LogMessagePublished' })
-    if (!message) throw new Error(`Publish transaction ${command.publishTx} emitted no LogMessagePublished.`)
-    const block = await hub.public.getBlock({ blockNumber: receipt.blockNumber })
-    const vaa = await attester.attest({
-      emitterChain: hubChain.wormholeChainId,
-      emitterAddress: pad(config.hub.address, { size: 32 }),
-      sequence: message.args.sequence,
-      nonce: message.args.nonce,
-      timestamp: Number(block.timestamp),
-      consistencyLevel: message.args.consistencyLevel,
-      payload: message.args.payload,
-    })
-    await transition(db, command, 'attested', { sequence: message.args.sequence.toString(), hub_block: receipt.blockNumber.toString() }, {
-      vaa,
-      attempts: 0,
-      lastError: null,
-    })
-  }
-
-  async function deliver(command: CommandRow) {
-    const dest = getChain(config, command.destChainId)
-    const c = ctx.clientsOf(dest.chainId)
-    let txHash = command.deliverTx as Hex | null
-    if (!txHash) {
-      const latest = await c.public.getBlock({ blockTag: 'latest' })
-      if (latest.timestamp > command.expiry) throw new PermanentDeliveryError(`expired at ${command.expiry} (chain time ${latest.timestamp})`)
-      try {
-        txHash = await c.sendLock(async () => {
-          const { request } = await c.public.simulateContract({
-            account,
-            address: dest.vault,
-            abi: MarginVault.abi,
-            functionName: 'executeCommand',
-            args: [command.vaa as Hex],
-          })
-          return c.wallet.writeContract(request)
-        })
-      } catch (error) {
-        const name = revertName(error)
-        if (name && ALREADY_DONE.has(name)) {
-          const event = await ctx.findExecution(dest, command.id as Hex)
-          if (event) {
-            await transition(db, command, 'executed', { tx: event.transactionHash, outcome: outcomeName(event.outcome), note: name }, {
-              deliverTx: event.transactionHash,
-              outcome: outcomeName(event.outcome),
-              lastError: null,
-            })
-            return
-          }
+    const byTx = new Map<Hex, number[]>()
+    for (const i of live.filter((i) => earlier.has(list[i]!.id))) {
+      const tx = earlier.get(list[i]!.id)!
+      byTx.set(tx, [...(byTx.get(tx) ?? []), i])
+    }
+    const moves: Move[] = []
+    const record = async (indices: number[], txHash: Hex) => {
+      const receipt = await hub.public.waitForTransactionReceipt({ hash: txHash })
+      if (receipt.status !== 'success') throw new Error(`Publish transaction ${txHash} reverted.`)
+      const block = await hub.public.getBlock({ blockNumber: receipt.blockNumber })
+      const p = remember(receipt, Number(block.timestamp))
+      const sequenceOf = new Map(
+        parseEventLogs({ abi: MarginHub.abi, logs: receipt.logs, eventName: 'CommandPublished' }).map((l) => [l.args.commandId.toLowerCase(), l.args.sequence]),
+      )
+      for (const i of indices) {
+        const c = list[i]!
+        const sequence = sequenceOf.get(c.id.toLowerCase())
+        if (sequence === undefined || !p.messages.has(sequence)) {
+          results[i] = new Error(`Publish transaction ${txHash} emitted no message for command ${c.id}.`)
+          continue
         }
-        if (name && PERMANENT.has(name)) throw new PermanentDeliveryError(`vault refused the command: ${name}`)
-        throw error
+        moves.push({
+          command: c,
+          hops: [{ to: 'published', detail: { transport: 'wormhole', tx: txHash, block: receipt.blockNumber.toString(), sequence: sequence.toString() } }],
+          set: { publishTx: txHash, sequence, attempts: 0, lastError: null },
+        })
       }
-      await transition(db, command, 'delivered', { tx: txHash, chain_id: dest.chainId }, { deliverTx: txHash })
-      command = { ...command, state: 'delivered', deliverTx: txHash }
     }
-    const receipt = await c.public.waitForTransactionReceipt({ hash: txHash })
-    if (receipt.status !== 'success') {
-      await transition(db, command, 'failed', { tx: txHash, error: 'delivery reverted' }, { deliverTx: null, lastError: 'delivery reverted' })
-      return
+    await Promise.all([
+      ...sends.map(async ({ indices, hash }) => {
+        try {
+          await record(indices, await hash)
+        } catch (error) {
+          for (const i of indices) results[i] = error
+        }
+      }),
+      ...[...byTx].map(async ([tx, indices]) => {
+        try {
+          await record(indices, tx)
+        } catch (error) {
+          for (const i of indices) results[i] = error
+        }
+      }),
+    ])
+    await transitionMany(db, moves)
+    return results
+  }
+
+  /** Obtains the VAA of every command in `list` whose hub block is final. */
+  async function attest(list: CommandRow[]): Promise<StepResult[]> {
+    const head = await hub.public.getBlockNumber({ cacheTime: 0 })
+    const moves: Move[] = []
+    const results = await Promise.all(
+      list.map(async (c): Promise<StepResult> => {
+        try {
+          const p = await publishedBy(c.publishTx as Hex)
+          const finalAt = p.blockNumber + BigInt(hubChain.confirmations)
+          if (head < finalAt) return new NotYetError(`hub block ${p.blockNumber} not final until ${finalAt} (head ${head})`, Math.max(20, hubChain.blockTimeMs / 2))
+          const message = p.messages.get(c.sequence!)
+          if (c.sequence === null || !message) return new Error(`Publish transaction ${c.publishTx} emitted no message with sequence ${c.sequence}.`)
+          const vaa = await attester.attest({
+            emitterChain: hubChain.wormholeChainId,
+            emitterAddress: pad(config.hub.address, { size: 32 }),
+            sequence: c.sequence,
+            nonce: message.nonce,
+            timestamp: p.timestamp,
+            consistencyLevel: message.consistencyLevel,
+            payload: message.payload,
+          })
+          moves.push({
+            command: c,
+            hops: [{ to: 'attested', detail: { sequence: c.sequence.toString(), hub_block: p.blockNumber.toString() } }],
+            set: { vaa, attempts: 0, lastError: null },
+          })
+          return undefined
+        } catch (error) {
+          return error
+        }
+      }),
+    )
+    await transitionMany(db, moves)
+    return results
+  }
+
+  /** Delivers the VAAs of `list` (one destination chain) in `executeCommands` batches. */
+  async function deliver(list: CommandRow[]): Promise<StepResult[]> {
+    const dest = getChain(config, list[0]!.destChainId)
+    const c = ctx.clientsOf(dest.chainId)
+    const results: StepResult[] = list.map(() => undefined)
+    const chainTime = await c.chainTime()
+    const live: number[] = []
+    list.forEach((command, i) => {
+      if (chainTime > command.expiry) results[i] = new PermanentDeliveryError(`expired at ${command.expiry} (chain time ${chainTime})`)
+      else live.push(i)
+    })
+    const moves: Move[] = []
+    const sends = chunk(live, WORMHOLE_DELIVER_BATCH).map((indices) => {
+      const vaas = indices.map((i) => list[i]!.vaa as Hex)
+      const hash = c.sendContract({ address: dest.vault, abi: MarginVault.abi, functionName: 'executeCommands', args: [vaas], gas: 100_000n + VAULT_COMMAND_GAS * BigInt(vaas.length) })
+      hash.catch(() => {})
+      return { indices, hash }
+    })
+    await Promise.all(
+      sends.map(async ({ indices, hash }) => {
+        let txHash: Hex
+        let receipt: TransactionReceipt
+        try {
+          txHash = await hash
+          receipt = await c.public.waitForTransactionReceipt({ hash: txHash })
+          if (receipt.status !== 'success') throw new Error(`Delivery ${txHash} reverted.`)
+        } catch (error) {
+          for (const i of indices) results[i] = error
+          return
+        }
+        const executedById = new Map(
+          parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandExecuted' })
+            .filter((l) => l.address.toLowerCase() === dest.vault.toLowerCase())
+            .map((l) => [l.args.commandId.toLowerCase(), l.args.outcome]),
+        )
+        const failedAt = new Map(
+          parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandDeliveryFailed' }).map((l) => [Number(l.args.index), l.args]),
+        )
+        await Promise.all(
+          indices.map(async (i, position) => {
+            const command = list[i]!
+            const outcome = executedById.get(command.id.toLowerCase())
+            if (outcome !== undefined) {
+              moves.push(executedMove(command, txHash, receipt.blockNumber, outcomeName(outcome)))
+              return
+            }
+            const failure = failedAt.get(position)
+            const name = failure ? revertDataName(MarginVault.abi as Abi, failure.reason) : undefined
+            try {
+              results[i] = await refused(command, name, failure?.reason, moves)
+            } catch (error) {
+              results[i] = error
+            }
+          }),
+        )
+      }),
+    )
+    await transitionMany(db, moves)
+    return results
+  }
+
+  function executedMove(command: CommandRow, txHash: Hex, block: bigint, outcome: string): Move {
+    return {
+      command,
+      hops: [
+        { to: 'delivered', detail: { tx: txHash, chain_id: command.destChainId } },
+        { to: 'executed', detail: { tx: txHash, block: block.toString(), outcome } },
+      ],
+      set: { deliverTx: txHash, outcome, lastError: null },
     }
-    const [executed] = parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandExecuted' })
-    if (!executed) throw new Error(`Delivery ${txHash} emitted no CommandExecuted.`)
-    const outcome = outcomeName(executed.args.outcome)
-    await transition(db, command, 'executed', { tx: txHash, block: receipt.blockNumber.toString(), outcome }, { outcome, lastError: null })
+  }
+
+  /**
+   * What to do with a VAA the vault skipped with error `name`: an execution by another delivery is recorded (pushed
+   * to `moves`); otherwise the error to fail the command with.
+   */
+  async function refused(command: CommandRow, name: string | undefined, data: Hex | undefined, moves: Move[]): Promise<StepResult> {
+    const dest = getChain(config, command.destChainId)
+    if (name && ALREADY_DONE.has(name)) {
+      const event = await ctx.findExecution(dest, command.id as Hex)
+      if (event) {
+        const outcome = outcomeName(event.outcome)
+        moves.push({
+          command,
+          hops: [{ to: 'executed', detail: { tx: event.transactionHash, outcome, note: name } }],
+          set: { deliverTx: event.transactionHash, outcome, lastError: null },
+        })
+        return undefined
+      }
+    }
+    if (name && PERMANENT.has(name)) return new PermanentDeliveryError(`vault refused the command: ${name}`)
+    const vaaDigest = command.vaa ? keccak256(command.vaa as Hex) : undefined
+    return new Error(`vault skipped the VAA ${vaaDigest ?? ''}: ${name ?? (data && data !== '0x' ? data : 'no revert data (out of gas?)')}`)
+  }
+
+  /**
+   * A command recorded as delivered before its receipt (by an earlier version or a crashed step): executed when its
+   * receipt (or another delivery) shows `CommandExecuted`, else failed with the delivery cleared so it is re-sent.
+   */
+  async function confirm(command: CommandRow): Promise<StepResult> {
+    const txHash = command.deliverTx as Hex
+    const receipt = await ctx.clientsOf(command.destChainId).public.waitForTransactionReceipt({ hash: txHash })
+    const own = parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandExecuted' }).find(
+      (l) => l.args.commandId.toLowerCase() === command.id.toLowerCase(),
+    )
+    const event = own
+      ? { transactionHash: txHash, blockNumber: receipt.blockNumber, outcome: own.args.outcome }
+      : await ctx.findExecution(getChain(config, command.destChainId), command.id as Hex)
+    if (event) {
+      const outcome = outcomeName(event.outcome)
+      await transitionMany(db, [
+        { command, hops: [{ to: 'executed', detail: { tx: event.transactionHash, block: event.blockNumber.toString(), outcome } }], set: { deliverTx: event.transactionHash, outcome, lastError: null } },
+      ])
+      return undefined
+    }
+    await transitionMany(db, [
+      { command, hops: [{ to: 'failed', detail: { tx: txHash, error: 'delivery not executed' } }], set: { deliverTx: null, lastError: 'delivery not executed' } },
+    ])
+    return undefined
   }
 
   return {
     name: 'wormhole',
-    async advance(command) {
-      if (command.vaa) await deliver(command)
-      else if (command.publishTx) await attest(command)
-      else await publish(command)
+    batchKey(command) {
+      if (command.deliverTx) return `confirm:${command.id}`
+      if (command.vaa) return `deliver:${command.destChainId}`
+      if (command.publishTx) return 'attest'
+      return 'publish'
+    },
+    async advance(list) {
+      const first = list[0]!
+      if (first.deliverTx) return forAll(list, async () => [await confirm(first)])
+      if (first.vaa) return forAll(list, () => deliver(list))
+      if (first.publishTx) return forAll(list, () => attest(list))
+      return forAll(list, () => publish(list))
     },
   }
 }
