@@ -1,0 +1,483 @@
+import { LzEndpointV2, LzReceiveUln302, LzWorker, MarginHub, MarginVault, WormholeCore } from '@unimargin/contracts'
+import { type Command, commandOptions, type DecodedPacket, encodeCommand, LZ_RECEIVE_GAS, workerDelivery } from '@unimargin/protocol'
+import { type Abi, type Address, decodeErrorResult, encodePacked, getAddress, type Hash, type Hex, keccak256, pad, parseEventLogs, slice, toHex } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Devnet, type DevnetChain, sentPackets, signPublishedMessages, signTestVaa, startDevnet } from './devnet.js'
+import { expectRevert } from './revert.js'
+
+// Omit over a union must distribute, or the kind-specific fields are lost.
+type CommandInput = Command extends infer C ? (C extends Command ? Omit<C, 'commandId' | 'destChainId' | 'vault' | 'expiry'> & Partial<C> : never) : never
+
+/** Errors a failed verification or commit through the worker carries: the receive library's and the endpoint's. */
+const VERIFY_ABI = [...LzReceiveUln302.abi.filter((x) => x.type === 'error'), ...LzEndpointV2.abi.filter((x) => x.type === 'error')] as Abi
+
+/** Wormhole's governance emitter on the devnet (chain 1, contract 0x…04) and the core module's name, "Core". */
+const GOVERNANCE_CHAIN_ID = 1
+const GOVERNANCE_CONTRACT = pad('0x04', { size: 32 })
+const CORE_MODULE = pad(toHex('Core'), { size: 32 })
+
+describe('batch entry points: MarginHub.publishBatch/publishLzBatch, MarginVault.executeCommands, LzWorker.deliver', () => {
+  let devnet: Devnet
+  let hub: DevnetChain
+  let spoke: DevnetChain
+  let ids = 0
+  let governanceSequence = 0n
+
+  beforeAll(async () => {
+    devnet = await startDevnet({ chains: 2, basePort: 23045 })
+    hub = devnet.chains[0]!
+    spoke = devnet.chains[1]!
+  })
+  afterAll(() => devnet?.stop())
+
+  const relayer = () => privateKeyToAccount(devnet.keys.relayer)
+  /** A fresh account address per label: no other test touches its lock. */
+  const account = (label: string): Address => getAddress(slice(keccak256(toHex(`batch-test-account-${label}`)), 12))
+  const now = async (chain: DevnetChain) => (await chain.publicClient.getBlock()).timestamp
+
+  /** Encodes a command for `chain`'s vault (default the spoke), valid for an hour by that chain's clock. */
+  async function command(c: CommandInput, chain: DevnetChain = spoke): Promise<{ payload: Hex; commandId: Hex }> {
+    const commandId = c.commandId ?? keccak256(toHex(`batch-test-command-${ids++}`))
+    const full = { commandId, destChainId: BigInt(chain.chainId), vault: chain.addresses.vault, expiry: (await now(chain)) + 3600n, ...c } as Command
+    return { payload: encodeCommand(full), commandId }
+  }
+  const lock = (label: string, lockEpoch = 1, extra: Partial<CommandInput> = {}, chain: DevnetChain = spoke) =>
+    command({ kind: 'Lock', account: account(label), lockEpoch, ...extra } as CommandInput, chain)
+
+  async function mined(chain: DevnetChain, hash: Promise<Hash> | Hash) {
+    const receipt = await chain.publicClient.waitForTransactionReceipt({ hash: await hash })
+    expect(receipt.status).toBe('success')
+    return receipt
+  }
+
+  const lockOf = (a: Address, chain: DevnetChain = spoke) =>
+    chain.publicClient.readContract({ address: chain.addresses.vault, abi: MarginVault.abi, functionName: 'accountLock', args: [a] })
+
+  // ------------------------------------------------------------------ Wormhole
+
+  const messageFee = () => hub.publicClient.readContract({ address: hub.addresses.wormhole, abi: WormholeCore.abi, functionName: 'messageFee' })
+  const nextSequence = () =>
+    hub.publicClient.readContract({ address: hub.addresses.wormhole, abi: WormholeCore.abi, functionName: 'nextSequence', args: [devnet.hub.address] })
+
+  /** Sets the hub's Wormhole message fee through a governance VAA signed by the devnet guardians. */
+  async function setMessageFee(fee: bigint): Promise<void> {
+    const vaa = await signTestVaa({
+      guardianKeys: devnet.keys.guardians,
+      emitterChain: GOVERNANCE_CHAIN_ID,
+      emitterAddress: GOVERNANCE_CONTRACT,
+      sequence: governanceSequence++,
+      payload: encodePacked(['bytes32', 'uint8', 'uint16', 'uint256'], [CORE_MODULE, 3, hub.wormholeChainId, fee]),
+    })
+    await mined(hub, hub.walletClient.writeContract({ address: hub.addresses.wormhole, abi: WormholeCore.abi, functionName: 'submitSetMessageFee', args: [vaa] }))
+    expect(await messageFee()).toBe(fee)
+  }
+
+  const simulatePublishBatch = (payloads: Hex[], value: bigint, key: Hex = devnet.keys.relayer) =>
+    hub.publicClient.simulateContract({
+      address: devnet.hub.address,
+      abi: MarginHub.abi,
+      functionName: 'publishBatch',
+      args: [payloads],
+      value,
+      account: privateKeyToAccount(key),
+    })
+
+  /** Publishes `payloads` with MarginHub.publishBatch as the relayer, paying the fee; returns the signed VAAs in order. */
+  async function publishBatch(payloads: Hex[]) {
+    const { request, result } = await simulatePublishBatch(payloads, (await messageFee()) * BigInt(payloads.length))
+    const receipt = await mined(hub, hub.wallet(devnet.keys.relayer).writeContract(request))
+    const messages = await signPublishedMessages({
+      publicClient: hub.publicClient,
+      txHash: receipt.transactionHash,
+      wormhole: hub.addresses.wormhole,
+      emitterChain: hub.wormholeChainId,
+      guardianKeys: devnet.keys.guardians,
+    })
+    return { receipt, sequences: result, messages }
+  }
+
+  const simulateExecute = (vaa: Hex) =>
+    spoke.publicClient.simulateContract({ address: spoke.addresses.vault, abi: MarginVault.abi, functionName: 'executeCommand', args: [vaa], account: relayer() })
+
+  describe('MarginHub.publishBatch', () => {
+    it('publishes one Wormhole message per payload, with consecutive sequences and a CommandPublished for each', async () => {
+      const commands = await Promise.all(['p0', 'p1', 'p2'].map((l) => lock(l)))
+      const first = await nextSequence()
+      const { receipt, sequences, messages } = await publishBatch(commands.map((c) => c.payload))
+      expect(sequences).toEqual([first, first + 1n, first + 2n])
+      expect(await nextSequence()).toBe(first + 3n)
+
+      const published = parseEventLogs({ abi: WormholeCore.abi, logs: receipt.logs, eventName: 'LogMessagePublished' })
+      expect(published.map((l) => [getAddress(l.address), getAddress(l.args.sender), l.args.sequence, l.args.payload])).toEqual(
+        commands.map((c, i) => [getAddress(hub.addresses.wormhole), getAddress(devnet.hub.address), first + BigInt(i), c.payload]),
+      )
+      const events = parseEventLogs({ abi: MarginHub.abi, logs: receipt.logs, eventName: 'CommandPublished' })
+      expect(events.map((e) => e.args)).toEqual(commands.map((c, i) => ({ commandId: c.commandId, sequence: first + BigInt(i) })))
+      expect(messages.map((m) => m.sequence)).toEqual(sequences)
+    })
+
+    it('reverts the whole batch, publishing nothing, when one payload is malformed', async () => {
+      const [a, b] = await Promise.all([lock('m0'), lock('m1')])
+      const payloads: Hex[] = [a.payload, `${b.payload}00`, a.payload]
+      // a Lock is 94 bytes; the second payload has one too many
+      expect(await expectRevert(simulatePublishBatch(payloads, 0n), 'WrongPayloadLength')).toEqual([3, 95n, 94n])
+
+      // Mined anyway (gas given, so no estimate refuses it): it reverts and the sequence does not move.
+      const before = await nextSequence()
+      const hash = await hub.wallet(devnet.keys.relayer).writeContract({
+        address: devnet.hub.address,
+        abi: MarginHub.abi,
+        functionName: 'publishBatch',
+        args: [payloads],
+        gas: 1_000_000n,
+      })
+      const receipt = await hub.publicClient.waitForTransactionReceipt({ hash })
+      expect(receipt.status).toBe('reverted')
+      expect(receipt.logs).toEqual([])
+      expect(await nextSequence()).toBe(before)
+    })
+
+    it('lets only publishers publish a batch', async () => {
+      const { payload } = await lock('np')
+      await expectRevert(simulatePublishBatch([payload], 0n, devnet.keys.users[0]!), 'NotPublisher')
+    })
+
+    it('charges the Wormhole message fee once per payload, reverts InsufficientFee below that and refunds any excess', async () => {
+      expect(await messageFee()).toBe(0n)
+      const fee = 1_000n
+      await setMessageFee(fee)
+      try {
+        const payloads = (await Promise.all(['f0', 'f1', 'f2'].map((l) => lock(l)))).map((c) => c.payload)
+        expect(await expectRevert(simulatePublishBatch(payloads, 3n * fee - 1n), 'InsufficientFee')).toEqual([3n * fee - 1n, 3n * fee])
+
+        const { request } = await simulatePublishBatch(payloads, 5n * fee)
+        const balance = (address: Address) => hub.publicClient.getBalance({ address })
+        const [relayerBefore, coreBefore] = await Promise.all([balance(relayer().address), balance(hub.addresses.wormhole)])
+        const receipt = await mined(hub, hub.wallet(devnet.keys.relayer).writeContract(request))
+        const [relayerAfter, coreAfter, hubAfter] = await Promise.all([balance(relayer().address), balance(hub.addresses.wormhole), balance(devnet.hub.address)])
+        expect(relayerBefore - relayerAfter).toBe(3n * fee + receipt.gasUsed * receipt.effectiveGasPrice)
+        expect(coreAfter - coreBefore).toBe(3n * fee)
+        expect(hubAfter).toBe(0n)
+        expect(parseEventLogs({ abi: WormholeCore.abi, logs: receipt.logs, eventName: 'LogMessagePublished' })).toHaveLength(3)
+      } finally {
+        await setMessageFee(0n)
+      }
+    })
+  })
+
+  describe('MarginVault.executeCommands', () => {
+    it('applies every valid VAA of a batch and reports each failing one with its index, VAA digest and revert reason', async () => {
+      const a = await lock('e0')
+      const b = await lock('e1')
+      const c = await lock('e2')
+      const wrongVault = await lock('e3', 1, { vault: spoke.addresses.tokens.ETH })
+      const expired = await lock('e4', 1, { expiry: (await now(spoke)) - 1n })
+      // item 2 carries command a again in a VAA of its own (another sequence)
+      const { messages } = await publishBatch([a.payload, b.payload, a.payload, wrongVault.payload, expired.payload, c.payload])
+      const vaas = messages.map((m) => m.vaa)
+      expect(vaas[2]).not.toBe(vaas[0])
+
+      const { request, result } = await spoke.publicClient.simulateContract({
+        address: spoke.addresses.vault,
+        abi: MarginVault.abi,
+        functionName: 'executeCommands',
+        args: [vaas],
+        account: relayer(),
+      })
+      expect(result).toEqual([true, true, false, false, false, true])
+      const receipt = await mined(spoke, spoke.wallet(devnet.keys.relayer).writeContract(request))
+      const logs = parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs }).filter(
+        (l) => l.eventName === 'CommandExecuted' || l.eventName === 'CommandDeliveryFailed',
+      )
+      expect(logs.map((l) => l.eventName)).toEqual(['CommandExecuted', 'CommandExecuted', 'CommandDeliveryFailed', 'CommandDeliveryFailed', 'CommandDeliveryFailed', 'CommandExecuted'])
+
+      const executed = parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandExecuted' })
+      expect(executed.map((e) => [e.args.commandId, e.args.outcome])).toEqual([
+        [a.commandId, 0],
+        [b.commandId, 0],
+        [c.commandId, 0],
+      ])
+      const failed = parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandDeliveryFailed' })
+      expect(failed.map((f) => [f.args.index, f.args.vaaDigest])).toEqual([
+        [2n, keccak256(vaas[2]!)],
+        [3n, keccak256(vaas[3]!)],
+        [4n, keccak256(vaas[4]!)],
+      ])
+      const reasons = failed.map((f) => decodeErrorResult({ abi: MarginVault.abi, data: f.args.reason }))
+      expect(reasons.map((r) => r.errorName)).toEqual(['CommandAlreadyExecuted', 'WrongDestination', 'CommandExpired'])
+      expect(reasons[0]!.args).toEqual([a.commandId])
+      expect(reasons[1]!.args).toEqual([BigInt(spoke.chainId), getAddress(spoke.addresses.tokens.ETH)])
+
+      for (const label of ['e0', 'e1', 'e2']) expect(await lockOf(account(label))).toEqual([true, 1])
+      for (const label of ['e3', 'e4']) expect(await lockOf(account(label))).toEqual([false, 0])
+      // a skipped item's state changes are undone: its VAA was not marked consumed
+      await expectRevert(simulateExecute(vaas[2]!), 'CommandAlreadyExecuted')
+      await expectRevert(simulateExecute(vaas[4]!), 'CommandExpired')
+    })
+
+    it('applies nothing twice when the same batch is relayed again: every item fails VaaAlreadyConsumed', async () => {
+      const commands = await Promise.all(['r0', 'r1'].map((l) => lock(l)))
+      const vaas = (await publishBatch(commands.map((c) => c.payload))).messages.map((m) => m.vaa)
+      const execute = async () =>
+        mined(spoke, spoke.wallet(devnet.keys.relayer).writeContract({ address: spoke.addresses.vault, abi: MarginVault.abi, functionName: 'executeCommands', args: [vaas] }))
+      expect(parseEventLogs({ abi: MarginVault.abi, logs: (await execute()).logs, eventName: 'CommandExecuted' })).toHaveLength(2)
+      const again = await execute()
+      expect(parseEventLogs({ abi: MarginVault.abi, logs: again.logs, eventName: 'CommandExecuted' })).toEqual([])
+      const failed = parseEventLogs({ abi: MarginVault.abi, logs: again.logs, eventName: 'CommandDeliveryFailed' })
+      expect(failed.map((f) => [f.args.index, decodeErrorResult({ abi: MarginVault.abi, data: f.args.reason }).errorName])).toEqual([
+        [0n, 'VaaAlreadyConsumed'],
+        [1n, 'VaaAlreadyConsumed'],
+      ])
+    })
+  })
+
+  // ------------------------------------------------------------------ LayerZero
+
+  interface LzItem {
+    chain: DevnetChain
+    payload: Hex
+    commandId: Hex
+    options: Hex
+  }
+
+  const eid = (chain: DevnetChain) => chain.addresses.layerzero.eid
+  const quote = (item: LzItem) =>
+    hub.publicClient.readContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'quote', args: [eid(item.chain), item.payload, item.options] })
+  const batchArgs = (items: LzItem[]) => [items.map((i) => eid(i.chain)), items.map((i) => i.payload), items.map((i) => i.options)] as const
+  const quoteBatch = (items: LzItem[]) =>
+    hub.publicClient.readContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'quoteBatch', args: batchArgs(items) })
+  const simulatePublishLzBatch = (items: LzItem[], value: bigint) =>
+    hub.publicClient.simulateContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publishLzBatch', args: batchArgs(items), value, account: relayer() })
+  const outboundNonce = (chain: DevnetChain) =>
+    hub.publicClient.readContract({
+      address: hub.addresses.layerzero.endpoint,
+      abi: LzEndpointV2.abi,
+      functionName: 'outboundNonce',
+      args: [devnet.hub.address, eid(chain), pad(chain.addresses.vault)],
+    })
+
+  async function lzLock(label: string, extra: Partial<CommandInput> = {}, chain: DevnetChain = spoke): Promise<LzItem> {
+    return { chain, ...(await lock(label, 1, extra, chain)), options: commandOptions('Lock') }
+  }
+
+  /** Sends `items` with MarginHub.publishLzBatch as the relayer, paying the quoted total; returns the packets in order. */
+  async function sendBatch(items: LzItem[]): Promise<DecodedPacket[]> {
+    const { request } = await simulatePublishLzBatch(items, await quoteBatch(items))
+    const receipt = await mined(hub, hub.wallet(devnet.keys.relayer).writeContract(request))
+    const packets = await sentPackets(hub.publicClient, receipt.transactionHash)
+    expect(packets.map((p) => p.message)).toEqual(items.map((i) => i.payload))
+    return packets
+  }
+
+  const worker = () => spoke.addresses.layerzero.worker
+  const deliveries = (packets: DecodedPacket[]) => packets.map((p) => workerDelivery(p, LZ_RECEIVE_GAS.Lock))
+  const simulateDeliver = (packets: DecodedPacket[], execute: boolean, key: Hex = devnet.keys.relayer, chain: DevnetChain = spoke) =>
+    chain.publicClient.simulateContract({
+      address: chain.addresses.layerzero.worker,
+      abi: LzWorker.abi,
+      functionName: 'deliver',
+      args: [chain.addresses.layerzero.receiveLib, chain.addresses.layerzero.endpoint, 2n, deliveries(packets), execute],
+      account: privateKeyToAccount(key),
+    })
+  /**
+   * Delivers `packets` on `chain` (default the spoke) in one LzWorker.deliver transaction as the relayer; returns
+   * what deliver returned and the receipt. Every packet a test sends must be delivered: an undelivered nonce keeps
+   * the later ones on its path from executing.
+   */
+  async function deliver(packets: DecodedPacket[], execute: boolean, chain: DevnetChain = spoke) {
+    const { request, result } = await simulateDeliver(packets, execute, devnet.keys.relayer, chain)
+    const receipt = await mined(chain, chain.wallet(devnet.keys.relayer).writeContract(request))
+    return { result, receipt }
+  }
+
+  describe('MarginHub.quoteBatch and publishLzBatch', () => {
+    it('quotes a batch as the sum of its items\' quotes', async () => {
+      const items: LzItem[] = [
+        await lzLock('q0'),
+        { chain: spoke, ...(await command({ kind: 'Unlock', account: account('q0'), lockEpoch: 1 })), options: commandOptions('Unlock') },
+        await lzLock('q1', {}, hub),
+      ]
+      const each = await Promise.all(items.map(quote))
+      expect(each.every((f) => f > 0n)).toBe(true)
+      expect(await quoteBatch(items)).toBe(each.reduce((s, f) => s + f, 0n))
+      expect(await quoteBatch([])).toBe(0n)
+      await expectRevert(
+        hub.publicClient.readContract({
+          address: devnet.hub.address,
+          abi: MarginHub.abi,
+          functionName: 'quoteBatch',
+          args: [[eid(spoke)], items.map((i) => i.payload), items.map((i) => i.options)],
+        }),
+        'LengthMismatch',
+      )
+    })
+
+    it('sends one packet per item in order, with consecutive nonces per path, charging the quoted total and refunding the excess', async () => {
+      const items = [await lzLock('s0'), await lzLock('s1', {}, hub), await lzLock('s2'), await lzLock('s3')]
+      const [spokeNonce, hubNonce] = [await outboundNonce(spoke), await outboundNonce(hub)]
+      const fees = await Promise.all(items.map(quote))
+      const total = await quoteBatch(items)
+      const { request, result } = await simulatePublishLzBatch(items, total * 3n)
+
+      const balance = (address: Address) => hub.publicClient.getBalance({ address })
+      const before = await balance(relayer().address)
+      const receipt = await mined(hub, hub.wallet(devnet.keys.relayer).writeContract(request))
+      const after = await balance(relayer().address)
+      expect(before - after).toBe(total + receipt.gasUsed * receipt.effectiveGasPrice)
+      expect(await balance(devnet.hub.address)).toBe(0n)
+
+      const packets = await sentPackets(hub.publicClient, receipt.transactionHash)
+      const expectedNonces = [spokeNonce + 1n, hubNonce + 1n, spokeNonce + 2n, spokeNonce + 3n]
+      expect(packets.map((p) => [p.dstEid, p.nonce, p.message])).toEqual(items.map((item, i) => [eid(item.chain), expectedNonces[i], item.payload]))
+      expect(result.map((r) => [r.guid, r.nonce, r.fee.nativeFee])).toEqual(packets.map((p, i) => [p.guid, p.nonce, fees[i]]))
+      const sent = parseEventLogs({ abi: MarginHub.abi, logs: receipt.logs, eventName: 'CommandSentLz' })
+      expect(sent.map((e) => e.args)).toEqual(
+        items.map((item, i) => ({ commandId: item.commandId, dstEid: eid(item.chain), guid: packets[i]!.guid, nonce: expectedNonces[i], nativeFee: fees[i] })),
+      )
+      expect([await outboundNonce(spoke), await outboundNonce(hub)]).toEqual([spokeNonce + 3n, hubNonce + 1n])
+      // each packet reaches its vault, on the hub's own chain too
+      expect((await deliver([packets[0]!, packets[2]!, packets[3]!], true)).result).toEqual([true, true, true])
+      expect((await deliver([packets[1]!], true, hub)).result).toEqual([true])
+      for (const label of ['s0', 's2', 's3']) expect(await lockOf(account(label))).toEqual([true, 1])
+      expect(await lockOf(account('s1'), hub)).toEqual([true, 1])
+    })
+
+    it('reverts a batch paid less than the quoted total, sending nothing', async () => {
+      const items = [await lzLock('u0'), await lzLock('u1')]
+      const fees = await Promise.all(items.map(quote))
+      const total = await quoteBatch(items)
+      expect(await expectRevert(simulatePublishLzBatch(items, total - 1n), 'InsufficientFee')).toEqual([fees[1]! - 1n, fees[1]])
+      await expectRevert(simulatePublishLzBatch(items, 0n), 'InsufficientFee')
+
+      const before = await outboundNonce(spoke)
+      const hash = await hub.wallet(devnet.keys.relayer).writeContract({
+        address: devnet.hub.address,
+        abi: MarginHub.abi,
+        functionName: 'publishLzBatch',
+        args: batchArgs(items),
+        value: total - 1n,
+        gas: 2_000_000n,
+      })
+      const receipt = await hub.publicClient.waitForTransactionReceipt({ hash })
+      expect(receipt.status).toBe('reverted')
+      expect(receipt.logs).toEqual([])
+      expect(await outboundNonce(spoke)).toBe(before)
+    })
+  })
+
+  describe('LzWorker.deliver', () => {
+    const held = (p: DecodedPacket) =>
+      spoke.publicClient.readContract({
+        address: spoke.addresses.layerzero.endpoint,
+        abi: LzEndpointV2.abi,
+        functionName: 'inboundPayloadHash',
+        args: [spoke.addresses.vault, p.srcEid, p.sender, p.nonce],
+      })
+    const executedIds = (logs: Parameters<typeof parseEventLogs>[0]['logs']) =>
+      parseEventLogs({ abi: MarginVault.abi, logs, eventName: 'CommandExecuted' }).map((e) => [e.args.commandId, e.args.vmHash])
+
+    it('refuses a caller that is not an operator', async () => {
+      const [packet] = await sendBatch([await lzLock('d-no')])
+      const stranger = devnet.keys.users[0]!
+      expect(await expectRevert(simulateDeliver([packet!], true, stranger), 'NotOperator')).toEqual([privateKeyToAccount(stranger).address])
+      expect(
+        await spoke.publicClient.readContract({ address: worker(), abi: LzWorker.abi, functionName: 'isOperator', args: [relayer().address] }),
+      ).toBe(true)
+      expect((await deliver([packet!], true)).result).toEqual([true])
+    })
+
+    it('verifies, commits and executes a batch of packets in one transaction', async () => {
+      const items = [await lzLock('d0'), await lzLock('d1'), await lzLock('d2')]
+      const packets = await sendBatch(items)
+      const { result, receipt } = await deliver(packets, true)
+      expect(result).toEqual([true, true, true])
+      expect(executedIds(receipt.logs)).toEqual(items.map((item, i) => [item.commandId, packets[i]!.guid]))
+      const endpointLogs = parseEventLogs({ abi: LzEndpointV2.abi, logs: receipt.logs })
+      expect(endpointLogs.filter((l) => l.eventName === 'PacketVerified')).toHaveLength(3)
+      expect(endpointLogs.filter((l) => l.eventName === 'PacketDelivered')).toHaveLength(3)
+      expect(parseEventLogs({ abi: LzWorker.abi, logs: receipt.logs, eventName: 'VerificationFailed' })).toEqual([])
+      for (const label of ['d0', 'd1', 'd2']) expect(await lockOf(account(label))).toEqual([true, 1])
+      for (const p of packets) expect(await held(p)).toBe(pad('0x00'))
+    })
+
+    it('leaves packets verified but not executed when execute is false, and executes them on a later call', async () => {
+      const items = [await lzLock('v0'), await lzLock('v1')]
+      const packets = await sendBatch(items)
+      const first = await deliver(packets, false)
+      expect(first.result).toEqual([false, false])
+      expect(executedIds(first.receipt.logs)).toEqual([])
+      expect(parseEventLogs({ abi: LzEndpointV2.abi, logs: first.receipt.logs, eventName: 'PacketVerified' })).toHaveLength(2)
+      for (const p of packets) expect(await held(p)).toBe(p.payloadHash)
+      expect(await lockOf(account('v0'))).toEqual([false, 0])
+
+      // already held by the endpoint: not verified again, only executed
+      const second = await deliver(packets, true)
+      expect(second.result).toEqual([true, true])
+      expect(parseEventLogs({ abi: LzEndpointV2.abi, logs: second.receipt.logs, eventName: 'PacketVerified' })).toEqual([])
+      expect(executedIds(second.receipt.logs)).toEqual(items.map((item, i) => [item.commandId, packets[i]!.guid]))
+      expect(await lockOf(account('v1'))).toEqual([true, 1])
+    })
+
+    it('reports a packet whose lzReceive reverts with EndpointV2\'s LzReceiveAlert and keeps it verified; earlier packets execute, later ones wait verified', async () => {
+      const expired = await lzLock('x2', { expiry: (await now(spoke)) - 1n })
+      const items = [await lzLock('x0'), await lzLock('x1'), expired, await lzLock('x3')]
+      const packets = await sendBatch(items)
+      const { result, receipt } = await deliver(packets, true)
+      expect(result).toEqual([true, true, false, false])
+      expect(executedIds(receipt.logs)).toEqual([
+        [items[0]!.commandId, packets[0]!.guid],
+        [items[1]!.commandId, packets[1]!.guid],
+      ])
+      expect(parseEventLogs({ abi: LzEndpointV2.abi, logs: receipt.logs, eventName: 'PacketVerified' })).toHaveLength(4)
+      const alerts = parseEventLogs({ abi: LzEndpointV2.abi, logs: receipt.logs, eventName: 'LzReceiveAlert' })
+      expect(alerts).toHaveLength(1)
+      const alert = alerts[0]!.args
+      expect(alert).toMatchObject({
+        receiver: getAddress(spoke.addresses.vault),
+        executor: getAddress(worker()),
+        guid: packets[2]!.guid,
+        gas: LZ_RECEIVE_GAS.Lock,
+        value: 0n,
+        message: expired.payload,
+      })
+      expect(alert.origin).toEqual({ srcEid: packets[2]!.srcEid, sender: packets[2]!.sender, nonce: packets[2]!.nonce })
+      expect(decodeErrorResult({ abi: MarginVault.abi, data: alert.reason }).errorName).toBe('CommandExpired')
+      expect(await held(packets[0]!)).toBe(pad('0x00'))
+      expect(await held(packets[2]!)).toBe(packets[2]!.payloadHash)
+      expect(await held(packets[3]!)).toBe(packets[3]!.payloadHash)
+      expect(await Promise.all(['x0', 'x1', 'x2', 'x3'].map((l) => lockOf(account(l))))).toEqual([
+        [true, 1],
+        [true, 1],
+        [false, 0],
+        [false, 0],
+      ])
+
+      // the packet after the failing one is already verified: a later call only executes it
+      const retry = await deliver([packets[3]!], true)
+      expect(retry.result).toEqual([true])
+      expect(parseEventLogs({ abi: LzEndpointV2.abi, logs: retry.receipt.logs, eventName: 'PacketVerified' })).toEqual([])
+      expect(executedIds(retry.receipt.logs)).toEqual([[items[3]!.commandId, packets[3]!.guid]])
+      expect(await lockOf(account('x3'))).toEqual([true, 1])
+      expect(await held(packets[2]!)).toBe(packets[2]!.payloadHash)
+    })
+
+    it('skips a packet that already executed with VerificationFailed, and still delivers the packets around it', async () => {
+      const done = await lzLock('k0')
+      const [executedPacket] = await sendBatch([done])
+      expect((await deliver([executedPacket!], true)).result).toEqual([true])
+
+      const fresh = [await lzLock('k1'), await lzLock('k2')]
+      const freshPackets = await sendBatch(fresh)
+      const { result, receipt } = await deliver([freshPackets[0]!, executedPacket!, freshPackets[1]!], true)
+      expect(result).toEqual([true, false, true])
+      const failed = parseEventLogs({ abi: LzWorker.abi, logs: receipt.logs, eventName: 'VerificationFailed' })
+      expect(failed.map((f) => f.args.guid)).toEqual([executedPacket!.guid])
+      expect(decodeErrorResult({ abi: VERIFY_ABI, data: failed[0]!.args.reason }).errorName).toBe('LZ_PathNotVerifiable')
+      expect(executedIds(receipt.logs)).toEqual(fresh.map((item, i) => [item.commandId, freshPackets[i]!.guid]))
+      expect(parseEventLogs({ abi: LzEndpointV2.abi, logs: receipt.logs, eventName: 'LzReceiveAlert' })).toEqual([])
+      expect(parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandDuplicateIgnored' })).toEqual([])
+      for (const label of ['k0', 'k1', 'k2']) expect(await lockOf(account(label))).toEqual([true, 1])
+    })
+  })
+})
