@@ -9,8 +9,11 @@ pragma solidity ^0.8.28;
 ///           RejectWithdrawal  requestId u64, reason u8
 ///           Lock / Unlock     lockEpoch u32
 ///           Seize             lockEpoch u32, asset address, amount u256, receiver address
-///           SetLimits         asset address, outflowLimit u256, periodSeconds u32, paused u8 (0 or 1)
-/// SetLimits does not use the header's `account` (by convention the zero address).
+///           SetLimits         asset address, outflowLimit u256, periodSeconds u32, paused u8 (0 or 1),
+///                             limitsSequence u64
+/// SetLimits does not use the header's `account` (by convention the zero address). Its `limitsSequence` orders the
+/// SetLimits of one vault and asset (strictly increasing, from 1); the vault ignores one that is not newer than the
+/// limits in force.
 library CommandCodec {
     uint8 internal constant VERSION = 1;
 
@@ -25,7 +28,7 @@ library CommandCodec {
     uint256 private constant BODY_OFFSET = 90;
 
     /// @notice A decoded command. Body fields a kind does not carry are zero. `asset` is Seize's or SetLimits';
-    /// `outflowLimit` (token base units per period), `periodSeconds` and `paused` are SetLimits'.
+    /// `outflowLimit` (token base units per period), `periodSeconds`, `paused` and `limitsSequence` are SetLimits'.
     struct Command {
         uint8 kind;
         bytes32 commandId;
@@ -42,6 +45,7 @@ library CommandCodec {
         uint256 outflowLimit;
         uint32 periodSeconds;
         bool paused;
+        uint64 limitsSequence;
     }
 
     error PayloadTooShort(uint256 length);
@@ -80,6 +84,7 @@ library CommandCodec {
             uint8 paused = uint8(_read(payload, BODY_OFFSET + 56, 1));
             if (paused > 1) revert InvalidFlag(paused);
             c.paused = paused == 1;
+            c.limitsSequence = uint64(_read(payload, BODY_OFFSET + 57, 8));
         } else {
             c.lockEpoch = uint32(_read(payload, BODY_OFFSET, 4));
             if (c.kind == KIND_SEIZE) {
@@ -96,7 +101,7 @@ library CommandCodec {
         if (kind == KIND_REJECT_WITHDRAWAL) return 99;
         if (kind == KIND_LOCK || kind == KIND_UNLOCK) return 94;
         if (kind == KIND_SEIZE) return 166;
-        if (kind == KIND_SET_LIMITS) return 147;
+        if (kind == KIND_SET_LIMITS) return 155;
         revert UnknownKind(kind);
     }
 

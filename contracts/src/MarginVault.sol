@@ -28,7 +28,9 @@ import {IWormhole} from "./interfaces/IWormhole.sol";
 /// payouts; deposits, rejections, cancellations, locks and seizures go on) and an outflow rate limit (at most
 /// `outflowLimit` token base units paid out per aligned window `[k·periodSeconds, (k+1)·periodSeconds)` of block
 /// time; `periodSeconds` 0 means no limit). An approval refused by either answers {Outcome.RateLimited} and the
-/// request stays pending. Escape hatch: a request still pending `requestTimeoutSeconds` after it was made may be
+/// request stays pending. Each SetLimits carries a `limitsSequence`, strictly increasing per vault and asset: one
+/// that is not newer than the limits in force is consumed as {Outcome.Superseded} and changes nothing, so limits
+/// delivered out of order (over two transports, or a retry) never replace newer ones. Escape hatch: a request still pending `requestTimeoutSeconds` after it was made may be
 /// cancelled by its account ({cancelWithdrawal}), which returns the escrow to the account's balance here.
 contract MarginVault is OAppReceiver, ReentrancyGuard {
     using SafeERC20 for IERC20;
@@ -56,7 +58,10 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
         InsufficientLiquidity,
         /// an approval of a paused asset, or one that would take the asset's outflow in the current period past its
         /// limit: the request stays pending (an approval larger than the limit itself can never be paid)
-        RateLimited
+        RateLimited,
+        /// a SetLimits whose `limitsSequence` is not greater than that of the asset's limits in force (a newer one
+        /// was applied first): the limits are unchanged
+        Superseded
     }
 
     struct WithdrawalRequest {
@@ -75,6 +80,8 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
         uint32 periodSeconds;
         /// no new withdrawal request and no payout of the asset
         bool paused;
+        /// the `limitsSequence` of the SetLimits that set these limits; 0 until the first one
+        uint64 limitsSequence;
     }
 
     /// @dev Paid out of an asset in the window with index `window` (block.timestamp / periodSeconds), token base
@@ -122,8 +129,8 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
     );
     /// @notice the account took back the escrow of a request the hub had not answered within the request timeout
     event WithdrawalCancelled(uint64 indexed requestId, address indexed account, address indexed asset, uint256 amount);
-    /// @notice a SetLimits command replaced `asset`'s outflow controls
-    event LimitsSet(address indexed asset, uint256 outflowLimit, uint32 periodSeconds, bool paused);
+    /// @notice a SetLimits command with sequence `limitsSequence` replaced `asset`'s outflow controls
+    event LimitsSet(address indexed asset, uint256 outflowLimit, uint32 periodSeconds, bool paused, uint64 limitsSequence);
     event RequestTimeoutSet(uint64 requestTimeoutSeconds);
     event AccountLocked(address indexed account, uint32 epoch);
     event AccountUnlocked(address indexed account, uint32 epoch);
@@ -388,12 +395,15 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
         return Outcome.Applied;
     }
 
-    /// @dev Replaces the asset's limits. A new period length restarts the count of what was paid out; the same
+    /// @dev Replaces the asset's limits, unless the limits in force come from a SetLimits with the same or a higher
+    /// sequence (Superseded, nothing changes). A new period length restarts the count of what was paid out; the same
     /// length keeps the current window's count, so re-sending limits never resets it.
     function _setLimits(CommandCodec.Command memory c) private returns (Outcome) {
-        if (_limits[c.asset].periodSeconds != c.periodSeconds) delete _outflow[c.asset];
-        _limits[c.asset] = AssetLimits(c.outflowLimit, c.periodSeconds, c.paused);
-        emit LimitsSet(c.asset, c.outflowLimit, c.periodSeconds, c.paused);
+        AssetLimits memory current = _limits[c.asset];
+        if (c.limitsSequence <= current.limitsSequence) return Outcome.Superseded;
+        if (current.periodSeconds != c.periodSeconds) delete _outflow[c.asset];
+        _limits[c.asset] = AssetLimits(c.outflowLimit, c.periodSeconds, c.paused, c.limitsSequence);
+        emit LimitsSet(c.asset, c.outflowLimit, c.periodSeconds, c.paused, c.limitsSequence);
         return Outcome.Applied;
     }
 
@@ -437,7 +447,8 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
         return _requestedAt[requestId];
     }
 
-    /// @notice `asset`'s outflow controls (see {AssetLimits}); all zero until a SetLimits names the asset.
+    /// @notice `asset`'s outflow controls and the sequence of the SetLimits that set them (see {AssetLimits}); all
+    /// zero until a SetLimits names the asset.
     function limitsOf(address asset) external view returns (AssetLimits memory) {
         return _limits[asset];
     }

@@ -56,6 +56,7 @@ describe('CommandCodec.sol against the shared command vectors', () => {
       outflowLimit: BigInt(c.outflowLimit ?? 0),
       periodSeconds: Number(c.periodSeconds ?? 0),
       paused: c.paused === true,
+      limitsSequence: BigInt(c.limitsSequence ?? 0),
     })
   })
 

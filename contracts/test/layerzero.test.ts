@@ -1,6 +1,6 @@
 import { LzEndpointV2, MarginHub, MarginVault, MockERC20 } from '@unimargin/contracts'
 import { type Command, commandOptions, type DecodedPacket, encodeCommand, LZ_RECEIVE_GAS } from '@unimargin/protocol'
-import { type Abi, type Address, type Hex, keccak256, pad, parseEventLogs, toHex } from 'viem'
+import { type Abi, type Address, type Hex, keccak256, pad, parseEventLogs, toHex, zeroAddress } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Devnet, type DevnetChain, lzReceiveArgs, sentPackets, signPublishedMessages, startDevnet, verifyPacket } from './devnet.js'
@@ -242,7 +242,7 @@ describe('MarginHub → MarginVault over LayerZero v2 (real EndpointV2 and ULN30
 
   it('applies a SetLimits packet within the lzReceive gas the protocol asks for that kind', async () => {
     const asset = '0x000000000000000000000000000000000000bEEF' // not collateral: other tests' payouts stay unlimited
-    const { payload } = await command({ kind: 'SetLimits', account: '0x0000000000000000000000000000000000000000', asset, outflowLimit: 10n ** 30n, periodSeconds: 3600, paused: true })
+    const { payload } = await command({ kind: 'SetLimits', account: zeroAddress, asset, outflowLimit: 10n ** 30n, periodSeconds: 3600, paused: true, limitsSequence: 1n })
     const packet = await send(payload)
     await verifyPacket(destination(), packet)
     const hash = await spoke.wallet(devnet.keys.relayer).writeContract({
@@ -255,7 +255,37 @@ describe('MarginHub → MarginVault over LayerZero v2 (real EndpointV2 and ULN30
     expect(receipt.status).toBe('success')
     expect(receipt.gasUsed).toBeLessThan(LZ_RECEIVE_GAS.SetLimits)
     const [set] = parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'LimitsSet' })
-    expect(set?.args).toEqual({ asset, outflowLimit: 10n ** 30n, periodSeconds: 3600, paused: true })
+    expect(set?.args).toEqual({ asset, outflowLimit: 10n ** 30n, periodSeconds: 3600, paused: true, limitsSequence: 1n })
+  })
+
+  it('consumes an older SetLimits packet arriving after a newer VAA as Superseded, keeping the newer pause', async () => {
+    const asset = '0x000000000000000000000000000000000000cafE' // not collateral: other tests' payouts stay unlimited
+    const limits = { kind: 'SetLimits', account: zeroAddress, asset, outflowLimit: 0n, periodSeconds: 0 } as const
+    const unpause = await command({ ...limits, paused: false, limitsSequence: 1n })
+    const pause = await command({ ...limits, paused: true, limitsSequence: 2n })
+    const packet = await send(unpause.payload)
+
+    // the newer pause goes over Wormhole and lands first
+    const publish = await hub.wallet(devnet.keys.relayer).writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [pause.payload] })
+    await hub.publicClient.waitForTransactionReceipt({ hash: publish })
+    const [message] = await signPublishedMessages({
+      publicClient: hub.publicClient,
+      txHash: publish,
+      wormhole: hub.addresses.wormhole,
+      emitterChain: hub.wormholeChainId,
+      guardianKeys: devnet.keys.guardians,
+    })
+    const hash = await spoke.wallet(devnet.keys.relayer).writeContract({ address: spoke.addresses.vault, abi: MarginVault.abi, functionName: 'executeCommand', args: [message!.vaa] })
+    expect((await spoke.publicClient.waitForTransactionReceipt({ hash })).status).toBe('success')
+
+    // then the older un-pause packet
+    await verifyPacket(destination(), packet)
+    const logs = await receive(packet)
+    expect(logs.map((l) => l.eventName)).toEqual(['CommandExecuted'])
+    expect(logs[0]?.args).toMatchObject({ commandId: unpause.commandId, kind: 6, outcome: 6, vmHash: packet.guid })
+    const inForce = await spoke.publicClient.readContract({ address: spoke.addresses.vault, abi: MarginVault.abi, functionName: 'limitsOf', args: [asset] })
+    expect(inForce).toEqual({ outflowLimit: 0n, periodSeconds: 0, paused: true, limitsSequence: 2n })
+    await expectRevert(simulateReceive(packet), 'LZ_PayloadHashNotFound')
   })
 
   it('pays an approval under an active outflow limit within the lzReceive gas the protocol asks for', async () => {
@@ -270,7 +300,7 @@ describe('MarginHub → MarginVault over LayerZero v2 (real EndpointV2 and ULN30
       const hash = spoke.wallet(devnet.keys.relayer).writeContract({ address: spoke.addresses.layerzero.endpoint, abi: LzEndpointV2.abi, functionName: 'lzReceive', args: lzReceiveArgs(packet, vault) })
       return spoke.publicClient.waitForTransactionReceipt({ hash: await hash })
     }
-    await deliver((await command({ kind: 'SetLimits', account: '0x0000000000000000000000000000000000000000', asset: eth, outflowLimit: 10n ** 18n, periodSeconds: 3600, paused: false })).payload)
+    await deliver((await command({ kind: 'SetLimits', account: zeroAddress, asset: eth, outflowLimit: 10n ** 18n, periodSeconds: 3600, paused: false, limitsSequence: 1n })).payload)
     await devnet.mint(spoke.chainId, 'ETH', u.address, 500n)
     expect(await wait(wallet.writeContract({ address: eth, abi: MockERC20.abi, functionName: 'approve', args: [vault, 500n] }))).toBe('success')
     expect(await wait(wallet.writeContract({ address: vault, abi: MarginVault.abi, functionName: 'deposit', args: [eth, 500n, u.address] }))).toBe('success')

@@ -1,12 +1,12 @@
 import { MarginVault, MockERC20 } from '@unimargin/contracts'
 import { type Command, encodeCommand } from '@unimargin/protocol'
-import { type Address, keccak256, parseEventLogs, toHex, zeroAddress } from 'viem'
+import { type Address, type Hex, keccak256, parseEventLogs, toHex, zeroAddress } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Devnet, type DevnetChain, signTestVaa, startDevnet } from './devnet.js'
 import { expectRevert } from './revert.js'
 
-const Outcome = { Applied: 0, RequestNotPending: 3, RateLimited: 5 } as const
+const Outcome = { Applied: 0, RequestNotPending: 3, RateLimited: 5, Superseded: 6 } as const
 const Status = { Pending: 1, Executed: 2, Cancelled: 4 } as const
 const DAY = 86_400
 const MAX_UINT256 = 2n ** 256n - 1n
@@ -21,6 +21,8 @@ describe('MarginVault outflow limits, pause and request cancellation', () => {
   let usdc: Address
   let sequence = 0n
   let ids = 0
+  /** the limitsSequence of the last SetLimits built for USDC; each new one gets the next */
+  let limitsSequence = 0n
 
   beforeAll(async () => {
     devnet = await startDevnet({ chains: 2, basePort: 19845 })
@@ -42,8 +44,8 @@ describe('MarginVault outflow limits, pause and request cancellation', () => {
     await spoke.testClient.mine({ blocks: 1 })
   }
 
-  /** Signs `c` into a MarginHub VAA addressed to the spoke vault, relays it and returns the outcome and logs. */
-  async function execute(c: CommandInput) {
+  /** Signs `c` into a MarginHub VAA addressed to the spoke vault. */
+  async function sign(c: CommandInput) {
     const commandId = keccak256(toHex(`limits-test-command-${ids++}`))
     const payload = encodeCommand({ ...c, commandId, destChainId: BigInt(spoke.chainId), vault, expiry: (await now()) + 3600n } as Command)
     const vaa = await signTestVaa({
@@ -53,6 +55,14 @@ describe('MarginVault outflow limits, pause and request cancellation', () => {
       sequence: sequence++,
       payload,
     })
+    return { commandId, vaa }
+  }
+
+  /** Signs `c` into a MarginHub VAA addressed to the spoke vault, relays it and returns the outcome and logs. */
+  const execute = async (c: CommandInput) => relay((await sign(c)).vaa)
+
+  /** Relays a signed VAA to the spoke vault and returns the outcome and logs. */
+  async function relay(vaa: Hex) {
     const { request } = await spoke.publicClient.simulateContract({
       address: vault,
       abi: MarginVault.abi,
@@ -68,8 +78,10 @@ describe('MarginVault outflow limits, pause and request cancellation', () => {
     return { outcome: executed.args.outcome, kind: executed.args.kind, logs }
   }
 
-  const setLimits = (limits: { outflowLimit: bigint; periodSeconds: number; paused: boolean }) =>
-    execute({ kind: 'SetLimits', account: zeroAddress, asset: usdc, ...limits })
+  type Limits = { outflowLimit: bigint; periodSeconds: number; paused: boolean }
+  /** A USDC SetLimits with the next limitsSequence. */
+  const limitsCommand = (limits: Limits): CommandInput => ({ kind: 'SetLimits', account: zeroAddress, asset: usdc, ...limits, limitsSequence: ++limitsSequence })
+  const setLimits = (limits: Limits) => execute(limitsCommand(limits))
   const noLimits = () => setLimits({ outflowLimit: 0n, periodSeconds: 0, paused: false })
   const approve = (account: Address, requestId: bigint) => execute({ kind: 'ApproveWithdrawal', account, requestId, lockEpoch: 0 })
 
@@ -124,11 +136,49 @@ describe('MarginVault outflow limits, pause and request cancellation', () => {
       expect(outcome).toBe(Outcome.Applied)
       expect(kind).toBe(6)
       const set = logs.find((l) => l.eventName === 'LimitsSet')
-      expect(set?.args).toEqual({ asset: usdc, outflowLimit: 1_000n, periodSeconds: 3600, paused: false })
-      expect(await read.limits()).toEqual({ outflowLimit: 1_000n, periodSeconds: 3600, paused: false })
+      expect(set?.args).toEqual({ asset: usdc, outflowLimit: 1_000n, periodSeconds: 3600, paused: false, limitsSequence })
+      expect(await read.limits()).toEqual({ outflowLimit: 1_000n, periodSeconds: 3600, paused: false, limitsSequence })
       expect(await read.allowance()).toBe(1_000n)
       await noLimits()
       expect(await read.allowance()).toBe(MAX_UINT256)
+    })
+  })
+
+  describe('SetLimits delivered out of order', () => {
+    it('keeps the newer limits in force when an older SetLimits arrives after it, and consumes the older one as Superseded', async () => {
+      const unpause = await sign(limitsCommand({ outflowLimit: 0n, periodSeconds: 0, paused: false }))
+      const pause = await sign(limitsCommand({ outflowLimit: 0n, periodSeconds: 0, paused: true }))
+      const newer = limitsSequence
+
+      expect((await relay(pause.vaa)).outcome).toBe(Outcome.Applied)
+      const older = await relay(unpause.vaa)
+      expect(older.outcome).toBe(Outcome.Superseded)
+      expect(older.logs.map((l) => l.eventName)).toEqual(['CommandExecuted'])
+      expect(await read.limits()).toEqual({ outflowLimit: 0n, periodSeconds: 0, paused: true, limitsSequence: newer })
+      expect(await read.allowance()).toBe(0n)
+      const executed = await spoke.publicClient.readContract({ address: vault, abi: MarginVault.abi, functionName: 'isCommandExecuted', args: [unpause.commandId] })
+      expect(executed).toBe(true)
+      await expectRevert(
+        spoke.publicClient.simulateContract({ address: vault, abi: MarginVault.abi, functionName: 'executeCommand', args: [unpause.vaa], account: privateKeyToAccount(devnet.keys.relayer) }),
+        'VaaAlreadyConsumed',
+      )
+      await noLimits()
+      expect(await read.allowance()).toBe(MAX_UINT256)
+    })
+
+    it('consumes a SetLimits that repeats the sequence of the limits in force as Superseded, keeping the outflow count', async () => {
+      const u = user(4) // not otherwise paid out
+      await deposit(4, 1_000n)
+      await setLimits({ outflowLimit: 500n, periodSeconds: 3600, paused: false })
+      const inForce = limitsSequence
+      expect((await approve(u.address, await requestWithdrawal(4, 300n))).outcome).toBe(Outcome.Applied)
+
+      const repeat = { kind: 'SetLimits', account: zeroAddress, asset: usdc, outflowLimit: 10_000n, periodSeconds: 60, paused: false, limitsSequence: inForce } as const
+      expect((await execute(repeat)).outcome).toBe(Outcome.Superseded)
+      expect((await execute({ ...repeat, limitsSequence: 0n })).outcome).toBe(Outcome.Superseded)
+      expect(await read.limits()).toEqual({ outflowLimit: 500n, periodSeconds: 3600, paused: false, limitsSequence: inForce })
+      expect(await read.allowance()).toBe(200n)
+      await noLimits()
     })
   })
 

@@ -178,6 +178,24 @@ export const commands = pgTable(
 )
 export type CommandState = 'pending' | 'published' | 'attested' | 'delivered' | 'executed' | 'failed' | 'dead'
 
+/**
+ * Per vault (chain id and address) and asset: the highest `limitsSequence` issued in a SetLimits command. A vault
+ * ignores a SetLimits whose sequence is not greater than that of the limits in force, so each new SetLimits takes
+ * the next number in the transaction that writes it (an upsert that holds the row lock until commit): the numbers
+ * strictly increase across restarts and across aggregator processes sharing the database, in commit order.
+ */
+export const limitsSequences = pgTable(
+  'limits_sequences',
+  {
+    chainId: bigint('chain_id', { mode: 'number' }).notNull(),
+    vault: text('vault').notNull(),
+    asset: text('asset').notNull(),
+    lastSequence: bigint('last_sequence', { mode: 'bigint' }).notNull(),
+    updatedAt: now('updated_at'),
+  },
+  (t) => [primaryKey({ columns: [t.chainId, t.vault, t.asset] })],
+)
+
 /** Every command state transition, with what happened (tx hashes, errors) and when. */
 export const commandTransitions = pgTable(
   'command_transitions',

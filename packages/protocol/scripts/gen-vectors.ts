@@ -36,6 +36,7 @@ const commands: Command[] = [
     outflowLimit: 250_000n * 10n ** 6n,
     periodSeconds: 86400,
     paused: true,
+    limitsSequence: 0x0102030405060708n, // distinct bytes, so a byte-order mistake shows
   },
 ]
 const json = (v: unknown) => JSON.parse(JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? x.toString() : x)))
@@ -48,6 +49,7 @@ const invalid = [
   { why: 'truncated by one byte', payload: lock.slice(0, -2) },
   { why: 'one trailing byte', payload: `${lock}00` },
   { why: 'empty', payload: '0x' },
-  { why: 'SetLimits paused flag 2', payload: `${setLimits.slice(0, -2)}02` },
+  // the paused byte is the one before the 8-byte limitsSequence
+  { why: 'SetLimits paused flag 2', payload: `${setLimits.slice(0, -18)}02${setLimits.slice(-16)}` },
 ]
 writeFileSync(new URL('../vectors/commands.json', import.meta.url), `${JSON.stringify({ valid, invalid }, null, 2)}\n`)

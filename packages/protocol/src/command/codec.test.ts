@@ -13,18 +13,18 @@ const vectors = JSON.parse(
 ) as Vectors
 
 /** Fields wider than 6 bytes: the layout types them as bigint, the vector file as decimal strings. */
-const BIGINT_FIELDS = new Set(['destChainId', 'expiry', 'requestId', 'amount', 'outflowLimit'])
+const BIGINT_FIELDS = new Set(['destChainId', 'expiry', 'requestId', 'amount', 'outflowLimit', 'limitsSequence'])
 const toCommand = (json: Record<string, unknown>) =>
   Object.fromEntries(
     Object.entries(json).map(([key, value]) => [key, BIGINT_FIELDS.has(key) ? BigInt(value as string) : value]),
   ) as Command
 
 describe('command codec against vectors/commands.json', () => {
-  it('encodes a SetLimits paused flag as the byte 1 and an unpaused one as 0, in a 147-byte payload', () => {
-    const command = { ...toCommand(vectors.valid.find((v) => v.command.kind === 'SetLimits')!.command), paused: false } as Command
+  it('encodes a SetLimits paused flag as the byte 1 and an unpaused one as 0, followed by the u64 limitsSequence, in a 155-byte payload', () => {
+    const command = { ...toCommand(vectors.valid.find((v) => v.command.kind === 'SetLimits')!.command), paused: false, limitsSequence: 7n } as Command
     const payload = encodeCommand(command)
-    expect((payload.length - 2) / 2).toBe(147)
-    expect(payload.endsWith('00')).toBe(true)
+    expect((payload.length - 2) / 2).toBe(155)
+    expect(payload.slice(-18)).toBe('000000000000000007') // paused 0x00, then limitsSequence 7 as u64
     expect(decodeCommand(payload)).toEqual(command)
   })
 

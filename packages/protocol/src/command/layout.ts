@@ -84,11 +84,14 @@ const headerLayout = [
  * Bodies: ApproveWithdrawal `requestId u64, lockEpoch u32`; RejectWithdrawal `requestId u64, reason u8`;
  * Lock `lockEpoch u32`; Unlock `lockEpoch u32`; Seize `lockEpoch u32, asset address, amount u256 (token base
  * units), receiver address`; SetLimits `asset address, outflowLimit u256 (token base units per period),
- * periodSeconds u32, paused u8 (0 or 1)` (the header's `account` is unused, by convention the zero address).
- * SetLimits replaces the asset's limits on the destination vault: at most `outflowLimit` paid out per aligned
- * window of `periodSeconds` (0 = no rate limit), and while `paused` no new withdrawal request and no payout of the
- * asset. A vault executes an approval only while the account is unlocked at exactly the
- * approval's lock epoch, so a Lock voids every approval decided before it.
+ * periodSeconds u32, paused u8 (0 or 1), limitsSequence u64` (the header's `account` is unused, by convention the
+ * zero address). SetLimits replaces the asset's limits on the destination vault: at most `outflowLimit` paid out
+ * per aligned window of `periodSeconds` (0 = no rate limit), and while `paused` no new withdrawal request and no
+ * payout of the asset. `limitsSequence` orders the SetLimits of one vault and asset (strictly increasing, from 1):
+ * the vault applies one only if its sequence is greater than that of the limits in force, and consumes an older
+ * one with the outcome `superseded`, so limits delivered out of order never replace newer ones. A vault executes
+ * an approval only while the account is unlocked at exactly the approval's lock epoch, so a Lock voids every
+ * approval decided before it.
  */
 export const commandLayout = [
   { name: 'version', binary: 'uint', size: 1, custom: COMMAND_VERSION, omit: true },
@@ -126,6 +129,7 @@ export const commandLayout = [
           { name: 'outflowLimit', binary: 'uint', size: 32 },
           { name: 'periodSeconds', binary: 'uint', size: 4 },
           { name: 'paused', binary: 'uint', size: 1, custom: flagConversion },
+          { name: 'limitsSequence', binary: 'uint', size: 8 },
         ],
       ],
     ],

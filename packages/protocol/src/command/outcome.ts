@@ -2,9 +2,18 @@
  * What a vault did with a verified command, as `CommandExecuted.outcome` (u8) reports it; the index is the code
  * (`MarginVault.Outcome` in `contracts/src/MarginVault.sol`). Every outcome consumes the command. `rate_limited`:
  * an approval of an asset that is paused on that vault, or that would exceed the asset's outflow allowance for the
- * current period; the vault keeps the request pending.
+ * current period; the vault keeps the request pending. `superseded`: a SetLimits whose `limitsSequence` is not
+ * greater than that of the asset's limits in force (a newer SetLimits got there first); the limits are unchanged.
  */
-export const commandOutcomes = ['applied', 'voided_by_lock', 'stale_epoch', 'request_not_pending', 'insufficient_liquidity', 'rate_limited'] as const
+export const commandOutcomes = [
+  'applied',
+  'voided_by_lock',
+  'stale_epoch',
+  'request_not_pending',
+  'insufficient_liquidity',
+  'rate_limited',
+  'superseded',
+] as const
 export type CommandOutcome = (typeof commandOutcomes)[number]
 
 /** The name of outcome `code`, or `unknown_<code>` for a code this version does not know. */

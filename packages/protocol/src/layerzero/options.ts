@@ -6,7 +6,7 @@ import { LayerZeroCodecError } from './errors.js'
 /**
  * Gas the executor forwards to the vault's `lzReceive` per command kind (destination gas units). Whole
  * `EndpointV2.lzReceive` transactions measured on the devnet: ApproveWithdrawal ≈ 147k (an ERC-20 transfer to a
- * fresh recipient), Seize ≈ 106k, Lock ≈ 95k, RejectWithdrawal ≈ 92k, Unlock ≈ 78k, SetLimits ≈ 123k (first limits
+ * fresh recipient), Seize ≈ 106k, Lock ≈ 95k, RejectWithdrawal ≈ 92k, Unlock ≈ 78k, SetLimits ≈ 139k (first limits
  * of an asset: fresh storage slots), of which about 40k is the base transaction, calldata and the endpoint's own
  * bookkeeping; the limits leave roughly twice the vault's share.
  */

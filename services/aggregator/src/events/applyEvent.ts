@@ -114,7 +114,14 @@ async function applyVaultEvent(ctx: Context, event: ChainEventRow, name: Exclude
     case 'LimitsSet': {
       const a = parseEventArgs(name, event.args)
       logger.info(
-        { chain_id: chainId, asset: a.asset, outflow_limit: a.outflowLimit.toString(), period_seconds: a.periodSeconds, paused: a.paused },
+        {
+          chain_id: chainId,
+          asset: a.asset,
+          outflow_limit: a.outflowLimit.toString(),
+          period_seconds: a.periodSeconds,
+          paused: a.paused,
+          limits_sequence: a.limitsSequence?.toString(),
+        },
         'Vault outflow limits set',
       )
       return
@@ -201,6 +208,9 @@ async function applyVaultEvent(ctx: Context, event: ChainEventRow, name: Exclude
         }
       }
       if (command.kind === 'Seize' && outcome !== 'applied') await applySeizeIgnored(ctx, command.account as Address, command.id)
+      if (command.kind === 'SetLimits' && outcome === 'superseded')
+        // a newer SetLimits of the same vault and asset was delivered first: the vault keeps it, nothing to undo
+        logger.info({ chain_id: chainId, command_id: command.id }, 'Vault kept newer limits over a superseded SetLimits')
       if ((command.kind === 'Lock' || command.kind === 'Unlock') && outcome !== 'applied')
         logger.error({ chain_id: chainId, command_id: command.id, kind: command.kind, outcome, account: command.account }, 'Vault ignored lock command')
       return

@@ -24,7 +24,7 @@ export const eventArgs = {
   WithdrawalExecuted: z.object({ requestId: uint, account: address.optional(), asset: address.optional(), amount: uint.optional() }),
   WithdrawalRejected: z.object({ requestId: uint, account: address, asset: address, amount: uint, reason: small.optional() }),
   WithdrawalCancelled: z.object({ requestId: uint, account: address, asset: address, amount: uint }),
-  LimitsSet: z.object({ asset: address, outflowLimit: uint, periodSeconds: small, paused: flag }),
+  LimitsSet: z.object({ asset: address, outflowLimit: uint, periodSeconds: small, paused: flag, limitsSequence: uint.optional() }),
   AccountLocked: z.object({ account: address, epoch: small }),
   AccountUnlocked: z.object({ account: address, epoch: small }),
   Seized: z.object({ account: address, asset: address, amount: uint, receiver: address, epoch: small }),

@@ -1,7 +1,10 @@
+import { getChain } from '@unimargin/chains'
+import { commands, eq } from '@unimargin/db'
 import { type Address, type Hex, zeroAddress } from 'viem'
 import type { Context } from '../common/context.js'
 import { AggregatorError } from '../common/errors.js'
-import { writeCommand } from '../outbox/index.js'
+import { commandIdOf, writeCommand, type WriteCommandParameters } from '../outbox/index.js'
+import { nextLimitsSequence } from './nextLimitsSequence.js'
 
 /** What {@link writeSetLimits} asks a vault to apply to one asset. */
 export type SetLimitsParameters = {
@@ -30,6 +33,9 @@ const U256_MAX = 2n ** 256n - 1n
  * asset's limits: a payout the limit or the pause holds back comes back as the outcome `rate_limited`, which the
  * hub answers by voiding the approval and rejecting the request. The cause names every field and the reference
  * time, so the same limits set again at another time are a new command, while a retry of one decision is not.
+ * Each new command takes the next `limitsSequence` of the vault and asset (see {@link nextLimitsSequence}); the
+ * vault consumes a SetLimits older than the limits in force as `superseded`, so the last one written wins whatever
+ * order the transports deliver them in. A retry of a decision keeps its command and sequence.
  * @returns the command id and whether it was newly written.
  * @throws {InvalidLimitsError} when `outflowLimit` is not a u256 or `periodSeconds` not a u32.
  * @throws Error when `chainId` is not configured.
@@ -40,12 +46,31 @@ export async function writeSetLimits(ctx: Context, parameters: SetLimitsParamete
   if (!Number.isInteger(periodSeconds) || periodSeconds < 0 || periodSeconds > U32_MAX)
     throw new InvalidLimitsError(`periodSeconds ${periodSeconds} is not a u32`, { periodSeconds })
   const cause = `limits:${chainId}:${asset.toLowerCase()}:${outflowLimit}:${periodSeconds}:${paused ? 1 : 0}:${ctx.referenceTs}`
-  const result = await writeCommand(ctx, {
-    body: { kind: 'SetLimits', asset, outflowLimit, periodSeconds, paused },
+  const command = (limitsSequence: bigint): WriteCommandParameters => ({
+    body: { kind: 'SetLimits', asset, outflowLimit, periodSeconds, paused, limitsSequence },
     account: zeroAddress,
     destChainId: chainId,
     cause,
   })
-  ctx.logger.info({ chain_id: chainId, asset, outflow_limit: outflowLimit.toString(), period_seconds: periodSeconds, paused, command_id: result.id }, 'Queued vault limits')
+  // the id does not depend on the sequence: a retry finds its command and issues no new number
+  const id = commandIdOf(command(0n))
+  const [existing] = await ctx.tx.select({ id: commands.id }).from(commands).where(eq(commands.id, id))
+  if (existing) return { id, created: false }
+
+  const { vault } = getChain(ctx.config, chainId)
+  const limitsSequence = await nextLimitsSequence(ctx.tx, { chainId, vault, asset }, ctx.now())
+  const result = await writeCommand(ctx, command(limitsSequence))
+  ctx.logger.info(
+    {
+      chain_id: chainId,
+      asset,
+      outflow_limit: outflowLimit.toString(),
+      period_seconds: periodSeconds,
+      paused,
+      limits_sequence: limitsSequence.toString(),
+      command_id: result.id,
+    },
+    'Queued vault limits',
+  )
   return result
 }

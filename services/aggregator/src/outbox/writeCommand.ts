@@ -12,7 +12,7 @@ export type CommandBody =
   | { kind: 'Lock'; lockEpoch: number }
   | { kind: 'Unlock'; lockEpoch: number }
   | { kind: 'Seize'; lockEpoch: number; asset: Address; amount: bigint; receiver: Address }
-  | { kind: 'SetLimits'; asset: Address; outflowLimit: bigint; periodSeconds: number; paused: boolean }
+  | { kind: 'SetLimits'; asset: Address; outflowLimit: bigint; periodSeconds: number; paused: boolean; limitsSequence: bigint }
 
 export type WriteCommandParameters = {
   body: CommandBody
@@ -23,8 +23,9 @@ export type WriteCommandParameters = {
 }
 
 /**
- * The deterministic command id: keccak256 of cause, kind, destination chain and the kind's distinguishing fields.
- * Deciding the same thing twice yields the same id, so the outbox can never hold a second copy.
+ * The deterministic command id: keccak256 of cause, kind, destination chain and the kind's distinguishing fields
+ * (not a SetLimits' `limitsSequence`, which is issued once per decision). Deciding the same thing twice yields the
+ * same id, so the outbox can never hold a second copy.
  */
 export function commandIdOf(parameters: WriteCommandParameters): Hex {
   const { body, destChainId, cause, account } = parameters
