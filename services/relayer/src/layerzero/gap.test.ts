@@ -8,7 +8,7 @@ import { createPublicClient, custom, type Hex, http, keccak256, toHex } from 'vi
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ChainClients } from '../context.js'
-import { verifyEarlierPackets } from './gap.js'
+import { findPathPackets, verifyEarlierPackets } from './gap.js'
 
 const BASE_PORT = 21945
 
@@ -148,5 +148,26 @@ describe('verifying earlier packets on a LayerZero path', () => {
     )
     expect(ranges.at(-1)!.fromBlock).toBe(missing.blockNumber + 1n)
     expect(await inboundNonce(live)).toBe(missing.nonce - 1n)
+  })
+
+  it('stops scanning at the first range holding an earlier nonce of the path than every nonce sought', async () => {
+    const live = await publishLock(8)
+    await devnet.mine(hub().chainId, 6)
+    const head = await hub().publicClient.getBlockNumber({ cacheTime: 0 })
+    const hubChain = getChain(devnet.config, hub().chainId)
+    ranges = []
+    const found = await findPathPackets({
+      hub: clientsOf(hubChain),
+      hubEndpoint: getLayerZero(devnet.config, hubChain.chainId).endpoint,
+      fromBlock: hubChain.startBlock,
+      toBlock: head,
+      maxLogRange: 4,
+      path: live,
+      nonces: [live.nonce + 1n],
+    })
+    expect(found.size).toBe(0)
+    // the range holding `live` is the last read: a later nonce cannot lie in older blocks
+    expect(ranges.at(-1)!.fromBlock).toBeLessThanOrEqual(live.blockNumber)
+    expect(ranges.at(-1)!.toBlock).toBeGreaterThanOrEqual(live.blockNumber)
   })
 })
