@@ -6,11 +6,13 @@ import { attesterFromConfig, type RunningNode, startNode } from '@unimargin/node
 import { type Attester, positionReportDomain, signPositionReport } from '@unimargin/protocol'
 import { createRelayer, type Relayer } from '@unimargin/relayer'
 import pino from 'pino'
-import type { Address } from 'viem'
+import type { Address, Hash, TransactionReceipt } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 
 export type Pipeline = {
   devnet: Devnet
+  /** the anvils' interval mining, seconds */
+  blockTimeSeconds: number
   database: Database
   node: RunningNode
   api: UnimarginClient
@@ -22,14 +24,19 @@ export type Pipeline = {
 }
 
 /**
- * The whole hub on a real devnet: anvil chains mining every 200 ms, watchers, aggregator, relayer and the HTTP API
- * on `database`, all in this process, as `unimargin dev` runs them. `routes` picks the transport per destination chain
- * id (Wormhole for chains not named).
+ * The whole hub on a real devnet: anvil chains mining every `blockTimeSeconds` (default 0.2), watchers, aggregator,
+ * relayer and the HTTP API on `database`, all in this process, as `unimargin dev` runs them. `routes` picks the
+ * transport per destination chain id (Wormhole for chains not named).
  */
 export async function startPipeline(parameters: {
   database: Database
   basePort: number
   chains?: number
+  /**
+   * interval mining, seconds; default 0.2. Tests that stop mining with {@link mineTogether} need whole seconds:
+   * anvil's `evm_setIntervalMining` takes only those, so a fraction could not be restored.
+   */
+  blockTimeSeconds?: number
   routes?: Record<number, TransportName>
   /**
    * runs the relayer with these settings instead of the node's: `attester` wraps the configured attestation source
@@ -38,7 +45,8 @@ export async function startPipeline(parameters: {
   relayer?: { attester?: (inner: Attester) => Attester; fallbackAfterMs?: number }
 }): Promise<Pipeline> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
-  const devnet = await startDevnet({ chains: parameters.chains ?? 3, basePort: parameters.basePort, blockTimeSeconds: 0.2, logger, routes: parameters.routes })
+  const blockTimeSeconds = parameters.blockTimeSeconds ?? 0.2
+  const devnet = await startDevnet({ chains: parameters.chains ?? 3, basePort: parameters.basePort, blockTimeSeconds, logger, routes: parameters.routes })
   const custom = parameters.relayer
   const start = async (): Promise<RunningNode> => {
     const db = parameters.database.db
@@ -63,6 +71,7 @@ export async function startPipeline(parameters: {
   let sequence = 0n
   return {
     devnet,
+    blockTimeSeconds,
     database: parameters.database,
     get node() {
       return node
@@ -101,4 +110,43 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, 100))
   }
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`)
+}
+
+/** A block mined by {@link mineTogether}, with the head its chain had when mining stopped. */
+export type MinedTogether = { chainId: number; number: bigint; hash: Hash; timestamp: bigint; headWhenStopped: bigint }
+
+/**
+ * Puts transactions on several chains into one block per chain, all with the same timestamp: stops mining on
+ * `chainIds` (`evm_setIntervalMining 0`, then `evm_setAutomine false`; anvil's automine switch alone leaves interval
+ * mining running), awaits `send` (which submits the transactions and
+ * returns their hashes without waiting for receipts), mines one block on each chain at the timestamp one second past
+ * the latest of their heads (`evm_setNextBlockTimestamp`, `anvil_mine`), and restores interval mining every
+ * `pipeline.blockTimeSeconds` (whole seconds), also when `send` throws.
+ * @returns the receipts, in the order of `send`'s hashes, and the block mined on each chain, in `chainIds` order.
+ * @throws {RangeError} if the pipeline's block time is not a whole number of seconds.
+ */
+export async function mineTogether(
+  pipeline: Pipeline,
+  chainIds: number[],
+  send: () => Promise<{ chainId: number; hash: Hash }[]>,
+): Promise<{ receipts: TransactionReceipt[]; blocks: MinedTogether[] }> {
+  const interval = pipeline.blockTimeSeconds
+  if (!Number.isInteger(interval)) throw new RangeError(`mineTogether restores interval mining in whole seconds; the pipeline mines every ${interval} s`)
+  const chains = [...new Set(chainIds)].map((id) => pipeline.devnet.chain(id))
+  let sent: { chainId: number; hash: Hash }[]
+  let blocks: MinedTogether[]
+  try {
+    await Promise.all(chains.map((c) => c.testClient.setIntervalMining({ interval: 0 }).then(() => c.testClient.setAutomine(false))))
+    const heads = await Promise.all(chains.map((c) => c.publicClient.getBlock({ blockTag: 'latest' })))
+    sent = await send()
+    const timestamp = heads.reduce((t, b) => (b.timestamp > t ? b.timestamp : t), 0n) + 1n
+    await Promise.all(chains.map((c) => c.testClient.setNextBlockTimestamp({ timestamp })))
+    await Promise.all(chains.map((c) => c.testClient.mine({ blocks: 1 })))
+    const mined = await Promise.all(chains.map((c) => c.publicClient.getBlock({ blockTag: 'latest' })))
+    blocks = chains.map((c, i) => ({ chainId: c.chainId, number: mined[i]!.number, hash: mined[i]!.hash, timestamp: mined[i]!.timestamp, headWhenStopped: heads[i]!.number }))
+  } finally {
+    await Promise.all(chains.map((c) => c.testClient.setIntervalMining({ interval })))
+  }
+  const receipts = await Promise.all(sent.map((s) => pipeline.devnet.chain(s.chainId).publicClient.waitForTransactionReceipt({ hash: s.hash, pollingInterval: 20 })))
+  return { receipts, blocks }
 }

@@ -4,10 +4,10 @@ import { userDeposit, userRequestWithdrawal, vaultBalance } from '@unimargin/dev
 import { lzReceiveArgs, sentPackets, signPublishedMessages, verifyPacket } from '@unimargin/devnet/testing'
 import { type Attester, type Command, commandOptions, decodeCommand, encodeCommand } from '@unimargin/protocol'
 import { NotYetError } from '@unimargin/relayer'
-import { type Address, type Hex, keccak256, parseEventLogs, toHex } from 'viem'
+import { type Address, type Hash, type Hex, keccak256, parseEventLogs, type TransactionReceipt, toHex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type Pipeline, startPipeline, waitFor } from './harness.js'
+import { mineTogether, type Pipeline, startPipeline, waitFor } from './harness.js'
 
 const E18 = 10n ** 18n
 const usdc = (n: number) => BigInt(n) * 10n ** 6n
@@ -122,30 +122,6 @@ describe.each(testDatabases())('races on three chains, on $kind', ({ open }) => 
     await expectLedgerEqualsVaults()
   })
 
-  it('approves at most one of two withdrawals on two chains requested at once that together exceed free collateral', async () => {
-    const erin = user(5)
-    await userDeposit(p.devnet, { chainId: chains[0], key: erin.key, symbol: 'USDC', amount: usdc(1_000) })
-    await deposited(erin.address, 1)
-    // 1 000 deposited (2 % haircut → 980): 700 + 700 cannot both leave
-    const requests = await Promise.all(
-      [chains[1], chains[2]].map(async (chainId) => ({ chainId, ...(await userRequestWithdrawal(p.devnet, { chainId, key: erin.key, symbol: 'USDC', amount: usdc(700) })) })),
-    )
-    const decided = await Promise.all(
-      requests.map((r) =>
-        waitFor(`withdrawal ${r.requestId} on ${r.chainId} to be settled`, async () => {
-          const [w] = await db().select().from(withdrawals).where(and(eq(withdrawals.chainId, r.chainId), eq(withdrawals.requestId, r.requestId)))
-          return w?.state === 'executed' || (w?.state === 'rejected' && w.escrowClosedAt) ? w : undefined
-        }),
-      ),
-    )
-    expect(decided.filter((w) => w.state === 'executed')).toHaveLength(1)
-    expect(decided.filter((w) => w.state === 'rejected')).toHaveLength(1)
-    const balances = await Promise.all([chains[1], chains[2]].map((c) => vaultBalance(p.devnet, c, erin.address, 'USDC')))
-    expect(balances.reduce((a, b) => a + b, 0n)).toBe(-usdc(700))
-    await expectEachExecutedOnce(erin.address)
-    await expectLedgerEqualsVaults()
-  })
-
   it('finishes a liquidation whose Wormhole route stalls midway over LayerZero, executing every command once', { timeout: 120_000 }, async () => {
     const carol = user(3)
     await userDeposit(p.devnet, { chainId: chains[0], key: carol.key, symbol: 'USDC', amount: usdc(1_000) })
@@ -226,5 +202,114 @@ describe.each(testDatabases())('races on three chains, on $kind', ({ open }) => 
     expect(balancesAfter).toEqual(balancesBefore)
     expect(await executions(chains[2], seize!.id as Hex)).toHaveLength(1)
     await expectLedgerEqualsVaults()
+  })
+})
+
+describe.each(testDatabases())('withdrawals requested in one block, on $kind', ({ open }) => {
+  let p: Pipeline
+  let chains: [number, number, number]
+  const user = (i: number) => ({ key: p.devnet.keys.users[i]! as Hex, address: privateKeyToAddress(p.devnet.keys.users[i]!) })
+  const db = () => p.database.db
+
+  beforeAll(async () => {
+    // whole seconds: mining is stopped and restored through evm_setIntervalMining, which takes no fractions
+    p = await startPipeline({ database: await open(), basePort: 22755, blockTimeSeconds: 1 })
+    chains = p.devnet.chains.map((c) => c.chainId) as [number, number, number]
+    await Promise.all(chains.map((chainId) => userDeposit(p.devnet, { chainId, key: user(0).key, symbol: 'USDC', amount: usdc(100_000) })))
+  })
+  afterAll(async () => {
+    await p?.stop()
+    await p?.database.close()
+  })
+
+  /** Submits `account`'s requestWithdrawal of `amount` USDC on `chainId` with `nonce`, without waiting for it to be mined. */
+  async function submitRequest(chainId: number, key: Hex, amount: bigint, nonce: number): Promise<{ chainId: number; hash: Hash }> {
+    const c = p.devnet.chain(chainId)
+    const wallet = c.wallet(key)
+    const args = [c.addresses.tokens.USDC, amount, wallet.account.address] as const
+    // a fixed gas limit: estimating would run against the head, not the block these land in
+    const hash = await wallet.writeContract({ address: c.addresses.vault, abi: MarginVault.abi, functionName: 'requestWithdrawal', args, nonce, gas: 500_000n })
+    return { chainId, hash }
+  }
+  const nonceOf = (chainId: number, address: Address) => p.devnet.chain(chainId).publicClient.getTransactionCount({ address, blockTag: 'latest' })
+  /** Waits until both requests are decided and every escrow is closed: executed, or rejected and released. */
+  const settled = (requests: { chainId: number; requestId: bigint }[]) =>
+    Promise.all(
+      requests.map((r) =>
+        waitFor(`withdrawal ${r.requestId} on ${r.chainId} to be settled`, async () => {
+          const [w] = await db().select().from(withdrawals).where(and(eq(withdrawals.chainId, r.chainId), eq(withdrawals.requestId, r.requestId)))
+          return w?.state === 'executed' || (w?.state === 'rejected' && w.escrowClosedAt) ? w : undefined
+        }),
+      ),
+    )
+  const requestIdOf = (receipt: TransactionReceipt) => {
+    const [event] = parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'WithdrawalRequested' })
+    if (!event) throw new Error('the receipt holds no WithdrawalRequested')
+    return event.args.requestId
+  }
+  async function expectLedgerEqualsVaults() {
+    await waitFor('every event to be processed', async () => (await db().select().from(chainEvents).where(isNull(chainEvents.processedAt))).length === 0)
+    for (const row of await db().select().from(collateralBalances)) {
+      const symbol = (Object.entries(p.devnet.chain(row.chainId).addresses.tokens).find(([, t]) => t === row.asset)?.[0] ?? 'USDC') as 'USDC' | 'ETH' | 'BTC'
+      expect({ ...row, onChain: await vaultBalance(p.devnet, row.chainId, row.account as Address, symbol) }).toMatchObject({ onChain: row.amount })
+    }
+  }
+  async function expectEachExecutedOnce(account: Address) {
+    for (const r of await db().select().from(commands).where(eq(commands.account, account))) {
+      const c = p.devnet.chain(r.destChainId)
+      const events = await c.publicClient.getContractEvents({ address: c.addresses.vault, abi: MarginVault.abi, eventName: 'CommandExecuted', args: { commandId: r.id as Hex }, fromBlock: 0n })
+      expect({ id: r.id, n: events.length }).toEqual({ id: r.id, n: r.state === 'executed' ? 1 : 0 })
+    }
+  }
+  /** One of the two 700 USDC requests executed and paid, the other rejected for want of free collateral. */
+  async function expectOneApproved(account: Address, requests: { chainId: number; requestId: bigint }[]) {
+    const decided = await settled(requests)
+    expect(decided.filter((w) => w.state === 'executed')).toHaveLength(1)
+    expect(decided.filter((w) => w.state === 'rejected')).toHaveLength(1)
+    const balances = await Promise.all([...new Set(requests.map((r) => r.chainId))].map((c) => vaultBalance(p.devnet, c, account, 'USDC')))
+    expect(balances.reduce((a, b) => a + b, 0n)).toBe(-usdc(700))
+    await expectEachExecutedOnce(account)
+    await expectLedgerEqualsVaults()
+  }
+
+  it('approves at most one of two withdrawals on two chains, mined in one block each at the same timestamp, that together exceed free collateral', async () => {
+    const erin = user(1)
+    const pair = [chains[1], chains[2]]
+    const client = (i: number) => p.devnet.chain(pair[i]!).publicClient
+    await userDeposit(p.devnet, { chainId: chains[0], key: erin.key, symbol: 'USDC', amount: usdc(1_000) })
+    await waitFor('the deposit to be credited', async () => (await p.api.getAccount(erin.address)).collateral.length >= 1)
+    // 1 000 deposited (2 % haircut → 980): 700 + 700 cannot both leave
+    const { receipts, blocks } = await mineTogether(p, pair, async () => {
+      const nonces = await Promise.all(pair.map((c) => nonceOf(c, erin.address)))
+      return Promise.all(pair.map((c, i) => submitRequest(c, erin.key, usdc(700), nonces[i]!)))
+    })
+    expect(receipts.map((r) => r.status)).toEqual(['success', 'success'])
+    // each landed in the single block mined on its chain while mining was stopped, and both blocks share a timestamp
+    expect(receipts.map((r) => r.blockHash)).toEqual(blocks.map((b) => b.hash))
+    expect(blocks.map((b) => b.number)).toEqual(blocks.map((b) => b.headWhenStopped + 1n))
+    expect(blocks[1]!.timestamp).toBe(blocks[0]!.timestamp)
+    await waitFor('both chains to mine on their own again', async () => {
+      const now = await Promise.all(pair.map((_, i) => client(i).getBlockNumber({ cacheTime: 0 })))
+      return now.every((n, i) => n > receipts[i]!.blockNumber)
+    })
+    await expectOneApproved(
+      erin.address,
+      receipts.map((r, i) => ({ chainId: pair[i]!, requestId: requestIdOf(r) })),
+    )
+  })
+
+  it('approves at most one of two withdrawals on one chain, mined in the same block, that together exceed free collateral', async () => {
+    const frank = user(2)
+    await userDeposit(p.devnet, { chainId: chains[0], key: frank.key, symbol: 'USDC', amount: usdc(1_000) })
+    await waitFor('the deposit to be credited', async () => (await p.api.getAccount(frank.address)).collateral.length >= 1)
+    const { receipts, blocks } = await mineTogether(p, [chains[1]], async () => {
+      const nonce = await nonceOf(chains[1], frank.address)
+      return [await submitRequest(chains[1], frank.key, usdc(700), nonce), await submitRequest(chains[1], frank.key, usdc(700), nonce + 1)]
+    })
+    expect(receipts.map((r) => r.status)).toEqual(['success', 'success'])
+    expect(receipts.map((r) => r.blockHash)).toEqual([blocks[0]!.hash, blocks[0]!.hash])
+    expect(blocks[0]!.number).toBe(blocks[0]!.headWhenStopped + 1n)
+    expect(receipts[1]!.transactionIndex).toBeGreaterThan(receipts[0]!.transactionIndex)
+    await expectOneApproved(frank.address, receipts.map((r) => ({ chainId: chains[1], requestId: requestIdOf(r) })))
   })
 })

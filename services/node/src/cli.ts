@@ -97,7 +97,7 @@ program
     if (!res.ok) process.exitCode = 1
   })
 
-const commandsCmd = program.command('commands').description('Inspect and retry outbox commands (operator; uses DATABASE_URL or --data-dir).')
+const commandsCmd = program.command('commands').description('Inspect, retry and burn outbox commands (operator; uses DATABASE_URL or --data-dir).')
 commandsCmd
   .command('list')
   .description('List commands by state, newest first.')
@@ -127,6 +127,33 @@ commandsCmd
     try {
       await retryDeadCommand(database.db, id, options.reason)
       console.log(`Command ${id} is queued again.`)
+    } finally {
+      await database.close()
+    }
+  })
+commandsCmd
+  .command('burn')
+  .description(
+    "Remove a dead-lettered command's verified LayerZero packets from the destination endpoint so they can never execute " +
+      '(EndpointV2 burn, or clear when no later packet has executed), signed by the vault\'s delegate key from UNIMARGIN_DELEGATE_KEY.',
+  )
+  .argument('<id>', 'command id (0x…)')
+  .requiredOption('-c, --config <file>', 'configuration JSON (chains, RPC URLs, LayerZero contracts)')
+  .requiredOption('--reason <text>', 'why it is burnt (recorded in its history)')
+  .option('--data-dir <dir>', 'PGlite data directory when DATABASE_URL is not set', '.unimargin/data')
+  .action(async (id: string, options: { config: string; reason: string; dataDir: string }) => {
+    const delegateKey = process.env.UNIMARGIN_DELEGATE_KEY
+    if (!delegateKey || !/^0x[0-9a-fA-F]{64}$/.test(delegateKey)) {
+      console.error("Set UNIMARGIN_DELEGATE_KEY to the private key of the vault's delegate on the endpoint (its owner); the relayer's key is not used.")
+      process.exitCode = 1
+      return
+    }
+    const { burnDeadPacket } = await import('./operator/burn.js')
+    const config = defineConfig(JSON.parse(readFileSync(options.config, 'utf8')))
+    const database = await createDatabase({ url: process.env.DATABASE_URL, dataDir: options.dataDir })
+    try {
+      const packets = await burnDeadPacket({ db: database.db, config, commandId: id, delegateKey: delegateKey as `0x${string}`, reason: options.reason })
+      for (const p of packets) console.log(`nonce ${p.nonce}  ${p.action.padEnd(7)} ${p.tx ?? p.note ?? ''}`)
     } finally {
       await database.close()
     }

@@ -9,8 +9,10 @@ import { verifyAsDvn } from './dvn.js'
  * Verifies, as the DVN, every packet on `packet`'s path whose nonce lies between the endpoint's highest contiguous
  * verified nonce and `packet.nonce`: the endpoint executes a packet only once all earlier ones are verified, so a
  * packet whose command was dead-lettered before verification would otherwise hold the path up for good. The
- * missing packets are read from the hub endpoint's `PacketSent` logs since `fromBlock` (they are older than
- * `packet`, hence at least as final).
+ * missing packets are read from the hub endpoint's `PacketSent` logs between `fromBlock` and `toBlock` (they are
+ * older than `packet`, hence at least as final), see {@link findPathPackets}.
+ * @param maxLogRange largest `eth_getLogs` range, blocks; default: the hub chain's `maxLogRange`
+ * @param toBlock newest hub block to scan, e.g. `packet`'s block; default: the hub's head
  * @returns the nonces verified.
  * @throws Error if a missing packet cannot be found on the hub or a verification reverts.
  */
@@ -24,6 +26,8 @@ export async function verifyEarlierPackets(params: {
   account: Account
   packet: DecodedPacket
   confirmations: bigint
+  maxLogRange?: number
+  toBlock?: bigint
 }): Promise<bigint[]> {
   const { hub, dest, lz, receiver, packet } = params
   const verifiedUpTo = await dest.public.readContract({
@@ -33,15 +37,19 @@ export async function verifyEarlierPackets(params: {
     args: [receiver, packet.srcEid, packet.sender],
   })
   if (verifiedUpTo + 1n >= packet.nonce) return []
-  const logs = await hub.public.getContractEvents({ address: params.hubEndpoint, abi: LzEndpointV2.abi, eventName: 'PacketSent', fromBlock: params.fromBlock })
-  const onPath = new Map(
-    logs
-      .flatMap((l) => (l.args.encodedPayload ? [decodePacket(l.args.encodedPayload)] : []))
-      .filter((p) => p.dstEid === packet.dstEid && p.sender === packet.sender && p.receiver === packet.receiver)
-      .map((p) => [p.nonce, p]),
-  )
+  const nonces: bigint[] = []
+  for (let nonce = verifiedUpTo + 1n; nonce < packet.nonce; nonce++) nonces.push(nonce)
+  const onPath = await findPathPackets({
+    hub,
+    hubEndpoint: params.hubEndpoint,
+    fromBlock: params.fromBlock,
+    toBlock: params.toBlock ?? (await hub.public.getBlockNumber({ cacheTime: 0 })),
+    maxLogRange: params.maxLogRange ?? hub.chain.maxLogRange,
+    path: packet,
+    nonces,
+  })
   const verified: bigint[] = []
-  for (let nonce = verifiedUpTo + 1n; nonce < packet.nonce; nonce++) {
+  for (const nonce of nonces) {
     const missing = onPath.get(nonce)
     if (!missing) throw new Error(`Packet ${nonce} on the path to eid ${packet.dstEid} is not among the hub's PacketSent logs.`)
     const hash = await dest.public.readContract({
@@ -55,4 +63,44 @@ export async function verifyEarlierPackets(params: {
     verified.push(nonce)
   }
   return verified
+}
+
+/**
+ * The packets with `nonces` on `path`'s path (same sender, destination eid and receiver) among the hub endpoint's
+ * `PacketSent` logs in blocks `fromBlock..toBlock`, read in ranges of at most `maxLogRange` blocks from the newest
+ * backwards, since missing packets are usually recent. Stops once every nonce is found, or once a range holds an
+ * earlier nonce of the path than all those still sought (nonces grow with blocks, so the rest is not there).
+ * JSON-RPC: `eth_getLogs`, one call per range.
+ * @returns the packets found by nonce; absent nonces are not in the scanned blocks.
+ * @throws {RangeError} if `maxLogRange` is not a positive integer; the RPC's error if a range is refused.
+ */
+export async function findPathPackets(params: {
+  hub: ChainClients
+  hubEndpoint: Address
+  fromBlock: bigint
+  toBlock: bigint
+  maxLogRange: number
+  path: Pick<DecodedPacket, 'sender' | 'dstEid' | 'receiver'>
+  nonces: readonly bigint[]
+}): Promise<Map<bigint, DecodedPacket>> {
+  const { hub, path } = params
+  if (!Number.isInteger(params.maxLogRange) || params.maxLogRange < 1) throw new RangeError(`maxLogRange must be a positive integer, got ${params.maxLogRange}`)
+  const range = BigInt(params.maxLogRange)
+  const sought = new Set(params.nonces)
+  const lowest = params.nonces.reduce((m, n) => (n < m ? n : m), params.nonces[0] ?? 0n)
+  const found = new Map<bigint, DecodedPacket>()
+  let passedLowest = false
+  for (let to = params.toBlock; to >= params.fromBlock && found.size < sought.size && !passedLowest; ) {
+    const from = to - range + 1n > params.fromBlock ? to - range + 1n : params.fromBlock
+    const logs = await hub.public.getContractEvents({ address: params.hubEndpoint, abi: LzEndpointV2.abi, eventName: 'PacketSent', fromBlock: from, toBlock: to })
+    for (const log of logs) {
+      if (!log.args.encodedPayload) continue
+      const p = decodePacket(log.args.encodedPayload)
+      if (p.dstEid !== path.dstEid || p.sender !== path.sender || p.receiver !== path.receiver) continue
+      if (sought.has(p.nonce)) found.set(p.nonce, p)
+      else if (p.nonce < lowest) passedLowest = true
+    }
+    to = from - 1n
+  }
+  return found
 }
