@@ -1,4 +1,6 @@
 import { type Abi, decodeErrorResult, type Hex } from 'viem'
+import { NotYetError, PermanentDeliveryError } from './errors.js'
+import { revertName } from './revert.js'
 
 /** `xs` in consecutive slices of at most `size` items. @throws {RangeError} if `size` < 1. */
 export function chunk<T>(xs: readonly T[], size: number): T[][] {
@@ -43,4 +45,36 @@ export async function forAll<T>(items: readonly T[], step: () => Promise<StepRes
   } catch (error) {
     return items.map(() => error)
   }
+}
+
+/** Command codec errors (MarginHub decodes every payload it publishes): no retry can fix them. */
+export const MALFORMED_PAYLOAD = new Set(['WrongPayloadLength', 'PayloadTooShort', 'UnsupportedVersion', 'UnknownKind', 'InvalidFlag'])
+
+/**
+ * After a batch transaction reverted, finds the items that make it revert by simulating each on its own: those get
+ * their own error (permanent when it names a malformed payload), the others a `NotYetError` that re-sends them at
+ * once without counting an attempt. When no item reverts alone (e.g. the batch ran out of gas), every item gets
+ * `batchError`.
+ * @param simulate resolves when item `i` alone would succeed; rejects with the (viem) error otherwise
+ */
+export async function isolateRevert(
+  indices: number[],
+  simulate: (i: number) => Promise<unknown>,
+  batchError: Error,
+): Promise<Map<number, Error>> {
+  const alone = await Promise.all(indices.map((i) => simulate(i).then(() => undefined, (error: unknown) => error)))
+  const out = new Map<number, Error>()
+  if (alone.every((e) => e === undefined)) {
+    for (const i of indices) out.set(i, batchError)
+    return out
+  }
+  indices.forEach((i, k) => {
+    const error = alone[k]
+    if (error === undefined) out.set(i, new NotYetError(`re-sent without an item that made its batch revert (${batchError.message})`, 0))
+    else {
+      const name = revertName(error)
+      out.set(i, name && MALFORMED_PAYLOAD.has(name) ? new PermanentDeliveryError(`the hub refused the payload: ${name}`) : (error as Error))
+    }
+  })
+  return out
 }

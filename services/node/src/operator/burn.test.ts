@@ -1,7 +1,7 @@
 import { LzEndpointV2 } from '@unimargin/contracts'
 import { commands, commandTransitions, type Database, eq, testDatabases } from '@unimargin/db'
 import { type Devnet, startDevnet } from '@unimargin/devnet'
-import { lzReceiveArgs } from '@unimargin/devnet/testing'
+import { lzReceiveArgs, verifyPacket } from '@unimargin/devnet/testing'
 import { createLocalGuardianAttester, decodePacket, encodeCommand } from '@unimargin/protocol'
 import { createRelayer } from '@unimargin/relayer'
 import pino from 'pino'
@@ -58,11 +58,14 @@ describe.each(testDatabases())('burning dead-lettered LayerZero packets on $kind
     }
     throw new Error(`commands did not settle: ${JSON.stringify((await Promise.all(idsToWatch.map(row))).map((x) => [x.state, x.lastError]))}`)
   }
-  /** A command verified at the spoke and then dead-lettered because it expired before delivery. */
+  /** A command verified at the spoke (by the DVN) and then dead-lettered because it expired before execution. */
   async function deadVerified(user: number, lockEpoch: number) {
     const r = relayer()
     const id = await enqueue(user, lockEpoch, 30n)
-    await runUntil(r, [id], (s) => s === 'attested')
+    await runUntil(r, [id], (s) => s === 'published')
+    const s = spoke()
+    const wallet = s.wallet(devnet.keys.relayer)
+    await verifyPacket({ publicClient: s.publicClient, wallet, endpoint: endpoint(), receiveLib: s.addresses.layerzero.receiveLib, worker: s.addresses.layerzero.worker }, await packetOf(id))
     await spoke().testClient.increaseTime({ seconds: 60 })
     await devnet.mine(spoke().chainId)
     await runUntil(r, [id], (s) => s === 'dead')

@@ -1,13 +1,12 @@
-import { type ChainConfig, createChainWalletClient, getChain, getLayerZero, toViemChain } from '@unimargin/chains'
+import { type ChainConfig, getChain, getLayerZero, toViemChain } from '@unimargin/chains'
 import { LzEndpointV2, MarginHub } from '@unimargin/contracts'
 import { type Devnet, startDevnet } from '@unimargin/devnet'
 import { lzReceiveArgs, sentPackets, verifyPacket } from '@unimargin/devnet/testing'
 import { commandOptions, type DecodedPacket, encodeCommand } from '@unimargin/protocol'
-import pLimit from 'p-limit'
 import { createPublicClient, custom, type Hex, http, keccak256, toHex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ChainClients } from '../context.js'
+import { type ChainClients, chainClients } from '../context.js'
 import { findPathPackets, verifyEarlierPackets } from './gap.js'
 
 const BASE_PORT = 21945
@@ -37,7 +36,7 @@ describe('verifying earlier packets on a LayerZero path', () => {
       },
     })
     const publicClient = createPublicClient({ chain: toViemChain(chain), transport, pollingInterval: 50 })
-    return { chain, public: publicClient, wallet: createChainWalletClient(chain, relayer()), sendLock: pLimit(1) }
+    return chainClients(chain, relayer(), publicClient)
   }
 
   /** Publishes a Lock for a fresh account over LayerZero to the spoke, as the relayer does. @returns its packet. */
@@ -99,7 +98,7 @@ describe('verifying earlier packets on a LayerZero path', () => {
     const live = await publishLock(3)
     await devnet.mine(hub().chainId, 5)
     const head = await hub().publicClient.getBlockNumber({ cacheTime: 0 })
-    await verifyPacket({ publicClient: spoke().publicClient, wallet: spoke().wallet(devnet.keys.relayer), endpoint: spoke().addresses.layerzero.endpoint, receiveLib: spoke().addresses.layerzero.receiveLib }, live, head - live.blockNumber)
+    await verifyPacket({ publicClient: spoke().publicClient, wallet: spoke().wallet(devnet.keys.relayer), endpoint: spoke().addresses.layerzero.endpoint, receiveLib: spoke().addresses.layerzero.receiveLib, worker: spoke().addresses.layerzero.worker }, live, head - live.blockNumber)
     expect(await inboundNonce(live)).toBe(first.nonce - 1n)
     await expect(deliver(live)).rejects.toThrow(/LZ_InvalidNonce/)
 
@@ -125,7 +124,7 @@ describe('verifying earlier packets on a LayerZero path', () => {
     const live = await publishLock(5)
     await devnet.mine(hub().chainId, 5)
     const head = await hub().publicClient.getBlockNumber({ cacheTime: 0 })
-    await verifyPacket({ publicClient: spoke().publicClient, wallet: spoke().wallet(devnet.keys.relayer), endpoint: spoke().addresses.layerzero.endpoint, receiveLib: spoke().addresses.layerzero.receiveLib }, live, head - live.blockNumber)
+    await verifyPacket({ publicClient: spoke().publicClient, wallet: spoke().wallet(devnet.keys.relayer), endpoint: spoke().addresses.layerzero.endpoint, receiveLib: spoke().addresses.layerzero.receiveLib, worker: spoke().addresses.layerzero.worker }, live, head - live.blockNumber)
 
     ranges = []
     expect(await heal(live, head - live.blockNumber)).toEqual([missing.nonce])
@@ -140,7 +139,7 @@ describe('verifying earlier packets on a LayerZero path', () => {
     const live = await publishLock(7)
     await devnet.mine(hub().chainId, 5)
     const head = await hub().publicClient.getBlockNumber({ cacheTime: 0 })
-    await verifyPacket({ publicClient: spoke().publicClient, wallet: spoke().wallet(devnet.keys.relayer), endpoint: spoke().addresses.layerzero.endpoint, receiveLib: spoke().addresses.layerzero.receiveLib }, live, head - live.blockNumber)
+    await verifyPacket({ publicClient: spoke().publicClient, wallet: spoke().wallet(devnet.keys.relayer), endpoint: spoke().addresses.layerzero.endpoint, receiveLib: spoke().addresses.layerzero.receiveLib, worker: spoke().addresses.layerzero.worker }, live, head - live.blockNumber)
 
     ranges = []
     await expect(heal(live, head - live.blockNumber, { maxLogRange: 2, fromBlock: missing.blockNumber + 1n })).rejects.toThrow(

@@ -2,7 +2,7 @@ import { getChain, getLayerZero } from '@unimargin/chains'
 import { LzEndpointV2, LzWorker, MarginHub, MarginVault } from '@unimargin/contracts'
 import { type CommandKindName, commandOptions, LZ_RECEIVE_GAS, commandOutcomeName as outcomeName, workerDelivery } from '@unimargin/protocol'
 import { type Abi, type Hex, parseEventLogs, type TransactionReceipt } from 'viem'
-import { chunk, forAll, revertDataName, type StepResult } from '../batch.js'
+import { chunk, forAll, isolateRevert, revertDataName, type StepResult } from '../batch.js'
 import { assertNotExpiredBeforePublish, type RelayerContext } from '../context.js'
 import { NotYetError, PermanentDeliveryError } from '../errors.js'
 import { type CommandRow, type Move, transitionMany } from '../outbox.js'
@@ -21,6 +21,13 @@ const DELIVERY_ERRORS = [...errorsOf(LzEndpointV2.abi as Abi), ...errorsOf(Margi
 
 /** Packets per `MarginHub.publishLzBatch` transaction. */
 export const LZ_PUBLISH_BATCH = 64
+/**
+ * Gas limit of a `publishLzBatch` of n packets: base + per packet · n. Measured on the devnet: 188k for one, 938k for
+ * 10, 4.3M for 50 (≈ 84k per packet: quote, endpoint send, ULN302 and worker fees); the limit leaves room for cold
+ * storage on a new path. Not estimated per batch, which would cost a round trip on every publish.
+ */
+export const LZ_PUBLISH_BASE_GAS = 250_000n
+export const LZ_PUBLISH_PACKET_GAS = 150_000n
 /**
  * Packets per `LzWorker.deliver` transaction; one such transaction per destination is in flight at a time, since the
  * worker stops executing at a path's first failure only within its own transaction (nonce order).
@@ -112,7 +119,28 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
       const args = [dstEids, payloads, lzOptions] as const
       const hash = (async () => {
         const fee = await hub.public.readContract({ address: config.hub.address, abi: MarginHub.abi, functionName: 'quoteBatch', args })
-        return hub.sendContract({ address: config.hub.address, abi: MarginHub.abi, functionName: 'publishLzBatch', args, value: fee })
+        const txHash = await hub.sendContract({
+          address: config.hub.address,
+          abi: MarginHub.abi,
+          functionName: 'publishLzBatch',
+          args,
+          value: fee,
+          gas: LZ_PUBLISH_BASE_GAS + LZ_PUBLISH_PACKET_GAS * BigInt(indices.length),
+        })
+        const receipt = await hub.public.waitForTransactionReceipt({ hash: txHash })
+        if (receipt.status !== 'success') {
+          const isolated = await isolateRevert(
+            indices,
+            async (i) => {
+              const one = [[dstEids[indices.indexOf(i)]!], [list[i]!.payload as Hex], [lzOptions[indices.indexOf(i)]!]] as const
+              const value = await hub.public.readContract({ address: config.hub.address, abi: MarginHub.abi, functionName: 'quoteBatch', args: one })
+              return hub.public.simulateContract({ account: ctx.account, address: config.hub.address, abi: MarginHub.abi, functionName: 'publishLzBatch', args: one, value })
+            },
+            new Error(`publishLzBatch transaction ${txHash} reverted.`),
+          )
+          for (const [i, error] of isolated) results[i] = error
+        }
+        return txHash
       })()
       hash.catch(() => {})
       for (const i of indices) txOf.set(i, hash)
@@ -125,6 +153,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
         const c = list[i]!
         try {
           const txHash = await txOf.get(i)!
+          if (results[i] !== undefined) return
           const s = (await sentBy(txHash)).get(c.id.toLowerCase())
           if (!s) throw new Error(`Transaction ${txHash} sent no packet for command ${c.id}.`)
           moves.push({
@@ -305,6 +334,8 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
       account: ctx.account,
       packet: s.packet,
       confirmations: head - s.blockNumber,
+      // the missing packets are older than this one
+      toBlock: s.blockNumber,
     })
     ctx.log.info({ command_id: c.id, nonce: s.packet.nonce.toString(), verified: verified.map(String) }, 'Verified earlier packets on the path')
     return new NotYetError(`earlier nonces than ${s.packet.nonce} were not verified`, Math.max(20, destChain.blockTimeMs / 2))
