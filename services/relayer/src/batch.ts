@@ -10,6 +10,28 @@ export function chunk<T>(xs: readonly T[], size: number): T[][] {
   return out
 }
 
+/**
+ * `xs` in consecutive slices whose gas (`base` + the sum of `gasOf` over the slice) stays within `cap`, each of at
+ * most `size` items. An item that alone exceeds the cap gets a slice of its own.
+ */
+export function chunkByGas<T>(xs: readonly T[], gasOf: (x: T) => bigint, base: bigint, cap: bigint, size: number): T[][] {
+  const out: T[][] = []
+  let current: T[] = []
+  let gas = base
+  for (const x of xs) {
+    const g = gasOf(x)
+    if (current.length > 0 && (current.length >= size || gas + g > cap)) {
+      out.push(current)
+      current = []
+      gas = base
+    }
+    current.push(x)
+    gas += g
+  }
+  if (current.length > 0) out.push(current)
+  return out
+}
+
 /** Groups `xs` by `key`, keeping first-seen order of keys and of items within a group. */
 export function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>()

@@ -19,13 +19,26 @@ export type ChainClients = {
    * limit is `gas` when given (batch entry points that catch per-item failures, where an estimate would only find
    * the least gas at which items fail quietly), else the node's estimate plus 20% (a revert throws here, decoded with
    * `abi`, and nothing is sent). The nonce is counted locally under `sendLock` (one `eth_getTransactionCount` when
-   * unknown, again after a send fails), fees are the node's estimate reused for half a block, and the transaction is
-   * signed here and sent raw: a send with `gas` given costs one round trip.
+   * unknown, again after a send fails), fees come from the head as last seen (max fee twice the base fee plus the
+   * node's priority fee), and the transaction is signed here and sent raw: a send with `gas` given costs one round
+   * trip.
    * @throws Error (a viem error) when the estimate reverts or the node refuses the transaction.
    */
   sendContract(call: ContractCall): Promise<Hex>
-  /** the chain's latest block timestamp, unix s, reused for up to half a block (ms: `blockTimeMs / 2`) */
+  /**
+   * The chain's latest block timestamp, unix s, as last seen: refreshed in the background once half a block old,
+   * awaited afresh only when older than two blocks (`blockTimeMs`). Old by at most two blocks, so a check against
+   * it errs late (an expiry is seen late, finality is seen late), never early.
+   */
   chainTime(): Promise<bigint>
+  /** the chain's latest block number, as last seen (see {@link chainTime}) */
+  headNumber(): Promise<bigint>
+  /**
+   * Gas one batch transaction may ask for: half the latest block's gas limit (as last seen, see {@link chainTime}), so a
+   * batch always fits in a block next to other transactions. A transaction asking for more than a block holds is
+   * never mined and holds every later nonce of the sender.
+   */
+  batchGasCap(): Promise<bigint>
 }
 
 /** A call {@link ChainClients.sendContract} sends. `value` in wei; `gas` in gas units. */
@@ -89,25 +102,23 @@ export function chainClients(chain: ChainConfig, account: LocalAccount, publicCl
   const pub = withCountedReceiptWaits(publicClient)
   const wallet = createChainWalletClient(chain, account)
   const sendLock = pLimit(1)
-  const reuseMs = Math.max(1, chain.blockTimeMs / 2)
   let nonce: number | undefined
-  let fees: { value: Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }>; at: number } | undefined
-  let time: { value: Promise<bigint>; at: number } | undefined
-
-  const currentFees = () => {
-    if (!fees || performance.now() - fees.at > reuseMs) {
-      const value = pub.estimateFeesPerGas({ type: 'eip1559' })
-      fees = { value, at: performance.now() }
-      value.catch(() => {
-        fees = undefined
-      })
-    }
-    return fees.value
-  }
+  // the head as the relayer last saw it, refreshed in the background once half a block old and awaited afresh only
+  // when older than two blocks: expiry checks, finality checks, gas caps and fees read it without a round trip
+  const head = staleWhileRevalidate(
+    async () => {
+      const [block, maxPriorityFeePerGas] = await Promise.all([pub.getBlock({ blockTag: 'latest' }), pub.estimateMaxPriorityFeePerGas()])
+      return { number: block.number, timestamp: block.timestamp, gasLimit: block.gasLimit, baseFeePerGas: block.baseFeePerGas ?? 0n, maxPriorityFeePerGas }
+    },
+    Math.max(1, chain.blockTimeMs / 2),
+    Math.max(2, chain.blockTimeMs * 2),
+  )
 
   async function send(call: ContractCall, data: Hex, gas: bigint): Promise<Hex> {
     nonce ??= await pub.getTransactionCount({ address: account.address, blockTag: 'pending' })
-    const { maxFeePerGas, maxPriorityFeePerGas } = await currentFees()
+    const { baseFeePerGas, maxPriorityFeePerGas } = await head()
+    // twice the base fee: still enough after five full blocks at EIP-1559's +12.5% per block
+    const maxFeePerGas = baseFeePerGas * 2n + maxPriorityFeePerGas
     const serializedTransaction = await account.signTransaction({
       chainId: chain.chainId,
       type: 'eip1559',
@@ -154,16 +165,9 @@ export function chainClients(chain: ChainConfig, account: LocalAccount, publicCl
         }
       })
     },
-    chainTime() {
-      if (!time || performance.now() - time.at > reuseMs) {
-        const value = pub.getBlock({ blockTag: 'latest' }).then((b) => b.timestamp)
-        time = { value, at: performance.now() }
-        value.catch(() => {
-          time = undefined
-        })
-      }
-      return time.value
-    },
+    chainTime: async () => (await head()).timestamp,
+    headNumber: async () => (await head()).number,
+    batchGasCap: async () => (await head()).gasLimit / 2n,
   }
 }
 
@@ -183,4 +187,44 @@ export async function assertNotExpiredBeforePublish(ctx: RelayerContext, command
   const destTime = await ctx.clientsOf(command.destChainId).chainTime()
   if (destTime > command.expiry)
     throw new PermanentDeliveryError(`expired at ${command.expiry} before it was published (destination chain time ${destTime})`)
+}
+
+/**
+ * How long to wait before checking again for a block that is `blocksToGo` blocks ahead of the head, ms: the blocks
+ * before the last one at the chain's pace, then a quarter block (the next block may come any time within one).
+ */
+export function untilFinal(blockTimeMs: number, blocksToGo: bigint): number {
+  return Math.max(20, Number(blocksToGo - 1n) * blockTimeMs + blockTimeMs / 4)
+}
+
+/**
+ * A cached async value: `get()` returns the last loaded value while it is younger than `maxAgeMs`, starting one
+ * background reload once it is older than `freshMs`; when there is none (or it is too old) it waits for a load. A
+ * failed load is forgotten, so the next `get()` tries again.
+ */
+export function staleWhileRevalidate<T>(load: () => Promise<T>, freshMs: number, maxAgeMs: number): () => Promise<T> {
+  let value: { v: T; at: number } | undefined
+  let loading: Promise<T> | undefined
+  const reload = () => {
+    loading ??= load().then(
+      (v) => {
+        value = { v, at: performance.now() }
+        loading = undefined
+        return v
+      },
+      (error: unknown) => {
+        loading = undefined
+        throw error
+      },
+    )
+    return loading
+  }
+  return async () => {
+    const age = value ? performance.now() - value.at : Number.POSITIVE_INFINITY
+    if (value && age <= maxAgeMs) {
+      if (age > freshMs) reload().catch(() => {})
+      return value.v
+    }
+    return reload()
+  }
 }

@@ -13,3 +13,8 @@ export class NotYetError extends Error {
 export class PermanentDeliveryError extends Error {
   override name = 'PermanentDeliveryError'
 }
+
+/** The dead-letter reason for a vault refusal with error `name` (an expiry says so in words). */
+export function refusal(name: string): string {
+  return name === 'CommandExpired' ? `expired: the vault refused the command (${name})` : `vault refused the command: ${name}`
+}

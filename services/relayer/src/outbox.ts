@@ -8,21 +8,22 @@ export type CommandRow = typeof commands.$inferSelect
  * nodes on one PostgreSQL never take the same row.
  */
 export async function claimDueCommands(db: Db, relayerId: string, limit: number, leaseMs: number): Promise<CommandRow[]> {
-  const rows = await db.execute(sql`
-    update ${commands} set claimed_by = ${relayerId}, claimed_until = now() + (${leaseMs} * interval '1 millisecond')
-    where ${commands.id} in (
-      select ${commands.id} from ${commands}
-      where ${commands.state} in ('pending', 'published', 'attested', 'delivered', 'failed')
-        and ${commands.nextAttemptAt} <= now()
-        and (${commands.claimedUntil} is null or ${commands.claimedUntil} < now())
-      order by ${commands.createdAt}, ${commands.id}
-      limit ${limit}
-      for update skip locked
+  const claimed = await db
+    .update(commands)
+    .set({ claimedBy: relayerId, claimedUntil: sql`now() + (${leaseMs} * interval '1 millisecond')` })
+    .where(
+      inArray(
+        commands.id,
+        sql`(select ${commands.id} from ${commands}
+          where ${commands.state} in ('pending', 'published', 'attested', 'delivered', 'failed')
+            and ${commands.nextAttemptAt} <= now()
+            and (${commands.claimedUntil} is null or ${commands.claimedUntil} < now())
+          order by ${commands.createdAt}, ${commands.id}
+          limit ${limit}
+          for update skip locked)`,
+      ),
     )
-    returning id`)
-  const ids = ((rows as unknown as { rows?: { id: string }[] }).rows ?? (rows as unknown as { id: string }[])).map((r) => r.id)
-  if (ids.length === 0) return []
-  const claimed = await db.select().from(commands).where(sql`${commands.id} in ${ids}`)
+    .returning()
   return claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
 }
 

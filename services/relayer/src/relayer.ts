@@ -18,6 +18,8 @@ import { createWormholeTransport } from './wormhole/transport.js'
 
 /** How long a relayer holds the commands it claimed, ms; another node may take them after that. */
 const LEASE_MS = 60_000
+/** Commands whose transport status a relayer keeps in memory (least recently read dropped first). */
+const STATUS_CACHE_SIZE = 100_000
 /** Default time a step may take before its commands fail and are retried, ms. */
 export const DEFAULT_STEP_TIMEOUT_MS = 45_000
 
@@ -165,6 +167,24 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   }
 
   /**
+   * Transport statuses of `due`, read from the transitions only for commands that moved since this relayer last
+   * read them (a status changes only with a transition, which also changes `updated_at`): a command waiting for
+   * finality is claimed several times without a query each time.
+   */
+  const statusCache = new Map<string, { key: string; status: TransportStatus }>()
+  async function statusesOf(due: CommandRow[]): Promise<Map<string, TransportStatus>> {
+    const keyOf = (c: CommandRow) => `${c.state}|${c.updatedAt.getTime()}`
+    const stale = due.filter((c) => statusCache.get(c.id)?.key !== keyOf(c))
+    const fresh = await transportStatuses(db, config, stale)
+    for (const c of stale) {
+      statusCache.delete(c.id)
+      statusCache.set(c.id, { key: keyOf(c), status: fresh.get(c.id)! })
+    }
+    while (statusCache.size > STATUS_CACHE_SIZE) statusCache.delete(statusCache.keys().next().value!)
+    return new Map(due.map((c) => [c.id, statusCache.get(c.id)!.status]))
+  }
+
+  /**
    * Claims due commands, moves the stalled ones to the other transport, groups the rest by transport and batch key
    * and starts one step per group (at most `concurrency` groups run at once).
    * @returns how many were claimed, and a promise settled when every started step has.
@@ -172,7 +192,7 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   async function dispatch(): Promise<{ claimed: number; done: Promise<void> }> {
     const due = await claimDueCommands(db, id, parameters.batchSize ?? 512, LEASE_MS)
     if (due.length === 0) return { claimed: 0, done: Promise.resolve() }
-    const statuses = await transportStatuses(db, config, due)
+    const statuses = await statusesOf(due)
     const now = Date.now()
     const moving: CommandRow[] = []
     await Promise.all(

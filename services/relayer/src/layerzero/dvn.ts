@@ -3,6 +3,7 @@ import { LzWorker } from '@unimargin/contracts'
 import { type DecodedPacket, workerDelivery } from '@unimargin/protocol'
 import { type Abi, type Account, parseEventLogs } from 'viem'
 import type { ChainClients } from '../context.js'
+import { VERIFICATION_FAILED } from '../events.js'
 
 /**
  * Verifies `packet` on its destination without executing it: `LzWorker.deliver(..., execute = false)` records the
@@ -22,7 +23,7 @@ export async function verifyAsDvn(dest: ChainClients, lz: LayerZeroChainConfig, 
   })
   const receipt = await dest.public.waitForTransactionReceipt({ hash })
   if (receipt.status !== 'success') throw new Error(`LzWorker.deliver ${hash} reverted.`)
-  const [failed] = parseEventLogs({ abi: LzWorker.abi, logs: receipt.logs, eventName: 'VerificationFailed' })
+  const [failed] = parseEventLogs({ abi: VERIFICATION_FAILED, logs: receipt.logs, eventName: 'VerificationFailed' })
   if (failed) throw new Error(`Verifying packet ${packet.guid} failed: ${failed.args.reason}`)
   return { verifyTx: hash, commitTx: hash }
 }

@@ -2,6 +2,7 @@ import { LzEndpointV2, MarginHub } from '@unimargin/contracts'
 import { type DecodedPacket, decodePacket } from '@unimargin/protocol'
 import { type Hex, parseEventLogs } from 'viem'
 import type { ChainClients } from '../context.js'
+import { COMMAND_SENT_LZ, PACKET_SENT } from '../events.js'
 
 /** A packet MarginHub sent, with where it was sent. */
 export type SentPacket = { packet: DecodedPacket; commandId: Hex; txHash: Hex; blockNumber: bigint; nativeFee: bigint }
@@ -16,13 +17,13 @@ export async function sentPacketsOf(hub: ChainClients, hubAddress: Hex, txHash: 
   const receipt = await hub.public.waitForTransactionReceipt({ hash: txHash })
   if (receipt.status !== 'success') throw new Error(`publishLz transaction ${txHash} reverted.`)
   const packets = new Map(
-    parseEventLogs({ abi: LzEndpointV2.abi, logs: receipt.logs, eventName: 'PacketSent' }).map((l) => {
+    parseEventLogs({ abi: PACKET_SENT, logs: receipt.logs, eventName: 'PacketSent' }).map((l) => {
       const p = decodePacket(l.args.encodedPayload)
       return [p.guid.toLowerCase(), p]
     }),
   )
   const sent = new Map<string, SentPacket>()
-  for (const l of parseEventLogs({ abi: MarginHub.abi, logs: receipt.logs, eventName: 'CommandSentLz' })) {
+  for (const l of parseEventLogs({ abi: COMMAND_SENT_LZ, logs: receipt.logs, eventName: 'CommandSentLz' })) {
     if (l.address.toLowerCase() !== hubAddress.toLowerCase()) continue
     const packet = packets.get(l.args.guid.toLowerCase())
     if (!packet) throw new Error(`Transaction ${txHash} emitted no PacketSent with GUID ${l.args.guid}.`)

@@ -2,11 +2,12 @@ import { getChain } from '@unimargin/chains'
 import { MarginHub, MarginVault, WormholeCore } from '@unimargin/contracts'
 import { type Attester, commandOutcomeName as outcomeName } from '@unimargin/protocol'
 import { type Abi, type Hex, keccak256, pad, parseEventLogs, type TransactionReceipt } from 'viem'
-import { chunk, forAll, isolateRevert, revertDataName, type StepResult } from '../batch.js'
-import { assertNotExpiredBeforePublish, type RelayerContext } from '../context.js'
-import { NotYetError, PermanentDeliveryError } from '../errors.js'
+import { chunkByGas, forAll, isolateRevert, revertDataName, type StepResult } from '../batch.js'
+import { assertNotExpiredBeforePublish, type RelayerContext, staleWhileRevalidate, untilFinal } from '../context.js'
+import { NotYetError, PermanentDeliveryError, refusal } from '../errors.js'
 import { type CommandRow, type Move, transitionMany } from '../outbox.js'
 import type { Transport } from '../transport.js'
+import { COMMAND_DELIVERY_FAILED, COMMAND_EXECUTED, COMMAND_PUBLISHED, LOG_MESSAGE_PUBLISHED } from '../events.js'
 
 /** Vault errors that mean the command already took effect through another delivery. */
 const ALREADY_DONE = new Set(['CommandAlreadyExecuted', 'VaaAlreadyConsumed'])
@@ -14,7 +15,7 @@ const ALREADY_DONE = new Set(['CommandAlreadyExecuted', 'VaaAlreadyConsumed'])
 const PERMANENT = new Set(['CommandExpired', 'WrongDestination', 'WrongEmitter', 'UnsupportedVersion', 'UnknownKind'])
 
 /** Commands per `MarginHub.publishBatch` transaction. */
-export const WORMHOLE_PUBLISH_BATCH = 100
+export const WORMHOLE_PUBLISH_BATCH = 256
 /**
  * Gas limit of a `publishBatch` of n commands: base + per message · n. Measured on the devnet: 71k for one, 197k for
  * 10, 763k for 50 (≈ 14k per message once warm); the limit leaves room for cold storage and a non-zero message fee.
@@ -23,13 +24,23 @@ export const WORMHOLE_PUBLISH_BATCH = 100
 export const PUBLISH_BASE_GAS = 100_000n
 export const PUBLISH_MESSAGE_GAS = 40_000n
 /** VAAs per `MarginVault.executeCommands` transaction. */
-export const WORMHOLE_DELIVER_BATCH = 48
+export const WORMHOLE_DELIVER_BATCH = 128
 /**
- * Gas budget per VAA in `executeCommands`: the vault catches each item's revert, so a node's estimate would find the
- * least gas at which items fail quietly; the limit is this budget times the items instead (unused gas is not paid).
- * Covers a 19-guardian VAA (13+ signatures) and a payout; a Lock with one guardian uses ≈ 70 000.
+ * Gas budget of one VAA in `executeCommands`: {@link VAULT_COMMAND_GAS} plus {@link VAA_SIGNATURE_GAS} per guardian
+ * signature it carries. The vault catches each item's revert, so a node's estimate would find the least gas at which
+ * items fail quietly; the limit is the sum of the budgets instead (unused gas is not paid). A Lock with one
+ * signature uses ≈ 70 000; a payout adds an ERC-20 transfer.
  */
-export const VAULT_COMMAND_GAS = 250_000n
+export const VAULT_COMMAND_GAS = 120_000n
+export const VAA_SIGNATURE_GAS = 9_000n
+/** Gas of `executeCommands` itself around its items. */
+const EXECUTE_BASE_GAS = 60_000n
+
+/** {@link VAULT_COMMAND_GAS} for `vaa`: its signature count is byte 5 (version u8, guardian set index u32, count u8). */
+export function vaaGas(vaa: Hex): bigint {
+  const signatures = Number.parseInt(vaa.slice(12, 14), 16)
+  return VAULT_COMMAND_GAS + VAA_SIGNATURE_GAS * BigInt(Number.isNaN(signatures) ? 19 : signatures)
+}
 
 /** A published message as the attester needs it, read once per publish transaction. */
 type Published = { blockNumber: bigint; timestamp: number; messages: Map<bigint, { nonce: number; consistencyLevel: number; payload: Hex }> }
@@ -46,10 +57,16 @@ type Published = { blockNumber: bigint; timestamp: number; messages: Map<bigint,
 export function createWormholeTransport(ctx: RelayerContext, attester: Attester): Transport {
   const { db, config, hub, hubChain } = ctx
   const published = new Map<Hex, Published>()
+  // the Wormhole message fee changes only by governance: read once a minute (a publish that reverts reads it again)
+  const messageFee = staleWhileRevalidate(
+    () => hub.public.readContract({ address: hubChain.wormhole, abi: WormholeCore.abi, functionName: 'messageFee' }),
+    60_000,
+    60_000,
+  )
 
   function remember(receipt: TransactionReceipt, timestamp: number): Published {
     const messages = new Map(
-      parseEventLogs({ abi: WormholeCore.abi, logs: receipt.logs, eventName: 'LogMessagePublished' })
+      parseEventLogs({ abi: LOG_MESSAGE_PUBLISHED, logs: receipt.logs, eventName: 'LogMessagePublished' })
         .filter((l) => l.args.sender.toLowerCase() === config.hub.address.toLowerCase())
         .map((l) => [l.args.sequence, { nonce: l.args.nonce, consistencyLevel: l.args.consistencyLevel, payload: l.args.payload }]),
     )
@@ -96,8 +113,9 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
     }
     const fresh = live.filter((i) => !earlier.has(list[i]!.id))
     const sends: { indices: number[]; hash: Promise<Hex> }[] = []
-    const fee = fresh.length > 0 ? await hub.public.readContract({ address: hubChain.wormhole, abi: WormholeCore.abi, functionName: 'messageFee' }) : 0n
-    for (const indices of chunk(fresh, WORMHOLE_PUBLISH_BATCH)) {
+    const fee = fresh.length > 0 ? await messageFee() : 0n
+    const cap = fresh.length > 0 ? await hub.batchGasCap() : 0n
+    for (const indices of chunkByGas(fresh, () => PUBLISH_MESSAGE_GAS, PUBLISH_BASE_GAS, cap, WORMHOLE_PUBLISH_BATCH)) {
       const payloads = indices.map((i) => list[i]!.payload as Hex)
       const hash = hub.sendContract({
         address: config.hub.address,
@@ -131,7 +149,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
       const block = await hub.public.getBlock({ blockNumber: receipt.blockNumber })
       const p = remember(receipt, Number(block.timestamp))
       const sequenceOf = new Map(
-        parseEventLogs({ abi: MarginHub.abi, logs: receipt.logs, eventName: 'CommandPublished' }).map((l) => [l.args.commandId.toLowerCase(), l.args.sequence]),
+        parseEventLogs({ abi: COMMAND_PUBLISHED, logs: receipt.logs, eventName: 'CommandPublished' }).map((l) => [l.args.commandId.toLowerCase(), l.args.sequence]),
       )
       for (const i of indices) {
         const c = list[i]!
@@ -169,14 +187,14 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
 
   /** Obtains the VAA of every command in `list` whose hub block is final. */
   async function attest(list: CommandRow[]): Promise<StepResult[]> {
-    const head = await hub.public.getBlockNumber({ cacheTime: 0 })
+    const head = await hub.headNumber()
     const moves: Move[] = []
     const results = await Promise.all(
       list.map(async (c): Promise<StepResult> => {
         try {
           const p = await publishedBy(c.publishTx as Hex)
           const finalAt = p.blockNumber + BigInt(hubChain.confirmations)
-          if (head < finalAt) return new NotYetError(`hub block ${p.blockNumber} not final until ${finalAt} (head ${head})`, Math.max(20, hubChain.blockTimeMs / 2))
+          if (head < finalAt) return new NotYetError(`hub block ${p.blockNumber} not final until ${finalAt} (head ${head})`, untilFinal(hubChain.blockTimeMs, finalAt - head))
           const message = p.messages.get(c.sequence!)
           if (c.sequence === null || !message) return new Error(`Publish transaction ${c.publishTx} emitted no message with sequence ${c.sequence}.`)
           const vaa = await attester.attest({
@@ -215,9 +233,12 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
       else live.push(i)
     })
     const moves: Move[] = []
-    const sends = chunk(live, WORMHOLE_DELIVER_BATCH).map((indices) => {
+    const cap = await c.batchGasCap()
+    const gasOf = (i: number) => vaaGas(list[i]!.vaa as Hex)
+    const sends = chunkByGas(live, gasOf, EXECUTE_BASE_GAS, cap, WORMHOLE_DELIVER_BATCH).map((indices) => {
       const vaas = indices.map((i) => list[i]!.vaa as Hex)
-      const hash = c.sendContract({ address: dest.vault, abi: MarginVault.abi, functionName: 'executeCommands', args: [vaas], gas: 100_000n + VAULT_COMMAND_GAS * BigInt(vaas.length) })
+      const gas = indices.reduce((sum, i) => sum + gasOf(i), EXECUTE_BASE_GAS)
+      const hash = c.sendContract({ address: dest.vault, abi: MarginVault.abi, functionName: 'executeCommands', args: [vaas], gas })
       hash.catch(() => {})
       return { indices, hash }
     })
@@ -234,12 +255,12 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
           return
         }
         const executedById = new Map(
-          parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandExecuted' })
+          parseEventLogs({ abi: COMMAND_EXECUTED, logs: receipt.logs, eventName: 'CommandExecuted' })
             .filter((l) => l.address.toLowerCase() === dest.vault.toLowerCase())
             .map((l) => [l.args.commandId.toLowerCase(), l.args.outcome]),
         )
         const failedAt = new Map(
-          parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandDeliveryFailed' }).map((l) => [Number(l.args.index), l.args]),
+          parseEventLogs({ abi: COMMAND_DELIVERY_FAILED, logs: receipt.logs, eventName: 'CommandDeliveryFailed' }).map((l) => [Number(l.args.index), l.args]),
         )
         await Promise.all(
           indices.map(async (i, position) => {
@@ -293,7 +314,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
         return undefined
       }
     }
-    if (name && PERMANENT.has(name)) return new PermanentDeliveryError(`vault refused the command: ${name}`)
+    if (name && PERMANENT.has(name)) return new PermanentDeliveryError(refusal(name))
     const vaaDigest = command.vaa ? keccak256(command.vaa as Hex) : undefined
     return new Error(`vault skipped the VAA ${vaaDigest ?? ''}: ${name ?? (data && data !== '0x' ? data : 'no revert data (out of gas?)')}`)
   }
@@ -305,7 +326,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
   async function confirm(command: CommandRow): Promise<StepResult> {
     const txHash = command.deliverTx as Hex
     const receipt = await ctx.clientsOf(command.destChainId).public.waitForTransactionReceipt({ hash: txHash })
-    const own = parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandExecuted' }).find(
+    const own = parseEventLogs({ abi: COMMAND_EXECUTED, logs: receipt.logs, eventName: 'CommandExecuted' }).find(
       (l) => l.args.commandId.toLowerCase() === command.id.toLowerCase(),
     )
     const event = own
