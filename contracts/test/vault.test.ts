@@ -182,7 +182,7 @@ describe('MarginVault on a real Wormhole core', () => {
       expect(second).not.toBe(first)
       await execute(first)
       const [commandId] = await expectRevert(simulate(second), 'CommandAlreadyExecuted')
-      expect(commandId).toBe(keccak256(toHex('vault-test-command-' + (ids - 1))))
+      expect(commandId).toBe(keccak256(toHex(`vault-test-command-${ids - 1}`)))
     })
 
     it('rejects a payload that does not decode', async () => {

@@ -66,7 +66,7 @@ const body: VaaBody = {
 describe('VAA codec', () => {
   it('lays the body out as timestamp u32, nonce u32, chain u16, emitter bytes32, sequence u64, consistency u8, payload', () => {
     expect(serializeVaaBody(body)).toBe(
-      `0x6553f100` + `0000002a` + `0002` + body.emitterAddress.slice(2) + `ffffffffffffffff` + `c8` + `deadbeef`,
+      `0x6553f1000000002a0002${body.emitterAddress.slice(2)}ffffffffffffffffc8deadbeef`,
     )
   })
 

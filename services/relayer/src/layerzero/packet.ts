@@ -1,4 +1,4 @@
-import { LzEndpointV2, MarginHub } from '@unimargin/contracts'
+
 import { type DecodedPacket, decodePacket } from '@unimargin/protocol'
 import { type Hex, parseEventLogs } from 'viem'
 import type { ChainClients } from '../context.js'
