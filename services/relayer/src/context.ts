@@ -19,7 +19,7 @@ export type ChainClients = {
    * limit is `gas` when given (batch entry points that catch per-item failures, where an estimate would only find
    * the least gas at which items fail quietly), else the node's estimate plus 20% (a revert throws here, decoded with
    * `abi`, and nothing is sent). The nonce is counted locally under `sendLock` (one `eth_getTransactionCount` when
-   * unknown, again after a send fails), fees come from the head as last seen (max fee twice the base fee plus the
+   * unknown, again after a send fails), fees come from the head as last seen (max fee three times the base fee plus the
    * node's priority fee), and the transaction is signed here and sent raw: a send with `gas` given costs one round
    * trip.
    * @throws Error (a viem error) when the estimate reverts or the node refuses the transaction.
@@ -117,8 +117,9 @@ export function chainClients(chain: ChainConfig, account: LocalAccount, publicCl
   async function send(call: ContractCall, data: Hex, gas: bigint): Promise<Hex> {
     nonce ??= await pub.getTransactionCount({ address: account.address, blockTag: 'pending' })
     const { baseFeePerGas, maxPriorityFeePerGas } = await head()
-    // twice the base fee: still enough after five full blocks at EIP-1559's +12.5% per block
-    const maxFeePerGas = baseFeePerGas * 2n + maxPriorityFeePerGas
+    // three times the base fee: still enough after nine full blocks at EIP-1559's +12.5% per block (1.125^9 ≈ 2.9);
+    // only the base fee actually due is paid
+    const maxFeePerGas = baseFeePerGas * 3n + maxPriorityFeePerGas
     const serializedTransaction = await account.signTransaction({
       chainId: chain.chainId,
       type: 'eip1559',
