@@ -60,6 +60,22 @@ export function revertDataName(abi: Abi, data: Hex): string | undefined {
 /** Per command of a batch step: `undefined` when its step succeeded, else what failed it (see Transport). */
 export type StepResult = unknown
 
+/** Indices of `list` whose `check` passes, in order; an item whose check throws gets the error in `results`. */
+export async function passing<T>(list: readonly T[], results: StepResult[], check: (item: T) => Promise<void>): Promise<number[]> {
+  const ok = await Promise.all(
+    list.map((item, i) =>
+      check(item).then(
+        () => true,
+        (error: unknown) => {
+          results[i] = error
+          return false
+        },
+      ),
+    ),
+  )
+  return list.flatMap((_, i) => (ok[i] ? [i] : []))
+}
+
 /** Runs `step` for every item of `items` and maps a thrown error to every item (a failure shared by a batch). */
 export async function forAll<T>(items: readonly T[], step: () => Promise<StepResult[]>): Promise<StepResult[]> {
   try {

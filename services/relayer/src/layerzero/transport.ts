@@ -2,7 +2,7 @@ import { getChain, getLayerZero } from '@unimargin/chains'
 import { LzEndpointV2, LzWorker, MarginHub, MarginVault } from '@unimargin/contracts'
 import { type CommandKindName, commandOptions, LZ_RECEIVE_GAS, commandOutcomeName as outcomeName, workerDelivery } from '@unimargin/protocol'
 import { type Abi, type Hex, parseEventLogs, type TransactionReceipt } from 'viem'
-import { chunkByGas, forAll, isolateRevert, revertDataName, type StepResult } from '../batch.js'
+import { chunkByGas, forAll, isolateRevert, passing, revertDataName, type StepResult } from '../batch.js'
 import { assertNotExpiredBeforePublish, type RelayerContext, untilFinal } from '../context.js'
 import { NotYetError, PermanentDeliveryError, refusal } from '../errors.js'
 import { type CommandRow, type Move, transitionMany } from '../outbox.js'
@@ -86,20 +86,11 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
 
   async function publish(list: CommandRow[]): Promise<StepResult[]> {
     const results: StepResult[] = list.map(() => undefined)
-    const live: number[] = []
-    await Promise.all(
-      list.map(async (c, i) => {
-        try {
-          await assertNotExpiredBeforePublish(ctx, c)
-          if (!(c.kind in LZ_RECEIVE_GAS)) throw new PermanentDeliveryError(`unknown command kind ${c.kind}`)
-          getLayerZero(config, c.destChainId)
-          live.push(i)
-        } catch (error) {
-          results[i] = error
-        }
-      }),
-    )
-    live.sort((a, b) => a - b)
+    const live = await passing(list, results, async (c) => {
+      await assertNotExpiredBeforePublish(ctx, c)
+      if (!(c.kind in LZ_RECEIVE_GAS)) throw new PermanentDeliveryError(`unknown command kind ${c.kind}`)
+      getLayerZero(config, c.destChainId)
+    })
     const earlier = new Map<string, Hex>()
     const retried = live.filter((i) => list[i]!.attempts > 0 || list[i]!.publishTx)
     if (retried.length > 0) {

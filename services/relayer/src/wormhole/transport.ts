@@ -2,7 +2,7 @@ import { getChain } from '@unimargin/chains'
 import { MarginHub, MarginVault, WormholeCore } from '@unimargin/contracts'
 import { type Attester, commandOutcomeName as outcomeName } from '@unimargin/protocol'
 import { type Abi, type Hex, keccak256, pad, parseEventLogs, type TransactionReceipt } from 'viem'
-import { chunkByGas, forAll, isolateRevert, revertDataName, type StepResult } from '../batch.js'
+import { chunkByGas, forAll, isolateRevert, passing, revertDataName, type StepResult } from '../batch.js'
 import { assertNotExpiredBeforePublish, type RelayerContext, staleWhileRevalidate, untilFinal } from '../context.js'
 import { NotYetError, PermanentDeliveryError, refusal } from '../errors.js'
 import { type CommandRow, type Move, transitionMany } from '../outbox.js'
@@ -87,18 +87,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
   /** Publishes `list`; reuses a message an earlier attempt published (and did not record) instead of a second one. */
   async function publish(list: CommandRow[]): Promise<StepResult[]> {
     const results: StepResult[] = list.map(() => undefined)
-    const live: number[] = []
-    await Promise.all(
-      list.map(async (c, i) => {
-        try {
-          await assertNotExpiredBeforePublish(ctx, c)
-          live.push(i)
-        } catch (error) {
-          results[i] = error
-        }
-      }),
-    )
-    live.sort((a, b) => a - b)
+    const live = await passing(list, results, (c) => assertNotExpiredBeforePublish(ctx, c))
     const earlier = new Map<string, Hex>()
     const retried = live.filter((i) => list[i]!.attempts > 0 || list[i]!.publishTx)
     if (retried.length > 0) {
