@@ -1,5 +1,5 @@
 import { type ChainConfig, type Config, createChainPublicClient, createChainWalletClient, getChain } from '@unimargin/chains'
-import { MarginVault } from '@unimargin/contracts'
+import { MarginHub, MarginVault } from '@unimargin/contracts'
 import type { Db } from '@unimargin/db'
 import pLimit from 'p-limit'
 import type { Logger } from 'pino'
@@ -15,14 +15,13 @@ export type ChainClients = {
   wallet: ReturnType<typeof createChainWalletClient>
   sendLock: ReturnType<typeof pLimit>
   /**
-   * Sends a contract call from the relayer's key and returns its hash without waiting for it to be mined. The gas
-   * limit is `gas` when given (batch entry points that catch per-item failures, where an estimate would only find
-   * the least gas at which items fail quietly), else the node's estimate plus 20% (a revert throws here, decoded with
-   * `abi`, and nothing is sent). The nonce is counted locally under `sendLock` (one `eth_getTransactionCount` when
-   * unknown, again after a send fails), fees come from the head as last seen (max fee three times the base fee plus the
-   * node's priority fee), and the transaction is signed here and sent raw: a send with `gas` given costs one round
-   * trip.
-   * @throws Error (a viem error) when the estimate reverts or the node refuses the transaction.
+   * Sends a contract call from the relayer's key with gas limit `gas` and returns its hash without waiting for it to
+   * be mined. Callers give measured budgets rather than a node's estimate: the batch entry points catch per-item
+   * failures, so an estimate would find the least gas at which items fail quietly, and it would cost a round trip.
+   * The nonce is counted locally under `sendLock` (one `eth_getTransactionCount` when unknown, again after a send
+   * fails), fees come from the head as last seen (max fee three times the base fee plus the node's priority fee), and
+   * the transaction is signed here and sent raw: one round trip.
+   * @throws Error (a viem error) when the node refuses the transaction.
    */
   sendContract(call: ContractCall): Promise<Hex>
   /**
@@ -41,8 +40,8 @@ export type ChainClients = {
   batchGasCap(): Promise<bigint>
 }
 
-/** A call {@link ChainClients.sendContract} sends. `value` in wei; `gas` in gas units. */
-export type ContractCall = { address: Address; abi: Abi; functionName: string; args: readonly unknown[]; value?: bigint; gas?: bigint }
+/** A call {@link ChainClients.sendContract} sends. `value` in wei; `gas` (the transaction's gas limit) in gas units. */
+export type ContractCall = { address: Address; abi: Abi; functionName: string; args: readonly unknown[]; value?: bigint; gas: bigint }
 
 /** What every transport step needs: the outbox, the config, the relayer's key and per-chain clients. */
 export type RelayerContext = {
@@ -144,25 +143,13 @@ export function chainClients(chain: ChainConfig, account: LocalAccount, publicCl
     sendContract(call) {
       const data = encodeFunctionData({ abi: call.abi, functionName: call.functionName, args: call.args } as never)
       return sendLock(async () => {
-        const gas =
-          call.gas ??
-          ((await pub.estimateContractGas({
-            account,
-            address: call.address,
-            abi: call.abi,
-            functionName: call.functionName,
-            args: call.args,
-            value: call.value,
-          } as never)) *
-            6n) /
-            5n
         try {
-          return await send(call, data, gas)
+          return await send(call, data, call.gas)
         } catch (error) {
           // another sender used the key, or a transaction was dropped: count again from the node, once
           nonce = undefined
           if (!/nonce/i.test((error as Error).message)) throw error
-          return await send(call, data, gas)
+          return await send(call, data, call.gas)
         }
       })
     },
@@ -170,6 +157,39 @@ export function chainClients(chain: ChainConfig, account: LocalAccount, publicCl
     headNumber: async () => (await head()).number,
     batchGasCap: async () => (await head()).gasLimit / 2n,
   }
+}
+
+/**
+ * The hub transactions in which earlier attempts already published the given commands (an attempt may have sent
+ * its transaction and failed before recording it), from MarginHub's `CommandPublished` (Wormhole) or
+ * `CommandSentLz` (LayerZero, only those to `dstEidOf` the command's destination). Reusing them keeps a retry from
+ * publishing a command twice.
+ * @returns the first such transaction per command id (lower-case).
+ */
+export async function earlierPublishes(
+  ctx: RelayerContext,
+  eventName: 'CommandPublished' | 'CommandSentLz',
+  commands: { id: string; destChainId: number }[],
+  dstEidOf?: (destChainId: number) => number,
+): Promise<Map<string, Hex>> {
+  const found = new Map<string, Hex>()
+  if (commands.length === 0) return found
+  const byId = new Map(commands.map((c) => [c.id.toLowerCase(), c]))
+  const logs = await ctx.hub.public.getContractEvents({
+    address: ctx.config.hub.address,
+    abi: MarginHub.abi,
+    eventName,
+    args: { commandId: commands.map((c) => c.id as Hex) },
+    fromBlock: ctx.hubChain.startBlock,
+  })
+  for (const l of logs) {
+    const id = l.args.commandId?.toLowerCase()
+    const command = id ? byId.get(id) : undefined
+    if (!id || !command || found.has(id)) continue
+    if (dstEidOf && 'dstEid' in l.args && l.args.dstEid !== dstEidOf(command.destChainId)) continue
+    found.set(id, l.transactionHash)
+  }
+  return found
 }
 
 /** `client` whose `waitForTransactionReceipt` counts its wait against the running step (see timing.ts). */

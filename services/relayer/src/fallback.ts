@@ -22,14 +22,10 @@ const PROGRESS = new Set(['published', 'attested', 'delivered'])
 const isTransport = (x: unknown): x is TransportName => x === 'wormhole' || x === 'layerzero'
 
 /**
- * The transport a command travels on: the target of its latest fallback, else the transport it was published with
- * (rows published before transports were recorded were Wormhole's), else its route's.
+ * The transport each command travels on: the target of its latest fallback, else the transport it was published
+ * with (rows published before transports were recorded were Wormhole's), else its route's; read with one query.
+ * @returns a status per command id.
  */
-export async function transportStatus(db: Db, config: Config, command: CommandRow): Promise<TransportStatus> {
-  return (await transportStatuses(db, config, [command])).get(command.id)!
-}
-
-/** {@link transportStatus} of many commands, read with one query. @returns a status per command id. */
 export async function transportStatuses(db: Db, config: Config, list: CommandRow[]): Promise<Map<string, TransportStatus>> {
   const rows =
     list.length === 0

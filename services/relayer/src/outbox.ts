@@ -51,14 +51,6 @@ export async function transition(
   })
 }
 
-/** Releases the claim on a command and makes it due again after `delayMs`, without recording a transition. */
-export async function reschedule(db: DbOrTx, id: string, delayMs: number): Promise<void> {
-  await db
-    .update(commands)
-    .set({ nextAttemptAt: new Date(Date.now() + delayMs), claimedBy: null, claimedUntil: null })
-    .where(eq(commands.id, id))
-}
-
 /** One hop of a command's state machine, as {@link transitionMany} records it. */
 export type Hop = { to: CommandState; detail: Record<string, unknown> }
 

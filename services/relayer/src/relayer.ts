@@ -52,7 +52,7 @@ export type CreateRelayerParameters = {
 }
 
 export type Relayer = {
-  /** Claims due commands and advances each by one step. Returns how many were advanced. */
+  /** Claims due commands, advances each by one step (batched by transport, step and destination) and waits for those steps. Returns how many were claimed. */
   tick: () => Promise<number>
   start: () => void
   stop: () => Promise<void>

@@ -3,11 +3,12 @@ import { LzEndpointV2, LzWorker, MarginHub, MarginVault } from '@unimargin/contr
 import { type CommandKindName, commandOptions, LZ_RECEIVE_GAS, commandOutcomeName as outcomeName, workerDelivery } from '@unimargin/protocol'
 import { type Abi, type Hex, parseEventLogs, type TransactionReceipt } from 'viem'
 import { chunkByGas, forAll, isolateRevert, passing, revertDataName, type StepResult } from '../batch.js'
-import { assertNotExpiredBeforePublish, type RelayerContext, untilFinal } from '../context.js'
+import { assertNotExpiredBeforePublish, earlierPublishes, type RelayerContext, untilFinal } from '../context.js'
 import { NotYetError, PermanentDeliveryError, refusal } from '../errors.js'
 import { type CommandRow, type Move, transitionMany } from '../outbox.js'
 import { errorsOf } from '../revert.js'
 import type { Transport } from '../transport.js'
+import { WORKER_BASE_GAS, WORKER_PACKET_GAS } from './dvn.js'
 import { packetStatus } from './endpoint.js'
 import { verifyEarlierPackets } from './gap.js'
 import { earlierLivePackets } from './order.js'
@@ -34,14 +35,6 @@ export const LZ_PUBLISH_PACKET_GAS = 150_000n
  * worker stops executing at a path's first failure only within its own transaction (nonce order).
  */
 export const LZ_DELIVER_BATCH = 128
-/**
- * Gas per packet in `LzWorker.deliver` besides its lzReceive gas: DVN verify, commit, and the alert on failure.
- * Measured on the devnet: a batch of 40 Locks used 107 500 per packet in all (lzReceive included).
- */
-export const WORKER_PACKET_GAS = 90_000n
-/** Gas of `LzWorker.deliver` itself around its packets. */
-const WORKER_BASE_GAS = 60_000n
-
 export type LayerZeroTransportOptions = {
   /** lzReceive gas per command kind in the executor options (default `LZ_RECEIVE_GAS` of @unimargin/protocol) */
   lzReceiveGas?: Partial<Record<CommandKindName, bigint>>
@@ -91,22 +84,9 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
       if (!(c.kind in LZ_RECEIVE_GAS)) throw new PermanentDeliveryError(`unknown command kind ${c.kind}`)
       getLayerZero(config, c.destChainId)
     })
-    const earlier = new Map<string, Hex>()
-    const retried = live.filter((i) => list[i]!.attempts > 0 || list[i]!.publishTx)
-    if (retried.length > 0) {
-      // an earlier attempt may have sent the packet without recording it: reuse it instead of sending a second one
-      const logs = await hub.public.getContractEvents({
-        address: config.hub.address,
-        abi: MarginHub.abi,
-        eventName: 'CommandSentLz',
-        args: { commandId: retried.map((i) => list[i]!.id as Hex) },
-        fromBlock: hubChain.startBlock,
-      })
-      for (const l of logs) {
-        const dstEid = getLayerZero(config, list.find((c) => c.id.toLowerCase() === l.args.commandId?.toLowerCase())!.destChainId).eid
-        if (l.args.commandId && l.args.dstEid === dstEid && !earlier.has(l.args.commandId.toLowerCase())) earlier.set(l.args.commandId.toLowerCase(), l.transactionHash)
-      }
-    }
+    // an earlier attempt may have sent the packet without recording it: reuse it instead of sending a second one
+    const retried = live.filter((i) => list[i]!.attempts > 0 || list[i]!.publishTx).map((i) => list[i]!)
+    const earlier = await earlierPublishes(ctx, 'CommandSentLz', retried, (chainId) => getLayerZero(config, chainId).eid)
     const txOf = new Map<number, Promise<Hex>>()
     const fresh = live.filter((i) => !earlier.has(list[i]!.id.toLowerCase()))
     const cap = fresh.length > 0 ? await hub.batchGasCap() : 0n

@@ -3,7 +3,7 @@ import { MarginHub, MarginVault, WormholeCore } from '@unimargin/contracts'
 import { type Attester, commandOutcomeName as outcomeName } from '@unimargin/protocol'
 import { type Abi, type Hex, keccak256, pad, parseEventLogs, type TransactionReceipt } from 'viem'
 import { chunkByGas, forAll, isolateRevert, passing, revertDataName, type StepResult } from '../batch.js'
-import { assertNotExpiredBeforePublish, type RelayerContext, staleWhileRevalidate, untilFinal } from '../context.js'
+import { assertNotExpiredBeforePublish, earlierPublishes, type RelayerContext, staleWhileRevalidate, untilFinal } from '../context.js'
 import { NotYetError, PermanentDeliveryError, refusal } from '../errors.js'
 import { type CommandRow, type Move, transitionMany } from '../outbox.js'
 import type { Transport } from '../transport.js'
@@ -88,19 +88,9 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
   async function publish(list: CommandRow[]): Promise<StepResult[]> {
     const results: StepResult[] = list.map(() => undefined)
     const live = await passing(list, results, (c) => assertNotExpiredBeforePublish(ctx, c))
-    const earlier = new Map<string, Hex>()
-    const retried = live.filter((i) => list[i]!.attempts > 0 || list[i]!.publishTx)
-    if (retried.length > 0) {
-      const logs = await hub.public.getContractEvents({
-        address: config.hub.address,
-        abi: MarginHub.abi,
-        eventName: 'CommandPublished',
-        args: { commandId: retried.map((i) => list[i]!.id as Hex) },
-        fromBlock: hubChain.startBlock,
-      })
-      for (const l of logs) if (l.args.commandId && !earlier.has(l.args.commandId)) earlier.set(l.args.commandId, l.transactionHash)
-    }
-    const fresh = live.filter((i) => !earlier.has(list[i]!.id))
+    const retried = live.filter((i) => list[i]!.attempts > 0 || list[i]!.publishTx).map((i) => list[i]!)
+    const earlier = await earlierPublishes(ctx, 'CommandPublished', retried)
+    const fresh = live.filter((i) => !earlier.has(list[i]!.id.toLowerCase()))
     const sends: { indices: number[]; hash: Promise<Hex> }[] = []
     const fee = fresh.length > 0 ? await messageFee() : 0n
     const cap = fresh.length > 0 ? await hub.batchGasCap() : 0n
@@ -118,8 +108,8 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
       sends.push({ indices, hash })
     }
     const byTx = new Map<Hex, number[]>()
-    for (const i of live.filter((i) => earlier.has(list[i]!.id))) {
-      const tx = earlier.get(list[i]!.id)!
+    for (const i of live.filter((i) => earlier.has(list[i]!.id.toLowerCase()))) {
+      const tx = earlier.get(list[i]!.id.toLowerCase())!
       byTx.set(tx, [...(byTx.get(tx) ?? []), i])
     }
     const moves: Move[] = []
