@@ -49,7 +49,8 @@ describe.each(testDatabases())('relayer over LayerZero on $kind', ({ open }) => 
 
   /** Ticks the relayer, mining a block on every chain in between, until `done` holds for the commands' rows. */
   async function runUntil(idsToWatch: string[], r = relayer(), done: (state: string) => boolean = (state) => state === 'executed' || state === 'dead') {
-    for (let i = 0; i < 100; i++) {
+    // bounded by time, not ticks: the relayer reschedules a command waiting for finality by the chain's announced pace
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
       await r.tick()
       const rows = await Promise.all(idsToWatch.map(row))
       if (rows.every((x) => done(x.state))) return rows

@@ -51,10 +51,12 @@ describe.each(testDatabases())('burning dead-lettered LayerZero packets on $kind
   }
   /** Ticks `r`, mining a block on every chain in between, until every command's state passes `done`. */
   async function runUntil(r: ReturnType<typeof relayer>, idsToWatch: string[], done: (state: string) => boolean) {
-    for (let i = 0; i < 100; i++) {
+    // bounded by time, not ticks: the relayer reschedules a command waiting for finality by the chain's announced pace
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
       await r.tick()
       if ((await Promise.all(idsToWatch.map(row))).every((x) => done(x.state))) return
       await Promise.all(devnet.chains.map((c) => devnet.mine(c.chainId)))
+      await new Promise((resolve) => setTimeout(resolve, 20))
     }
     throw new Error(`commands did not settle: ${JSON.stringify((await Promise.all(idsToWatch.map(row))).map((x) => [x.state, x.lastError]))}`)
   }
