@@ -7,6 +7,7 @@ import { type Abi, type Account, type Address, encodeFunctionData, type Hex, typ
 import { privateKeyToAccount } from 'viem/accounts'
 import { PermanentDeliveryError } from './errors.js'
 import { countReceiptWait } from './timing.js'
+import { type ChainFollower, createChainFollower } from './follower.js'
 
 /** viem clients of one configured chain, with a lock that sends one transaction at a time (nonces in order). */
 export type ChainClients = {
@@ -25,9 +26,9 @@ export type ChainClients = {
    */
   sendContract(call: ContractCall): Promise<Hex>
   /**
-   * The chain's latest block timestamp, unix s, as last seen: refreshed in the background once half a block old,
-   * awaited afresh only when older than two blocks (`blockTimeMs`). Old by at most two blocks, so a check against
-   * it errs late (an expiry is seen late, finality is seen late), never early.
+   * The chain's latest block timestamp, unix s, as last seen by the background head poll (several polls per block
+   * while the relayer is busy); awaited afresh only when older than two blocks (`blockTimeMs`). Old by at most two
+   * blocks, so a check against it errs late (an expiry is seen late, finality is seen late), never early.
    */
   chainTime(): Promise<bigint>
   /** the chain's latest block number, as last seen (see {@link chainTime}) */
@@ -38,6 +39,10 @@ export type ChainClients = {
    * never mined and holds every later nonce of the sender.
    */
   batchGasCap(): Promise<bigint>
+  /** unix timestamp (s) of block `number`, from the blocks the head poller saw when it can */
+  blockTimestamp(number: bigint): Promise<bigint>
+  /** stops the background head poll */
+  close(): void
 }
 
 /** A call {@link ChainClients.sendContract} sends. `value` in wei; `gas` (the transaction's gas limit) in gas units. */
@@ -55,6 +60,8 @@ export type RelayerContext = {
   clientsOf(chainId: number): ChainClients
   /** the destination vault's `CommandExecuted` for `commandId` (whichever transport delivered it), if any */
   findExecution(dest: ChainConfig, commandId: Hex): Promise<ExecutionEvent | undefined>
+  /** stops every chain's background head poll */
+  close(): void
 }
 
 export type ExecutionEvent = { transactionHash: Hex; blockNumber: bigint; outcome: number }
@@ -64,7 +71,7 @@ export function createRelayerContext(params: { db: Db; config: Config; log: Logg
   const { db, config, log } = params
   const account = privateKeyToAccount(config.relayer.privateKey)
   const hubChain = getChain(config, config.hub.chainId)
-  const clients = new Map(config.chains.map((chain) => [chain.chainId, chainClients(chain, account)]))
+  const clients = new Map(config.chains.map((chain) => [chain.chainId, chainClients(chain, account, undefined, log)]))
   const clientsOf = (chainId: number) => {
     const c = clients.get(chainId)
     if (!c) throw new PermanentDeliveryError(`No chain ${chainId} in the configuration.`)
@@ -78,6 +85,9 @@ export function createRelayerContext(params: { db: Db; config: Config; log: Logg
     hubChain,
     hub: clientsOf(hubChain.chainId),
     clientsOf,
+    close: () => {
+      for (const c of clients.values()) c.close()
+    },
     async findExecution(dest, commandId) {
       const [event] = await clientsOf(dest.chainId).public.getContractEvents({
         address: dest.vault,
@@ -97,21 +107,26 @@ export function createRelayerContext(params: { db: Db; config: Config; log: Logg
  * @param publicClient the chain's public client (default: {@link createChainPublicClient}); its receipt waits are
  * counted against the running step
  */
-export function chainClients(chain: ChainConfig, account: LocalAccount, publicClient = createChainPublicClient(chain)): ChainClients {
-  const pub = withCountedReceiptWaits(publicClient)
+export function chainClients(chain: ChainConfig, account: LocalAccount, publicClient = createChainPublicClient(chain), log?: Logger): ChainClients {
+  // the head as the relayer last saw it, polled in the background a few times per block while steps run: expiry
+  // checks, finality checks, gas caps and fees read it without a round trip, and receipts come from the same poller
+  const follower = createChainFollower({
+    client: publicClient,
+    intervalMs: Math.max(25, Math.min(chain.blockTimeMs / 8, 500)),
+    maxAgeMs: Math.max(2, chain.blockTimeMs * 2),
+    onError: (error) => log?.debug({ chain_id: chain.chainId, err: (error as Error).message }, 'Failed to poll the chain head'),
+  })
+  const pub = withFollowedReceipts(publicClient, follower)
   const wallet = createChainWalletClient(chain, account)
   const sendLock = pLimit(1)
   let nonce: number | undefined
-  // the head as the relayer last saw it, refreshed in the background once half a block old and awaited afresh only
-  // when older than two blocks: expiry checks, finality checks, gas caps and fees read it without a round trip
-  const head = staleWhileRevalidate(
-    async () => {
-      const [block, maxPriorityFeePerGas] = await Promise.all([pub.getBlock({ blockTag: 'latest' }), pub.estimateMaxPriorityFeePerGas()])
-      return { number: block.number, timestamp: block.timestamp, gasLimit: block.gasLimit, baseFeePerGas: block.baseFeePerGas ?? 0n, maxPriorityFeePerGas }
-    },
-    Math.max(1, chain.blockTimeMs / 2),
-    Math.max(2, chain.blockTimeMs * 2),
-  )
+  // the node's suggested priority fee moves slowly: read at most once per ten blocks, and a stale one (a minute) is
+  // still used while a fresh one loads
+  const priorityFee = staleWhileRevalidate(() => pub.estimateMaxPriorityFeePerGas(), Math.max(1, chain.blockTimeMs * 10), 60_000)
+  const head = async () => {
+    const [h, maxPriorityFeePerGas] = await Promise.all([follower.head(), priorityFee()])
+    return { ...h, maxPriorityFeePerGas }
+  }
 
   async function send(call: ContractCall, data: Hex, gas: bigint): Promise<Hex> {
     nonce ??= await pub.getTransactionCount({ address: account.address, blockTag: 'pending' })
@@ -153,9 +168,11 @@ export function chainClients(chain: ChainConfig, account: LocalAccount, publicCl
         }
       })
     },
-    chainTime: async () => (await head()).timestamp,
-    headNumber: async () => (await head()).number,
-    batchGasCap: async () => (await head()).gasLimit / 2n,
+    chainTime: async () => (await follower.head()).timestamp,
+    headNumber: async () => (await follower.head()).number,
+    batchGasCap: async () => (await follower.head()).gasLimit / 2n,
+    blockTimestamp: follower.blockTimestamp,
+    close: follower.stop,
   }
 }
 
@@ -192,10 +209,16 @@ export async function earlierPublishes(
   return found
 }
 
-/** `client` whose `waitForTransactionReceipt` counts its wait against the running step (see timing.ts). */
-function withCountedReceiptWaits<C extends ReturnType<typeof createChainPublicClient>>(client: C): C {
+/**
+ * `client` whose `waitForTransactionReceipt` is served by `follower` (only its `hash` and `timeout` are read) and
+ * counts its wait against the running step (see timing.ts).
+ */
+function withFollowedReceipts<C extends ReturnType<typeof createChainPublicClient>>(client: C, follower: ChainFollower): C {
   const wait = client.waitForTransactionReceipt
-  return { ...client, waitForTransactionReceipt: ((args: Parameters<typeof wait>[0]) => countReceiptWait(wait(args))) as typeof wait }
+  return {
+    ...client,
+    waitForTransactionReceipt: ((args: Parameters<typeof wait>[0]) => countReceiptWait(follower.receipt(args.hash, args.timeout))) as typeof wait,
+  }
 }
 
 /**

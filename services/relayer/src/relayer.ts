@@ -249,6 +249,7 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     async stop() {
       await loop.stop()
       await Promise.all(inFlight)
+      ctx.close()
     },
   }
 }
