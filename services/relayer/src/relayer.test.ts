@@ -1,6 +1,7 @@
 import { MarginHub, MarginVault } from '@unimargin/contracts'
 import { commands, commandTransitions, type Database, eq, testDatabases } from '@unimargin/db'
 import { type Devnet, startDevnet } from '@unimargin/devnet'
+import { signPublishedMessages } from '@unimargin/devnet/testing'
 import { createLocalGuardianAttester, encodeCommand } from '@unimargin/protocol'
 import pino from 'pino'
 import { type Address, type Hex, keccak256, parseEventLogs, toHex } from 'viem'
@@ -114,16 +115,24 @@ describe.each(testDatabases())('relayer on $kind', ({ open }) => {
     const account = privateKeyToAddress(devnet.keys.users[3]!)
     const { id } = await enqueueLock(account, 400 + ids)
     const r = relayer()
-    // advance to attested, then deliver the same VAA out of band
+    // advance to published, then sign the message as the guardians would and deliver it out of band
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
       await r.tick()
       const [row] = await database.db.select().from(commands).where(eq(commands.id, id))
-      if (row?.vaa) {
+      if (row?.publishTx) {
+        const hub = devnet.chains[0]!
+        const [message] = await signPublishedMessages({
+          publicClient: hub.publicClient,
+          txHash: row.publishTx as Hex,
+          wormhole: hub.addresses.wormhole,
+          emitterChain: hub.wormholeChainId,
+          guardianKeys: devnet.keys.guardians,
+        })
         const hash = await spoke().wallet(devnet.keys.users[3]! as Hex).writeContract({
           address: spoke().addresses.vault,
           abi: MarginVault.abi,
           functionName: 'executeCommand',
-          args: [row.vaa as Hex],
+          args: [message!.vaa],
         })
         const receipt = await spoke().publicClient.waitForTransactionReceipt({ hash })
         expect(parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandExecuted' })).toHaveLength(1)

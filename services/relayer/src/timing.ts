@@ -16,23 +16,28 @@ export type StepTiming = {
   batchSize: number
 }
 
-const current = new AsyncLocalStorage<{ receiptWaitMs: number }>()
+/** A step's receipt waits: their union in time, so waits for receipts on several chains at once count once. */
+type WaitCounter = { receiptWaitMs: number; active: number; since: number }
+const current = new AsyncLocalStorage<WaitCounter>()
 
 /** Runs `step` with a receipt-wait counter that {@link countReceiptWait} adds to. @returns its result and the wait, ms. */
 export async function withReceiptWaitCounter<T>(step: () => Promise<T>): Promise<{ result: T; receiptWaitMs: number }> {
-  const counter = { receiptWaitMs: 0 }
+  const counter: WaitCounter = { receiptWaitMs: 0, active: 0, since: 0 }
   const result = await current.run(counter, step)
   return { result, receiptWaitMs: counter.receiptWaitMs }
 }
 
-/** Awaits `wait` (a receipt), counting its duration against the step running now, if any. */
+/**
+ * Awaits `wait` (a receipt), counting its duration against the step running now, if any. Overlapping waits of one
+ * step count as the time any of them was pending, never more than the step's wall time.
+ */
 export async function countReceiptWait<T>(wait: Promise<T>): Promise<T> {
-  const started = performance.now()
+  const counter = current.getStore()
+  if (counter && counter.active++ === 0) counter.since = performance.now()
   try {
     return await wait
   } finally {
-    const counter = current.getStore()
-    if (counter) counter.receiptWaitMs += performance.now() - started
+    if (counter && --counter.active === 0) counter.receiptWaitMs += performance.now() - counter.since
   }
 }
 

@@ -2,10 +2,10 @@ import { getChain } from '@unimargin/chains'
 import { MarginHub, MarginVault, WormholeCore } from '@unimargin/contracts'
 import { type Attester, commandOutcomeName as outcomeName } from '@unimargin/protocol'
 import { type Abi, type Hex, keccak256, pad, parseEventLogs, type TransactionReceipt } from 'viem'
-import { chunkByGas, forAll, isolateRevert, passing, revertDataName, type StepResult } from '../batch.js'
+import { chunkByGas, forAll, groupBy, isolateRevert, passing, revertDataName, type StepResult } from '../batch.js'
 import { assertNotExpiredBeforePublish, earlierPublishes, type RelayerContext, staleWhileRevalidate, untilFinal } from '../context.js'
 import { NotYetError, PermanentDeliveryError, refusal } from '../errors.js'
-import { type CommandRow, type Move, transitionMany } from '../outbox.js'
+import { type CommandRow, type Hop, type Move, transitionMany } from '../outbox.js'
 import type { Transport } from '../transport.js'
 import { COMMAND_DELIVERY_FAILED, COMMAND_EXECUTED, COMMAND_PUBLISHED, LOG_MESSAGE_PUBLISHED } from '../events.js'
 
@@ -48,11 +48,11 @@ type Published = { blockNumber: bigint; timestamp: number; messages: Map<bigint,
 /**
  * The Wormhole transport, in batches. Publish: every pending command of a tick goes out in `MarginHub.publishBatch`
  * transactions of up to {@link WORMHOLE_PUBLISH_BATCH} (one message and one VAA each, consecutive sequences).
- * Attest: once the hub block is final (the hub chain's `confirmations`), the `attester` signs or fetches each VAA.
- * Deliver: the VAAs for one chain go in `MarginVault.executeCommands` transactions of up to
- * {@link WORMHOLE_DELIVER_BATCH}; a VAA the vault refuses is skipped on-chain (CommandDeliveryFailed) and only that
- * command fails. Confirmed by each command's `CommandExecuted` in the receipt; recorded as delivered then executed.
- * Recorded: published (tx, Wormhole sequence), attested (VAA), delivered (tx), executed (outcome).
+ * Attest and deliver, one step: once the hub block is final (the hub chain's `confirmations`), the `attester` signs
+ * or fetches each VAA and the VAAs for one chain go straight into `MarginVault.executeCommands` transactions of up
+ * to {@link WORMHOLE_DELIVER_BATCH}; a VAA the vault refuses is skipped on-chain (CommandDeliveryFailed) and only
+ * that command fails (it is attested again on retry). Confirmed by each command's `CommandExecuted` in the receipt.
+ * Recorded: published (tx, Wormhole sequence), then attested (VAA), delivered (tx) and executed (outcome) together.
  */
 export function createWormholeTransport(ctx: RelayerContext, attester: Attester): Transport {
   const { db, config, hub, hubChain } = ctx
@@ -79,9 +79,8 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
   async function publishedBy(txHash: Hex): Promise<Published> {
     const known = published.get(txHash)
     if (known) return known
-    const receipt = await hub.public.getTransactionReceipt({ hash: txHash })
-    const block = await hub.public.getBlock({ blockNumber: receipt.blockNumber })
-    return remember(receipt, Number(block.timestamp))
+    const receipt = await hub.public.waitForTransactionReceipt({ hash: txHash })
+    return remember(receipt, Number(await hub.blockTimestamp(receipt.blockNumber)))
   }
 
   /** Publishes `list`; reuses a message an earlier attempt published (and did not record) instead of a second one. */
@@ -125,8 +124,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
         for (const [i, error] of isolated) results[i] = error
         return
       }
-      const block = await hub.public.getBlock({ blockNumber: receipt.blockNumber })
-      const p = remember(receipt, Number(block.timestamp))
+      const p = remember(receipt, Number(await hub.blockTimestamp(receipt.blockNumber)))
       const sequenceOf = new Map(
         parseEventLogs({ abi: COMMAND_PUBLISHED, logs: receipt.logs, eventName: 'CommandPublished' }).map((l) => [l.args.commandId.toLowerCase(), l.args.sequence]),
       )
@@ -164,12 +162,17 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
     return results
   }
 
-  /** Obtains the VAA of every command in `list` whose hub block is final. */
+  /**
+   * Obtains the VAA of every command in `list` whose hub block is final and delivers them at once, per destination
+   * chain, in the same step: the VAA is recorded (with the `attested` hop) together with the delivery's outcome, so
+   * a command costs one outbox write and one claim between publish and execution. A command whose delivery fails is
+   * left `published` and attested again on retry (a VAA is the same message signed again, or fetched again).
+   */
   async function attest(list: CommandRow[]): Promise<StepResult[]> {
     const head = await hub.headNumber()
-    const moves: Move[] = []
+    const attested: { i: number; row: CommandRow; hop: Hop }[] = []
     const results = await Promise.all(
-      list.map(async (c): Promise<StepResult> => {
+      list.map(async (c, i): Promise<StepResult> => {
         try {
           const p = await publishedBy(c.publishTx as Hex)
           const finalAt = p.blockNumber + BigInt(hubChain.confirmations)
@@ -185,23 +188,44 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
             consistencyLevel: message.consistencyLevel,
             payload: message.payload,
           })
-          moves.push({
-            command: c,
-            hops: [{ to: 'attested', detail: { sequence: c.sequence.toString(), hub_block: p.blockNumber.toString() } }],
-            set: { vaa, attempts: 0, lastError: null },
-          })
+          attested.push({ i, row: { ...c, vaa }, hop: { to: 'attested', detail: { sequence: c.sequence.toString(), hub_block: p.blockNumber.toString() } } })
           return undefined
         } catch (error) {
           return error
         }
       }),
     )
+    const moves: Move[] = []
+    await Promise.all(
+      [...groupBy(attested, (a) => String(a.row.destChainId)).values()].map(async (group) => {
+        const delivered = await deliverInto(
+          group.map((a) => a.row),
+          moves,
+          group.map((a) => a.hop),
+        )
+        group.forEach((a, k) => {
+          results[a.i] = delivered[k]
+        })
+      }),
+    )
     await transitionMany(db, moves)
     return results
   }
 
-  /** Delivers the VAAs of `list` (one destination chain) in `executeCommands` batches. */
+  /** Delivers the VAAs of `list` (one destination chain, recorded `attested` by an earlier step) in `executeCommands` batches. */
   async function deliver(list: CommandRow[]): Promise<StepResult[]> {
+    const moves: Move[] = []
+    const results = await deliverInto(list, moves)
+    await transitionMany(db, moves)
+    return results
+  }
+
+  /**
+   * Sends the VAAs of `list` (one destination chain) in `executeCommands` batches and pushes each command's move to
+   * `moves` (not written here); `before[k]`, when given, is the hop recorded ahead of item k's delivery (its
+   * attestation), and its VAA is recorded with it.
+   */
+  async function deliverInto(list: CommandRow[], moves: Move[], before?: Hop[]): Promise<StepResult[]> {
     const dest = getChain(config, list[0]!.destChainId)
     const c = ctx.clientsOf(dest.chainId)
     const results: StepResult[] = list.map(() => undefined)
@@ -211,7 +235,6 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
       if (chainTime > command.expiry) results[i] = new PermanentDeliveryError(`expired at ${command.expiry} (chain time ${chainTime})`)
       else live.push(i)
     })
-    const moves: Move[] = []
     const cap = await c.batchGasCap()
     const gasOf = (i: number) => vaaGas(list[i]!.vaa as Hex)
     const sends = chunkByGas(live, gasOf, EXECUTE_BASE_GAS, cap, WORMHOLE_DELIVER_BATCH).map((indices) => {
@@ -246,13 +269,13 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
             const command = list[i]!
             const outcome = executedById.get(command.id.toLowerCase())
             if (outcome !== undefined) {
-              moves.push(executedMove(command, txHash, receipt.blockNumber, outcomeName(outcome)))
+              moves.push(executedMove(command, txHash, receipt.blockNumber, outcomeName(outcome), before?.[i]))
               return
             }
             const failure = failedAt.get(position)
             const name = failure ? revertDataName(MarginVault.abi as Abi, failure.reason) : undefined
             try {
-              results[i] = await refused(command, name, failure?.reason, moves)
+              results[i] = await refused(command, name, failure?.reason, moves, before?.[i])
             } catch (error) {
               results[i] = error
             }
@@ -260,18 +283,19 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
         )
       }),
     )
-    await transitionMany(db, moves)
     return results
   }
 
-  function executedMove(command: CommandRow, txHash: Hex, block: bigint, outcome: string): Move {
+  /** `command` delivered and executed in `txHash`, after hop `before` (its attestation, with its VAA) when given. */
+  function executedMove(command: CommandRow, txHash: Hex, block: bigint, outcome: string, before?: Hop): Move {
     return {
       command,
       hops: [
+        ...(before ? [before] : []),
         { to: 'delivered', detail: { tx: txHash, chain_id: command.destChainId } },
         { to: 'executed', detail: { tx: txHash, block: block.toString(), outcome } },
       ],
-      set: { deliverTx: txHash, outcome, lastError: null },
+      set: { ...(before ? { vaa: command.vaa } : {}), deliverTx: txHash, outcome, attempts: 0, lastError: null },
     }
   }
 
@@ -279,7 +303,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
    * What to do with a VAA the vault skipped with error `name`: an execution by another delivery is recorded (pushed
    * to `moves`); otherwise the error to fail the command with.
    */
-  async function refused(command: CommandRow, name: string | undefined, data: Hex | undefined, moves: Move[]): Promise<StepResult> {
+  async function refused(command: CommandRow, name: string | undefined, data: Hex | undefined, moves: Move[], before?: Hop): Promise<StepResult> {
     const dest = getChain(config, command.destChainId)
     if (name && ALREADY_DONE.has(name)) {
       const event = await ctx.findExecution(dest, command.id as Hex)
@@ -287,8 +311,8 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
         const outcome = outcomeName(event.outcome)
         moves.push({
           command,
-          hops: [{ to: 'executed', detail: { tx: event.transactionHash, outcome, note: name } }],
-          set: { deliverTx: event.transactionHash, outcome, lastError: null },
+          hops: [...(before ? [before] : []), { to: 'executed', detail: { tx: event.transactionHash, outcome, note: name } }],
+          set: { ...(before ? { vaa: command.vaa } : {}), deliverTx: event.transactionHash, outcome, attempts: 0, lastError: null },
         })
         return undefined
       }
