@@ -69,7 +69,7 @@ async function measure(devnet: Devnet, transport: TransportName) {
     fallbackAfterMs: Number.POSITIVE_INFINITY,
   })
   /** Waits until every command enqueued with `cause` (`n` of them) executed. */
-  const until = async (cause: string, n: number, timeoutMs: number, pollMs = 20) => {
+  const until = async (cause: string, n: number, timeoutMs: number, pollMs = 50) => {
     const deadline = Date.now() + timeoutMs
     const count = async () => {
       const [row] = await database.db
