@@ -105,6 +105,35 @@ describe.each(testDatabases())('transport fallback on $kind', ({ open }) => {
     ).rejects.toThrow(/CommandAlreadyExecuted/)
   })
 
+  it('keeps a waiting command on its route while the route executes others, and falls back once nothing executes there', async () => {
+    const waiting = await enqueueLock(privateKeyToAddress(devnet.keys.users[4]!), 7)
+    const local = createLocalGuardianAttester({ keys: devnet.keys.guardians, guardianSetIndex: 0 })
+    // guardians that do not sign this one command (say it is behind a backlog), and sign every other
+    const attester: Attester = {
+      attest: async (message) => {
+        if (message.payload.toLowerCase().includes(waiting.id.slice(2).toLowerCase())) throw new Error('not signed yet')
+        return local.attest(message)
+      },
+    }
+    const r = relayer({ attester, fallbackAfterMs: 2_000 })
+    // for 4 s (twice the threshold) other commands keep executing on the route
+    for (let k = 0, until = Date.now() + 4_000; Date.now() < until; k++) {
+      const other = await enqueueLock(privateKeyToAddress(devnet.keys.users[5]!), 100 + k)
+      expect(await runUntilSettled(other.id, r)).toMatchObject({ state: 'executed' })
+    }
+    // another relayer node, which executed nothing itself, reads the route's recent executions from the outbox
+    await relayer({ attester, fallbackAfterMs: 2_000 }).tick()
+    expect(await fallbackOf(waiting.id)).toHaveLength(0)
+    expect((await row(waiting.id)).publishTx).not.toBeNull()
+    // then the route goes quiet: the waiting command falls back and executes once
+    const settled = await runUntilSettled(waiting.id, r)
+    expect(settled).toMatchObject({ state: 'executed', outcome: 'applied' })
+    const [fallback] = await fallbackOf(waiting.id)
+    expect(fallback!.detail).toMatchObject({ fallback: 'layerzero', from: 'wormhole' })
+    expect(fallback!.detail.reason).toMatch(/nor anything else on its route/)
+    expect(await executions(waiting.id)).toHaveLength(1)
+  })
+
   it('falls back instead of dead-lettering when retryable failures exhaust the attempts', async () => {
     const account = privateKeyToAddress(devnet.keys.users[1]!)
     const { id } = await enqueueLock(account, 4)

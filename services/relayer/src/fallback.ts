@@ -1,5 +1,5 @@
 import { type Config, routeTransport, type TransportName } from '@unimargin/chains'
-import { asc, commandTransitions, type Db, inArray } from '@unimargin/db'
+import { asc, commandTransitions, type Db, inArray, sql } from '@unimargin/db'
 import { type CommandRow, transition } from './outbox.js'
 
 /** Default stall threshold before a command is re-sent over the other transport, ms. */
@@ -89,4 +89,20 @@ export async function fallBack(db: Db, command: CommandRow, from: TransportName,
     { fallback: to, from, reason, stalled_ms: stalledMs, previous },
     { publishTx: null, sequence: null, vaa: null, deliverTx: null, attempts: 0, lastError: null, nextAttemptAt: new Date() },
   )
+}
+
+/**
+ * When a command last executed on route (`transport`, `destChainId`) as recorded by any relayer (an `executed` hop
+ * whose detail names the transport), if after `sinceMs`. A backlogged route keeps executing; a stalled one does not.
+ * @param sinceMs ms since the epoch; older executions are not looked at
+ * @returns ms since the epoch, or undefined when none since then.
+ */
+export async function lastRouteExecution(db: Db, transport: TransportName, destChainId: number, sinceMs: number): Promise<number | undefined> {
+  const result = await db.execute(sql`
+    select max(t.at) as at from command_transitions t join commands c on c.id = t.command_id
+    where t.to_state = 'executed' and t.detail->>'transport' = ${transport} and c.dest_chain_id = ${destChainId}
+      and t.at > ${new Date(sinceMs).toISOString()}::timestamptz`)
+  const rows = (result as unknown as { rows?: { at: string | Date | null }[] }).rows ?? (result as unknown as { at: string | Date | null }[])
+  const at = rows[0]?.at
+  return at ? new Date(at).getTime() : undefined
 }

@@ -8,7 +8,7 @@ import { BaseError, type Hex } from 'viem'
 import { backoffDelayMs } from './backoff.js'
 import { groupBy, type StepResult } from './batch.js'
 import { createRelayerContext } from './context.js'
-import { DEFAULT_FALLBACK_AFTER_MS, fallBack, otherTransport, type TransportStatus, transportStatuses } from './fallback.js'
+import { DEFAULT_FALLBACK_AFTER_MS, fallBack, lastRouteExecution, otherTransport, type TransportStatus, transportStatuses } from './fallback.js'
 import { NotYetError, PermanentDeliveryError } from './errors.js'
 import { createLayerZeroTransport } from './layerzero/transport.js'
 import { claimDueCommands, type CommandRow, rescheduleMany, transition } from './outbox.js'
@@ -38,9 +38,11 @@ export type CreateRelayerParameters = {
   /** lzReceive gas per command kind for LayerZero routes (default `LZ_RECEIVE_GAS` of @unimargin/protocol) */
   lzReceiveGas?: Partial<Record<CommandKindName, bigint>>
   /**
-   * ms a published command may go without progress (published, attested, delivered) on its transport before it is
-   * re-sent, with the same command id and payload, over the other transport (once per command; default 60 000). A command whose retryable failures
-   * exhaust `relayer.maxAttempts` falls back too instead of being dead-lettered. `Infinity` disables the timer.
+   * ms a route must be stalled before its commands are re-sent, with the same command id and payload, over the other
+   * transport (once per command; default 60 000): a published command has gone that long without progress
+   * (published, attested, delivered) on its transport, and nothing executed on its route (transport, destination
+   * chain) for that long either, so a route that is only backlogged keeps its commands. A command whose retryable
+   * failures exhaust `relayer.maxAttempts` falls back too instead of being dead-lettered. `Infinity` disables the timer.
    */
   fallbackAfterMs?: number
   /** batches advanced at once (default 32); each holds its slot while it waits for a receipt */
@@ -143,11 +145,14 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
       results = list.map(() => error)
     }
     const durationMs = performance.now() - started
+    // a step past publishing that succeeded executed its commands: the route is moving
+    const executes = transport.batchKey(list[0]!) !== 'publish'
     const notYet = new Map<number, string[]>()
     await Promise.all(
       list.map(async (command, i) => {
         const error = results[i]
         if (error === undefined) {
+          if (executes) routeProgress.set(routeKey(transport.name, command.destChainId), Date.now())
           parameters.onStep?.({ commandId: command.id, transport: transport.name, from: command.state, durationMs, receiptWaitMs, batchSize: list.length })
           return
         }
@@ -164,6 +169,25 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     )
     for (const [delayMs, ids] of notYet) await rescheduleMany(db, ids, delayMs)
     log.debug({ transport: transport.name, commands: list.length, from: list[0]?.state, duration: Math.round(durationMs) }, 'Advanced batch')
+  }
+
+  /** When this relayer last executed a command on each route (`transport|destChainId`), ms since the epoch. */
+  const routeProgress = new Map<string, number>()
+  const routeKey = (transport: TransportName, destChainId: number) => `${transport}|${destChainId}`
+
+  /**
+   * Whether nothing executed on the route of a command stalled on `transport` for `fallbackAfterMs`: first from
+   * this relayer's own steps (cheap), then from every relayer's recorded executions. `checked` keeps one answer per route for a dispatch.
+   */
+  async function routeStalled(transport: TransportName, destChainId: number, now: number, checked: Map<string, Promise<boolean>>): Promise<boolean> {
+    const key = routeKey(transport, destChainId)
+    if (now - (routeProgress.get(key) ?? 0) < fallbackAfterMs) return false
+    let answer = checked.get(key)
+    if (!answer) {
+      answer = lastRouteExecution(db, transport, destChainId, now - fallbackAfterMs).then((at) => at === undefined)
+      checked.set(key, answer)
+    }
+    return answer
   }
 
   /**
@@ -195,12 +219,14 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     const statuses = await statusesOf(due)
     const now = Date.now()
     const moving: CommandRow[] = []
+    const checked = new Map<string, Promise<boolean>>()
     await Promise.all(
       due.map(async (command) => {
         const status = statuses.get(command.id)!
-        const stalled = status.lastProgressAt !== undefined && now - status.lastProgressAt >= fallbackAfterMs
         try {
-          if (stalled && (await tryFallBack(command, status, `not executed after ${fallbackAfterMs} ms`))) return
+          const stalled =
+            status.lastProgressAt !== undefined && now - status.lastProgressAt >= fallbackAfterMs && (await routeStalled(status.current, command.destChainId, now, checked))
+          if (stalled && (await tryFallBack(command, status, `not executed after ${fallbackAfterMs} ms, nor anything else on its route`))) return
           moving.push(command)
         } catch (error) {
           await failed(command, status, error).catch(() => {})

@@ -293,7 +293,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
       hops: [
         ...(before ? [before] : []),
         { to: 'delivered', detail: { tx: txHash, chain_id: command.destChainId } },
-        { to: 'executed', detail: { tx: txHash, block: block.toString(), outcome } },
+        { to: 'executed', detail: { transport: 'wormhole', tx: txHash, block: block.toString(), outcome } },
       ],
       set: { ...(before ? { vaa: command.vaa } : {}), deliverTx: txHash, outcome, attempts: 0, lastError: null },
     }
@@ -311,7 +311,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
         const outcome = outcomeName(event.outcome)
         moves.push({
           command,
-          hops: [...(before ? [before] : []), { to: 'executed', detail: { tx: event.transactionHash, outcome, note: name } }],
+          hops: [...(before ? [before] : []), { to: 'executed', detail: { transport: 'wormhole', tx: event.transactionHash, outcome, note: name } }],
           set: { ...(before ? { vaa: command.vaa } : {}), deliverTx: event.transactionHash, outcome, attempts: 0, lastError: null },
         })
         return undefined
@@ -338,7 +338,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
     if (event) {
       const outcome = outcomeName(event.outcome)
       await transitionMany(db, [
-        { command, hops: [{ to: 'executed', detail: { tx: event.transactionHash, block: event.blockNumber.toString(), outcome } }], set: { deliverTx: event.transactionHash, outcome, lastError: null } },
+        { command, hops: [{ to: 'executed', detail: { transport: 'wormhole', tx: event.transactionHash, block: event.blockNumber.toString(), outcome } }], set: { deliverTx: event.transactionHash, outcome, lastError: null } },
       ])
       return undefined
     }
