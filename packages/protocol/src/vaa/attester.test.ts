@@ -31,4 +31,18 @@ describe('createLocalGuardianAttester', () => {
       attester.attest({ ...observation, emitterAddress: '0x5fbdb2315678afecb367f032d93f642f64180aa3' }),
     ).rejects.toThrow(/32 bytes/)
   })
+
+  it('signs in worker threads exactly the VAA it signs on the calling thread (RFC 6979 signatures are deterministic)', async () => {
+    const inThread = createLocalGuardianAttester({ keys, guardianSetIndex: 0, signerThreads: 0 })
+    const threaded = createLocalGuardianAttester({ keys, guardianSetIndex: 0, signerThreads: 2 })
+    const observations = Array.from({ length: 6 }, (_, i) => ({ ...observation, sequence: BigInt(i) }))
+    const vaas = await Promise.all(observations.map((o) => threaded.attest(o)))
+    expect(vaas).toEqual(await Promise.all(observations.map((o) => inThread.attest(o))))
+    for (const [i, vaa] of vaas.entries()) expect(verifyVaa(vaa, { index: 0, keys: keys.map((k) => privateKeyToAddress(k)) }).vaa.sequence).toBe(BigInt(i))
+  })
+
+  it('rejects with a signing error when a guardian key is not a valid private key', async () => {
+    const attester = createLocalGuardianAttester({ keys: [keys[0]!, `0x${'00'.repeat(32)}`], guardianSetIndex: 0 })
+    await expect(attester.attest(observation)).rejects.toThrow(/could not sign/)
+  })
 })
