@@ -6,7 +6,7 @@ import type { Logger } from 'pino'
 import { type Abi, type Account, type Address, encodeFunctionData, type Hex, type LocalAccount } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { PermanentDeliveryError } from './errors.js'
-import { countReceiptWait } from './timing.js'
+import { countWait } from './timing.js'
 import { type ChainFollower, createChainFollower } from './follower.js'
 
 /** viem clients of one configured chain, with a lock that sends one transaction at a time (nonces in order). */
@@ -217,7 +217,7 @@ function withFollowedReceipts<C extends ReturnType<typeof createChainPublicClien
   const wait = client.waitForTransactionReceipt
   return {
     ...client,
-    waitForTransactionReceipt: ((args: Parameters<typeof wait>[0]) => countReceiptWait(follower.receipt(args.hash, args.timeout))) as typeof wait,
+    waitForTransactionReceipt: ((args: Parameters<typeof wait>[0]) => countWait(follower.receipt(args.hash, args.timeout))) as typeof wait,
   }
 }
 

@@ -12,7 +12,7 @@ import { DEFAULT_FALLBACK_AFTER_MS, fallBack, lastRouteExecution, otherTransport
 import { NotYetError, PermanentDeliveryError } from './errors.js'
 import { createLayerZeroTransport } from './layerzero/transport.js'
 import { claimDueCommands, type CommandRow, rescheduleMany, transition } from './outbox.js'
-import { type StepTiming, withReceiptWaitCounter, withTimeout } from './timing.js'
+import { type StepTiming, withWaitCounter, withTimeout } from './timing.js'
 import type { Transport } from './transport.js'
 import { createWormholeTransport } from './wormhole/transport.js'
 
@@ -136,11 +136,11 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   async function runBatch(transport: Transport, list: CommandRow[], statuses: Map<string, TransportStatus>): Promise<void> {
     const started = performance.now()
     let results: StepResult[]
-    let receiptWaitMs = 0
+    let waitMs = 0
     try {
-      const step = await withReceiptWaitCounter(() => withTimeout(transport.advance(list), stepTimeoutMs, `${transport.name} step`))
+      const step = await withWaitCounter(() => withTimeout(transport.advance(list), stepTimeoutMs, `${transport.name} step`))
       results = step.result
-      receiptWaitMs = step.receiptWaitMs
+      waitMs = step.waitMs
     } catch (error) {
       results = list.map(() => error)
     }
@@ -153,7 +153,7 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
         const error = results[i]
         if (error === undefined) {
           if (executes) routeProgress.set(routeKey(transport.name, command.destChainId), Date.now())
-          parameters.onStep?.({ commandId: command.id, transport: transport.name, from: command.state, durationMs, receiptWaitMs, batchSize: list.length })
+          parameters.onStep?.({ commandId: command.id, transport: transport.name, from: command.state, durationMs, waitMs, batchSize: list.length })
           return
         }
         if (error instanceof NotYetError) {

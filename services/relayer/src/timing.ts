@@ -10,34 +10,37 @@ export type StepTiming = {
   from: CommandState
   /** wall time of the step, from claim to its transition (or failure) */
   durationMs: number
-  /** part of `durationMs` spent waiting for transaction receipts (block inclusion), not relayer work */
-  receiptWaitMs: number
+  /**
+   * part of `durationMs` spent waiting for confirmations, not relayer work: transaction receipts (block inclusion)
+   * and the guardians' signatures (VAAs); overlapping waits count once
+   */
+  waitMs: number
   /** commands that shared the step (and its transaction) */
   batchSize: number
 }
 
-/** A step's receipt waits: their union in time, so waits for receipts on several chains at once count once. */
-type WaitCounter = { receiptWaitMs: number; active: number; since: number }
+/** A step's confirmation waits: their union in time, so waits on several chains at once count once. */
+type WaitCounter = { waitMs: number; active: number; since: number }
 const current = new AsyncLocalStorage<WaitCounter>()
 
-/** Runs `step` with a receipt-wait counter that {@link countReceiptWait} adds to. @returns its result and the wait, ms. */
-export async function withReceiptWaitCounter<T>(step: () => Promise<T>): Promise<{ result: T; receiptWaitMs: number }> {
-  const counter: WaitCounter = { receiptWaitMs: 0, active: 0, since: 0 }
+/** Runs `step` with a wait counter that {@link countWait} adds to. @returns its result and the wait, ms. */
+export async function withWaitCounter<T>(step: () => Promise<T>): Promise<{ result: T; waitMs: number }> {
+  const counter: WaitCounter = { waitMs: 0, active: 0, since: 0 }
   const result = await current.run(counter, step)
-  return { result, receiptWaitMs: counter.receiptWaitMs }
+  return { result, waitMs: counter.waitMs }
 }
 
 /**
- * Awaits `wait` (a receipt), counting its duration against the step running now, if any. Overlapping waits of one
- * step count as the time any of them was pending, never more than the step's wall time.
+ * Awaits `wait` (a receipt, or a VAA from the guardians), counting its duration against the step running now, if
+ * any. Overlapping waits of one step count as the time any of them was pending, never more than the step's wall time.
  */
-export async function countReceiptWait<T>(wait: Promise<T>): Promise<T> {
+export async function countWait<T>(wait: Promise<T>): Promise<T> {
   const counter = current.getStore()
   if (counter && counter.active++ === 0) counter.since = performance.now()
   try {
     return await wait
   } finally {
-    if (counter && --counter.active === 0) counter.receiptWaitMs += performance.now() - counter.since
+    if (counter && --counter.active === 0) counter.waitMs += performance.now() - counter.since
   }
 }
 

@@ -6,6 +6,7 @@ import { chunkByGas, forAll, groupBy, isolateRevert, passing, revertDataName, ty
 import { assertNotExpiredBeforePublish, earlierPublishes, type RelayerContext, staleWhileRevalidate, untilFinal } from '../context.js'
 import { NotYetError, PermanentDeliveryError, refusal } from '../errors.js'
 import { type CommandRow, type Hop, type Move, transitionMany } from '../outbox.js'
+import { countWait } from '../timing.js'
 import type { Transport } from '../transport.js'
 import { COMMAND_DELIVERY_FAILED, COMMAND_EXECUTED, COMMAND_PUBLISHED, LOG_MESSAGE_PUBLISHED } from '../events.js'
 
@@ -179,7 +180,8 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
           if (head < finalAt) return new NotYetError(`hub block ${p.blockNumber} not final until ${finalAt} (head ${head})`, untilFinal(hubChain.blockTimeMs, finalAt - head))
           const message = p.messages.get(c.sequence!)
           if (c.sequence === null || !message) return new Error(`Publish transaction ${c.publishTx} emitted no message with sequence ${c.sequence}.`)
-          const vaa = await attester.attest({
+          // the guardians' signatures are a confirmation the step waits for, like a receipt
+          const vaa = await countWait(attester.attest({
             emitterChain: hubChain.wormholeChainId,
             emitterAddress: pad(config.hub.address, { size: 32 }),
             sequence: c.sequence,
@@ -187,7 +189,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
             timestamp: p.timestamp,
             consistencyLevel: message.consistencyLevel,
             payload: message.payload,
-          })
+          }))
           attested.push({ i, row: { ...c, vaa }, hop: { to: 'attested', detail: { sequence: c.sequence.toString(), hub_block: p.blockNumber.toString() } } })
           return undefined
         } catch (error) {
