@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { keccak256, pad, stringToHex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { describe, expect, it } from 'vitest'
@@ -44,5 +47,18 @@ describe('createLocalGuardianAttester', () => {
   it('rejects with a signing error when a guardian key is not a valid private key', async () => {
     const attester = createLocalGuardianAttester({ keys: [keys[0]!, `0x${'00'.repeat(32)}`], guardianSetIndex: 0 })
     await expect(attester.attest(observation)).rejects.toThrow(/could not sign/)
+  })
+
+  it('lets a process that signed with worker threads exit once no signature is outstanding', async () => {
+    const script = `
+      import { createLocalGuardianAttester } from '${new URL('./attester.ts', import.meta.url).href}'
+      const attester = createLocalGuardianAttester({ keys: ['${keys[0]}'], guardianSetIndex: 0, signerThreads: 2 })
+      const observation = { emitterChain: 2, emitterAddress: '${observation.emitterAddress}', sequence: 1n, nonce: 0, timestamp: 1, consistencyLevel: 1, payload: '0x00' }
+      await Promise.all([attester.attest(observation), attester.attest(observation)])
+      console.log('signed')`
+    const root = fileURLToPath(new URL('../../../..', import.meta.url))
+    // a thread held open would keep the child alive until the timeout kills it
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, timeout: 20_000 })
+    expect(stdout.trim()).toBe('signed')
   })
 })

@@ -35,7 +35,7 @@ export type LocalGuardianAttesterOptions = {
 /**
  * An attester for devnets whose core contracts were set up with local guardian keys: every observation is signed
  * at once by all the keys (the digest and signature scheme of `signVaa`), in `signerThreads` worker threads. The
- * threads do not keep the process alive and start on first use.
+ * threads start on first use and keep the process alive only while signatures are outstanding.
  * @throws {TypeError} from `attest` if the observation's emitter address is not bytes32; {VaaSigningError} if a key
  *   is invalid or a signing thread fails.
  */
@@ -52,17 +52,22 @@ export function createLocalGuardianAttester(options: LocalGuardianAttesterOption
   }
   const keyBytes = keys.map((k) => hexToBytes(k))
   const pending = new Map<number, { resolve: (s: GuardianSignature[]) => void; reject: (e: Error) => void }>()
+  // a thread holds the process open only while it has signatures to return
+  const holding = () => {
+    for (const w of workers) if (pending.size === 0) w?.unref()
+  }
   const workers: (Worker | undefined)[] = Array.from({ length: threads })
   let nextId = 0
   const workerAt = (slot: number): Worker => {
     const existing = workers[slot]
     if (existing) return existing
-    const worker = new Worker(new URL('./sign-worker.mjs', import.meta.url), { workerData: { keys: keyBytes } })
-    worker.unref()
+    // plain JavaScript: it needs none of the parent's loaders or flags
+    const worker = new Worker(new URL('./sign-worker.mjs', import.meta.url), { workerData: { keys: keyBytes }, execArgv: [] })
     worker.on('message', (m: { id: number; signatures?: { r: bigint; s: bigint; recovery: number }[]; error?: string }) => {
       const p = pending.get(m.id)
       if (!p) return
       pending.delete(m.id)
+      holding()
       if (m.error !== undefined || !m.signatures) return p.reject(new VaaSigningError(`a guardian key could not sign (${m.error})`))
       p.resolve(
         m.signatures.map((sig, guardianIndex) => ({
@@ -78,6 +83,7 @@ export function createLocalGuardianAttester(options: LocalGuardianAttesterOption
         pending.delete(id)
         p.reject(new VaaSigningError(`the signing thread failed (${error.message})`))
       }
+      holding()
     })
     workers[slot] = worker
     return worker
@@ -89,7 +95,9 @@ export function createLocalGuardianAttester(options: LocalGuardianAttesterOption
       const id = nextId++
       const signatures = await new Promise<GuardianSignature[]>((resolve, reject) => {
         pending.set(id, { resolve, reject })
-        workerAt(id % threads).postMessage({ id, digest })
+        const worker = workerAt(id % threads)
+        worker.ref()
+        worker.postMessage({ id, digest })
       })
       return serializeVaa({ ...observation, guardianSetIndex: options.guardianSetIndex, signatures })
     },
