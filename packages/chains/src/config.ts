@@ -41,6 +41,13 @@ export const layerZeroChainSchema = z.object({
   receiveLib: address,
   /** the executor/DVN fee contract SendUln302 quotes (our LzWorker) */
   worker: address,
+  /**
+   * Who delivers packets arriving on this chain: `relayer` (default; the relayer operates the LzWorker that the
+   * receive path names as its required DVN, and executes `lzReceive` itself, as on the devnet), or `watch` (the
+   * DVNs and executor configured in the path's ULN config deliver; the relayer only watches the endpoint and records
+   * verification and execution as they happen).
+   */
+  delivery: z.enum(['relayer', 'watch']).default('relayer'),
 })
 
 /** How commands travel from the hub to a chain's vault. */

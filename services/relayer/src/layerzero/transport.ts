@@ -13,6 +13,7 @@ import { packetStatus } from './endpoint.js'
 import { verifyEarlierPackets } from './gap.js'
 import { earlierLivePackets } from './order.js'
 import { type SentPacket, sentPacketsOf } from './packet.js'
+import { watchDeliveries } from './watch.js'
 import { COMMAND_EXECUTED, LZ_RECEIVE_ALERT, VAULT_DELIVERY, VERIFICATION_FAILED } from '../events.js'
 
 /** Vault and codec errors a retry cannot change: the packet stays verified but is dead-lettered. */
@@ -52,7 +53,8 @@ export type LayerZeroTransportOptions = {
  * the other transport got there first, then the original execution's outcome). A retried packet's endpoint status
  * is read first, so a step done by a crashed attempt or by someone else is recognised rather than repeated. When
  * the vault reverts, the packet stays verified and the worker retries lzReceive with the relayer's backoff; errors
- * no retry can fix dead-letter.
+ * no retry can fix dead-letter. On a chain whose LayerZero `delivery` is `watch`, the path's configured DVNs and
+ * executor deliver instead and the relayer only records what they did (see {@link watchDeliveries}).
  */
 export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZeroTransportOptions = {}): Transport {
   const { db, config, hub, hubChain } = ctx
@@ -367,6 +369,8 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
       const first = list[0]!
       if (!first.publishTx) return forAll(list, () => publish(list))
       if (first.deliverTx) return forAll(list, async () => [await confirm(first)])
+      // the destination's own DVNs and executor deliver: only watch them
+      if (getLayerZero(config, first.destChainId).delivery === 'watch') return forAll(list, () => watchDeliveries(ctx, list, sentPacket))
       return forAll(list, () => deliver(list))
     },
   }

@@ -1,0 +1,84 @@
+import type { Config } from '@unimargin/chains'
+import { LzEndpointV2, LzWorker } from '@unimargin/contracts'
+import { commands, commandTransitions, type Database, eq, testDatabases } from '@unimargin/db'
+import { type Devnet, startDevnet } from '@unimargin/devnet'
+import { lzReceiveArgs, sentPackets, verifyPacket } from '@unimargin/devnet/testing'
+import { createLocalGuardianAttester, encodeCommand } from '@unimargin/protocol'
+import pino from 'pino'
+import { type Hex, keccak256, toHex } from 'viem'
+import { privateKeyToAddress } from 'viem/accounts'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { createRelayer } from '../relayer.js'
+
+const logger = pino({ level: 'silent' })
+
+describe.each(testDatabases())('LayerZero delivery watched, not performed, on $kind', ({ open }) => {
+  let devnet: Devnet
+  let database: Database
+  let config: Config
+  beforeAll(async () => {
+    devnet = await startDevnet({ chains: 2, basePort: 24345, routes: { 31338: 'layerzero' } })
+    const spoke = devnet.chains[1]!
+    config = { ...devnet.config, chains: devnet.config.chains.map((c) => (c.chainId === spoke.chainId && c.layerzero ? { ...c, layerzero: { ...c.layerzero, delivery: 'watch' } } : c)) }
+    // an operator of the receive path's DVN other than the relayer: the "configured DVN and executor"
+    const hash = await spoke.walletClient.writeContract({
+      address: spoke.addresses.layerzero.worker,
+      abi: LzWorker.abi,
+      functionName: 'setOperator',
+      args: [privateKeyToAddress(devnet.keys.users[5]!), true],
+    })
+    await spoke.publicClient.waitForTransactionReceipt({ hash })
+  })
+  afterAll(() => devnet?.stop())
+  beforeEach(async () => {
+    database = await open()
+  })
+  afterEach(() => database?.close())
+
+  it('records the DVN verification and the executor execution of a packet and sends nothing to its destination', async () => {
+    const [hub, spoke] = [devnet.chains[0]!, devnet.chains[1]!]
+    const relayerAddress = privateKeyToAddress(devnet.keys.relayer)
+    const sentOnSpoke = () => spoke.publicClient.getTransactionCount({ address: relayerAddress })
+    const before = await sentOnSpoke()
+    const id = keccak256(toHex(`watch-test-${Date.now()}`))
+    const account = privateKeyToAddress(devnet.keys.users[0]!)
+    const expiry = (await spoke.publicClient.getBlock()).timestamp + 3600n
+    const payload = encodeCommand({ kind: 'Lock', commandId: id, destChainId: BigInt(spoke.chainId), vault: spoke.addresses.vault, expiry, account, lockEpoch: 9 })
+    await database.db.insert(commands).values({ id, kind: 'Lock', account, destChainId: spoke.chainId, vault: spoke.addresses.vault, payload, expiry, cause: 'test' })
+    const r = createRelayer({ db: database.db, config, logger, attester: createLocalGuardianAttester({ keys: devnet.keys.guardians, guardianSetIndex: 0 }) })
+    const row = async () => (await database.db.select().from(commands).where(eq(commands.id, id)))[0]!
+    /** ticks, mining a block on each chain in between, until the command is in `state` (≤ 20 s) */
+    const tickUntil = async (state: string) => {
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+        await r.tick()
+        if ((await row()).state === state) return
+        await Promise.all(devnet.chains.map((c) => devnet.mine(c.chainId)))
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      throw new Error(`command not ${state}: ${JSON.stringify([(await row()).state, (await row()).lastError])}`)
+    }
+
+    await tickUntil('published')
+    const [packet] = await sentPackets(hub.publicClient, (await row()).publishTx as Hex)
+    // final on the hub, but nobody verified it: the relayer waits and does not verify it itself
+    for (let k = 0; k < 4; k++) {
+      await Promise.all(devnet.chains.map((c) => devnet.mine(c.chainId)))
+      await r.tick()
+    }
+    expect((await row()).state).toBe('published')
+
+    const dvn = { publicClient: spoke.publicClient, wallet: spoke.wallet(devnet.keys.users[5]!), ...spoke.addresses.layerzero }
+    await verifyPacket(dvn, packet!)
+    await tickUntil('attested')
+
+    const executorTx = await dvn.wallet.writeContract({ address: dvn.endpoint, abi: LzEndpointV2.abi, functionName: 'lzReceive', args: lzReceiveArgs(packet!, spoke.addresses.vault) })
+    await spoke.publicClient.waitForTransactionReceipt({ hash: executorTx })
+    await tickUntil('executed')
+
+    expect(await row()).toMatchObject({ state: 'executed', outcome: 'applied', deliverTx: executorTx })
+    const transitions = await database.db.select().from(commandTransitions).where(eq(commandTransitions.commandId, id)).orderBy(commandTransitions.id)
+    expect(transitions.map((t) => t.toState)).toEqual(['published', 'attested', 'delivered', 'executed'])
+    expect(transitions.at(-1)!.detail).toMatchObject({ transport: 'layerzero', tx: executorTx, outcome: 'applied' })
+    expect(await sentOnSpoke()).toBe(before)
+  })
+})
