@@ -7,7 +7,8 @@ import { type Abi, type Account, type Address, encodeFunctionData, type Hex, typ
 import { privateKeyToAccount } from 'viem/accounts'
 import { PermanentDeliveryError } from './errors.js'
 import { countWait } from './timing.js'
-import { type ChainFollower, createChainFollower } from './follower.js'
+import { createFeeBumper, type FeeBumper, type SentTransaction } from './bump.js'
+import { createChainFollower } from './follower.js'
 
 /** viem clients of one configured chain, with a lock that sends one transaction at a time (nonces in order). */
 export type ChainClients = {
@@ -21,7 +22,9 @@ export type ChainClients = {
    * failures, so an estimate would find the least gas at which items fail quietly, and it would cost a round trip.
    * The nonce is counted locally under `sendLock` (one `eth_getTransactionCount` when unknown, again after a send
    * fails), fees come from the head as last seen (max fee three times the base fee plus the node's priority fee), and
-   * the transaction is signed here and sent raw: one round trip.
+   * the transaction is signed here and sent raw: one round trip. A transaction still unmined three blocks later is
+   * sent again with the same nonce and higher fees (bump.ts); `public.waitForTransactionReceipt` with the returned
+   * hash resolves with whichever version was mined, so record the receipt's `transactionHash`.
    * @throws Error (a viem error) when the node refuses the transaction.
    */
   sendContract(call: ContractCall): Promise<Hex>
@@ -115,26 +118,33 @@ export function chainClients(chain: ChainConfig, account: LocalAccount, publicCl
     intervalMs: Math.max(25, Math.min(chain.blockTimeMs / 8, 500)),
     maxAgeMs: Math.max(2, chain.blockTimeMs * 2),
     onError: (error) => log?.debug({ chain_id: chain.chainId, err: (error as Error).message }, 'Failed to poll the chain head'),
+    onHead: (h) => bumper.onHead(h),
   })
-  const pub = withFollowedReceipts(publicClient, follower)
   const wallet = createChainWalletClient(chain, account)
   const sendLock = pLimit(1)
   let nonce: number | undefined
   // the node's suggested priority fee moves slowly: read at most once per ten blocks, and a stale one (a minute) is
   // still used while a fresh one loads
-  const priorityFee = staleWhileRevalidate(() => pub.estimateMaxPriorityFeePerGas(), Math.max(1, chain.blockTimeMs * 10), 60_000)
-  const head = async () => {
-    const [h, maxPriorityFeePerGas] = await Promise.all([follower.head(), priorityFee()])
-    return { ...h, maxPriorityFeePerGas }
-  }
+  const priorityFee = staleWhileRevalidate(() => publicClient.estimateMaxPriorityFeePerGas(), Math.max(1, chain.blockTimeMs * 10), 60_000)
+  const signAndSend = async (tx: SentTransaction) => publicClient.sendRawTransaction({ serializedTransaction: await account.signTransaction(tx) })
+  // a transaction left unmined under a rising base fee would hold every later nonce: send it again with higher fees
+  const bumper = createFeeBumper({
+    follower,
+    resend: signAndSend,
+    priorityFee,
+    onBump: (e) =>
+      e.error
+        ? log?.debug({ chain_id: chain.chainId, nonce: e.nonce, tx: e.from, err: e.error }, 'Replacement transaction refused')
+        : log?.warn({ chain_id: chain.chainId, nonce: e.nonce, tx: e.from, replacement: e.to, max_fee: e.maxFeePerGas.toString() }, 'Sent a stuck transaction again with higher fees'),
+  })
+  const pub = withFollowedReceipts(publicClient, bumper)
 
   async function send(call: ContractCall, data: Hex, gas: bigint): Promise<Hex> {
     nonce ??= await pub.getTransactionCount({ address: account.address, blockTag: 'pending' })
-    const { baseFeePerGas, maxPriorityFeePerGas } = await head()
+    const [head, maxPriorityFeePerGas] = await Promise.all([follower.head(), priorityFee()])
     // three times the base fee: still enough after nine full blocks at EIP-1559's +12.5% per block (1.125^9 ≈ 2.9);
-    // only the base fee actually due is paid
-    const maxFeePerGas = baseFeePerGas * 3n + maxPriorityFeePerGas
-    const serializedTransaction = await account.signTransaction({
+    // only the base fee actually due is paid; a transaction the base fee outruns anyway is bumped (see bump.ts)
+    const tx: SentTransaction = {
       chainId: chain.chainId,
       type: 'eip1559',
       to: call.address,
@@ -142,11 +152,12 @@ export function chainClients(chain: ChainConfig, account: LocalAccount, publicCl
       value: call.value,
       gas,
       nonce,
-      maxFeePerGas,
+      maxFeePerGas: head.baseFeePerGas * 3n + maxPriorityFeePerGas,
       maxPriorityFeePerGas,
-    })
-    const hash = await pub.sendRawTransaction({ serializedTransaction })
+    }
+    const hash = await signAndSend(tx)
     nonce++
+    bumper.track(hash, tx, head.number)
     return hash
   }
 
@@ -210,14 +221,15 @@ export async function earlierPublishes(
 }
 
 /**
- * `client` whose `waitForTransactionReceipt` is served by `follower` (only its `hash` and `timeout` are read) and
- * counts its wait against the running step (see timing.ts).
+ * `client` whose `waitForTransactionReceipt` is served by the head poller through `bumper` (only its `hash` and
+ * `timeout` are read: the receipt may be that of a replacement with higher fees, so callers record
+ * `receipt.transactionHash`) and counts its wait against the running step (see timing.ts).
  */
-function withFollowedReceipts<C extends ReturnType<typeof createChainPublicClient>>(client: C, follower: ChainFollower): C {
+function withFollowedReceipts<C extends ReturnType<typeof createChainPublicClient>>(client: C, bumper: FeeBumper): C {
   const wait = client.waitForTransactionReceipt
   return {
     ...client,
-    waitForTransactionReceipt: ((args: Parameters<typeof wait>[0]) => countWait(follower.receipt(args.hash, args.timeout))) as typeof wait,
+    waitForTransactionReceipt: ((args: Parameters<typeof wait>[0]) => countWait(bumper.receipt(args.hash, args.timeout))) as typeof wait,
   }
 }
 

@@ -50,6 +50,8 @@ export type ChainFollowerParameters = {
   idleAfterMs?: number
   /** called with every failed poll (the next poll retries) */
   onError?: (error: unknown) => void
+  /** called with each new head the poller sees (not with every block when several came between polls) */
+  onHead?: (head: Head) => void
 }
 
 /** Receipts a follower keeps after they resolved (least recent dropped first). */
@@ -116,6 +118,7 @@ export function createChainFollower(parameters: ChainFollowerParameters): ChainF
       seenAt: performance.now(),
     }
     keep(timestamps, block.number, block.timestamp, BLOCK_CACHE_SIZE)
+    if (advanced) parameters.onHead?.(latest)
     // not awaited: a step waiting for the head does not wait for receipts as well
     if (waiting.size > 0) checkReceipts(advanced).catch((error: unknown) => parameters.onError?.(error))
     return latest

@@ -113,8 +113,10 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
       byTx.set(tx, [...(byTx.get(tx) ?? []), i])
     }
     const moves: Move[] = []
-    const record = async (indices: number[], txHash: Hex) => {
-      const receipt = await hub.public.waitForTransactionReceipt({ hash: txHash })
+    const record = async (indices: number[], sentTx: Hex) => {
+      const receipt = await hub.public.waitForTransactionReceipt({ hash: sentTx })
+      // the version that was mined: a replacement with higher fees when the first one stalled
+      const txHash = receipt.transactionHash
       if (receipt.status !== 'success') {
         const isolated = await isolateRevert(
           indices,
@@ -251,8 +253,8 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
         let txHash: Hex
         let receipt: TransactionReceipt
         try {
-          txHash = await hash
-          receipt = await c.public.waitForTransactionReceipt({ hash: txHash })
+          receipt = await c.public.waitForTransactionReceipt({ hash: await hash })
+          txHash = receipt.transactionHash
           if (receipt.status !== 'success') throw new Error(`Delivery ${txHash} reverted.`)
         } catch (error) {
           for (const i of indices) results[i] = error
