@@ -5,6 +5,7 @@ import { assetsOfFeed, chainOfVault } from '../common/config.js'
 import type { Context } from '../common/context.js'
 import { adjustBalance, lockAccount, updateAccount } from '../ledger/index.js'
 import { accountsWithPositions, applySeized, applySeizeIgnored, lockedAccounts, reviewAccount, startLiquidation } from '../liquidation/index.js'
+import { observeLimitsSequence } from '../limits/index.js'
 import { writeCommand } from '../outbox/index.js'
 import { decideWithdrawal } from '../withdrawals/index.js'
 import { type EventName, isKnownEvent, parseEventArgs } from './args.js'
@@ -124,6 +125,7 @@ async function applyVaultEvent(ctx: Context, event: ChainEventRow, name: Exclude
         },
         'Vault outflow limits set',
       )
+      if (a.limitsSequence !== undefined) await observeLimitsSequence(tx, { chainId, vault: event.address as Address, asset: a.asset }, a.limitsSequence, now)
       return
     }
     case 'AccountLocked': {

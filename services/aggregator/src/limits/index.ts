@@ -1,1 +1,2 @@
 export { InvalidLimitsError, type SetLimitsParameters, writeSetLimits } from './writeSetLimits.js'
+export { observeLimitsSequence } from './nextLimitsSequence.js'

@@ -104,6 +104,19 @@ describe.each(testDatabases())('vault limits and cancellations on $kind', ({ ope
     expect(await s.db.select().from(collateralBalances)).toHaveLength(0)
   })
 
+  it('issues SetLimits above the highest limitsSequence its vault reported, so a fresh database does not issue superseded ones', async () => {
+    const s = setup()
+    const reported = (limitsSequence: string) =>
+      ({ asset: tokens.usdcC, outflowLimit: '1000', periodSeconds: 3600, paused: false, limitsSequence }) as unknown as Record<string, string>
+    await s.emitter.emit(C, vaults[C]!, 'LimitsSet', reported('7'))
+    // an older one replayed later never lowers the counter
+    await s.emitter.emit(C, vaults[C]!, 'LimitsSet', reported('3'))
+    expect(await s.aggregator.processPending()).toBe(2)
+    expect((await setLimitsAt(s.db, T0, pause)).limitsSequence).toBe(8n)
+    // other assets of the vault keep their own count
+    expect((await setLimitsAt(s.db, T0, { ...pause, asset: tokens.wethC })).limitsSequence).toBe(1n)
+  })
+
   it('queues a SetLimits command for the vault, once per decision', async () => {
     const s = setup()
     const limits = { chainId: C, asset: tokens.usdcC, outflowLimit: 250_000n * E6, periodSeconds: 86_400, paused: true }

@@ -23,3 +23,19 @@ export async function nextLimitsSequence(tx: DbOrTx, key: LimitsSequenceKey, now
     .returning({ sequence: limitsSequences.lastSequence })
   return issued!.sequence
 }
+
+/**
+ * Raises the counter of `key` to `sequence` if it is lower: called with every `LimitsSet` a vault emits, so a fresh
+ * or restored database, once the watcher has replayed the vault's events, issues sequences above those the vault
+ * already holds (a lower one would be consumed as `Superseded`).
+ */
+export async function observeLimitsSequence(tx: DbOrTx, key: LimitsSequenceKey, sequence: bigint, now: Date): Promise<void> {
+  const row = { chainId: key.chainId, vault: getAddress(key.vault), asset: getAddress(key.asset) }
+  await tx
+    .insert(limitsSequences)
+    .values({ ...row, lastSequence: sequence, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [limitsSequences.chainId, limitsSequences.vault, limitsSequences.asset],
+      set: { lastSequence: sql`greatest(${limitsSequences.lastSequence}, excluded.last_sequence)`, updatedAt: now },
+    })
+}
