@@ -2,7 +2,7 @@ import { type ChainConfig, createChainPublicClient } from '@unimargin/chains'
 import { chainCheckpoints, chainEvents, type Db, eq } from '@unimargin/db'
 import { createPollLoop } from '@unimargin/lifecycle'
 import type { Logger } from 'pino'
-import { type Abi, type Address, type Chain, decodeEventLog, type Log, type PublicClient, type Transport } from 'viem'
+import { type Abi, type AbiEvent, type Address, type Chain, decodeEventLog, type Log, type PublicClient, type Transport, toEventSelector } from 'viem'
 import { toJsonArgs } from './args.js'
 import { FinalityViolationError } from './errors.js'
 
@@ -58,7 +58,14 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
   const log = logger.child({ service: 'watcher', chain_id: chain.chainId })
   const client = parameters.client ?? createChainPublicClient(chain)
   const pollIntervalMs = parameters.pollIntervalMs ?? Math.max(50, Math.floor(chain.blockTimeMs / 4))
-  const abiByAddress = new Map(contracts.map((c) => [c.address.toLowerCase(), c.abi]))
+  // per address, each event's single-item ABI by its topic0: decoding against a whole ABI hashes every event
+  // signature of it for every log
+  const eventsByAddress = new Map(
+    contracts.map((c) => [
+      c.address.toLowerCase(),
+      new Map((c.abi as Abi).filter((x): x is AbiEvent => x.type === 'event' && !x.anonymous).map((e) => [toEventSelector(e), [e] as Abi])),
+    ]),
+  )
   const addresses = contracts.map((c) => c.address)
   const state: WatcherStatus = { chainId: chain.chainId, checkpoint: undefined, head: undefined, failures: 0, halted: undefined }
   let range = BigInt(chain.maxLogRange)
@@ -107,10 +114,12 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
 
     const rows: (typeof chainEvents.$inferInsert)[] = []
     for (const l of logs) {
-      const abi = abiByAddress.get(l.address.toLowerCase())
-      if (!abi || l.blockHash === null || l.logIndex === null || l.transactionHash === null || l.blockNumber === null) continue
+      const events = eventsByAddress.get(l.address.toLowerCase())
+      if (!events || l.blockHash === null || l.logIndex === null || l.transactionHash === null || l.blockNumber === null) continue
       let decoded: { eventName: string; args: unknown }
       try {
+        const abi = l.topics[0] ? events.get(l.topics[0]) : undefined
+        if (!abi) throw new Error('no event with this topic')
         decoded = decodeEventLog({ abi, data: l.data, topics: l.topics, strict: true }) as { eventName: string; args: unknown }
       } catch {
         log.warn({ address: l.address, block_number: l.blockNumber, log_index: l.logIndex }, 'Skipped a log no ABI event matches')
