@@ -1,9 +1,12 @@
 import type { LayerZeroChainConfig } from '@unimargin/chains'
 import { LzWorker } from '@unimargin/contracts'
 import { type DecodedPacket, workerDelivery } from '@unimargin/protocol'
-import { type Abi, type Account, parseEventLogs } from 'viem'
+import { type Abi, type Account, getAbiItem, parseEventLogs } from 'viem'
 import type { ChainClients } from '../context.js'
 import { VERIFICATION_FAILED } from '../events.js'
+
+/** `LzWorker.ExecutionHeld` alone, for parseEventLogs: a delivery's guard nonce had not executed, nothing ran. */
+export const EXECUTION_HELD = [getAbiItem({ abi: LzWorker.abi, name: 'ExecutionHeld' })] as const
 
 /**
  * Gas per packet in `LzWorker.deliver` besides its lzReceive gas: DVN verify, commit, and the alert on failure.
