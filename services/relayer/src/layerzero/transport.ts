@@ -55,8 +55,9 @@ export type LayerZeroTransportOptions = {
  * verified. A packet waits while a lower nonce to the same chain is still live, unless that one is in a delivery this
  * relayer has in flight: then it is sent without waiting, guarded by the highest such nonce (`afterNonce`, likewise
  * each transaction of a step by the last nonce of the one before), and the worker holds it (verified, not executed;
- * retried soon) unless that nonce executed first. Each transaction is recorded from its own receipt: attested, delivered and executed (the vault's `CommandExecuted`, or `CommandDuplicateIgnored` when
- * the other transport got there first, then the original execution's outcome). A retried packet's endpoint status
+ * retried soon) unless that nonce executed first. Each transaction is recorded from its own receipt: attested,
+ * delivered and executed (the vault's `CommandExecuted`, or `CommandDuplicateIgnored` when the other transport got
+ * there first, then the original execution's outcome). A retried packet's endpoint status
  * is read first, so a step done by a crashed attempt or by someone else is recognised rather than repeated. When
  * the vault reverts, the packet stays verified and the worker retries lzReceive with the relayer's backoff; errors
  * no retry can fix dead-letter.
