@@ -272,21 +272,23 @@ describe('batch entry points: MarginHub.publishBatch/publishLzBatch, MarginVault
 
   const worker = () => spoke.addresses.layerzero.worker
   const deliveries = (packets: DecodedPacket[]) => packets.map((p) => workerDelivery(p, LZ_RECEIVE_GAS.Lock))
-  const simulateDeliver = (packets: DecodedPacket[], execute: boolean, key: Hex = devnet.keys.relayer, chain: DevnetChain = spoke) =>
+  const deliverArgs = (packets: DecodedPacket[], execute: boolean, chain: DevnetChain, afterNonce: bigint) =>
+    [chain.addresses.layerzero.receiveLib, chain.addresses.layerzero.endpoint, 2n, deliveries(packets), execute, afterNonce] as const
+  const simulateDeliver = (packets: DecodedPacket[], execute: boolean, key: Hex = devnet.keys.relayer, chain: DevnetChain = spoke, afterNonce = 0n) =>
     chain.publicClient.simulateContract({
       address: chain.addresses.layerzero.worker,
       abi: LzWorker.abi,
       functionName: 'deliver',
-      args: [chain.addresses.layerzero.receiveLib, chain.addresses.layerzero.endpoint, 2n, deliveries(packets), execute],
+      args: deliverArgs(packets, execute, chain, afterNonce),
       account: privateKeyToAccount(key),
     })
   /**
-   * Delivers `packets` on `chain` (default the spoke) in one LzWorker.deliver transaction as the relayer; returns
-   * what deliver returned and the receipt. Every packet a test sends must be delivered: an undelivered nonce keeps
-   * the later ones on its path from executing.
+   * Delivers `packets` on `chain` (default the spoke) in one LzWorker.deliver transaction as the relayer, guarded by
+   * `afterNonce` (default 0: none); returns what deliver returned and the receipt. Every packet a test sends must be
+   * delivered: an undelivered nonce keeps the later ones on its path from executing.
    */
-  async function deliver(packets: DecodedPacket[], execute: boolean, chain: DevnetChain = spoke) {
-    const { request, result } = await simulateDeliver(packets, execute, devnet.keys.relayer, chain)
+  async function deliver(packets: DecodedPacket[], execute: boolean, chain: DevnetChain = spoke, afterNonce = 0n) {
+    const { request, result } = await simulateDeliver(packets, execute, devnet.keys.relayer, chain, afterNonce)
     const receipt = await mined(chain, chain.wallet(devnet.keys.relayer).writeContract(request))
     return { result, receipt }
   }
@@ -478,6 +480,123 @@ describe('batch entry points: MarginHub.publishBatch/publishLzBatch, MarginVault
       expect(parseEventLogs({ abi: LzEndpointV2.abi, logs: receipt.logs, eventName: 'LzReceiveAlert' })).toEqual([])
       expect(parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandDuplicateIgnored' })).toEqual([])
       for (const label of ['k0', 'k1', 'k2']) expect(await lockOf(account(label))).toEqual([true, 1])
+    })
+
+    const heldEvents = (logs: Parameters<typeof parseEventLogs>[0]['logs']) =>
+      parseEventLogs({ abi: LzWorker.abi, logs, eventName: 'ExecutionHeld' }).map((e) => [e.args.guid, e.args.afterNonce])
+    const isExecuted = (p: DecodedPacket) =>
+      spoke.publicClient.readContract({
+        address: worker(),
+        abi: LzWorker.abi,
+        functionName: 'isExecuted',
+        args: [spoke.addresses.layerzero.endpoint, spoke.addresses.vault, p.srcEid, p.sender, p.nonce],
+      })
+
+    /**
+     * Sends each of `calls` as an LzWorker.deliver transaction on the spoke, in order and without waiting for any,
+     * then mines them together in one block (automine off meanwhile); returns their receipts in order.
+     */
+    async function deliverInOneBlock(calls: { packets: DecodedPacket[]; afterNonce: bigint }[]) {
+      const wallet = spoke.wallet(devnet.keys.relayer)
+      let nonce = await spoke.publicClient.getTransactionCount({ address: relayer().address, blockTag: 'pending' })
+      const hashes: Hash[] = []
+      await spoke.testClient.setAutomine(false)
+      try {
+        for (const { packets, afterNonce } of calls) {
+          // no estimate: it would run against the block before the first call executes
+          const gas = 200_000n + BigInt(packets.length) * (100_000n + LZ_RECEIVE_GAS.Lock)
+          hashes.push(await wallet.writeContract({ address: worker(), abi: LzWorker.abi, functionName: 'deliver', args: deliverArgs(packets, true, spoke, afterNonce), gas, nonce: nonce++ }))
+        }
+        await spoke.testClient.mine({ blocks: 1 })
+      } finally {
+        await spoke.testClient.setAutomine(true)
+      }
+      const receipts = await Promise.all(hashes.map((hash) => mined(spoke, hash)))
+      expect(new Set(receipts.map((r) => r.blockNumber)).size).toBe(1)
+      return receipts
+    }
+
+    it('executes a batch guarded by a nonce of its path that already executed', async () => {
+      const [before] = await sendBatch([await lzLock('g0')])
+      expect((await deliver([before!], true)).result).toEqual([true])
+      expect(await isExecuted(before!)).toBe(true)
+
+      const items = [await lzLock('g1'), await lzLock('g2')]
+      const packets = await sendBatch(items)
+      const { result, receipt } = await deliver(packets, true, spoke, before!.nonce)
+      expect(result).toEqual([true, true])
+      expect(heldEvents(receipt.logs)).toEqual([])
+      expect(executedIds(receipt.logs)).toEqual(items.map((item, i) => [item.commandId, packets[i]!.guid]))
+    })
+
+    it('holds every packet of a batch guarded by an unverified or a verified but unexecuted nonce: verified, not executed, ExecutionHeld for the first; a retry once that nonce executed runs them in order', async () => {
+      const items = [await lzLock('h0'), await lzLock('h1'), await lzLock('h2')]
+      const [first, ...later] = await sendBatch(items)
+      const after = first!.nonce
+
+      // the guard's nonce was never verified
+      const unverified = await deliver(later, true, spoke, after)
+      expect(unverified.result).toEqual([false, false])
+      expect(heldEvents(unverified.receipt.logs)).toEqual([[later[0]!.guid, after]])
+      expect(parseEventLogs({ abi: LzEndpointV2.abi, logs: unverified.receipt.logs, eventName: 'PacketVerified' })).toHaveLength(2)
+      expect(executedIds(unverified.receipt.logs)).toEqual([])
+      for (const p of later) expect(await held(p)).toBe(p.payloadHash)
+
+      // verified, not executed
+      await deliver([first!], false)
+      expect(await held(first!)).toBe(first!.payloadHash)
+      expect(await isExecuted(first!)).toBe(false)
+      const unexecuted = await deliver(later, true, spoke, after)
+      expect(unexecuted.result).toEqual([false, false])
+      expect(heldEvents(unexecuted.receipt.logs)).toEqual([[later[0]!.guid, after]])
+      expect(parseEventLogs({ abi: LzEndpointV2.abi, logs: unexecuted.receipt.logs, eventName: 'LzReceiveAlert' })).toEqual([])
+      expect(await Promise.all(['h1', 'h2'].map((l) => lockOf(account(l))))).toEqual([
+        [false, 0],
+        [false, 0],
+      ])
+
+      expect((await deliver([first!], true)).result).toEqual([true])
+      const retry = await deliver(later, true, spoke, after)
+      expect(retry.result).toEqual([true, true])
+      expect(heldEvents(retry.receipt.logs)).toEqual([])
+      expect(executedIds(retry.receipt.logs)).toEqual(items.slice(1).map((item, i) => [item.commandId, later[i]!.guid]))
+      for (const label of ['h0', 'h1', 'h2']) expect(await lockOf(account(label))).toEqual([true, 1])
+    })
+
+    it('executes two batches sent back to back into one block in nonce order when the second is guarded by the first\'s last nonce', async () => {
+      const items = [await lzLock('b0'), await lzLock('b1'), await lzLock('b2'), await lzLock('b3')]
+      const packets = await sendBatch(items)
+      const [first, second] = await deliverInOneBlock([
+        { packets: packets.slice(0, 2), afterNonce: 0n },
+        { packets: packets.slice(2), afterNonce: packets[1]!.nonce },
+      ])
+      expect(second!.transactionIndex).toBeGreaterThan(first!.transactionIndex)
+      expect(heldEvents(second!.logs)).toEqual([])
+      expect([...executedIds(first!.logs), ...executedIds(second!.logs)]).toEqual(items.map((item, i) => [item.commandId, packets[i]!.guid]))
+      const delivered = [...first!.logs, ...second!.logs]
+      expect(parseEventLogs({ abi: LzEndpointV2.abi, logs: delivered, eventName: 'PacketDelivered' }).map((e) => e.args.origin.nonce)).toEqual(packets.map((p) => p.nonce))
+      for (const label of ['b0', 'b1', 'b2', 'b3']) expect(await lockOf(account(label))).toEqual([true, 1])
+    })
+
+    it('holds the second of two batches in one block when the first batch\'s last packet fails its lzReceive', async () => {
+      const expired = await lzLock('f1', { expiry: (await now(spoke)) - 1n })
+      const items = [await lzLock('f0'), expired, await lzLock('f2')]
+      const packets = await sendBatch(items)
+      const [first, second] = await deliverInOneBlock([
+        { packets: packets.slice(0, 2), afterNonce: 0n },
+        { packets: packets.slice(2), afterNonce: packets[1]!.nonce },
+      ])
+      expect(executedIds(first!.logs)).toEqual([[items[0]!.commandId, packets[0]!.guid]])
+      expect(parseEventLogs({ abi: LzEndpointV2.abi, logs: first!.logs, eventName: 'LzReceiveAlert' }).map((e) => e.args.guid)).toEqual([packets[1]!.guid])
+      expect(heldEvents(second!.logs)).toEqual([[packets[2]!.guid, packets[1]!.nonce]])
+      expect(executedIds(second!.logs)).toEqual([])
+      expect(await held(packets[2]!)).toBe(packets[2]!.payloadHash)
+      expect(await lockOf(account('f2'))).toEqual([false, 0])
+
+      // the failed packet will never execute (it is dead-lettered): an unguarded retry executes the held one
+      const retry = await deliver([packets[2]!], true)
+      expect(retry.result).toEqual([true])
+      expect(await lockOf(account('f2'))).toEqual([true, 1])
     })
   })
 })

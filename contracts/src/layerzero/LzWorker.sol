@@ -55,6 +55,9 @@ contract LzWorker is Ownable, ILayerZeroExecutor, ILayerZeroDVN {
     event OperatorSet(address indexed operator, bool allowed);
     /// @notice verifying or committing packet `guid` reverted with `reason`; it was skipped
     event VerificationFailed(bytes32 indexed guid, bytes reason);
+    /// @notice packet `guid`, the first of a {deliver} call to execute, and the call's later packets were verified but
+    /// not executed: nonce `afterNonce` of their path was not executed yet
+    event ExecutionHeld(bytes32 indexed guid, uint64 afterNonce);
 
     error NotOperator(address caller);
     /// @notice flat fee per executor job, wei
@@ -90,15 +93,27 @@ contract LzWorker is Ownable, ILayerZeroExecutor, ILayerZeroDVN {
     /// a packet's lzReceive fails (reported with `EndpointV2.lzReceiveAlert`, the executor's alert; the packet stays
     /// verified and can be retried), the later packets of the batch are verified but not executed, so none executes
     /// before an earlier one: callers put one path per batch.
+    /// Ordering across calls: when `afterNonce` is not 0, the first packet to execute first requires nonce
+    /// `afterNonce` on its path to be executed on the endpoint (see {isExecuted}); if it is not, no packet of the call
+    /// executes (all are still verified and committed) and ExecutionHeld names the first one. So a caller can send
+    /// the next batch of a path, guarded by the last nonce of the batch before it, without waiting for that one to
+    /// be mined: it executes only if the earlier batch executed to its end.
     /// @dev Reverts NotOperator. Nothing here moves value.
-    /// @return delivered whether each packet's lzReceive succeeded (always false when `execute` is false)
-    function deliver(address receiveLib, address endpoint, uint64 confirmations, Delivery[] calldata deliveries, bool execute)
-        external
-        returns (bool[] memory delivered)
-    {
+    /// @param afterNonce a nonce on the packets' path that must be executed before any of them; 0 for none
+    /// @return delivered whether each packet's lzReceive succeeded (always false when `execute` is false or the call
+    /// was held)
+    function deliver(
+        address receiveLib,
+        address endpoint,
+        uint64 confirmations,
+        Delivery[] calldata deliveries,
+        bool execute,
+        uint64 afterNonce
+    ) external returns (bool[] memory delivered) {
         if (!isOperator[msg.sender]) revert NotOperator(msg.sender);
         delivered = new bool[](deliveries.length);
         bool halted = false;
+        bool guarded = afterNonce != 0;
         for (uint256 i = 0; i < deliveries.length; i++) {
             Delivery calldata d = deliveries[i];
             bytes32 held = ILayerZeroEndpointV2(endpoint).inboundPayloadHash(
@@ -117,6 +132,14 @@ contract LzWorker is Ownable, ILayerZeroExecutor, ILayerZeroDVN {
                 }
             }
             if (!execute || halted) continue;
+            if (guarded) {
+                guarded = false;
+                if (!isExecuted(endpoint, d.receiver, d.origin.srcEid, d.origin.sender, afterNonce)) {
+                    halted = true;
+                    emit ExecutionHeld(d.guid, afterNonce);
+                    continue;
+                }
+            }
             try ILayerZeroEndpointV2(endpoint).lzReceive{gas: d.gas}(d.origin, d.receiver, d.guid, d.message, "") {
                 delivered[i] = true;
             } catch (bytes memory reason) {
@@ -124,6 +147,18 @@ contract LzWorker is Ownable, ILayerZeroExecutor, ILayerZeroDVN {
                 IEndpointAlert(endpoint).lzReceiveAlert(d.origin, d.receiver, d.guid, d.gas, 0, d.message, "", reason);
             }
         }
+    }
+
+    /// @notice Whether `endpoint` executed (or burned) nonce `nonce` of path `srcEid`/`sender` → `receiver`: every
+    /// nonce up to it was verified (`lazyInboundNonce` reached it) and its payload hash is cleared.
+    function isExecuted(address endpoint, address receiver, uint32 srcEid, bytes32 sender, uint64 nonce)
+        public
+        view
+        returns (bool)
+    {
+        ILayerZeroEndpointV2 e = ILayerZeroEndpointV2(endpoint);
+        return e.lazyInboundNonce(receiver, srcEid, sender) >= nonce
+            && e.inboundPayloadHash(receiver, srcEid, sender, nonce) == bytes32(0);
     }
 
     /// @notice Withdraws fees this worker earned in send library `lib` to `to`, wei.

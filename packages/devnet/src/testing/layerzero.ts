@@ -21,7 +21,7 @@ export interface PacketDestination {
 
 /**
  * Plays the DVN for `packet` on its destination through the required DVN, the LzWorker:
- * `LzWorker.deliver(receiveLib, endpoint, confirmations, [packet], false)` verifies and commits it without
+ * `LzWorker.deliver(receiveLib, endpoint, confirmations, [packet], false, 0)` verifies and commits it without
  * executing it.
  * @throws Error if the transaction reverts or the worker reports a failed verification.
  */
@@ -30,7 +30,7 @@ export async function verifyPacket(dest: PacketDestination, packet: DecodedPacke
     address: dest.worker,
     abi: LzWorker.abi,
     functionName: 'deliver',
-    args: [dest.receiveLib, dest.endpoint, confirmations, [workerDelivery(packet, 0n)], false],
+    args: [dest.receiveLib, dest.endpoint, confirmations, [workerDelivery(packet, 0n)], false, 0n],
   })
   const receipt = await dest.publicClient.waitForTransactionReceipt({ hash })
   if (receipt.status !== 'success') throw new Error('LzWorker.deliver reverted')

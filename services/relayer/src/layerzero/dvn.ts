@@ -1,9 +1,12 @@
 import type { LayerZeroChainConfig } from '@unimargin/chains'
 import { LzWorker } from '@unimargin/contracts'
 import { type DecodedPacket, workerDelivery } from '@unimargin/protocol'
-import { type Abi, type Account, parseEventLogs } from 'viem'
+import { type Abi, type Account, getAbiItem, parseEventLogs } from 'viem'
 import type { ChainClients } from '../context.js'
 import { VERIFICATION_FAILED } from '../events.js'
+
+/** `LzWorker.ExecutionHeld` alone, for parseEventLogs: a delivery's guard nonce had not executed, nothing ran. */
+export const EXECUTION_HELD = [getAbiItem({ abi: LzWorker.abi, name: 'ExecutionHeld' })] as const
 
 /**
  * Gas per packet in `LzWorker.deliver` besides its lzReceive gas: DVN verify, commit, and the alert on failure.
@@ -22,7 +25,7 @@ export const WORKER_BASE_GAS = 60_000n
 export const VERIFY_ONLY_GAS = 300_000n
 
 /**
- * Verifies `packet` on its destination without executing it: `LzWorker.deliver(..., execute = false)` records the
+ * Verifies `packet` on its destination without executing it: `LzWorker.deliver(..., execute = false, afterNonce = 0)` records the
  * worker's verification in ReceiveUln302 (the worker is the path's required DVN; the relayer is its operator) and
  * commits the payload hash to the endpoint, in one transaction.
  * @param account the relayer's account (the worker's operator); the destination clients send from it
@@ -35,7 +38,7 @@ export async function verifyAsDvn(dest: ChainClients, lz: LayerZeroChainConfig, 
     address: lz.worker,
     abi: LzWorker.abi as Abi,
     functionName: 'deliver',
-    args: [lz.receiveLib, lz.endpoint, confirmations, [workerDelivery(packet, 0n)], false],
+    args: [lz.receiveLib, lz.endpoint, confirmations, [workerDelivery(packet, 0n)], false, 0n],
     gas: VERIFY_ONLY_GAS,
   })
   const receipt = await dest.public.waitForTransactionReceipt({ hash })

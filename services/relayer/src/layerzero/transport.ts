@@ -8,10 +8,10 @@ import { NotYetError, PermanentDeliveryError, refusal } from '../errors.js'
 import { type CommandRow, type Move, transitionMany } from '../outbox.js'
 import { errorsOf } from '../revert.js'
 import type { Transport } from '../transport.js'
-import { WORKER_BASE_GAS, WORKER_PACKET_GAS } from './dvn.js'
+import { EXECUTION_HELD, WORKER_BASE_GAS, WORKER_PACKET_GAS } from './dvn.js'
 import { packetStatus } from './endpoint.js'
 import { verifyEarlierPackets } from './gap.js'
-import { earlierLivePackets } from './order.js'
+import { createInFlightDeliveries, earlierLivePackets, orderBehind } from './order.js'
 import { type SentPacket, sentPacketsOf } from './packet.js'
 import { watchDeliveries } from './watch.js'
 import { COMMAND_EXECUTED, LZ_RECEIVE_ALERT, VAULT_DELIVERY, VERIFICATION_FAILED } from '../events.js'
@@ -32,10 +32,14 @@ export const LZ_PUBLISH_BATCH = 64
 export const LZ_PUBLISH_BASE_GAS = 250_000n
 export const LZ_PUBLISH_PACKET_GAS = 150_000n
 /**
- * Packets per `LzWorker.deliver` transaction; one such transaction per destination is in flight at a time, since the
- * worker stops executing at a path's first failure only within its own transaction (nonce order).
+ * Packets per `LzWorker.deliver` transaction. Several such transactions per destination may be in flight at once: the
+ * worker stops executing at a path's first failure within its own transaction, and each later one is guarded by the
+ * last nonce of the one before it (`afterNonce`), so the chain keeps nonce order across them.
  */
 export const LZ_DELIVER_BATCH = 128
+/** A packet of a delivery step: its command's index in the step's list and the packet the hub sent for it. */
+type Ready = { i: number; s: SentPacket }
+
 export type LayerZeroTransportOptions = {
   /** lzReceive gas per command kind in the executor options (default `LZ_RECEIVE_GAS` of @unimargin/protocol) */
   lzReceiveGas?: Partial<Record<CommandKindName, bigint>>
@@ -45,12 +49,16 @@ export type LayerZeroTransportOptions = {
  * The LayerZero v2 transport, in batches. Publish: the tick's pending commands go out in `MarginHub.publishLzBatch`
  * transactions of up to {@link LZ_PUBLISH_BATCH}, each packet with executor options carrying its command kind's
  * lzReceive gas and the fee quoted by `MarginHub.quoteBatch` right before sending (so every retry re-quotes);
- * recorded as published with the GUID, and the path nonce in `sequence`. Deliver: once the hub block is final, one
- * `LzWorker.deliver` transaction per destination verifies each packet as the path's required DVN, commits it and
- * executes it with `EndpointV2.lzReceive`, in nonce order; after a packet's lzReceive fails the later ones are only
- * verified, and a packet also waits while a lower nonce to the same chain is still live elsewhere. Recorded from
- * the receipt: attested, delivered and executed (the vault's `CommandExecuted`, or `CommandDuplicateIgnored` when
- * the other transport got there first, then the original execution's outcome). A retried packet's endpoint status
+ * recorded as published with the GUID, and the path nonce in `sequence`. Deliver: once the hub block is final, the
+ * step's packets to one destination go out in `LzWorker.deliver` transactions of up to {@link LZ_DELIVER_BATCH} that
+ * fit the chain's gas cap, all sent at once; each verifies its packets as the path's required DVN, commits them and
+ * executes them with `EndpointV2.lzReceive`, in nonce order; after a packet's lzReceive fails the later ones are only
+ * verified. A packet waits while a lower nonce to the same chain is still live, unless that one is in a delivery this
+ * relayer has in flight: then it is sent without waiting, guarded by the highest such nonce (`afterNonce`, likewise
+ * each transaction of a step by the last nonce of the one before), and the worker holds it (verified, not executed;
+ * retried soon) unless that nonce executed first. Each transaction is recorded from its own receipt: attested,
+ * delivered and executed (the vault's `CommandExecuted`, or `CommandDuplicateIgnored` when the other transport got
+ * there first, then the original execution's outcome). A retried packet's endpoint status
  * is read first, so a step done by a crashed attempt or by someone else is recognised rather than repeated. When
  * the vault reverts, the packet stays verified and the worker retries lzReceive with the relayer's backoff; errors
  * no retry can fix dead-letter. On a chain whose LayerZero `delivery` is `watch`, the path's configured DVNs and
@@ -59,6 +67,7 @@ export type LayerZeroTransportOptions = {
 export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZeroTransportOptions = {}): Transport {
   const { db, config, hub, hubChain } = ctx
   const sentByTx = new Map<Hex, Promise<Map<string, SentPacket>>>()
+  const inFlight = createInFlightDeliveries()
 
   function sentBy(txHash: Hex): Promise<Map<string, SentPacket>> {
     let s = sentByTx.get(txHash)
@@ -163,18 +172,24 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
     return results
   }
 
-  /** Verifies and executes the packets of `list` (one destination chain) in one `LzWorker.deliver` transaction. */
+  /**
+   * Verifies and executes the packets of `list` (one destination chain) in `LzWorker.deliver` transactions, sent one
+   * after the other without waiting; each is settled and recorded from its own receipt, then leaves `inFlight`.
+   */
   async function deliver(list: CommandRow[]): Promise<StepResult[]> {
     const destChain = getChain(config, list[0]!.destChainId)
     const dest = ctx.clientsOf(destChain.chainId)
     const lz = getLayerZero(config, destChain.chainId)
     const results: StepResult[] = list.map(() => undefined)
     const moves: Move[] = []
-    const [chainTime, head] = await Promise.all([dest.chainTime(), hub.headNumber()])
-    const ready: { i: number; s: SentPacket }[] = []
+    const [chainTime, head, cap] = await Promise.all([dest.chainTime(), hub.headNumber(), dest.batchGasCap()])
+    const waitMs = Math.max(20, destChain.blockTimeMs / 2)
+    const ready: Ready[] = []
     await Promise.all(
       list.map(async (c, i) => {
         try {
+          // a step that outlived its timeout may still be delivering it
+          if (inFlight.has(destChain.chainId, c.id)) throw new NotYetError(`a delivery of nonce ${c.sequence} to chain ${destChain.chainId} is in flight`, waitMs)
           if (chainTime > c.expiry) throw new PermanentDeliveryError(`expired at ${c.expiry} (chain time ${chainTime})`)
           const s = await sentPacket(c)
           const finalAt = s.blockNumber + BigInt(hubChain.confirmations)
@@ -195,45 +210,80 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
       }),
     )
     ready.sort((a, b) => (a.s.packet.nonce < b.s.packet.nonce ? -1 : 1))
-    // nonce order: a packet waits while a lower nonce on its path is live outside this step
-    if (ready.length > 0) {
-      const inStep = new Set(list.map((c) => c.id))
-      const blockers = (await earlierLivePackets(db, destChain.chainId, ready.at(-1)!.s.packet.nonce)).filter((b) => !inStep.has(b.id))
-      const lowest = blockers.reduce<bigint | undefined>((m, b) => (m === undefined || b.nonce < m ? b.nonce : m), undefined)
-      const waitMs = Math.max(20, destChain.blockTimeMs / 2)
-      // one transaction that fits the gas cap: the packets past it wait for the next step
-      const cap = await dest.batchGasCap()
-      const [fits = []] = chunkByGas(ready, ({ i }) => WORKER_PACKET_GAS + receiveGas(list[i]!.kind), WORKER_BASE_GAS, cap, LZ_DELIVER_BATCH)
-      while (ready.length > 0 && (ready.length > fits.length || (lowest !== undefined && ready.at(-1)!.s.packet.nonce > lowest))) {
-        const { i, s } = ready.pop()!
-        results[i] = new NotYetError(`nonce ${s.packet.nonce} waits for earlier packets to chain ${destChain.chainId}`, waitMs)
-      }
+    if (ready.length === 0) {
+      await transitionMany(db, moves)
+      return results
     }
-    if (ready.length > 0) {
-      try {
-        await deliverReady(list, ready, head, moves, results)
-      } catch (error) {
-        for (const { i } of ready) results[i] ??= error
-      }
+    // nonce order: a packet waits while a lower nonce on its path is live outside this step, unless that one is in a
+    // delivery this relayer has in flight, which the chain then orders before it
+    const inStep = new Set(list.map((c) => c.id))
+    const blockers = (await earlierLivePackets(db, destChain.chainId, ready.at(-1)!.s.packet.nonce)).filter((b) => !inStep.has(b.id))
+    const { afterNonce, holdAbove } = orderBehind(blockers, (id) => inFlight.has(destChain.chainId, id), ready[0]!.s.packet.nonce)
+    while (ready.length > 0 && holdAbove !== undefined && ready.at(-1)!.s.packet.nonce > holdAbove) {
+      const { i, s } = ready.pop()!
+      results[i] = new NotYetError(`nonce ${s.packet.nonce} waits for earlier packets to chain ${destChain.chainId}`, waitMs)
+    }
+    // every transaction that fits the gas cap goes out now, each guarded by the last nonce of the one before it
+    const sends: { chunk: Ready[]; afterNonce: bigint }[] = []
+    for (const chunk of chunkByGas(ready, ({ i }) => WORKER_PACKET_GAS + receiveGas(list[i]!.kind), WORKER_BASE_GAS, cap, LZ_DELIVER_BATCH)) {
+      sends.push({ chunk, afterNonce: sends.length === 0 ? afterNonce : sends.at(-1)!.chunk.at(-1)!.s.packet.nonce })
+    }
+    const removals = sends.map(({ chunk }) => inFlight.add(destChain.chainId, chunk.map(({ i }) => list[i]!.id)))
+    try {
+      // each send is queued on the chain's send lock before the next is: account nonces in the order of the chunks
+      await Promise.all(
+        sends.map(async ({ chunk, afterNonce }, k) => {
+          const own: Move[] = []
+          try {
+            const sent = await sendDelivery(list, chunk, head, afterNonce)
+            await settleDelivery(list, chunk, sent, head, own, results)
+            await transitionMany(db, own)
+          } catch (error) {
+            for (const { i } of chunk) results[i] ??= error
+          } finally {
+            removals[k]!()
+          }
+        }),
+      )
+    } finally {
+      for (const remove of removals) remove()
     }
     await transitionMany(db, moves)
     return results
   }
 
-  async function deliverReady(list: CommandRow[], ready: { i: number; s: SentPacket }[], head: bigint, moves: Move[], results: StepResult[]) {
-    const destChain = getChain(config, list[0]!.destChainId)
-    const dest = ctx.clientsOf(destChain.chainId)
-    const lz = getLayerZero(config, destChain.chainId)
+  /**
+   * Sends one `LzWorker.deliver` of `ready` (packets of `list`, one path, in nonce order), guarded by `afterNonce`
+   * (0n: none), with the summed gas budgets; does not wait for it.
+   * @returns its hash and the confirmations it claimed (hub blocks on top of the newest packet, at `head`).
+   * @throws Error (a viem error) when the node refuses the transaction.
+   */
+  async function sendDelivery(list: CommandRow[], ready: Ready[], head: bigint, afterNonce: bigint): Promise<{ txHash: Hex; confirmations: bigint }> {
+    const lz = getLayerZero(config, list[0]!.destChainId)
     const confirmations = head - ready.reduce((m, r) => (r.s.blockNumber > m ? r.s.blockNumber : m), 0n)
     const deliveries = ready.map(({ i, s }) => workerDelivery(s.packet, receiveGas(list[i]!.kind)))
     const gas = deliveries.reduce((sum, d) => sum + WORKER_PACKET_GAS + d.gas, WORKER_BASE_GAS)
-    const txHash = await dest.sendContract({
+    const txHash = await ctx.clientsOf(list[0]!.destChainId).sendContract({
       address: lz.worker,
       abi: LzWorker.abi as Abi,
       functionName: 'deliver',
-      args: [lz.receiveLib, lz.endpoint, confirmations, deliveries, true],
+      args: [lz.receiveLib, lz.endpoint, confirmations, deliveries, true, afterNonce],
       gas,
     })
+    return { txHash, confirmations }
+  }
+
+  /**
+   * Waits for the receipt of delivery `txHash` (of `ready`, sent by {@link sendDelivery}) and records what became of
+   * each packet: a move in `moves` for those that executed (or were executed by someone else), an error in `results`
+   * for the others; a packet the worker held (ExecutionHeld, or after an earlier packet of the transaction failed)
+   * gets a `NotYetError`, so it is retried soon without counting an attempt.
+   * @throws Error if the transaction reverted as a whole.
+   */
+  async function settleDelivery(list: CommandRow[], ready: Ready[], { txHash, confirmations }: { txHash: Hex; confirmations: bigint }, head: bigint, moves: Move[], results: StepResult[]) {
+    const destChain = getChain(config, list[0]!.destChainId)
+    const dest = ctx.clientsOf(destChain.chainId)
+    const lz = getLayerZero(config, destChain.chainId)
     const receipt = await dest.public.waitForTransactionReceipt({ hash: txHash })
     if (receipt.status !== 'success') throw new Error(`LzWorker.deliver ${txHash} reverted.`)
     const vaultLogs = parseEventLogs({ abi: VAULT_DELIVERY, logs: receipt.logs }).filter((l) => l.address.toLowerCase() === destChain.vault.toLowerCase())
@@ -249,6 +299,9 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
     const alerts = new Map(
       parseEventLogs({ abi: LZ_RECEIVE_ALERT, logs: receipt.logs, eventName: 'LzReceiveAlert' }).map((l) => [l.args.guid.toLowerCase(), l.args.reason]),
     )
+    // the worker held the whole transaction: the nonce it was guarded by had not executed
+    const [held] = parseEventLogs({ abi: EXECUTION_HELD, logs: receipt.logs, eventName: 'ExecutionHeld' })
+    const waitMs = Math.max(20, destChain.blockTimeMs / 2)
     let halted: bigint | undefined
     for (const { i, s } of ready) {
       const c = list[i]!
@@ -298,8 +351,10 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
           }
         } else if (name && PERMANENT.has(name)) results[i] = new PermanentDeliveryError(refusal(name))
         else results[i] = new Error(`EndpointV2.lzReceive reverted: ${name ?? (reason === '0x' ? 'no revert data (out of gas?)' : reason)}`)
+      } else if (held && halted === undefined) {
+        results[i] = new NotYetError(`nonce ${s.packet.nonce} held: nonce ${held.args.afterNonce} on the path to chain ${destChain.chainId} had not executed`, waitMs)
       } else {
-        results[i] = new NotYetError(`nonce ${s.packet.nonce} waits for nonce ${halted ?? '?'} to execute first`, Math.max(20, destChain.blockTimeMs / 2))
+        results[i] = new NotYetError(`nonce ${s.packet.nonce} waits for nonce ${halted ?? '?'} to execute first`, waitMs)
       }
     }
   }
