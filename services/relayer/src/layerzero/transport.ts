@@ -108,7 +108,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
       const args = [dstEids, payloads, lzOptions] as const
       const hash = (async () => {
         const fee = await hub.public.readContract({ address: config.hub.address, abi: MarginHub.abi, functionName: 'quoteBatch', args })
-        const txHash = await hub.sendContract({
+        const sentTx = await hub.sendContract({
           address: config.hub.address,
           abi: MarginHub.abi,
           functionName: 'publishLzBatch',
@@ -116,7 +116,9 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
           value: fee,
           gas: LZ_PUBLISH_BASE_GAS + LZ_PUBLISH_PACKET_GAS * BigInt(indices.length),
         })
-        const receipt = await hub.public.waitForTransactionReceipt({ hash: txHash })
+        const receipt = await hub.public.waitForTransactionReceipt({ hash: sentTx })
+        // the version that was mined: a replacement with higher fees when the first one stalled
+        const txHash = receipt.transactionHash
         if (receipt.status !== 'success') {
           const isolated = await isolateRevert(
             indices,
@@ -280,11 +282,14 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
    * gets a `NotYetError`, so it is retried soon without counting an attempt.
    * @throws Error if the transaction reverted as a whole.
    */
-  async function settleDelivery(list: CommandRow[], ready: Ready[], { txHash, confirmations }: { txHash: Hex; confirmations: bigint }, head: bigint, moves: Move[], results: StepResult[]) {
+  async function settleDelivery(list: CommandRow[], ready: Ready[], sent: { txHash: Hex; confirmations: bigint }, head: bigint, moves: Move[], results: StepResult[]) {
+    const { confirmations } = sent
     const destChain = getChain(config, list[0]!.destChainId)
     const dest = ctx.clientsOf(destChain.chainId)
     const lz = getLayerZero(config, destChain.chainId)
-    const receipt = await dest.public.waitForTransactionReceipt({ hash: txHash })
+    const receipt = await dest.public.waitForTransactionReceipt({ hash: sent.txHash })
+    // the version that was mined: a replacement with higher fees when the first one stalled
+    const txHash = receipt.transactionHash
     if (receipt.status !== 'success') throw new Error(`LzWorker.deliver ${txHash} reverted.`)
     const vaultLogs = parseEventLogs({ abi: VAULT_DELIVERY, logs: receipt.logs }).filter((l) => l.address.toLowerCase() === destChain.vault.toLowerCase())
     const executedById = new Map<string, number>()
@@ -319,7 +324,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
           hops: [
             attested,
             { to: 'delivered', detail: { transport: 'layerzero', tx: txHash, chain_id: destChain.chainId, nonce: s.packet.nonce.toString() } },
-            { to: 'executed', detail: { tx: txHash, block: receipt.blockNumber.toString(), outcome: name } },
+            { to: 'executed', detail: { transport: 'layerzero', tx: txHash, block: receipt.blockNumber.toString(), outcome: name } },
           ],
           set: { deliverTx: txHash, outcome: name, attempts: 0, lastError: null },
         })
@@ -391,7 +396,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
     const note = packetTx ? 'duplicate: executed by another delivery' : 'executed by another delivery'
     return {
       command: c,
-      hops: [...before, { to: 'executed', detail: { tx: event.transactionHash, outcome, note, packet_tx: packetTx } }],
+      hops: [...before, { to: 'executed', detail: { transport: 'layerzero', tx: event.transactionHash, outcome, note, packet_tx: packetTx } }],
       set: { deliverTx: c.deliverTx ?? event.transactionHash, outcome, attempts: 0, lastError: null },
     }
   }
@@ -402,7 +407,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
     const own = parseEventLogs({ abi: COMMAND_EXECUTED, logs: receipt.logs, eventName: 'CommandExecuted' }).find((l) => l.args.commandId.toLowerCase() === c.id.toLowerCase())
     if (receipt.status === 'success' && own) {
       const outcome = outcomeName(own.args.outcome)
-      await transitionMany(db, [{ command: c, hops: [{ to: 'executed', detail: { tx: c.deliverTx, block: receipt.blockNumber.toString(), outcome } }], set: { outcome, lastError: null } }])
+      await transitionMany(db, [{ command: c, hops: [{ to: 'executed', detail: { transport: 'layerzero', tx: c.deliverTx, block: receipt.blockNumber.toString(), outcome } }], set: { outcome, lastError: null } }])
       return undefined
     }
     if (receipt.status === 'success') {
