@@ -23,8 +23,8 @@ import pino from 'pino'
 import { type Address, keccak256, toHex } from 'viem'
 
 const rounds = Number(process.argv[2] ?? 8)
-/** commands/s offered: argv[3] for every transport, else 200 over Wormhole and 100 over LayerZero (what each sustains here) */
-const rateOf = (t: TransportName) => (process.argv[3] ? Number(process.argv[3]) : t === 'wormhole' ? 200 : 100)
+/** commands/s offered: argv[3], else 200 (the target) over each transport */
+const rateOf = (_t: TransportName) => (process.argv[3] ? Number(process.argv[3]) : 200)
 const seconds = Number(process.argv[4] ?? 24)
 const transports = (process.argv[5] ?? 'wormhole,layerzero').split(',') as TransportName[]
 /** the outbox: PostgreSQL (a fresh database) when DATABASE_URL is set, else embedded PGlite */

@@ -27,10 +27,12 @@ export const LZ_PUBLISH_BATCH = 64
 /**
  * Gas limit of a `publishLzBatch` of n packets: base + per packet · n. Measured on the devnet: 188k for one, 938k for
  * 10, 4.3M for 50 (≈ 84k per packet: quote, endpoint send, ULN302 and worker fees); the limit leaves room for cold
- * storage on a new path. Not estimated per batch, which would cost a round trip on every publish.
+ * storage on a new path, and not much more: block builders (anvil among them) fit transactions by their gas limits,
+ * and at 150k per packet publishes at 200 commands/s missed blocks. Not estimated per batch, which would cost a
+ * round trip on every publish.
  */
 export const LZ_PUBLISH_BASE_GAS = 250_000n
-export const LZ_PUBLISH_PACKET_GAS = 150_000n
+export const LZ_PUBLISH_PACKET_GAS = 100_000n
 /**
  * Packets per `LzWorker.deliver` transaction. Several such transactions per destination may be in flight at once: the
  * worker stops executing at a path's first failure within its own transaction, and each later one is guarded by the
