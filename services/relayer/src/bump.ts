@@ -10,17 +10,21 @@ export type FeeBumperParameters = {
   resend: (tx: SentTransaction) => Promise<Hex>
   /** the node's suggested priority fee now, wei per gas */
   priorityFee: () => Promise<bigint>
-  /** new blocks a transaction may stay unmined before it is sent again with higher fees (default 3) */
+  /** the sender's nonce as of the latest block: transactions below it are mined */
+  minedNonce: () => Promise<number>
+  /** new blocks a transaction may stay unmined before it is sent again with higher fees (default 2) */
   bumpAfterBlocks?: number
   /** called when a replacement is sent or refused */
   onBump?: (event: { nonce: number; from: Hex; to?: Hex; maxFeePerGas: bigint; error?: string }) => void
 }
 
 /**
- * Replace-by-fee for the relayer's transactions: a transaction still unmined `bumpAfterBlocks` blocks after it (or
- * its last replacement) was sent is signed again with the same nonce and call and higher fees: at least 12.5% more
- * on both the max fee and the priority fee (nodes refuse replacements below +10%; geth's `txpool.pricebump`), and a
- * max fee of three times the base fee now plus the priority fee. Whichever of the versions is mined settles it.
+ * Replace-by-fee for the relayer's transactions on one chain: the lowest-nonce transaction still unmined
+ * `bumpAfterBlocks` blocks after it (or its last replacement) was sent is signed again with the same nonce and call
+ * and higher fees: at least 12.5% more on both the max fee and the priority fee (nodes refuse replacements below
+ * +10%; geth's `txpool.pricebump`), and a max fee of three times the base fee now plus the priority fee. Only the
+ * lowest: it holds every later nonce. Whichever version is mined settles it. Sending it again also restores a
+ * transaction the node dropped from its pool.
  */
 export type FeeBumper = {
   /** Follows `tx`, sent as `hash` when the head was `sentAt`. */
@@ -36,6 +40,8 @@ export type FeeBumper = {
 
 /** Transactions a bumper remembers after they settled, so a later wait for an old hash finds its replacement's receipt. */
 const SETTLED_KEPT = 4096
+/** replacements of one transaction at most: fees grow 1.125^n, so a node that will not mine it does not drain the key */
+const MAX_BUMPS = 8
 /** +12.5% (in 1/1000), above the +10% nodes require of a replacement */
 const BUMP_PERMILLE = 1125n
 
@@ -44,6 +50,8 @@ type Group = {
   hashes: Hex[]
   lastSentAt: bigint
   bumping: boolean
+  /** reached {@link MAX_BUMPS} (reported once) */
+  gaveUp: boolean
   done: boolean
   /** versions whose receipt is still awaited */
   waiting: number
@@ -53,7 +61,7 @@ type Group = {
 }
 
 export function createFeeBumper(parameters: FeeBumperParameters): FeeBumper {
-  const { follower, resend, bumpAfterBlocks = 3 } = parameters
+  const { follower, resend, bumpAfterBlocks = 2 } = parameters
   const byHash = new Map<string, Group>()
   const open = new Set<Group>()
 
@@ -82,6 +90,13 @@ export function createFeeBumper(parameters: FeeBumperParameters): FeeBumper {
     group.bumping = true
     const from = group.hashes.at(-1)!
     try {
+      // mined meanwhile (its receipt settles the group at the next poll): nothing to replace
+      if ((await parameters.minedNonce()) > group.tx.nonce) return
+      if (group.hashes.length > MAX_BUMPS) {
+        if (!group.gaveUp) parameters.onBump?.({ nonce: group.tx.nonce, from, maxFeePerGas: group.tx.maxFeePerGas, error: `still unmined after ${MAX_BUMPS} replacements; left to the node` })
+        group.gaveUp = true
+        return
+      }
       const raise = (x: bigint) => (x * BUMP_PERMILLE) / 1000n + 1n
       const maxPriorityFeePerGas = [raise(group.tx.maxPriorityFeePerGas), await parameters.priorityFee()].reduce((a, b) => (a > b ? a : b))
       const maxFeePerGas = [raise(group.tx.maxFeePerGas), head.baseFeePerGas * 3n + maxPriorityFeePerGas].reduce((a, b) => (a > b ? a : b))
@@ -109,7 +124,7 @@ export function createFeeBumper(parameters: FeeBumperParameters): FeeBumper {
         reject = rej
       })
       settled.catch(() => {})
-      const group: Group = { tx, hashes: [], lastSentAt: sentAt, bumping: false, done: false, waiting: 0, settled, resolve, reject }
+      const group: Group = { tx, hashes: [], lastSentAt: sentAt, bumping: false, gaveUp: false, done: false, waiting: 0, settled, resolve, reject }
       open.add(group)
       follow(group, hash)
     },
@@ -118,9 +133,10 @@ export function createFeeBumper(parameters: FeeBumperParameters): FeeBumper {
       return group ? group.settled : follower.receipt(hash, timeoutMs)
     },
     onHead(head) {
-      for (const group of open) {
-        if (!group.done && !group.bumping && head.number - group.lastSentAt >= BigInt(bumpAfterBlocks)) void bump(group, head)
-      }
+      // the lowest unmined nonce holds every later one: only that one is sent again (a later one, once lowest, follows)
+      let lowest: Group | undefined
+      for (const group of open) if (!group.done && (lowest === undefined || group.tx.nonce < lowest.tx.nonce)) lowest = group
+      if (lowest && !lowest.bumping && head.number - lowest.lastSentAt >= BigInt(bumpAfterBlocks)) void bump(lowest, head)
     },
   }
 }

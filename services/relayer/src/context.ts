@@ -3,7 +3,7 @@ import { MarginHub, MarginVault } from '@unimargin/contracts'
 import type { Db } from '@unimargin/db'
 import pLimit from 'p-limit'
 import type { Logger } from 'pino'
-import { type Abi, type Account, type Address, encodeFunctionData, type Hex, type LocalAccount } from 'viem'
+import { type Abi, type Account, type Address, type BaseError, encodeFunctionData, type Hex, type LocalAccount } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { PermanentDeliveryError } from './errors.js'
 import { countWait } from './timing.js'
@@ -22,7 +22,7 @@ export type ChainClients = {
    * failures, so an estimate would find the least gas at which items fail quietly, and it would cost a round trip.
    * The nonce is counted locally under `sendLock` (one `eth_getTransactionCount` when unknown, again after a send
    * fails), fees come from the head as last seen (max fee three times the base fee plus the node's priority fee), and
-   * the transaction is signed here and sent raw: one round trip. A transaction still unmined three blocks later is
+   * the transaction is signed here and sent raw: one round trip. A transaction still unmined two blocks later is
    * sent again with the same nonce and higher fees (bump.ts); `public.waitForTransactionReceipt` with the returned
    * hash resolves with whichever version was mined, so record the receipt's `transactionHash`.
    * @throws Error (a viem error) when the node refuses the transaction.
@@ -132,6 +132,7 @@ export function chainClients(chain: ChainConfig, account: LocalAccount, publicCl
     follower,
     resend: signAndSend,
     priorityFee,
+    minedNonce: () => publicClient.getTransactionCount({ address: account.address, blockTag: 'latest' }),
     onBump: (e) =>
       e.error
         ? log?.debug({ chain_id: chain.chainId, nonce: e.nonce, tx: e.from, err: e.error }, 'Replacement transaction refused')
@@ -172,16 +173,20 @@ export function chainClients(chain: ChainConfig, account: LocalAccount, publicCl
         try {
           return await send(call, data, call.gas)
         } catch (error) {
-          // another sender used the key, or a transaction was dropped: count again from the node, once
-          nonce = undefined
+          log?.warn({ chain_id: chain.chainId, nonce, err: (error as BaseError).shortMessage ?? (error as Error).message }, 'Failed to send a transaction')
           if (!/nonce/i.test((error as Error).message)) throw error
+          // another sender used the key: count again from the node, once, never below what this client already
+          // sent (a node that lost some of them from its pool gets them again from the fee bumper)
+          const known = nonce
+          nonce = undefined
+          nonce = Math.max(await pub.getTransactionCount({ address: account.address, blockTag: 'pending' }), known ?? 0)
           return await send(call, data, call.gas)
         }
       })
     },
     chainTime: async () => (await follower.head()).timestamp,
     headNumber: async () => (await follower.head()).number,
-    batchGasCap: async () => (await follower.head()).gasLimit / 2n,
+    batchGasCap: async () => (await follower.head()).gasLimit / 8n,
     blockTimestamp: follower.blockTimestamp,
     close: follower.stop,
   }
