@@ -37,9 +37,10 @@ export type ChainClients = {
   /** the chain's latest block number, as last seen (see {@link chainTime}) */
   headNumber(): Promise<bigint>
   /**
-   * Gas one batch transaction may ask for: half the latest block's gas limit (as last seen, see {@link chainTime}), so a
-   * batch always fits in a block next to other transactions. A transaction asking for more than a block holds is
-   * never mined and holds every later nonce of the sender.
+   * Gas one batch transaction may ask for: an eighth of the latest block's gas limit (as last seen, see
+   * {@link chainTime}). Blocks are filled by gas limits, so smaller transactions pack next to each other (several
+   * pipelined deliveries and publishes share a block); a transaction asking for more than a block holds is never
+   * mined and holds every later nonce of the sender.
    */
   batchGasCap(): Promise<bigint>
   /** unix timestamp (s) of block `number`, from the blocks the head poller saw when it can */
