@@ -93,7 +93,7 @@ export function createFeeBumper(parameters: FeeBumperParameters): FeeBumper {
       // mined meanwhile (its receipt settles the group at the next poll): nothing to replace
       if ((await parameters.minedNonce()) > group.tx.nonce) return
       if (group.hashes.length > MAX_BUMPS) {
-        if (!group.gaveUp) parameters.onBump?.({ nonce: group.tx.nonce, from, maxFeePerGas: group.tx.maxFeePerGas, error: `still unmined after ${MAX_BUMPS} replacements; left to the node` })
+        parameters.onBump?.({ nonce: group.tx.nonce, from, maxFeePerGas: group.tx.maxFeePerGas, error: `still unmined after ${MAX_BUMPS} replacements; left to the node` })
         group.gaveUp = true
         return
       }
@@ -136,7 +136,8 @@ export function createFeeBumper(parameters: FeeBumperParameters): FeeBumper {
       // the lowest unmined nonce holds every later one: only that one is sent again (a later one, once lowest, follows)
       let lowest: Group | undefined
       for (const group of open) if (!group.done && (lowest === undefined || group.tx.nonce < lowest.tx.nonce)) lowest = group
-      if (lowest && !lowest.bumping && head.number - lowest.lastSentAt >= BigInt(bumpAfterBlocks)) void bump(lowest, head)
+      // one given up on holds the rest too: no more reads for it until its receipt (or timeout) settles it
+      if (lowest && !lowest.bumping && !lowest.gaveUp && head.number - lowest.lastSentAt >= BigInt(bumpAfterBlocks)) void bump(lowest, head)
     },
   }
 }
