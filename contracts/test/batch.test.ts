@@ -1,6 +1,6 @@
 import { LzEndpointV2, LzReceiveUln302, LzWorker, MarginHub, MarginVault, WormholeCore } from '@unimargin/contracts'
 import { type Command, commandOptions, type DecodedPacket, encodeCommand, LZ_RECEIVE_GAS, workerDelivery } from '@unimargin/protocol'
-import { type Abi, type Address, decodeErrorResult, encodePacked, getAddress, type Hash, type Hex, keccak256, pad, parseEventLogs, slice, toHex } from 'viem'
+import { type Abi, type Address, type BaseError, ContractFunctionRevertedError, decodeErrorResult, encodePacked, getAddress, type Hash, type Hex, keccak256, pad, parseEventLogs, slice, toHex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Devnet, type DevnetChain, sentPackets, signPublishedMessages, signTestVaa, startDevnet } from './devnet.js'
@@ -245,10 +245,20 @@ describe('batch entry points: MarginHub.publishBatch/publishLzBatch, MarginVault
   const quote = (item: LzItem) =>
     hub.publicClient.readContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'quote', args: [eid(item.chain), item.payload, item.options] })
   const batchArgs = (items: LzItem[]) => [items.map((i) => eid(i.chain)), items.map((i) => i.payload), items.map((i) => i.options)] as const
+  /** each item's fee, wei, as MarginHub.quoteBatch gives it */
   const quoteBatch = (items: LzItem[]) =>
     hub.publicClient.readContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'quoteBatch', args: batchArgs(items) })
-  const simulatePublishLzBatch = (items: LzItem[], value: bigint) =>
-    hub.publicClient.simulateContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publishLzBatch', args: batchArgs(items), value, account: relayer() })
+  const sum = (xs: readonly bigint[]) => xs.reduce((s, x) => s + x, 0n)
+  /** publishLzBatch of `items` offering `fees` (default: as quoted now), paying `value` */
+  const simulatePublishLzBatch = async (items: LzItem[], value: bigint, fees?: readonly bigint[]) =>
+    hub.publicClient.simulateContract({
+      address: devnet.hub.address,
+      abi: MarginHub.abi,
+      functionName: 'publishLzBatch',
+      args: [...batchArgs(items), fees ?? (await quoteBatch(items))],
+      value,
+      account: relayer(),
+    })
   const outboundNonce = (chain: DevnetChain) =>
     hub.publicClient.readContract({
       address: hub.addresses.layerzero.endpoint,
@@ -263,7 +273,8 @@ describe('batch entry points: MarginHub.publishBatch/publishLzBatch, MarginVault
 
   /** Sends `items` with MarginHub.publishLzBatch as the relayer, paying the quoted total; returns the packets in order. */
   async function sendBatch(items: LzItem[]): Promise<DecodedPacket[]> {
-    const { request } = await simulatePublishLzBatch(items, await quoteBatch(items))
+    const fees = await quoteBatch(items)
+    const { request } = await simulatePublishLzBatch(items, sum(fees), fees)
     const receipt = await mined(hub, hub.wallet(devnet.keys.relayer).writeContract(request))
     const packets = await sentPackets(hub.publicClient, receipt.transactionHash)
     expect(packets.map((p) => p.message)).toEqual(items.map((i) => i.payload))
@@ -271,6 +282,8 @@ describe('batch entry points: MarginHub.publishBatch/publishLzBatch, MarginVault
   }
 
   const worker = () => spoke.addresses.layerzero.worker
+  /** Gas limit of the tests' LzWorker.deliver transactions: ample for their batches. */
+  const DELIVER_GAS = 5_000_000n
   const deliveries = (packets: DecodedPacket[]) => packets.map((p) => workerDelivery(p, LZ_RECEIVE_GAS.Lock))
   const deliverArgs = (packets: DecodedPacket[], execute: boolean, chain: DevnetChain, afterNonce: bigint) =>
     [chain.addresses.layerzero.receiveLib, chain.addresses.layerzero.endpoint, 2n, deliveries(packets), execute, afterNonce] as const
@@ -281,6 +294,9 @@ describe('batch entry points: MarginHub.publishBatch/publishLzBatch, MarginVault
       functionName: 'deliver',
       args: deliverArgs(packets, execute, chain, afterNonce),
       account: privateKeyToAccount(key),
+      // a set limit, as the relayer gives: the worker holds packets it is short of gas for rather than reverting, so a
+      // node's estimate would find the least gas at which every packet is held
+      gas: DELIVER_GAS,
     })
   /**
    * Delivers `packets` on `chain` (default the spoke) in one LzWorker.deliver transaction as the relayer, guarded by
@@ -294,7 +310,7 @@ describe('batch entry points: MarginHub.publishBatch/publishLzBatch, MarginVault
   }
 
   describe('MarginHub.quoteBatch and publishLzBatch', () => {
-    it('quotes a batch as the sum of its items\' quotes', async () => {
+    it('quotes each item of a batch as its own quote', async () => {
       const items: LzItem[] = [
         await lzLock('q0'),
         { chain: spoke, ...(await command({ kind: 'Unlock', account: account('q0'), lockEpoch: 1 })), options: commandOptions('Unlock') },
@@ -302,8 +318,8 @@ describe('batch entry points: MarginHub.publishBatch/publishLzBatch, MarginVault
       ]
       const each = await Promise.all(items.map(quote))
       expect(each.every((f) => f > 0n)).toBe(true)
-      expect(await quoteBatch(items)).toBe(each.reduce((s, f) => s + f, 0n))
-      expect(await quoteBatch([])).toBe(0n)
+      expect(await quoteBatch(items)).toEqual(each)
+      expect(await quoteBatch([])).toEqual([])
       await expectRevert(
         hub.publicClient.readContract({
           address: devnet.hub.address,
@@ -319,8 +335,9 @@ describe('batch entry points: MarginHub.publishBatch/publishLzBatch, MarginVault
       const items = [await lzLock('s0'), await lzLock('s1', {}, hub), await lzLock('s2'), await lzLock('s3')]
       const [spokeNonce, hubNonce] = [await outboundNonce(spoke), await outboundNonce(hub)]
       const fees = await Promise.all(items.map(quote))
-      const total = await quoteBatch(items)
-      const { request, result } = await simulatePublishLzBatch(items, total * 3n)
+      expect(await quoteBatch(items)).toEqual(fees)
+      const total = sum(fees)
+      const { request, result } = await simulatePublishLzBatch(items, total * 3n, fees)
 
       const balance = (address: Address) => hub.publicClient.getBalance({ address })
       const before = await balance(relayer().address)
@@ -345,19 +362,42 @@ describe('batch entry points: MarginHub.publishBatch/publishLzBatch, MarginVault
       expect(await lockOf(account('s1'), hub)).toEqual([true, 1])
     })
 
+    it('charges each send what the endpoint asks and refunds a fee offered above it to the caller', async () => {
+      const items = [await lzLock('o0'), await lzLock('o1')]
+      const fees = await quoteBatch(items)
+      const offered = [fees[0]! * 2n, fees[1]!]
+      const { request, result } = await simulatePublishLzBatch(items, sum(offered), offered)
+      expect(result.map((r) => r.fee.nativeFee)).toEqual(fees)
+      const before = await hub.publicClient.getBalance({ address: relayer().address })
+      const receipt = await mined(hub, hub.wallet(devnet.keys.relayer).writeContract(request))
+      const after = await hub.publicClient.getBalance({ address: relayer().address })
+      expect(before - after).toBe(sum(fees) + receipt.gasUsed * receipt.effectiveGasPrice)
+      const packets = await sentPackets(hub.publicClient, receipt.transactionHash)
+      expect((await deliver(packets, true)).result).toEqual([true, true])
+    })
+
     it('reverts a batch paid less than the quoted total, sending nothing', async () => {
       const items = [await lzLock('u0'), await lzLock('u1')]
       const fees = await Promise.all(items.map(quote))
-      const total = await quoteBatch(items)
-      expect(await expectRevert(simulatePublishLzBatch(items, total - 1n), 'InsufficientFee')).toEqual([fees[1]! - 1n, fees[1]])
-      await expectRevert(simulatePublishLzBatch(items, 0n), 'InsufficientFee')
+      const total = sum(fees)
+      expect(await expectRevert(simulatePublishLzBatch(items, total - 1n, fees), 'InsufficientFee')).toEqual([fees[1]! - 1n, fees[1]])
+      await expectRevert(simulatePublishLzBatch(items, 0n, fees), 'InsufficientFee')
+      // msg.value covers the fees offered, but one fee no longer covers what the endpoint charges: nothing is sent
+      const short = [fees[0]!, fees[1]! - 1n]
+      const error = await simulatePublishLzBatch(items, total, short).then(
+        () => undefined,
+        (e: BaseError) => e,
+      )
+      const raw = error?.walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | undefined
+      const reverted = decodeErrorResult({ abi: LzEndpointV2.abi, data: raw!.raw! })
+      expect(reverted.errorName).toBe('LZ_InsufficientFee')
 
       const before = await outboundNonce(spoke)
       const hash = await hub.wallet(devnet.keys.relayer).writeContract({
         address: devnet.hub.address,
         abi: MarginHub.abi,
         functionName: 'publishLzBatch',
-        args: batchArgs(items),
+        args: [...batchArgs(items), fees],
         value: total - 1n,
         gas: 2_000_000n,
       })
@@ -401,6 +441,28 @@ describe('batch entry points: MarginHub.publishBatch/publishLzBatch, MarginVault
       expect(parseEventLogs({ abi: LzWorker.abi, logs: receipt.logs, eventName: 'VerificationFailed' })).toEqual([])
       for (const label of ['d0', 'd1', 'd2']) expect(await lockOf(account(label))).toEqual([true, 1])
       for (const p of packets) expect(await held(p)).toBe(pad('0x00'))
+    })
+
+    it('stops at the first packet it cannot give its full lzReceive gas with GasHeld, leaving it and the later ones untouched for a later call', async () => {
+      const items = [await lzLock('g0'), await lzLock('g1'), await lzLock('g2')]
+      const packets = await sendBatch(items)
+      const reserve = await spoke.publicClient.readContract({ address: worker(), abi: LzWorker.abi, functionName: 'PACKET_GAS_RESERVE' })
+      const needed = reserve + LZ_RECEIVE_GAS.Lock + LZ_RECEIVE_GAS.Lock / 63n
+      // room for the first packet's full needs, and after it has run (≈ 110k) less than the second one needs
+      const { request } = await simulateDeliver(packets, true)
+      const receipt = await mined(spoke, spoke.wallet(devnet.keys.relayer).writeContract({ ...request, gas: needed + 80_000n }))
+      expect(executedIds(receipt.logs)).toEqual([[items[0]!.commandId, packets[0]!.guid]])
+      expect(parseEventLogs({ abi: LzEndpointV2.abi, logs: receipt.logs, eventName: 'PacketVerified' })).toHaveLength(1)
+      const [gasHeld, ...more] = parseEventLogs({ abi: LzWorker.abi, logs: receipt.logs, eventName: 'GasHeld' })
+      expect(more).toEqual([])
+      expect(gasHeld!.args.guid).toBe(packets[1]!.guid)
+      expect(gasHeld!.args.gasNeeded).toBe(needed)
+      expect(gasHeld!.args.gasLeft).toBeLessThan(needed)
+      expect(await lockOf(account('g1'))).toEqual([false, 0])
+
+      const rest = await deliver(packets.slice(1), true)
+      expect(rest.result).toEqual([true, true])
+      expect(executedIds(rest.receipt.logs)).toEqual(items.slice(1).map((item, i) => [item.commandId, packets[i + 1]!.guid]))
     })
 
     it('leaves packets verified but not executed when execute is false, and executes them on a later call', async () => {

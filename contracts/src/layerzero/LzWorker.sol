@@ -58,6 +58,15 @@ contract LzWorker is Ownable, ILayerZeroExecutor, ILayerZeroDVN {
     /// @notice packet `guid`, the first of a {deliver} call to execute, and the call's later packets were verified but
     /// not executed: nonce `afterNonce` of their path was not executed yet
     event ExecutionHeld(bytes32 indexed guid, uint64 afterNonce);
+    /// @notice {deliver} ran short of gas at packet `guid`: it had `gasLeft`, the packet needs `gasNeeded` (its
+    /// lzReceive gas, as EIP-150 forwards it, and {PACKET_GAS_RESERVE}); it and the call's later packets were left
+    /// untouched, for a later call
+    event GasHeld(bytes32 indexed guid, uint256 gasLeft, uint256 gasNeeded);
+
+    /// @notice Gas a packet needs in {deliver} besides its lzReceive gas, checked before each packet: the DVN
+    /// verification and commit (≈ 50k measured on the devnet; more on a path's first packet), the call into the
+    /// endpoint and the alert if lzReceive fails.
+    uint256 public constant PACKET_GAS_RESERVE = 100_000;
 
     error NotOperator(address caller);
     /// @notice flat fee per executor job, wei
@@ -98,6 +107,10 @@ contract LzWorker is Ownable, ILayerZeroExecutor, ILayerZeroDVN {
     /// executes (all are still verified and committed) and ExecutionHeld names the first one. So a caller can send
     /// the next batch of a path, guarded by the last nonce of the batch before it, without waiting for that one to
     /// be mined: it executes only if the earlier batch executed to its end.
+    /// Gas: before each packet the call checks that it has the packet's lzReceive gas (plus 1/63, EIP-150) and
+    /// {PACKET_GAS_RESERVE} left; if not, it stops there (GasHeld) and leaves that packet and the later ones
+    /// untouched. So a caller may set the transaction's gas limit to what the packets typically use plus one
+    /// packet's full lzReceive gas, not the sum of every packet's.
     /// @dev Reverts NotOperator. Nothing here moves value.
     /// @param afterNonce a nonce on the packets' path that must be executed before any of them; 0 for none
     /// @return delivered whether each packet's lzReceive succeeded (always false when `execute` is false or the call
@@ -116,6 +129,9 @@ contract LzWorker is Ownable, ILayerZeroExecutor, ILayerZeroDVN {
         bool guarded = afterNonce != 0;
         for (uint256 i = 0; i < deliveries.length; i++) {
             Delivery calldata d = deliveries[i];
+            // an executor gives lzReceive the gas the options asked for, or does not call it: with less left (a call
+            // forwards at most 63/64 of it, EIP-150), stop here rather than run the packet short of gas
+            if (_shortOfGas(d, execute && !halted)) break;
             bytes32 held = ILayerZeroEndpointV2(endpoint).inboundPayloadHash(
                 d.receiver, d.origin.srcEid, d.origin.sender, d.origin.nonce
             );
@@ -147,6 +163,16 @@ contract LzWorker is Ownable, ILayerZeroExecutor, ILayerZeroDVN {
                 IEndpointAlert(endpoint).lzReceiveAlert(d.origin, d.receiver, d.guid, d.gas, 0, d.message, "", reason);
             }
         }
+    }
+
+    /// @dev Whether fewer than packet `d`'s needs are left (its lzReceive gas with EIP-150's 1/63 when `executes`,
+    /// and {PACKET_GAS_RESERVE}); emits GasHeld if so.
+    function _shortOfGas(Delivery calldata d, bool executes) private returns (bool) {
+        uint256 needed = PACKET_GAS_RESERVE + (executes ? d.gas + d.gas / 63 : 0);
+        uint256 left = gasleft();
+        if (left >= needed) return false;
+        emit GasHeld(d.guid, left, needed);
+        return true;
     }
 
     /// @notice Whether `endpoint` executed (or burned) nonce `nonce` of path `srcEid`/`sender` → `receiver`: every

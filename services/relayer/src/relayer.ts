@@ -38,6 +38,11 @@ export type CreateRelayerParameters = {
   /** lzReceive gas per command kind for LayerZero routes (default `LZ_RECEIVE_GAS` of @unimargin/protocol) */
   lzReceiveGas?: Partial<Record<CommandKindName, bigint>>
   /**
+   * Gas a LayerZero packet typically takes inside `LzWorker.deliver` per command kind, from which delivery gas limits
+   * are summed (default `DELIVERY_PACKET_GAS`, measured on the devnet's vaults): raise it for vaults that cost more
+   */
+  deliveryPacketGas?: Partial<Record<CommandKindName, bigint>>
+  /**
    * ms a route must be stalled before its commands are re-sent, with the same command id and payload, over the other
    * transport (once per command; default 60 000): a published command has gone that long without progress
    * (published, attested, delivered) on its transport, and nothing executed on its route (transport, destination
@@ -84,7 +89,7 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   const ctx = createRelayerContext({ db, config, log })
   const transports: Record<TransportName, Transport> = {
     wormhole: createWormholeTransport(ctx, attester),
-    layerzero: createLayerZeroTransport(ctx, { lzReceiveGas: parameters.lzReceiveGas }),
+    layerzero: createLayerZeroTransport(ctx, { lzReceiveGas: parameters.lzReceiveGas, deliveryPacketGas: parameters.deliveryPacketGas }),
   }
   const concurrency = parameters.concurrency ?? 32
   const work = pLimit(concurrency)

@@ -31,9 +31,13 @@ export async function verifyPacket(dest: PacketDestination, packet: DecodedPacke
     abi: LzWorker.abi,
     functionName: 'deliver',
     args: [dest.receiveLib, dest.endpoint, confirmations, [workerDelivery(packet, 0n)], false, 0n],
+    // a set limit: the worker skips a packet it is short of gas for without reverting, so an estimate would find
+    // the least gas at which the packet is skipped
+    gas: 300_000n,
   })
   const receipt = await dest.publicClient.waitForTransactionReceipt({ hash })
   if (receipt.status !== 'success') throw new Error('LzWorker.deliver reverted')
+  if (parseEventLogs({ abi: LzWorker.abi, logs: receipt.logs, eventName: 'GasHeld' }).length > 0) throw new Error(`LzWorker.deliver ran short of gas for packet ${packet.guid}`)
   const [failed] = parseEventLogs({ abi: LzWorker.abi, logs: receipt.logs, eventName: 'VerificationFailed' })
   if (failed) throw new Error(`verification of packet ${packet.guid} failed: ${failed.args.reason}`)
 }

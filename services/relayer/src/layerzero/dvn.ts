@@ -1,22 +1,60 @@
 import type { LayerZeroChainConfig } from '@unimargin/chains'
 import { LzWorker } from '@unimargin/contracts'
-import { type DecodedPacket, workerDelivery } from '@unimargin/protocol'
+import { type CommandKindName, type DecodedPacket, workerDelivery } from '@unimargin/protocol'
 import { type Abi, type Account, getAbiItem, parseEventLogs } from 'viem'
 import type { ChainClients } from '../context.js'
 import { VERIFICATION_FAILED } from '../events.js'
 
 /** `LzWorker.ExecutionHeld` alone, for parseEventLogs: a delivery's guard nonce had not executed, nothing ran. */
 export const EXECUTION_HELD = [getAbiItem({ abi: LzWorker.abi, name: 'ExecutionHeld' })] as const
+/** `LzWorker.GasHeld` alone: a delivery ran short of a packet's gas and left it and the later ones untouched. */
+export const GAS_HELD = [getAbiItem({ abi: LzWorker.abi, name: 'GasHeld' })] as const
 
 /**
- * Gas per packet in `LzWorker.deliver` besides its lzReceive gas: DVN verify, commit, and the alert on failure.
- * Measured on the devnet: a batch of 40 Locks used 107 500 per packet in all (lzReceive included). The worker
- * catches each packet's failure, so a node's estimate would find the least gas at which packets fail quietly: the
- * limit is these budgets summed instead.
+ * Gas a packet takes inside `LzWorker.deliver` (DVN verify, commit, `EndpointV2.lzReceive` into the vault, and its
+ * calldata), per command kind, before refunds: a transaction's gas limit must cover its gas before the refunds of
+ * cleared storage (the endpoint's payload hash is set and cleared in the same call), which `gasUsed` has already
+ * subtracted (up to a fifth, EIP-3529). Measured on the devnet as the least gas limit at which the worker executes
+ * every packet of a batch, 20 packets against 10: Lock 133.5k, Unlock 116.5k, Seize 122k, ApproveWithdrawal 153.6k
+ * (a token transfer to a fresh recipient), RejectWithdrawal 125.7k, SetLimits 114k (an asset's first limits write
+ * fresh slots, ≈ 50k more, which the one-packet padding of {@link deliveryGas} covers); each with about 8% on top.
+ * A delivery's gas limit sums these and adds one packet's full needs ({@link deliveryGas}). Not a node's estimate:
+ * the worker holds rather than reverts, so an estimate would find the least gas at which it holds every packet.
  */
-export const WORKER_PACKET_GAS = 90_000n
-/** Gas of `LzWorker.deliver` itself around its packets. */
+export const DELIVERY_PACKET_GAS: Readonly<Record<CommandKindName, bigint>> = {
+  ApproveWithdrawal: 166_000n,
+  RejectWithdrawal: 136_000n,
+  Lock: 145_000n,
+  Unlock: 126_000n,
+  Seize: 132_000n,
+  SetLimits: 124_000n,
+}
+/** Gas of `LzWorker.deliver` itself around its packets, with the transaction's own 21k. */
 export const WORKER_BASE_GAS = 60_000n
+/** `LzWorker.PACKET_GAS_RESERVE`: what the worker wants left before a packet besides the packet's lzReceive gas. */
+export const WORKER_PACKET_RESERVE = 100_000n
+
+/**
+ * Gas limit of an `LzWorker.deliver` of `packets` (each with the gas it typically takes, see
+ * {@link DELIVERY_PACKET_GAS}, and the lzReceive gas its options ask for): {@link WORKER_BASE_GAS} + Σ typical +
+ * the most any one packet wants left before it on top of what the packets before it took ({@link largestNeeds}).
+ * The worker checks before each packet that it has that much left and otherwise stops there (GasHeld), so packets
+ * that take more than typical delay the ones after them to a later transaction; none runs short of its lzReceive gas.
+ */
+export function deliveryGas(packets: readonly { typicalGas: bigint; lzReceiveGas: bigint }[]): bigint {
+  return packets.reduce((sum, p) => sum + p.typicalGas, WORKER_BASE_GAS + largestNeeds(packets))
+}
+
+/** The most any of `packets` wants left before it in `LzWorker.deliver`: lzReceive gas + 1/63 (EIP-150) + the reserve. */
+export function largestNeeds(packets: readonly { lzReceiveGas: bigint }[]): bigint {
+  let largest = 0n
+  for (const { lzReceiveGas } of packets) {
+    const needs = lzReceiveGas + lzReceiveGas / 63n + WORKER_PACKET_RESERVE
+    if (needs > largest) largest = needs
+  }
+  return largest
+}
+
 /**
  * Gas limit of a verification without execution ({@link verifyAsDvn}, used to heal gaps; rare): a first packet on a
  * path writes cold storage in both ReceiveUln302 and the endpoint, which the per-packet budget of a delivery (which
@@ -43,6 +81,7 @@ export async function verifyAsDvn(dest: ChainClients, lz: LayerZeroChainConfig, 
   })
   const receipt = await dest.public.waitForTransactionReceipt({ hash })
   if (receipt.status !== 'success') throw new Error(`LzWorker.deliver ${hash} reverted.`)
+  if (parseEventLogs({ abi: GAS_HELD, logs: receipt.logs, eventName: 'GasHeld' }).length > 0) throw new Error(`LzWorker.deliver ${hash} ran short of gas for packet ${packet.guid}.`)
   const [failed] = parseEventLogs({ abi: VERIFICATION_FAILED, logs: receipt.logs, eventName: 'VerificationFailed' })
   if (failed) throw new Error(`Verifying packet ${packet.guid} failed: ${failed.args.reason}`)
   return { verifyTx: hash, commitTx: hash }

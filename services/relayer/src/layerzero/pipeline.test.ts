@@ -1,12 +1,12 @@
-import { LzWorker, MarginVault, MockERC20 } from '@unimargin/contracts'
+import { LzEndpointV2, LzWorker, MarginVault, MockERC20 } from '@unimargin/contracts'
 import { commands, type Database, eq, testDatabases } from '@unimargin/db'
 import { type Devnet, startDevnet, userDeposit, userRequestWithdrawal } from '@unimargin/devnet'
 import { type Command, createLocalGuardianAttester, encodeCommand } from '@unimargin/protocol'
 import pino from 'pino'
-import { type Address, decodeFunctionData, type Hash, type Hex, keccak256, toHex } from 'viem'
+import { type Address, decodeFunctionData, type Hash, type Hex, keccak256, parseEventLogs, toHex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createRelayer, type Relayer } from '../relayer.js'
+import { type CreateRelayerParameters, createRelayer, type Relayer } from '../relayer.js'
 
 const logger = pino({ level: 'silent' })
 type CommandBody = Command extends infer C ? (C extends Command ? Omit<C, 'commandId' | 'destChainId' | 'vault' | 'expiry'> : never) : never
@@ -26,12 +26,13 @@ describe.each(testDatabases())('pipelined LayerZero deliveries on $kind', ({ ope
 
   const hub = () => devnet.chains[0]!
   const spoke = () => devnet.chains[1]!
-  const relayer = () =>
+  const relayer = (deliveryPacketGas?: CreateRelayerParameters['deliveryPacketGas']) =>
     createRelayer({
       db: database.db,
       config: { ...devnet.config, relayer: { ...devnet.config.relayer, baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 50 } },
       logger,
       attester: createLocalGuardianAttester({ keys: devnet.keys.guardians, guardianSetIndex: 0 }),
+      deliveryPacketGas,
     })
   const now = async () => (await spoke().publicClient.getBlock()).timestamp
   const row = async (id: string) => (await database.db.select().from(commands).where(eq(commands.id, id)))[0]!
@@ -184,6 +185,22 @@ describe.each(testDatabases())('pipelined LayerZero deliveries on $kind', ({ ope
     expect(sent.map((t) => t.afterNonce)).toEqual([0n, ...sent.slice(0, -1).map((t) => t.nonces.at(-1)!)])
     expect(sent.flatMap((t) => t.nonces)).toEqual(byNonce.map((x) => x.sequence))
     expect(await executionsOf(all)).toEqual(byNonce.map((x) => x.id.toLowerCase()))
+  })
+
+  it('delivers the packets a delivery ran short of gas for in later transactions, none run short and no attempt counted', async () => {
+    // a quarter of what a Lock takes: each delivery has room for two or three packets besides its padding
+    const r = relayer({ Lock: 30_000n })
+    const all = await locks(Array.from({ length: 10 }, (_, i) => `g${i}`))
+    await publishFinal(r, all)
+    const rows = await settle(r, all)
+    expect(rows.map((x) => [x.state, x.outcome, x.attempts])).toEqual(rows.map(() => ['executed', 'applied', 0]))
+    const byNonce = [...rows].sort((a, b) => Number(a.sequence! - b.sequence!))
+    expect(await executionsOf(all)).toEqual(byNonce.map((x) => x.id.toLowerCase()))
+    const receipts = await Promise.all([...new Set(rows.map((x) => x.deliverTx as Hash))].map((hash) => spoke().publicClient.getTransactionReceipt({ hash })))
+    expect(receipts.length).toBeGreaterThan(2)
+    const events = receipts.flatMap((rc) => parseEventLogs({ abi: LzWorker.abi, logs: rc.logs }).map((e) => e.eventName))
+    expect(events).toContain('GasHeld')
+    expect(receipts.flatMap((rc) => parseEventLogs({ abi: LzEndpointV2.abi, logs: rc.logs, eventName: 'LzReceiveAlert' }))).toEqual([])
   })
 
   it('holds a pipelined delivery when the packet before it fails its lzReceive, and completes it after that packet\'s retry', async () => {

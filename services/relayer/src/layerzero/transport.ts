@@ -8,7 +8,7 @@ import { NotYetError, PermanentDeliveryError, refusal } from '../errors.js'
 import { type CommandRow, type Move, transitionMany } from '../outbox.js'
 import { errorsOf } from '../revert.js'
 import type { Transport } from '../transport.js'
-import { EXECUTION_HELD, WORKER_BASE_GAS, WORKER_PACKET_GAS } from './dvn.js'
+import { DELIVERY_PACKET_GAS, deliveryGas, EXECUTION_HELD, GAS_HELD, largestNeeds, WORKER_BASE_GAS } from './dvn.js'
 import { packetStatus } from './endpoint.js'
 import { verifyEarlierPackets } from './gap.js'
 import { createInFlightDeliveries, earlierLivePackets, orderBehind } from './order.js'
@@ -22,17 +22,26 @@ const PERMANENT = new Set(['CommandExpired', 'WrongDestination', 'UnsupportedVer
 /** Errors an lzReceive can fail with inside `LzWorker.deliver`: the endpoint's own and those the vault bubbles up. */
 const DELIVERY_ERRORS = [...errorsOf(LzEndpointV2.abi as Abi), ...errorsOf(MarginVault.abi as Abi)] as Abi
 
+const sum = (xs: readonly bigint[]) => xs.reduce((total, x) => total + x, 0n)
+
 /** Packets per `MarginHub.publishLzBatch` transaction. */
 export const LZ_PUBLISH_BATCH = 64
 /**
- * Gas limit of a `publishLzBatch` of n packets: base + per packet · n. Measured on the devnet: 188k for one, 938k for
- * 10, 4.3M for 50 (≈ 84k per packet: quote, endpoint send, ULN302 and worker fees); the limit leaves room for cold
- * storage on a new path, and not much more: block builders (anvil among them) fit transactions by their gas limits,
- * and at 150k per packet publishes at 200 commands/s missed blocks. Not estimated per batch, which would cost a
- * round trip on every publish.
+ * Gas limit of a `publishLzBatch`: base + per destination path in the batch + per packet. Measured on the devnet
+ * (node estimates): 167k for one packet, 724k for 10, 2.59M for 40, so ≈ 62k per packet (endpoint send, ULN302,
+ * worker fees; the fees are quoted off-chain, see `MarginHub.publishLzBatch`) and ≈ 105k around them. The limit
+ * adds about 13% per packet, and per path room for its first packet ever (a fresh nonce slot, ≈ 20k); little more:
+ * block builders fit transactions by their gas limits, and the relayer keeps at most one block of gas in flight per
+ * chain. Not estimated per batch, which would cost a round trip on every publish.
  */
-export const LZ_PUBLISH_BASE_GAS = 250_000n
-export const LZ_PUBLISH_PACKET_GAS = 100_000n
+export const LZ_PUBLISH_BASE_GAS = 150_000n
+export const LZ_PUBLISH_PATH_GAS = 25_000n
+export const LZ_PUBLISH_PACKET_GAS = 70_000n
+
+/** The gas limit of a `publishLzBatch` of packets to `dstEids` (one per packet), see {@link LZ_PUBLISH_BASE_GAS}. */
+export function publishGas(dstEids: readonly number[]): bigint {
+  return LZ_PUBLISH_BASE_GAS + LZ_PUBLISH_PATH_GAS * BigInt(new Set(dstEids).size) + LZ_PUBLISH_PACKET_GAS * BigInt(dstEids.length)
+}
 /**
  * Packets per `LzWorker.deliver` transaction. Several such transactions per destination may be in flight at once: the
  * worker stops executing at a path's first failure within its own transaction, and each later one is guarded by the
@@ -45,12 +54,14 @@ type Ready = { i: number; s: SentPacket }
 export type LayerZeroTransportOptions = {
   /** lzReceive gas per command kind in the executor options (default `LZ_RECEIVE_GAS` of @unimargin/protocol) */
   lzReceiveGas?: Partial<Record<CommandKindName, bigint>>
+  /** gas a packet typically takes inside `LzWorker.deliver`, per command kind (default {@link DELIVERY_PACKET_GAS}) */
+  deliveryPacketGas?: Partial<Record<CommandKindName, bigint>>
 }
 
 /**
  * The LayerZero v2 transport, in batches. Publish: the tick's pending commands go out in `MarginHub.publishLzBatch`
  * transactions of up to {@link LZ_PUBLISH_BATCH}, each packet with executor options carrying its command kind's
- * lzReceive gas and the fee quoted by `MarginHub.quoteBatch` right before sending (so every retry re-quotes);
+ * lzReceive gas and its fee quoted by `MarginHub.quoteBatch` right before sending (so every retry re-quotes);
  * recorded as published with the GUID, and the path nonce in `sequence`. Deliver: once the hub block is final, the
  * step's packets to one destination go out in `LzWorker.deliver` transactions of up to {@link LZ_DELIVER_BATCH} that
  * fit the chain's gas cap, all sent at once; each verifies its packets as the path's required DVN, commits them and
@@ -89,6 +100,10 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
   }
 
   const receiveGas = (kind: string) => options.lzReceiveGas?.[kind as CommandKindName] ?? LZ_RECEIVE_GAS[kind as CommandKindName]
+  const kindOf = (c: CommandRow) => c.kind as CommandKindName
+  const typicalGas = (c: CommandRow) => options.deliveryPacketGas?.[kindOf(c)] ?? DELIVERY_PACKET_GAS[kindOf(c)]
+  /** what `c`'s packet asks of a delivery: the gas it typically takes and the lzReceive gas of its executor options */
+  const packetGas = (c: CommandRow) => ({ typicalGas: typicalGas(c), lzReceiveGas: receiveGas(c.kind) })
 
   async function publish(list: CommandRow[]): Promise<StepResult[]> {
     const results: StepResult[] = list.map(() => undefined)
@@ -103,20 +118,22 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
     const txOf = new Map<number, Promise<Hex>>()
     const fresh = live.filter((i) => !earlier.has(list[i]!.id.toLowerCase()))
     const cap = fresh.length > 0 ? await hub.batchGasCap() : 0n
-    for (const indices of chunkByGas(fresh, () => LZ_PUBLISH_PACKET_GAS, LZ_PUBLISH_BASE_GAS, cap, LZ_PUBLISH_BATCH)) {
+    // every path's allowance counted in the base: a step sends to a handful of chains
+    const paths = new Set(fresh.map((i) => list[i]!.destChainId)).size
+    for (const indices of chunkByGas(fresh, () => LZ_PUBLISH_PACKET_GAS, LZ_PUBLISH_BASE_GAS + LZ_PUBLISH_PATH_GAS * BigInt(paths), cap, LZ_PUBLISH_BATCH)) {
       const dstEids = indices.map((i) => getLayerZero(config, list[i]!.destChainId).eid)
       const payloads = indices.map((i) => list[i]!.payload as Hex)
       const lzOptions = indices.map((i) => commandOptions(list[i]!.kind as CommandKindName, options.lzReceiveGas))
       const args = [dstEids, payloads, lzOptions] as const
       const hash = (async () => {
-        const fee = await hub.public.readContract({ address: config.hub.address, abi: MarginHub.abi, functionName: 'quoteBatch', args })
+        const fees = await hub.public.readContract({ address: config.hub.address, abi: MarginHub.abi, functionName: 'quoteBatch', args })
         const sentTx = await hub.sendContract({
           address: config.hub.address,
           abi: MarginHub.abi,
           functionName: 'publishLzBatch',
-          args,
-          value: fee,
-          gas: LZ_PUBLISH_BASE_GAS + LZ_PUBLISH_PACKET_GAS * BigInt(indices.length),
+          args: [...args, fees],
+          value: sum(fees),
+          gas: publishGas(dstEids),
         })
         const receipt = await hub.public.waitForTransactionReceipt({ hash: sentTx })
         // the version that was mined: a replacement with higher fees when the first one stalled
@@ -126,8 +143,8 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
             indices,
             async (i) => {
               const one = [[dstEids[indices.indexOf(i)]!], [list[i]!.payload as Hex], [lzOptions[indices.indexOf(i)]!]] as const
-              const value = await hub.public.readContract({ address: config.hub.address, abi: MarginHub.abi, functionName: 'quoteBatch', args: one })
-              return hub.public.simulateContract({ account: ctx.account, address: config.hub.address, abi: MarginHub.abi, functionName: 'publishLzBatch', args: one, value })
+              const oneFees = await hub.public.readContract({ address: config.hub.address, abi: MarginHub.abi, functionName: 'quoteBatch', args: one })
+              return hub.public.simulateContract({ account: ctx.account, address: config.hub.address, abi: MarginHub.abi, functionName: 'publishLzBatch', args: [...one, oneFees], value: sum(oneFees) })
             },
             new Error(`publishLzBatch transaction ${txHash} reverted.`),
           )
@@ -229,7 +246,9 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
     }
     // every transaction that fits the gas cap goes out now, each guarded by the last nonce of the one before it
     const sends: { chunk: Ready[]; afterNonce: bigint }[] = []
-    for (const chunk of chunkByGas(ready, ({ i }) => WORKER_PACKET_GAS + receiveGas(list[i]!.kind), WORKER_BASE_GAS, cap, LZ_DELIVER_BATCH)) {
+    // chunks by the packets' typical use, each with room for the step's largest single packet (see deliveryGas)
+    const base = WORKER_BASE_GAS + largestNeeds(ready.map(({ i }) => packetGas(list[i]!)))
+    for (const chunk of chunkByGas(ready, ({ i }) => typicalGas(list[i]!), base, cap, LZ_DELIVER_BATCH)) {
       sends.push({ chunk, afterNonce: sends.length === 0 ? afterNonce : sends.at(-1)!.chunk.at(-1)!.s.packet.nonce })
     }
     const removals = sends.map(({ chunk }) => inFlight.add(destChain.chainId, chunk.map(({ i }) => list[i]!.id)))
@@ -266,7 +285,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
     const lz = getLayerZero(config, list[0]!.destChainId)
     const confirmations = head - ready.reduce((m, r) => (r.s.blockNumber > m ? r.s.blockNumber : m), 0n)
     const deliveries = ready.map(({ i, s }) => workerDelivery(s.packet, receiveGas(list[i]!.kind)))
-    const gas = deliveries.reduce((sum, d) => sum + WORKER_PACKET_GAS + d.gas, WORKER_BASE_GAS)
+    const gas = deliveryGas(ready.map(({ i }) => packetGas(list[i]!)))
     const txHash = await ctx.clientsOf(list[0]!.destChainId).sendContract({
       address: lz.worker,
       abi: LzWorker.abi as Abi,
@@ -308,6 +327,11 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
     )
     // the worker held the whole transaction: the nonce it was guarded by had not executed
     const [held] = parseEventLogs({ abi: EXECUTION_HELD, logs: receipt.logs, eventName: 'ExecutionHeld' })
+    // the worker stopped at this packet, short of its gas: it and the later ones were left untouched
+    const [short] = parseEventLogs({ abi: GAS_HELD, logs: receipt.logs, eventName: 'GasHeld' })
+    let shortFrom = false
+    // the packets before it used more than DELIVERY_PACKET_GAS says: worth knowing, as it costs a transaction
+    if (short) ctx.log.warn({ chain_id: destChain.chainId, tx: txHash, guid: short.args.guid, gas_left: short.args.gasLeft.toString(), gas_needed: short.args.gasNeeded.toString() }, 'A delivery ran short of gas; the rest of its packets wait for the next one')
     const waitMs = Math.max(20, destChain.blockTimeMs / 2)
     let halted: bigint | undefined
     for (const { i, s } of ready) {
@@ -319,7 +343,10 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
         detail: { transport: 'layerzero', verify_tx: txHash, commit_tx: txHash, nonce: s.packet.nonce.toString(), guid: s.packet.guid, confirmations: confirmations.toString() },
       }
       const outcome = executedById.get(id)
-      if (outcome !== undefined) {
+      if (short && guid === short.args.guid.toLowerCase()) shortFrom = true
+      if (shortFrom) {
+        results[i] = new NotYetError(`delivery ${txHash} ran short of gas at packet ${short!.args.guid} (${short!.args.gasLeft} left, ${short!.args.gasNeeded} needed)`, waitMs)
+      } else if (outcome !== undefined) {
         const name = outcomeName(outcome)
         moves.push({
           command: c,
