@@ -1,6 +1,7 @@
 import { type ChainConfig, type Config, createChainPublicClient, createChainWalletClient, getChain } from '@unimargin/chains'
 import { MarginHub, MarginVault } from '@unimargin/contracts'
 import type { Db } from '@unimargin/db'
+import { Semaphore } from 'async-mutex'
 import pLimit from 'p-limit'
 import type { Logger } from 'pino'
 import { type Abi, type Account, type Address, type BaseError, encodeFunctionData, type Hex, type LocalAccount } from 'viem'
@@ -24,7 +25,9 @@ export type ChainClients = {
    * fails), fees come from the head as last seen (max fee three times the base fee plus the node's priority fee), and
    * the transaction is signed here and sent raw: one round trip. A transaction still unmined two blocks later is
    * sent again with the same nonce and higher fees (bump.ts); `public.waitForTransactionReceipt` with the returned
-   * hash resolves with whichever version was mined, so record the receipt's `transactionHash`.
+   * hash resolves with whichever version was mined, so record the receipt's `transactionHash`. The relayer's unmined
+   * transactions on a chain ask for one block's gas limit at most: a send beyond that waits for blocks (counted as a
+   * confirmation wait) before it signs.
    * @throws Error (a viem error) when the node refuses the transaction.
    */
   sendContract(call: ContractCall): Promise<Hex>
@@ -48,6 +51,12 @@ export type ChainClients = {
   /** stops the background head poll */
   close(): void
 }
+
+/**
+ * Gas per unit of the in-flight gas gate: async-mutex's semaphore walks every weight up to its free value when it
+ * wakes waiters, so weights count 10k gas (3 000 for a 30M block), not gas.
+ */
+const GATE_UNIT = 10_000n
 
 /** A call {@link ChainClients.sendContract} sends. `value` in wei; `gas` (the transaction's gas limit) in gas units. */
 export type ContractCall = { address: Address; abi: Abi; functionName: string; args: readonly unknown[]; value?: bigint; gas: bigint }
@@ -119,7 +128,10 @@ export function chainClients(chain: ChainConfig, account: LocalAccount, publicCl
     intervalMs: Math.max(25, Math.min(chain.blockTimeMs / 8, 500)),
     maxAgeMs: Math.max(2, chain.blockTimeMs * 2),
     onError: (error) => log?.debug({ chain_id: chain.chainId, err: (error as Error).message }, 'Failed to poll the chain head'),
-    onHead: (h) => bumper.onHead(h),
+    onHead: (h) => {
+      bumper.onHead(h)
+      releaseMined(h.transactions)
+    },
   })
   const wallet = createChainWalletClient(chain, account)
   const sendLock = pLimit(1)
@@ -127,7 +139,13 @@ export function chainClients(chain: ChainConfig, account: LocalAccount, publicCl
   // the node's suggested priority fee moves slowly: read at most once per ten blocks, and a stale one (a minute) is
   // still used while a fresh one loads
   const priorityFee = staleWhileRevalidate(() => publicClient.estimateMaxPriorityFeePerGas(), Math.max(1, chain.blockTimeMs * 10), 60_000)
-  const signAndSend = async (tx: SentTransaction) => publicClient.sendRawTransaction({ serializedTransaction: await account.signTransaction(tx) })
+  /** the nonce of every version of the transactions in flight (replacements included), by lower-case hash */
+  const nonceOf = new Map<string, number>()
+  const signAndSend = async (tx: SentTransaction) => {
+    const hash = await publicClient.sendRawTransaction({ serializedTransaction: await account.signTransaction(tx) })
+    nonceOf.set(hash.toLowerCase(), tx.nonce)
+    return hash
+  }
   // a transaction left unmined under a rising base fee would hold every later nonce: send it again with higher fees
   const bumper = createFeeBumper({
     follower,
@@ -140,8 +158,43 @@ export function chainClients(chain: ChainConfig, account: LocalAccount, publicCl
         : log?.warn({ chain_id: chain.chainId, nonce: e.nonce, tx: e.from, replacement: e.to, max_fee: e.maxFeePerGas.toString() }, 'Sent a stuck transaction again with higher fees'),
   })
   const pub = withFollowedReceipts(publicClient, bumper)
+  // the relayer's unmined transactions ask for one block's gas at most: more only queues in the node's pool, where a
+  // node may skip or evict it. anvil skips a transaction that does not fit the block's remaining gas, then drops the
+  // sender's next nonce as "nonce too high" (executor.rs, `execute_pool_transactions`), which stalls every later
+  // nonce until the fee bumper sends it again. The gate's size is the first head's gas limit, in GATE_UNIT gas.
+  let inFlightGas: { gate: Semaphore; size: number } | undefined
+  /** releases of the gas of transactions in flight, by nonce */
+  const inFlight = new Map<number, () => void>()
+  /**
+   * Gives back the gas of every transaction at or below the highest nonce of ours in a new block's `transactions`
+   * (nonces are mined in order): in the same poll that sees the block, before its receipts are read. A transaction
+   * whose block the poll skipped is given back with its receipt.
+   */
+  function releaseMined(transactions: readonly Hex[]) {
+    if (inFlight.size === 0) return
+    let top = -1
+    for (const hash of transactions) top = Math.max(top, nonceOf.get(hash.toLowerCase()) ?? -1)
+    if (top < 0) return
+    for (const [n, release] of inFlight)
+      if (n <= top) {
+        release()
+        inFlight.delete(n)
+      }
+    for (const [hash, n] of nonceOf) if (n <= top) nonceOf.delete(hash)
+  }
+  /** Waits (for blocks: a confirmation wait) until `gas` fits next to the unmined transactions. @returns its release. */
+  async function admit(gas: bigint): Promise<() => void> {
+    if (!inFlightGas) {
+      const size = Number((await follower.head()).gasLimit / GATE_UNIT)
+      inFlightGas ??= { gate: new Semaphore(size), size }
+    }
+    const { gate, size } = inFlightGas
+    // rounded up; a transaction larger than a block on its own goes out once nothing else is in flight
+    const [, release] = await countWait(gate.acquire(Math.min(Number((gas + GATE_UNIT - 1n) / GATE_UNIT), size)))
+    return release
+  }
 
-  async function send(call: ContractCall, data: Hex, gas: bigint): Promise<Hex> {
+  async function send(call: ContractCall, data: Hex, gas: bigint, release: () => void): Promise<Hex> {
     nonce ??= await pub.getTransactionCount({ address: account.address, blockTag: 'pending' })
     const [head, maxPriorityFeePerGas] = await Promise.all([follower.head(), priorityFee()])
     // three times the base fee: still enough after nine full blocks at EIP-1559's +12.5% per block (1.125^9 ≈ 2.9);
@@ -159,6 +212,7 @@ export function chainClients(chain: ChainConfig, account: LocalAccount, publicCl
     }
     const hash = await signAndSend(tx)
     nonce++
+    inFlight.set(tx.nonce, release)
     bumper.track(hash, tx, head.number)
     return hash
   }
@@ -168,28 +222,47 @@ export function chainClients(chain: ChainConfig, account: LocalAccount, publicCl
     public: pub,
     wallet,
     sendLock,
-    sendContract(call) {
+    async sendContract(call) {
       const data = encodeFunctionData({ abi: call.abi, functionName: call.functionName, args: call.args } as never)
-      return sendLock(async () => {
-        try {
-          return await send(call, data, call.gas)
-        } catch (error) {
-          log?.warn({ chain_id: chain.chainId, nonce, err: (error as BaseError).shortMessage ?? (error as Error).message }, 'Failed to send a transaction')
-          if (!/nonce/i.test((error as Error).message)) throw error
-          // another sender used the key: count again from the node, once, never below what this client already
-          // sent (a node that lost some of them from its pool gets them again from the fee bumper)
-          const known = nonce
-          nonce = undefined
-          nonce = Math.max(await pub.getTransactionCount({ address: account.address, blockTag: 'pending' }), known ?? 0)
-          return await send(call, data, call.gas)
-        }
-      })
+      const release = await admit(call.gas)
+      let hash: Hex
+      try {
+        hash = await sendLockedContract(call, data, release)
+      } catch (error) {
+        release()
+        throw error
+      }
+      // its gas is back in the gate once a version of it is seen in a block (releaseMined), or its receipt is (or it
+      // is given up after the receipt timeout)
+      bumper.receipt(hash).then(release, release)
+      return hash
     },
     chainTime: async () => (await follower.head()).timestamp,
     headNumber: async () => (await follower.head()).number,
     batchGasCap: async () => (await follower.head()).gasLimit / 8n,
     blockTimestamp: follower.blockTimestamp,
     close: follower.stop,
+  }
+
+  /**
+   * Sends `call` (encoded as `data`) under `sendLock`, counting nonces again once after a nonce error; `release`
+   * gives its gas back once it is mined.
+   */
+  function sendLockedContract(call: ContractCall, data: Hex, release: () => void): Promise<Hex> {
+    return sendLock(async () => {
+      try {
+        return await send(call, data, call.gas, release)
+      } catch (error) {
+        log?.warn({ chain_id: chain.chainId, nonce, err: (error as BaseError).shortMessage ?? (error as Error).message }, 'Failed to send a transaction')
+        if (!/nonce/i.test((error as Error).message)) throw error
+        // another sender used the key: count again from the node, once, never below what this client already
+        // sent (a node that lost some of them from its pool gets them again from the fee bumper)
+        const known = nonce
+        nonce = undefined
+        nonce = Math.max(await pub.getTransactionCount({ address: account.address, blockTag: 'pending' }), known ?? 0)
+        return await send(call, data, call.gas, release)
+      }
+    })
   }
 }
 

@@ -12,6 +12,8 @@ export type Head = {
   baseFeePerGas: bigint
   /** `performance.now()` when it was read, ms */
   seenAt: number
+  /** hashes of the block's transactions */
+  transactions: readonly Hex[]
 }
 
 /**
@@ -116,6 +118,7 @@ export function createChainFollower(parameters: ChainFollowerParameters): ChainF
       gasLimit: block.gasLimit,
       baseFeePerGas: block.baseFeePerGas ?? 0n,
       seenAt: performance.now(),
+      transactions: block.transactions,
     }
     keep(timestamps, block.number, block.timestamp, BLOCK_CACHE_SIZE)
     if (advanced) parameters.onHead?.(latest)
