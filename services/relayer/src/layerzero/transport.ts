@@ -1,13 +1,13 @@
 import { getChain, getLayerZero } from '@unimargin/chains'
-import { LzEndpointV2, LzWorker, MarginHub, MarginVault } from '@unimargin/contracts'
+import { LzWorker, MarginHub } from '@unimargin/contracts'
 import { type CommandKindName, commandOptions, LZ_RECEIVE_GAS, commandOutcomeName as outcomeName, workerDelivery } from '@unimargin/protocol'
 import { type Abi, type Hex, parseEventLogs, type TransactionReceipt } from 'viem'
 import { chunkByGas, forAll, isolateRevert, passing, revertDataName, type StepResult } from '../batch.js'
 import { assertNotExpiredBeforePublish, earlierPublishes, type RelayerContext, untilFinal } from '../context.js'
-import { NotYetError, PermanentDeliveryError, refusal } from '../errors.js'
+import { NotYetError, PermanentDeliveryError } from '../errors.js'
 import { type CommandRow, type Move, transitionMany } from '../outbox.js'
-import { errorsOf } from '../revert.js'
 import type { Transport } from '../transport.js'
+import { DELIVERY_ERRORS, receiveErrorName, receiveFailure } from './alert.js'
 import { DELIVERY_PACKET_GAS, deliveryGas, EXECUTION_HELD, GAS_HELD, largestNeeds, WORKER_BASE_GAS } from './dvn.js'
 import { packetStatus } from './endpoint.js'
 import { verifyEarlierPackets } from './gap.js'
@@ -15,12 +15,6 @@ import { createInFlightDeliveries, earlierLivePackets, orderBehind } from './ord
 import { type SentPacket, sentPacketsOf } from './packet.js'
 import { watchDeliveries } from './watch.js'
 import { COMMAND_EXECUTED, LZ_RECEIVE_ALERT, VAULT_DELIVERY, VERIFICATION_FAILED } from '../events.js'
-
-/** Vault and codec errors a retry cannot change: the packet stays verified but is dead-lettered. */
-const PERMANENT = new Set(['CommandExpired', 'WrongDestination', 'UnsupportedVersion', 'UnknownKind', 'WrongPayloadLength', 'PayloadTooShort'])
-
-/** Errors an lzReceive can fail with inside `LzWorker.deliver`: the endpoint's own and those the vault bubbles up. */
-const DELIVERY_ERRORS = [...errorsOf(LzEndpointV2.abi as Abi), ...errorsOf(MarginVault.abi as Abi)] as Abi
 
 const sum = (xs: readonly bigint[]) => xs.reduce((total, x) => total + x, 0n)
 
@@ -376,15 +370,13 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
       } else if (alerts.has(guid)) {
         halted ??= s.packet.nonce
         const reason = alerts.get(guid)!
-        const name = revertDataName(DELIVERY_ERRORS, reason)
-        if (name === 'LZ_InvalidNonce') {
+        if (receiveErrorName(reason) === 'LZ_InvalidNonce') {
           try {
             results[i] = await healGap(c, s, head)
           } catch (error) {
             results[i] = error
           }
-        } else if (name && PERMANENT.has(name)) results[i] = new PermanentDeliveryError(refusal(name))
-        else results[i] = new Error(`EndpointV2.lzReceive reverted: ${name ?? (reason === '0x' ? 'no revert data (out of gas?)' : reason)}`)
+        } else results[i] = receiveFailure(reason)
       } else if (held && halted === undefined) {
         results[i] = new NotYetError(`nonce ${s.packet.nonce} held: nonce ${held.args.afterNonce} on the path to chain ${destChain.chainId} had not executed`, waitMs)
       } else {

@@ -3,9 +3,9 @@ import { LzEndpointV2, LzWorker } from '@unimargin/contracts'
 import { commands, commandTransitions, type Database, eq, testDatabases } from '@unimargin/db'
 import { type Devnet, startDevnet } from '@unimargin/devnet'
 import { lzReceiveArgs, sentPackets, verifyPacket } from '@unimargin/devnet/testing'
-import { createLocalGuardianAttester, encodeCommand } from '@unimargin/protocol'
+import { createLocalGuardianAttester, encodeCommand, LZ_RECEIVE_GAS, workerDelivery } from '@unimargin/protocol'
 import pino from 'pino'
-import { type Hex, keccak256, toHex } from 'viem'
+import { type Hex, keccak256, parseEventLogs, toHex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createRelayer } from '../relayer.js'
@@ -35,19 +35,20 @@ describe.each(testDatabases())('LayerZero delivery watched, not performed, on $k
   })
   afterEach(() => database?.close())
 
-  it('records the DVN verification and the executor execution of a packet and sends nothing to its destination', async () => {
-    const [hub, spoke] = [devnet.chains[0]!, devnet.chains[1]!]
-    const relayerAddress = privateKeyToAddress(devnet.keys.relayer)
-    const sentOnSpoke = () => spoke.publicClient.getTransactionCount({ address: relayerAddress })
-    const before = await sentOnSpoke()
-    const id = keccak256(toHex(`watch-test-${Date.now()}`))
-    const account = privateKeyToAddress(devnet.keys.users[0]!)
-    const expiry = (await spoke.publicClient.getBlock()).timestamp + 3600n
+  /** Inserts a Lock for the spoke's vault, valid for `validFor` seconds of spoke time; returns its id and the outbox row reader. */
+  async function enqueueLock(label: string, validFor = 3600n) {
+    const spoke = devnet.chains[1]!
+    const id = keccak256(toHex(`watch-test-${label}-${Date.now()}`))
+    const account = privateKeyToAddress(keccak256(toHex(`watch-test-account-${label}`)))
+    const expiry = (await spoke.publicClient.getBlock()).timestamp + validFor
     const payload = encodeCommand({ kind: 'Lock', commandId: id, destChainId: BigInt(spoke.chainId), vault: spoke.addresses.vault, expiry, account, lockEpoch: 9 })
     await database.db.insert(commands).values({ id, kind: 'Lock', account, destChainId: spoke.chainId, vault: spoke.addresses.vault, payload, expiry, cause: 'test' })
+    return { id, row: async () => (await database.db.select().from(commands).where(eq(commands.id, id)))[0]! }
+  }
+
+  /** A relayer on the watched config and a function that ticks it, mining a block on each chain in between, until `row` is in a state (≤ 20 s). */
+  function watchingRelayer(row: () => Promise<{ state: string; lastError: string | null }>) {
     const r = createRelayer({ db: database.db, config, logger, attester: createLocalGuardianAttester({ keys: devnet.keys.guardians, guardianSetIndex: 0 }) })
-    const row = async () => (await database.db.select().from(commands).where(eq(commands.id, id)))[0]!
-    /** ticks, mining a block on each chain in between, until the command is in `state` (≤ 20 s) */
     const tickUntil = async (state: string) => {
       for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
         await r.tick()
@@ -57,6 +58,22 @@ describe.each(testDatabases())('LayerZero delivery watched, not performed, on $k
       }
       throw new Error(`command not ${state}: ${JSON.stringify([(await row()).state, (await row()).lastError])}`)
     }
+    return { r, tickUntil }
+  }
+
+  /** The receive path's "configured DVN and executor": an LzWorker operator other than the relayer. */
+  const dvnOf = () => {
+    const spoke = devnet.chains[1]!
+    return { publicClient: spoke.publicClient, wallet: spoke.wallet(devnet.keys.users[5]!), ...spoke.addresses.layerzero }
+  }
+
+  it('records the DVN verification and the executor execution of a packet and sends nothing to its destination', async () => {
+    const [hub, spoke] = [devnet.chains[0]!, devnet.chains[1]!]
+    const relayerAddress = privateKeyToAddress(devnet.keys.relayer)
+    const sentOnSpoke = () => spoke.publicClient.getTransactionCount({ address: relayerAddress })
+    const before = await sentOnSpoke()
+    const { id, row } = await enqueueLock('executed')
+    const { r, tickUntil } = watchingRelayer(row)
 
     await tickUntil('published')
     const [packet] = await sentPackets(hub.publicClient, (await row()).publishTx as Hex)
@@ -67,7 +84,7 @@ describe.each(testDatabases())('LayerZero delivery watched, not performed, on $k
     }
     expect((await row()).state).toBe('published')
 
-    const dvn = { publicClient: spoke.publicClient, wallet: spoke.wallet(devnet.keys.users[5]!), ...spoke.addresses.layerzero }
+    const dvn = dvnOf()
     await verifyPacket(dvn, packet!)
     await tickUntil('attested')
 
@@ -80,5 +97,32 @@ describe.each(testDatabases())('LayerZero delivery watched, not performed, on $k
     expect(transitions.map((t) => t.toState)).toEqual(['published', 'attested', 'delivered', 'executed'])
     expect(transitions.at(-1)!.detail).toMatchObject({ transport: 'layerzero', tx: executorTx, outcome: 'applied' })
     expect(await sentOnSpoke()).toBe(before)
+  })
+
+  it('dead-letters a watched packet whose executor reports that the vault refused it as expired, saying so', async () => {
+    const [hub, spoke] = [devnet.chains[0]!, devnet.chains[1]!]
+    const { row } = await enqueueLock('expired', 120n)
+    const { tickUntil } = watchingRelayer(row)
+    await tickUntil('published')
+    const [packet] = await sentPackets(hub.publicClient, (await row()).publishTx as Hex)
+    const dvn = dvnOf()
+    await verifyPacket(dvn, packet!)
+    await tickUntil('attested')
+
+    // the executor comes too late: its lzReceive fails inside the worker, which reports it with LzReceiveAlert
+    await spoke.testClient.increaseTime({ seconds: 600 })
+    await devnet.mine(spoke.chainId)
+    const executorTx = await dvn.wallet.writeContract({
+      address: dvn.worker,
+      abi: LzWorker.abi,
+      functionName: 'deliver',
+      args: [dvn.receiveLib, dvn.endpoint, 2n, [workerDelivery(packet!, LZ_RECEIVE_GAS.Lock)], true, 0n],
+      gas: 1_000_000n,
+    })
+    const receipt = await spoke.publicClient.waitForTransactionReceipt({ hash: executorTx })
+    expect(parseEventLogs({ abi: LzEndpointV2.abi, logs: receipt.logs, eventName: 'LzReceiveAlert' })).toHaveLength(1)
+
+    await tickUntil('dead')
+    expect((await row()).lastError).toMatch(/expired: the vault refused the command \(CommandExpired\)/)
   })
 })

@@ -5,6 +5,7 @@ import type { StepResult } from '../batch.js'
 import type { RelayerContext } from '../context.js'
 import { NotYetError, PermanentDeliveryError } from '../errors.js'
 import { type CommandRow, type Move, transitionMany } from '../outbox.js'
+import { receiveAlerts, receiveFailure } from './alert.js'
 import { packetStatus } from './endpoint.js'
 import type { SentPacket } from './packet.js'
 
@@ -15,10 +16,12 @@ import type { SentPacket } from './packet.js'
  * recorded `attested`; once executed (the endpoint cleared its payload hash) it is recorded `delivered` and
  * `executed` with the transaction and outcome of the vault's `CommandExecuted`. Until then it is looked at again
  * every half block (no attempt is counted, so a route whose DVNs or executor stall falls back like any stalled
- * route). Sends nothing on the destination chain.
+ * route). A verified packet whose lzReceive the executor reported failed (`LzReceiveAlert`) says why in its wait;
+ * when the vault refused the command itself (expired, wrong destination, malformed) it is dead-lettered with that
+ * reason, as no retry can run it. Sends nothing on the destination chain.
  * @param sentPacket the packet a command's publish transaction sent
  * @returns one result per command: undefined once executed, a {@link NotYetError} while it waits, a
- *   {@link PermanentDeliveryError} when another payload holds its nonce.
+ *   {@link PermanentDeliveryError} when another payload holds its nonce or the vault refused the command.
  */
 export async function watchDeliveries(ctx: RelayerContext, list: CommandRow[], sentPacket: (c: CommandRow) => Promise<SentPacket>): Promise<StepResult[]> {
   const destChain = getChain(ctx.config, list[0]!.destChainId)
@@ -26,6 +29,12 @@ export async function watchDeliveries(ctx: RelayerContext, list: CommandRow[], s
   const lz = getLayerZero(ctx.config, destChain.chainId)
   const again = Math.max(20, destChain.blockTimeMs / 2)
   const moves: Move[] = []
+  // the executor's failed lzReceive calls, read once per step and only when some packet waits for execution
+  let alerts: Promise<Map<string, Hex>> | undefined
+  const alertFor = async (guid: Hex) => {
+    alerts ??= receiveAlerts(dest, lz, destChain.vault, destChain.startBlock)
+    return (await alerts).get(guid.toLowerCase())
+  }
   const results = await Promise.all(
     list.map(async (c): Promise<StepResult> => {
       try {
@@ -37,7 +46,12 @@ export async function watchDeliveries(ctx: RelayerContext, list: CommandRow[], s
         if (status === 'unverified') return new NotYetError(`packet ${nonce} not yet verified by the configured DVNs`, again)
         if (status === 'verified') {
           if (c.state !== 'attested') moves.push({ command: c, hops: [attested], set: { lastError: null } })
-          return new NotYetError(`packet ${nonce} verified, waiting for the executor`, again)
+          const reason = await alertFor(s.packet.guid)
+          if (reason === undefined) return new NotYetError(`packet ${nonce} verified, waiting for the executor`, again)
+          // the executor tried and the vault refused: a refusal of the command itself is final, the rest may pass later
+          const failure = receiveFailure(reason)
+          if (failure instanceof PermanentDeliveryError) return failure
+          return new NotYetError(`packet ${nonce} verified; the executor's lzReceive failed (${failure.message}), waiting for it to retry`, again)
         }
         const event = await ctx.findExecution(destChain, c.id as Hex)
         if (!event) return new NotYetError(`packet ${nonce} executed but its CommandExecuted is not visible yet`, again)
