@@ -73,9 +73,12 @@ export function createFeeBumper(parameters: FeeBumperParameters): FeeBumper {
     group.waiting++
     follower.receipt(hash).then(
       (receipt) => {
+        if (group.done) return
         group.done = true
         open.delete(group)
         group.resolve(receipt)
+        // the other versions can no longer be mined: stop polling their receipts
+        for (const other of group.hashes) if (other !== hash) follower.forget(other)
       },
       (error: unknown) => {
         if (--group.waiting === 0 && !group.done) {

@@ -72,6 +72,20 @@ describe('chain follower', () => {
     follower.stop()
   })
 
+  it('stops asking for a forgotten transaction\'s receipt and rejects its waits at once', async () => {
+    const follower = createChainFollower({ client: client(), intervalMs: 25, maxAgeMs: 1000 })
+    const unknown = keccak256(toHex('replaced, never mined')) as Hex
+    const wait = follower.receipt(unknown, 60_000)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    follower.forget(unknown)
+    await expect(wait).rejects.toThrow(`Stopped waiting for transaction ${unknown}.`)
+    methods.length = 0
+    // a new block comes and goes: the forgotten hash is not asked for
+    await new Promise((resolve) => setTimeout(resolve, 700))
+    expect(methods).not.toContain('eth_getTransactionReceipt')
+    follower.stop()
+  })
+
   it('asks for the receipts it waits for once per new block, all of them together', async () => {
     const follower = createChainFollower({ client: client(), intervalMs: 25, maxAgeMs: 1000 })
     await follower.head()

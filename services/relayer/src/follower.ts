@@ -36,6 +36,10 @@ export type ChainFollower = {
    * @throws Error when no receipt arrived within `timeoutMs` (default {@link DEFAULT_RECEIPT_TIMEOUT_MS}).
    */
   receipt(hash: Hex, timeoutMs?: number): Promise<TransactionReceipt>
+  /**
+   * Stops asking for the receipt of `hash` (e.g. a transaction replaced by one already mined): its waits reject now.
+   */
+  forget(hash: Hex): void
   /** Unix timestamp (s) of block `number`: from the blocks seen by the poller, else read once and kept. */
   blockTimestamp(number: bigint): Promise<bigint>
   /** Stops polling (receipts still awaited then time out unless a later call starts it again). */
@@ -175,6 +179,16 @@ export function createChainFollower(parameters: ChainFollowerParameters): ChainF
         entry.waiters.push(waiter)
         schedule()
       })
+    },
+    forget(hash) {
+      const key = hash.toLowerCase()
+      const w = waiting.get(key)
+      if (!w) return
+      waiting.delete(key)
+      for (const { reject, timer } of w.waiters) {
+        clearTimeout(timer)
+        reject(new Error(`Stopped waiting for transaction ${hash}.`))
+      }
     },
     async blockTimestamp(number) {
       const known = timestamps.get(number)
