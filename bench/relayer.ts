@@ -3,14 +3,15 @@
  * PGlite outbox (PostgreSQL when DATABASE_URL is set), one relayer process, Lock commands to all three vaults (the hub's own chain included), per transport:
  * - overhead: rounds of 3 commands (one per chain) in flight; per command, the relayer's wall time inside its steps
  *   minus the time spent waiting for confirmations: receipts (block inclusion) and the guardians' VAA signatures
- *   (the devnet's guardians sign in a worker thread, as real ones sign elsewhere). Finality waits happen between
+ *   (the devnet's guardians sign in a worker thread, as real ones sign elsewhere), and sends waiting for room under
+ *   a chain's one block of gas in flight. Finality waits happen between
  *   steps and are not counted; the poll interval (50 ms here) is not counted either. p50/p99 over all commands; also end-to-end latency.
  * - sustained throughput: commands enqueued at a steady offered rate (every 100 ms, rate/10 of them) for a number of
  *   seconds; commands/s executed in the steady window (from 8 s after the feed started, past the pipeline's latency,
  *   to the feed's end), end-to-end latency p50/p99 (enqueue to the `executed` transition) and the time to drain
  *   after the feed stops. A relayer that keeps up executes at the offered rate and drains within one latency.
  * Run: `pnpm bench` (all benchmarks) or `npx tsx bench/relayer.ts [rounds] [rate] [seconds] [transports]`
- * (default 8, 200 over Wormhole and 100 over LayerZero, 24, wormhole,layerzero). Fallback between transports is off:
+ * (default 8, 200 over each transport, 24, wormhole,layerzero). Fallback between transports is off:
  * each run measures one transport.
  */
 import os from 'node:os'
