@@ -56,9 +56,9 @@ export function largestNeeds(packets: readonly { lzReceiveGas: bigint }[]): bigi
 }
 
 /**
- * Gas limit of a verification without execution ({@link verifyAsDvn}, used to heal gaps; rare): a first packet on a
- * path writes cold storage in both ReceiveUln302 and the endpoint, which the per-packet budget of a delivery (which
- * has its lzReceive gas to spare) does not cover on its own.
+ * Gas limit of a verification without execution ({@link verifyAsDvn}, used to heal gaps; rare): the worker wants
+ * {@link WORKER_PACKET_RESERVE} left before the packet, and a first packet on a path writes cold storage in both
+ * ReceiveUln302 and the endpoint.
  */
 export const VERIFY_ONLY_GAS = 300_000n
 
@@ -69,7 +69,7 @@ export const VERIFY_ONLY_GAS = 300_000n
  * @param account the relayer's account (the worker's operator); the destination clients send from it
  * @param confirmations hub-chain blocks on top of the packet's block (at least the ULN config's confirmations)
  * @returns the transaction hash, as both the verification and the commit.
- * @throws Error if the transaction reverts or the worker reports the verification failed.
+ * @throws Error if the transaction reverts, or the worker reports the verification failed or ran short of gas.
  */
 export async function verifyAsDvn(dest: ChainClients, lz: LayerZeroChainConfig, _account: Account, packet: DecodedPacket, confirmations: bigint) {
   const hash = await dest.sendContract({
