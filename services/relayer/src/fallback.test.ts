@@ -1,16 +1,14 @@
 import type { Config, TransportName } from '@unimargin/chains'
 import { MarginVault } from '@unimargin/contracts'
-import { commands, commandTransitions, type Database, eq, testDatabases } from '@unimargin/db'
-import { type Devnet, startDevnet } from '@unimargin/devnet'
+import { commands, testDatabases } from '@unimargin/db'
 import { signPublishedMessages } from '@unimargin/devnet/testing'
 import { type Attester, createLocalGuardianAttester, encodeCommand } from '@unimargin/protocol'
-import pino from 'pino'
 import { type Address, type Hex, keccak256, toHex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createRelayer } from './relayer.js'
+import { describe, expect, it } from 'vitest'
+import type { Relayer } from './relayer.js'
+import { relayerTestbed } from './testbed.js'
 
-const logger = pino({ level: 'silent' })
 /** An attestation source that never answers with a VAA, as during a guardian outage. */
 const silentAttester: Attester = {
   attest: async () => {
@@ -19,32 +17,13 @@ const silentAttester: Attester = {
 }
 
 describe.each(testDatabases())('transport fallback on $kind', ({ open }) => {
-  let devnet: Devnet
-  let database: Database
+  const bed = relayerTestbed(open, { chains: 2, basePort: 21745 })
   let ids = 0
-  beforeAll(async () => {
-    devnet = await startDevnet({ chains: 2, basePort: 21745 })
-  })
-  afterAll(() => devnet?.stop())
-  beforeEach(async () => {
-    database = await open()
-  })
-  afterEach(() => database?.close())
 
-  const hub = () => devnet.chains[0]!
-  const spoke = () => devnet.chains[1]!
-  const relayer = (p: { attester?: Attester; fallbackAfterMs?: number; maxAttempts?: number; config?: Config } = {}) => {
-    const config = p.config ?? devnet.config
-    return createRelayer({
-      db: database.db,
-      config: { ...config, relayer: { ...config.relayer, baseDelayMs: 1, maxDelayMs: 5, maxAttempts: p.maxAttempts ?? 1_000 } },
-      logger,
-      attester: p.attester ?? createLocalGuardianAttester({ keys: devnet.keys.guardians, guardianSetIndex: 0 }),
-      fallbackAfterMs: p.fallbackAfterMs ?? 1_000,
-    })
-  }
-  const row = async (id: string) => (await database.db.select().from(commands).where(eq(commands.id, id)))[0]!
-  const transitionsOf = (id: string) => database.db.select().from(commandTransitions).where(eq(commandTransitions.commandId, id)).orderBy(commandTransitions.id)
+  const { hub, spoke } = bed
+  const relayer = (p: { attester?: Attester; fallbackAfterMs?: number; maxAttempts?: number; config?: Config } = {}) =>
+    bed.relayer({ maxAttempts: 1_000, fallbackAfterMs: 1_000, ...p })
+  const { row, transitionsOf } = bed
   const executions = (commandId: Hex) =>
     spoke().publicClient.getContractEvents({ address: spoke().addresses.vault, abi: MarginVault.abi, eventName: 'CommandExecuted', args: { commandId }, fromBlock: 0n })
   const lockOf = (account: Address) => spoke().publicClient.readContract({ address: spoke().addresses.vault, abi: MarginVault.abi, functionName: 'accountLock', args: [account] })
@@ -53,18 +32,18 @@ describe.each(testDatabases())('transport fallback on $kind', ({ open }) => {
     const id = keccak256(toHex(`relayer-fallback-test-${Date.now()}-${ids++}`))
     const expiry = (await spoke().publicClient.getBlock()).timestamp + 3600n
     const payload = encodeCommand({ kind: 'Lock', commandId: id, destChainId: BigInt(spoke().chainId), vault: spoke().addresses.vault, expiry, account, lockEpoch })
-    await database.db.insert(commands).values({ id, kind: 'Lock', account, destChainId: spoke().chainId, vault: spoke().addresses.vault, payload, expiry, cause: 'test' })
+    await bed.database.db.insert(commands).values({ id, kind: 'Lock', account, destChainId: spoke().chainId, vault: spoke().addresses.vault, payload, expiry, cause: 'test' })
     return { id: id as Hex, payload }
   }
 
   /** Ticks `r`, mining a block on every chain in between, until the command is executed or dead (≤ 20 s). */
-  async function runUntilSettled(id: string, r: ReturnType<typeof createRelayer>) {
+  async function runUntilSettled(id: string, r: Relayer) {
     const deadline = Date.now() + 20_000
     while (Date.now() < deadline) {
       await r.tick()
       const x = await row(id)
       if (x.state === 'executed' || x.state === 'dead') return x
-      await Promise.all(devnet.chains.map((c) => devnet.mine(c.chainId)))
+      await Promise.all(bed.devnet.chains.map((c) => bed.devnet.mine(c.chainId)))
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
     throw new Error(`command ${id} did not settle: ${JSON.stringify([(await row(id)).state, (await row(id)).lastError])}`)
@@ -72,7 +51,7 @@ describe.each(testDatabases())('transport fallback on $kind', ({ open }) => {
   const fallbackOf = async (id: string) => (await transitionsOf(id)).filter((t) => t.detail.fallback)
 
   it('re-sends a command whose Wormhole attestation stalls over LayerZero with the same id, and it executes once', async () => {
-    const account = privateKeyToAddress(devnet.keys.users[0]!)
+    const account = privateKeyToAddress(bed.devnet.keys.users[0]!)
     const { id } = await enqueueLock(account, 3)
     const settled = await runUntilSettled(id, relayer({ attester: silentAttester }))
     expect(settled).toMatchObject({ state: 'executed', outcome: 'applied' })
@@ -92,7 +71,7 @@ describe.each(testDatabases())('transport fallback on $kind', ({ open }) => {
       txHash: (fallback!.detail.previous as { publish_tx: Hex }).publish_tx,
       wormhole: hub().addresses.wormhole,
       emitterChain: hub().wormholeChainId,
-      guardianKeys: devnet.keys.guardians,
+      guardianKeys: bed.devnet.keys.guardians,
     })
     await expect(
       spoke().publicClient.simulateContract({
@@ -100,14 +79,14 @@ describe.each(testDatabases())('transport fallback on $kind', ({ open }) => {
         abi: MarginVault.abi,
         functionName: 'executeCommand',
         args: [message!.vaa],
-        account: privateKeyToAccount(devnet.keys.relayer),
+        account: privateKeyToAccount(bed.devnet.keys.relayer),
       }),
     ).rejects.toThrow(/CommandAlreadyExecuted/)
   })
 
   it('keeps a waiting command on its route while the route executes others, and falls back once nothing executes there', async () => {
-    const waiting = await enqueueLock(privateKeyToAddress(devnet.keys.users[4]!), 7)
-    const local = createLocalGuardianAttester({ keys: devnet.keys.guardians, guardianSetIndex: 0 })
+    const waiting = await enqueueLock(privateKeyToAddress(bed.devnet.keys.users[4]!), 7)
+    const local = createLocalGuardianAttester({ keys: bed.devnet.keys.guardians, guardianSetIndex: 0 })
     // guardians that do not sign this one command (say it is behind a backlog), and sign every other
     const attester: Attester = {
       attest: async (message) => {
@@ -118,7 +97,7 @@ describe.each(testDatabases())('transport fallback on $kind', ({ open }) => {
     const r = relayer({ attester, fallbackAfterMs: 2_000 })
     // for 4 s (twice the threshold) other commands keep executing on the route
     for (let k = 0, until = Date.now() + 4_000; Date.now() < until; k++) {
-      const other = await enqueueLock(privateKeyToAddress(devnet.keys.users[5]!), 100 + k)
+      const other = await enqueueLock(privateKeyToAddress(bed.devnet.keys.users[5]!), 100 + k)
       expect(await runUntilSettled(other.id, r)).toMatchObject({ state: 'executed' })
     }
     // another relayer node, which executed nothing itself, reads the route's recent executions from the outbox
@@ -135,7 +114,7 @@ describe.each(testDatabases())('transport fallback on $kind', ({ open }) => {
   })
 
   it('falls back instead of dead-lettering when retryable failures exhaust the attempts', async () => {
-    const account = privateKeyToAddress(devnet.keys.users[1]!)
+    const account = privateKeyToAddress(bed.devnet.keys.users[1]!)
     const { id } = await enqueueLock(account, 4)
     const settled = await runUntilSettled(id, relayer({ attester: silentAttester, fallbackAfterMs: Number.POSITIVE_INFINITY, maxAttempts: 3 }))
     expect(settled).toMatchObject({ state: 'executed', outcome: 'applied' })
@@ -146,9 +125,9 @@ describe.each(testDatabases())('transport fallback on $kind', ({ open }) => {
   })
 
   it('dead-letters a command whose fallback transport also fails, after falling back only once', async () => {
-    const account = privateKeyToAddress(devnet.keys.users[2]!)
+    const account = privateKeyToAddress(bed.devnet.keys.users[2]!)
     const { id } = await enqueueLock(account, 5)
-    const lzStalled = withStalledLayerZero(devnet.config, spoke().chainId)
+    const lzStalled = withStalledLayerZero(bed.devnet.config, spoke().chainId)
     const settled = await runUntilSettled(id, relayer({ attester: silentAttester, config: lzStalled, fallbackAfterMs: 300, maxAttempts: 3 }))
     expect(settled.state).toBe('dead')
     expect(await fallbackOf(id)).toHaveLength(1)
@@ -156,9 +135,9 @@ describe.each(testDatabases())('transport fallback on $kind', ({ open }) => {
   })
 
   it('re-sends a command whose LayerZero verification stalls over Wormhole, and it executes once', async () => {
-    const account = privateKeyToAddress(devnet.keys.users[3]!)
+    const account = privateKeyToAddress(bed.devnet.keys.users[3]!)
     const { id } = await enqueueLock(account, 6)
-    const config = { ...withStalledLayerZero(devnet.config, spoke().chainId), routes: [{ chainId: spoke().chainId, transport: 'layerzero' as TransportName }] }
+    const config = { ...withStalledLayerZero(bed.devnet.config, spoke().chainId), routes: [{ chainId: spoke().chainId, transport: 'layerzero' as TransportName }] }
     const settled = await runUntilSettled(id, relayer({ config }))
     expect(settled).toMatchObject({ state: 'executed', outcome: 'applied' })
     const [fallback] = await fallbackOf(id)

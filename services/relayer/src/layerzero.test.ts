@@ -1,49 +1,30 @@
 import { LzEndpointV2, LzWorker, MarginHub, MarginVault, MockERC20 } from '@unimargin/contracts'
-import { commands, commandTransitions, type Database, eq, testDatabases } from '@unimargin/db'
-import { type Devnet, startDevnet, userDeposit, userRequestWithdrawal } from '@unimargin/devnet'
+import { commands, testDatabases } from '@unimargin/db'
+import { userDeposit, userRequestWithdrawal } from '@unimargin/devnet'
 import { signPublishedMessages } from '@unimargin/devnet/testing'
-import { type Command, commandOptions, createLocalGuardianAttester, encodeCommand } from '@unimargin/protocol'
-import pino from 'pino'
+import { type Command, commandOptions, encodeCommand } from '@unimargin/protocol'
 import { type Address, type Hex, keccak256, toHex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createRelayer } from './relayer.js'
+import { describe, expect, it } from 'vitest'
+import { relayerTestbed } from './testbed.js'
 
-const logger = pino({ level: 'silent' })
 type CommandBody = Command extends infer C ? (C extends Command ? Omit<C, 'commandId' | 'destChainId' | 'vault' | 'expiry'> : never) : never
 
 describe.each(testDatabases())('relayer over LayerZero on $kind', ({ open }) => {
-  let devnet: Devnet
-  let database: Database
+  const bed = relayerTestbed(open, { chains: 2, basePort: 21645, routes: { 31338: 'layerzero' } })
   let ids = 0
-  beforeAll(async () => {
-    devnet = await startDevnet({ chains: 2, basePort: 21645, routes: { 31338: 'layerzero' } })
-  })
-  afterAll(() => devnet?.stop())
-  beforeEach(async () => {
-    database = await open()
-  })
-  afterEach(() => database?.close())
 
-  const hub = () => devnet.chains[0]!
-  const spoke = () => devnet.chains[1]!
-  const relayer = (maxAttempts = 3) =>
-    createRelayer({
-      db: database.db,
-      config: { ...devnet.config, relayer: { ...devnet.config.relayer, baseDelayMs: 1, maxDelayMs: 5, maxAttempts } },
-      logger,
-      attester: createLocalGuardianAttester({ keys: devnet.keys.guardians, guardianSetIndex: 0 }),
-    })
+  const { hub, spoke } = bed
+  const relayer = (maxAttempts = 3) => bed.relayer({ maxAttempts })
   const now = async () => (await spoke().publicClient.getBlock()).timestamp
-  const row = async (id: string) => (await database.db.select().from(commands).where(eq(commands.id, id)))[0]!
-  const transitionsOf = (id: string) => database.db.select().from(commandTransitions).where(eq(commandTransitions.commandId, id)).orderBy(commandTransitions.id)
-  const mineAll = () => Promise.all(devnet.chains.map((c) => devnet.mine(c.chainId)))
+  const { row, transitionsOf } = bed
+  const mineAll = () => Promise.all(bed.devnet.chains.map((c) => bed.devnet.mine(c.chainId)))
 
   async function enqueue(body: CommandBody) {
     const id = keccak256(toHex(`relayer-lz-test-${Date.now()}-${ids++}`))
     const c = spoke()
     const payload = encodeCommand({ ...body, commandId: id, destChainId: BigInt(c.chainId), vault: c.addresses.vault, expiry: (await now()) + 3600n } as Command)
-    await database.db.insert(commands).values({ id, kind: body.kind, account: body.account, destChainId: c.chainId, vault: c.addresses.vault, payload, expiry: (await now()) + 3600n, cause: 'test' })
+    await bed.database.db.insert(commands).values({ id, kind: body.kind, account: body.account, destChainId: c.chainId, vault: c.addresses.vault, payload, expiry: (await now()) + 3600n, cause: 'test' })
     return { id, payload }
   }
 
@@ -65,7 +46,7 @@ describe.each(testDatabases())('relayer over LayerZero on $kind', ({ open }) => 
     spoke().publicClient.getContractEvents({ address: spoke().addresses.vault, abi: MarginVault.abi, eventName: 'CommandExecuted', args: { commandId }, fromBlock: 0n })
 
   it('carries a command over LayerZero to a vault on another chain and records every transition with its hashes', async () => {
-    const account = privateKeyToAddress(devnet.keys.users[0]!)
+    const account = privateKeyToAddress(bed.devnet.keys.users[0]!)
     const { id } = await enqueue({ kind: 'Lock', account, lockEpoch: 1 })
     const [settled] = await runUntil([id])
     expect(settled).toMatchObject({ state: 'executed', outcome: 'applied', vaa: null })
@@ -88,7 +69,7 @@ describe.each(testDatabases())('relayer over LayerZero on $kind', ({ open }) => 
 
   it('quotes the fee when it sends, so a changed fee is paid in full', async () => {
     const worker = spoke().addresses.layerzero.worker
-    const owner = hub().wallet(devnet.keys.deployer)
+    const owner = hub().wallet(bed.devnet.keys.deployer)
     const setFees = async (executor: bigint, dvn: bigint) => {
       const hash = await owner.writeContract({ address: hub().addresses.layerzero.worker, abi: LzWorker.abi, functionName: 'setFees', args: [executor, dvn] })
       await hub().publicClient.waitForTransactionReceipt({ hash })
@@ -96,7 +77,7 @@ describe.each(testDatabases())('relayer over LayerZero on $kind', ({ open }) => 
     expect(worker).toBe(hub().addresses.layerzero.worker)
     await setFees(5n * 10n ** 12n, 3n * 10n ** 12n)
     try {
-      const { id } = await enqueue({ kind: 'Lock', account: privateKeyToAddress(devnet.keys.users[1]!), lockEpoch: 1 })
+      const { id } = await enqueue({ kind: 'Lock', account: privateKeyToAddress(bed.devnet.keys.users[1]!), lockEpoch: 1 })
       await runUntil([id])
       const [published] = await transitionsOf(id)
       expect((published!.detail as Record<string, string>).fee).toBe(String(8n * 10n ** 12n))
@@ -106,11 +87,11 @@ describe.each(testDatabases())('relayer over LayerZero on $kind', ({ open }) => 
   })
 
   it('leaves a packet verified when the vault reverts and retries lzReceive until it executes, holding later nonces back', async () => {
-    const key = devnet.keys.users[2]!
+    const key = bed.devnet.keys.users[2]!
     const account = privateKeyToAddress(key)
     const c = spoke()
-    await userDeposit(devnet, { chainId: c.chainId, key, symbol: 'USDC', amount: 1_000n })
-    const { requestId } = await userRequestWithdrawal(devnet, { chainId: c.chainId, key, symbol: 'USDC', amount: 300n })
+    await userDeposit(bed.devnet, { chainId: c.chainId, key, symbol: 'USDC', amount: 1_000n })
+    const { requestId } = await userRequestWithdrawal(bed.devnet, { chainId: c.chainId, key, symbol: 'USDC', amount: 300n })
     const usdc = c.addresses.tokens.USDC
     const block = async (blocked: boolean) => {
       const hash = await c.wallet(key).writeContract({ address: usdc, abi: MockERC20.abi, functionName: 'setTransfersBlocked', args: [blocked] })
@@ -135,7 +116,7 @@ describe.each(testDatabases())('relayer over LayerZero on $kind', ({ open }) => 
       address: c.addresses.layerzero.endpoint,
       abi: LzEndpointV2.abi,
       functionName: 'inboundPayloadHash',
-      args: [c.addresses.vault, devnet.hub.eid, `0x${devnet.hub.address.slice(2).padStart(64, '0').toLowerCase()}`, nonce],
+      args: [c.addresses.vault, bed.devnet.hub.eid, `0x${bed.devnet.hub.address.slice(2).padStart(64, '0').toLowerCase()}`, nonce],
     })
     expect(pendingHash).not.toBe(`0x${'00'.repeat(32)}`)
     for (let i = 0; i < 10; i++) {
@@ -165,16 +146,16 @@ describe.each(testDatabases())('relayer over LayerZero on $kind', ({ open }) => 
   })
 
   it('dead-letters a packet that expired before delivery and does not let it hold later nonces back', async () => {
-    const account = privateKeyToAddress(devnet.keys.users[3]!)
+    const account = privateKeyToAddress(bed.devnet.keys.users[3]!)
     const id = keccak256(toHex(`relayer-lz-test-expiring-${Date.now()}`))
     const c = spoke()
     const expiry = (await now()) + 30n
     const payload = encodeCommand({ kind: 'Lock', commandId: id, destChainId: BigInt(c.chainId), vault: c.addresses.vault, expiry, account, lockEpoch: 40 })
-    await database.db.insert(commands).values({ id, kind: 'Lock', account, destChainId: c.chainId, vault: c.addresses.vault, payload, expiry, cause: 'test' })
+    await bed.database.db.insert(commands).values({ id, kind: 'Lock', account, destChainId: c.chainId, vault: c.addresses.vault, payload, expiry, cause: 'test' })
     const r = relayer()
     await runUntil([id], r, (s) => s === 'published')
     await c.testClient.increaseTime({ seconds: 60 })
-    await devnet.mine(c.chainId)
+    await bed.devnet.mine(c.chainId)
     const later = await enqueue({ kind: 'Lock', account, lockEpoch: 41 })
     const [expired, executed] = await runUntil([id, later.id], r)
     expect(expired).toMatchObject({ state: 'dead' })
@@ -192,16 +173,16 @@ describe.each(testDatabases())('relayer over LayerZero on $kind', ({ open }) => 
       destChainId: BigInt(spoke().chainId),
       vault: spoke().addresses.vault,
       expiry: (await now()) + 3600n,
-      account: privateKeyToAddress(devnet.keys.users[0]!),
+      account: privateKeyToAddress(bed.devnet.keys.users[0]!),
       lockEpoch: 7,
     })
     const options = commandOptions('Lock')
     const args = [spoke().addresses.layerzero.eid, stray, options] as const
-    const fee = await hub().publicClient.readContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'quote', args })
-    const hash = await hub().wallet(devnet.keys.relayer).writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publishLz', args, value: fee })
+    const fee = await hub().publicClient.readContract({ address: bed.devnet.hub.address, abi: MarginHub.abi, functionName: 'quote', args })
+    const hash = await hub().wallet(bed.devnet.keys.relayer).writeContract({ address: bed.devnet.hub.address, abi: MarginHub.abi, functionName: 'publishLz', args, value: fee })
     await hub().publicClient.waitForTransactionReceipt({ hash })
 
-    const account = privateKeyToAddress(devnet.keys.users[1]!)
+    const account = privateKeyToAddress(bed.devnet.keys.users[1]!)
     const { id } = await enqueue({ kind: 'Lock', account, lockEpoch: 5 })
     const [settled] = await runUntil([id])
     expect(settled).toMatchObject({ state: 'executed', outcome: 'applied' })
@@ -209,21 +190,21 @@ describe.each(testDatabases())('relayer over LayerZero on $kind', ({ open }) => 
   })
 
   it('executes a command once when its VAA arrived before its packet, and consumes the packet as a duplicate', async () => {
-    const account = privateKeyToAddress(devnet.keys.users[4]!)
+    const account = privateKeyToAddress(bed.devnet.keys.users[4]!)
     const { id, payload } = await enqueue({ kind: 'Lock', account, lockEpoch: 1 })
     const r = relayer()
     await runUntil([id], r, (s) => s === 'published')
     // the same command over Wormhole, delivered out of band first
-    const publish = await hub().wallet(devnet.keys.relayer).writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [payload] })
+    const publish = await hub().wallet(bed.devnet.keys.relayer).writeContract({ address: bed.devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [payload] })
     await hub().publicClient.waitForTransactionReceipt({ hash: publish })
     const [message] = await signPublishedMessages({
       publicClient: hub().publicClient,
       txHash: publish,
       wormhole: hub().addresses.wormhole,
       emitterChain: hub().wormholeChainId,
-      guardianKeys: devnet.keys.guardians,
+      guardianKeys: bed.devnet.keys.guardians,
     })
-    const wormholeTx = await spoke().wallet(devnet.keys.users[4]!).writeContract({ address: spoke().addresses.vault, abi: MarginVault.abi, functionName: 'executeCommand', args: [message!.vaa] })
+    const wormholeTx = await spoke().wallet(bed.devnet.keys.users[4]!).writeContract({ address: spoke().addresses.vault, abi: MarginVault.abi, functionName: 'executeCommand', args: [message!.vaa] })
     await spoke().publicClient.waitForTransactionReceipt({ hash: wormholeTx })
 
     const [settled] = await runUntil([id], r)
@@ -242,17 +223,17 @@ describe.each(testDatabases())('relayer over LayerZero on $kind', ({ open }) => 
   })
 
   it('executes a command once when its packet arrived before its VAA', async () => {
-    const account = privateKeyToAddress(devnet.keys.users[5]!)
+    const account = privateKeyToAddress(bed.devnet.keys.users[5]!)
     const { id, payload } = await enqueue({ kind: 'Lock', account, lockEpoch: 1 })
     await runUntil([id])
-    const publish = await hub().wallet(devnet.keys.relayer).writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [payload] })
+    const publish = await hub().wallet(bed.devnet.keys.relayer).writeContract({ address: bed.devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [payload] })
     await hub().publicClient.waitForTransactionReceipt({ hash: publish })
     const [message] = await signPublishedMessages({
       publicClient: hub().publicClient,
       txHash: publish,
       wormhole: hub().addresses.wormhole,
       emitterChain: hub().wormholeChainId,
-      guardianKeys: devnet.keys.guardians,
+      guardianKeys: bed.devnet.keys.guardians,
     })
     await expect(
       spoke().publicClient.simulateContract({
@@ -260,7 +241,7 @@ describe.each(testDatabases())('relayer over LayerZero on $kind', ({ open }) => 
         abi: MarginVault.abi,
         functionName: 'executeCommand',
         args: [message!.vaa],
-        account: privateKeyToAccount(devnet.keys.relayer),
+        account: privateKeyToAccount(bed.devnet.keys.relayer),
       }),
     ).rejects.toThrow(/CommandAlreadyExecuted/)
     expect(await executions(id as Hex)).toHaveLength(1)

@@ -1,44 +1,25 @@
 import { MarginHub, MarginVault } from '@unimargin/contracts'
-import { commands, commandTransitions, type Database, eq, testDatabases } from '@unimargin/db'
-import { type Devnet, startDevnet } from '@unimargin/devnet'
+import { commands, commandTransitions, eq, testDatabases } from '@unimargin/db'
 import { signPublishedMessages } from '@unimargin/devnet/testing'
-import { createLocalGuardianAttester, encodeCommand } from '@unimargin/protocol'
-import pino from 'pino'
+import { encodeCommand } from '@unimargin/protocol'
 import { type Address, type Hex, keccak256, parseEventLogs, toHex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createRelayer } from './relayer.js'
-
-const logger = pino({ level: 'silent' })
+import { describe, expect, it } from 'vitest'
+import { relayerTestbed } from './testbed.js'
 
 describe.each(testDatabases())('relayer on $kind', ({ open }) => {
-  let devnet: Devnet
-  let database: Database
+  const bed = relayerTestbed(open, { chains: 2, basePort: 21545 })
   let ids = 0
-  beforeAll(async () => {
-    devnet = await startDevnet({ chains: 2, basePort: 21545 })
-  })
-  afterAll(() => devnet?.stop())
-  beforeEach(async () => {
-    database = await open()
-  })
-  afterEach(() => database?.close())
 
-  const spoke = () => devnet.chains[1]!
-  const relayer = () =>
-    createRelayer({
-      db: database.db,
-      config: { ...devnet.config, relayer: { ...devnet.config.relayer, baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 3 } },
-      logger,
-      attester: createLocalGuardianAttester({ keys: devnet.keys.guardians, guardianSetIndex: 0 }),
-    })
+  const { spoke } = bed
+  const relayer = () => bed.relayer()
   const now = async () => (await spoke().publicClient.getBlock()).timestamp
 
   async function enqueueLock(account: Address, lockEpoch: number, options: { expiry?: bigint; attempts?: number } = {}) {
     const id = keccak256(toHex(`relayer-test-${Date.now()}-${ids++}`))
     const expiry = options.expiry ?? (await now()) + 3600n
     const payload = encodeCommand({ kind: 'Lock', commandId: id, destChainId: BigInt(spoke().chainId), vault: spoke().addresses.vault, expiry, account, lockEpoch })
-    await database.db.insert(commands).values({
+    await bed.database.db.insert(commands).values({
       id,
       kind: 'Lock',
       account,
@@ -57,9 +38,9 @@ describe.each(testDatabases())('relayer on $kind', ({ open }) => {
     // bounded by time, not ticks: the relayer reschedules a command waiting for finality by the chain's announced pace
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
       await r.tick()
-      const [row] = await database.db.select().from(commands).where(eq(commands.id, id))
+      const [row] = await bed.database.db.select().from(commands).where(eq(commands.id, id))
       if (row && (row.state === 'executed' || row.state === 'dead')) return row
-      await Promise.all(devnet.chains.map((c) => devnet.mine(c.chainId)))
+      await Promise.all(bed.devnet.chains.map((c) => bed.devnet.mine(c.chainId)))
       await new Promise((resolve) => setTimeout(resolve, 10))
     }
     throw new Error(`command ${id} did not settle`)
@@ -68,7 +49,7 @@ describe.each(testDatabases())('relayer on $kind', ({ open }) => {
     spoke().publicClient.readContract({ address: spoke().addresses.vault, abi: MarginVault.abi, functionName: 'accountLock', args: [account] })
 
   it('carries a command from the outbox to a vault on another chain and records every transition', async () => {
-    const account = privateKeyToAddress(devnet.keys.users[0]!)
+    const account = privateKeyToAddress(bed.devnet.keys.users[0]!)
     const { id } = await enqueueLock(account, 100 + ids)
     const row = await runUntilSettled(id)
     expect(row.state).toBe('executed')
@@ -76,23 +57,23 @@ describe.each(testDatabases())('relayer on $kind', ({ open }) => {
     expect(row.publishTx).toMatch(/^0x/)
     expect(row.deliverTx).toMatch(/^0x/)
     expect((await lockOf(account))[0]).toBe(true)
-    const transitions = await database.db.select().from(commandTransitions).where(eq(commandTransitions.commandId, id))
+    const transitions = await bed.database.db.select().from(commandTransitions).where(eq(commandTransitions.commandId, id))
     expect(transitions.map((t) => t.toState)).toEqual(['published', 'attested', 'delivered', 'executed'])
   })
 
   it('reuses a message an earlier attempt published instead of publishing it again', async () => {
-    const account = privateKeyToAddress(devnet.keys.users[1]!)
+    const account = privateKeyToAddress(bed.devnet.keys.users[1]!)
     const { id, payload } = await enqueueLock(account, 200 + ids, { attempts: 1 })
     // the earlier attempt: published, then the relayer died before recording it
-    const hub = devnet.chains[0]!
-    const hash = await hub.wallet(devnet.keys.relayer).writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [payload] })
+    const hub = bed.hub()
+    const hash = await hub.wallet(bed.devnet.keys.relayer).writeContract({ address: bed.devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [payload] })
     await hub.publicClient.waitForTransactionReceipt({ hash })
 
     const row = await runUntilSettled(id)
     expect(row.state).toBe('executed')
     expect(row.publishTx).toBe(hash)
     const published = await hub.publicClient.getContractEvents({
-      address: devnet.hub.address,
+      address: bed.devnet.hub.address,
       abi: MarginHub.abi,
       eventName: 'CommandPublished',
       args: { commandId: id },
@@ -102,7 +83,7 @@ describe.each(testDatabases())('relayer on $kind', ({ open }) => {
   })
 
   it('dead-letters a command that expired before delivery, with the reason', async () => {
-    const account = privateKeyToAddress(devnet.keys.users[2]!)
+    const account = privateKeyToAddress(bed.devnet.keys.users[2]!)
     const { id } = await enqueueLock(account, 300 + ids, { expiry: (await now()) - 1n })
     const row = await runUntilSettled(id)
     expect(row.state).toBe('dead')
@@ -112,23 +93,23 @@ describe.each(testDatabases())('relayer on $kind', ({ open }) => {
   })
 
   it('confirms a command another delivery already executed instead of failing it', async () => {
-    const account = privateKeyToAddress(devnet.keys.users[3]!)
+    const account = privateKeyToAddress(bed.devnet.keys.users[3]!)
     const { id } = await enqueueLock(account, 400 + ids)
     const r = relayer()
     // advance to published, then sign the message as the guardians would and deliver it out of band
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
       await r.tick()
-      const [row] = await database.db.select().from(commands).where(eq(commands.id, id))
+      const [row] = await bed.database.db.select().from(commands).where(eq(commands.id, id))
       if (row?.publishTx) {
-        const hub = devnet.chains[0]!
+        const hub = bed.hub()
         const [message] = await signPublishedMessages({
           publicClient: hub.publicClient,
           txHash: row.publishTx as Hex,
           wormhole: hub.addresses.wormhole,
           emitterChain: hub.wormholeChainId,
-          guardianKeys: devnet.keys.guardians,
+          guardianKeys: bed.devnet.keys.guardians,
         })
-        const hash = await spoke().wallet(devnet.keys.users[3]! as Hex).writeContract({
+        const hash = await spoke().wallet(bed.devnet.keys.users[3]! as Hex).writeContract({
           address: spoke().addresses.vault,
           abi: MarginVault.abi,
           functionName: 'executeCommand',
@@ -138,7 +119,7 @@ describe.each(testDatabases())('relayer on $kind', ({ open }) => {
         expect(parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandExecuted' })).toHaveLength(1)
         break
       }
-      await Promise.all(devnet.chains.map((c) => devnet.mine(c.chainId)))
+      await Promise.all(bed.devnet.chains.map((c) => bed.devnet.mine(c.chainId)))
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
     const row = await runUntilSettled(id, r)

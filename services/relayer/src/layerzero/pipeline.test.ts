@@ -1,41 +1,23 @@
 import { LzEndpointV2, LzWorker, MarginVault, MockERC20 } from '@unimargin/contracts'
-import { commands, type Database, eq, testDatabases } from '@unimargin/db'
-import { type Devnet, startDevnet, userDeposit, userRequestWithdrawal } from '@unimargin/devnet'
-import { type Command, createLocalGuardianAttester, encodeCommand } from '@unimargin/protocol'
-import pino from 'pino'
+import { commands, testDatabases } from '@unimargin/db'
+import { userDeposit, userRequestWithdrawal } from '@unimargin/devnet'
+import { type Command, encodeCommand } from '@unimargin/protocol'
 import { type Address, decodeFunctionData, type Hash, type Hex, keccak256, parseEventLogs, toHex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { type CreateRelayerParameters, createRelayer, type Relayer } from '../relayer.js'
+import { describe, expect, it } from 'vitest'
+import type { CreateRelayerParameters, Relayer } from '../relayer.js'
+import { relayerTestbed } from '../testbed.js'
 
-const logger = pino({ level: 'silent' })
 type CommandBody = Command extends infer C ? (C extends Command ? Omit<C, 'commandId' | 'destChainId' | 'vault' | 'expiry'> : never) : never
 
 describe.each(testDatabases())('pipelined LayerZero deliveries on $kind', ({ open }) => {
-  let devnet: Devnet
-  let database: Database
+  const bed = relayerTestbed(open, { chains: 2, basePort: 24045, routes: { 31338: 'layerzero' } })
   let ids = 0
-  beforeAll(async () => {
-    devnet = await startDevnet({ chains: 2, basePort: 24045, routes: { 31338: 'layerzero' } })
-  })
-  afterAll(() => devnet?.stop())
-  beforeEach(async () => {
-    database = await open()
-  })
-  afterEach(() => database?.close())
 
-  const hub = () => devnet.chains[0]!
-  const spoke = () => devnet.chains[1]!
-  const relayer = (deliveryPacketGas?: CreateRelayerParameters['deliveryPacketGas']) =>
-    createRelayer({
-      db: database.db,
-      config: { ...devnet.config, relayer: { ...devnet.config.relayer, baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 50 } },
-      logger,
-      attester: createLocalGuardianAttester({ keys: devnet.keys.guardians, guardianSetIndex: 0 }),
-      deliveryPacketGas,
-    })
+  const { hub, spoke } = bed
+  const relayer = (deliveryPacketGas?: CreateRelayerParameters['deliveryPacketGas']) => bed.relayer({ maxAttempts: 50, deliveryPacketGas })
   const now = async () => (await spoke().publicClient.getBlock()).timestamp
-  const row = async (id: string) => (await database.db.select().from(commands).where(eq(commands.id, id)))[0]!
+  const { row } = bed
   const lockOf = (account: Address) => spoke().publicClient.readContract({ address: spoke().addresses.vault, abi: MarginVault.abi, functionName: 'accountLock', args: [account] })
   const lockAccount = (label: string) => privateKeyToAddress(keccak256(toHex(`lz-pipeline-${label}`)))
 
@@ -44,7 +26,7 @@ describe.each(testDatabases())('pipelined LayerZero deliveries on $kind', ({ ope
     const c = spoke()
     const expiry = (await now()) + 3600n
     const payload = encodeCommand({ ...body, commandId: id, destChainId: BigInt(c.chainId), vault: c.addresses.vault, expiry } as Command)
-    await database.db.insert(commands).values({ id, kind: body.kind, account: body.account, destChainId: c.chainId, vault: c.addresses.vault, payload, expiry, cause: 'test' })
+    await bed.database.db.insert(commands).values({ id, kind: body.kind, account: body.account, destChainId: c.chainId, vault: c.addresses.vault, payload, expiry, cause: 'test' })
     return id
   }
 
@@ -53,12 +35,12 @@ describe.each(testDatabases())('pipelined LayerZero deliveries on $kind', ({ ope
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
       await r.tick()
       if ((await Promise.all(idsToWatch.map(row))).every((x) => x.state === 'published')) {
-        await devnet.mine(hub().chainId, devnet.config.chains[0]!.confirmations + 1)
+        await bed.devnet.mine(hub().chainId, bed.devnet.config.chains[0]!.confirmations + 1)
         // the relayer reads the hub head from a cache up to two announced blocks old: let it see them all final
-        await new Promise((resolve) => setTimeout(resolve, 2 * devnet.config.chains[0]!.blockTimeMs + 100))
+        await new Promise((resolve) => setTimeout(resolve, 2 * bed.devnet.config.chains[0]!.blockTimeMs + 100))
         return
       }
-      await devnet.mine(hub().chainId)
+      await bed.devnet.mine(hub().chainId)
     }
     throw new Error(`commands were not published: ${JSON.stringify((await Promise.all(idsToWatch.map(row))).map((x) => x.state))}`)
   }
@@ -91,7 +73,7 @@ describe.each(testDatabases())('pipelined LayerZero deliveries on $kind', ({ ope
       await r.tick()
       const rows = await Promise.all(idsToWatch.map(row))
       if (rows.every((x) => x.state === 'executed' || x.state === 'dead')) return rows
-      await Promise.all(devnet.chains.map((c) => devnet.mine(c.chainId)))
+      await Promise.all(bed.devnet.chains.map((c) => bed.devnet.mine(c.chainId)))
     }
     throw new Error(`commands did not settle: ${JSON.stringify((await Promise.all(idsToWatch.map(row))).map((x) => [x.state, x.lastError]))}`)
   }
@@ -134,7 +116,7 @@ describe.each(testDatabases())('pipelined LayerZero deliveries on $kind', ({ ope
       const second = await enqueueSecond()
       await publishFinal(r, second)
       const { step: secondStep } = await tickUntilPending(r, 2)
-      await devnet.mine(spoke().chainId)
+      await bed.devnet.mine(spoke().chainId)
       await Promise.all([firstStep, secondStep])
       return { second, block: (await spoke().publicClient.getBlock()).number }
     } finally {
@@ -204,11 +186,11 @@ describe.each(testDatabases())('pipelined LayerZero deliveries on $kind', ({ ope
   })
 
   it('holds a pipelined delivery when the packet before it fails its lzReceive, and completes it after that packet\'s retry', async () => {
-    const key = devnet.keys.users[2]!
+    const key = bed.devnet.keys.users[2]!
     const account = privateKeyToAddress(key)
     const c = spoke()
-    await userDeposit(devnet, { chainId: c.chainId, key, symbol: 'USDC', amount: 1_000n })
-    const { requestId } = await userRequestWithdrawal(devnet, { chainId: c.chainId, key, symbol: 'USDC', amount: 300n })
+    await userDeposit(bed.devnet, { chainId: c.chainId, key, symbol: 'USDC', amount: 1_000n })
+    const { requestId } = await userRequestWithdrawal(bed.devnet, { chainId: c.chainId, key, symbol: 'USDC', amount: 300n })
     const usdc = c.addresses.tokens.USDC
     const blockTransfers = async (blocked: boolean) => {
       const hash = await c.wallet(key).writeContract({ address: usdc, abi: MockERC20.abi, functionName: 'setTransfersBlocked', args: [blocked] })

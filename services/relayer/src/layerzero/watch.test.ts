@@ -1,59 +1,48 @@
 import type { Config } from '@unimargin/chains'
 import { LzEndpointV2, LzWorker } from '@unimargin/contracts'
-import { commands, commandTransitions, type Database, eq, testDatabases } from '@unimargin/db'
-import { type Devnet, startDevnet } from '@unimargin/devnet'
+import { commands, testDatabases } from '@unimargin/db'
 import { lzReceiveArgs, sentPackets, verifyPacket } from '@unimargin/devnet/testing'
-import { createLocalGuardianAttester, encodeCommand, LZ_RECEIVE_GAS, workerDelivery } from '@unimargin/protocol'
-import pino from 'pino'
+import { encodeCommand, LZ_RECEIVE_GAS, workerDelivery } from '@unimargin/protocol'
 import { type Hex, keccak256, parseEventLogs, toHex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createRelayer } from '../relayer.js'
-
-const logger = pino({ level: 'silent' })
+import { beforeAll, describe, expect, it } from 'vitest'
+import { relayerTestbed } from '../testbed.js'
 
 describe.each(testDatabases())('LayerZero delivery watched, not performed, on $kind', ({ open }) => {
-  let devnet: Devnet
-  let database: Database
+  const bed = relayerTestbed(open, { chains: 2, basePort: 24345, routes: { 31338: 'layerzero' } })
   let config: Config
   beforeAll(async () => {
-    devnet = await startDevnet({ chains: 2, basePort: 24345, routes: { 31338: 'layerzero' } })
-    const spoke = devnet.chains[1]!
-    config = { ...devnet.config, chains: devnet.config.chains.map((c) => (c.chainId === spoke.chainId && c.layerzero ? { ...c, layerzero: { ...c.layerzero, delivery: 'watch' } } : c)) }
+    const spoke = bed.spoke()
+    config = { ...bed.devnet.config, chains: bed.devnet.config.chains.map((c) => (c.chainId === spoke.chainId && c.layerzero ? { ...c, layerzero: { ...c.layerzero, delivery: 'watch' } } : c)) }
     // an operator of the receive path's DVN other than the relayer: the "configured DVN and executor"
     const hash = await spoke.walletClient.writeContract({
       address: spoke.addresses.layerzero.worker,
       abi: LzWorker.abi,
       functionName: 'setOperator',
-      args: [privateKeyToAddress(devnet.keys.users[5]!), true],
+      args: [privateKeyToAddress(bed.devnet.keys.users[5]!), true],
     })
     await spoke.publicClient.waitForTransactionReceipt({ hash })
   })
-  afterAll(() => devnet?.stop())
-  beforeEach(async () => {
-    database = await open()
-  })
-  afterEach(() => database?.close())
 
   /** Inserts a Lock for the spoke's vault, valid for `validFor` seconds of spoke time; returns its id and the outbox row reader. */
   async function enqueueLock(label: string, validFor = 3600n) {
-    const spoke = devnet.chains[1]!
+    const spoke = bed.spoke()
     const id = keccak256(toHex(`watch-test-${label}-${Date.now()}`))
     const account = privateKeyToAddress(keccak256(toHex(`watch-test-account-${label}`)))
     const expiry = (await spoke.publicClient.getBlock()).timestamp + validFor
     const payload = encodeCommand({ kind: 'Lock', commandId: id, destChainId: BigInt(spoke.chainId), vault: spoke.addresses.vault, expiry, account, lockEpoch: 9 })
-    await database.db.insert(commands).values({ id, kind: 'Lock', account, destChainId: spoke.chainId, vault: spoke.addresses.vault, payload, expiry, cause: 'test' })
-    return { id, row: async () => (await database.db.select().from(commands).where(eq(commands.id, id)))[0]! }
+    await bed.database.db.insert(commands).values({ id, kind: 'Lock', account, destChainId: spoke.chainId, vault: spoke.addresses.vault, payload, expiry, cause: 'test' })
+    return { id, row: () => bed.row(id) }
   }
 
   /** A relayer on the watched config and a function that ticks it, mining a block on each chain in between, until `row` is in a state (≤ 20 s). */
   function watchingRelayer(row: () => Promise<{ state: string; lastError: string | null }>) {
-    const r = createRelayer({ db: database.db, config, logger, attester: createLocalGuardianAttester({ keys: devnet.keys.guardians, guardianSetIndex: 0 }) })
+    const r = bed.relayer({ config })
     const tickUntil = async (state: string) => {
       for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
         await r.tick()
         if ((await row()).state === state) return
-        await Promise.all(devnet.chains.map((c) => devnet.mine(c.chainId)))
+        await Promise.all(bed.devnet.chains.map((c) => bed.devnet.mine(c.chainId)))
         await new Promise((resolve) => setTimeout(resolve, 20))
       }
       throw new Error(`command not ${state}: ${JSON.stringify([(await row()).state, (await row()).lastError])}`)
@@ -63,13 +52,13 @@ describe.each(testDatabases())('LayerZero delivery watched, not performed, on $k
 
   /** The receive path's "configured DVN and executor": an LzWorker operator other than the relayer. */
   const dvnOf = () => {
-    const spoke = devnet.chains[1]!
-    return { publicClient: spoke.publicClient, wallet: spoke.wallet(devnet.keys.users[5]!), ...spoke.addresses.layerzero }
+    const spoke = bed.spoke()
+    return { publicClient: spoke.publicClient, wallet: spoke.wallet(bed.devnet.keys.users[5]!), ...spoke.addresses.layerzero }
   }
 
   it('records the DVN verification and the executor execution of a packet and sends nothing to its destination', async () => {
-    const [hub, spoke] = [devnet.chains[0]!, devnet.chains[1]!]
-    const relayerAddress = privateKeyToAddress(devnet.keys.relayer)
+    const [hub, spoke] = [bed.hub(), bed.spoke()]
+    const relayerAddress = privateKeyToAddress(bed.devnet.keys.relayer)
     const sentOnSpoke = () => spoke.publicClient.getTransactionCount({ address: relayerAddress })
     const before = await sentOnSpoke()
     const { id, row } = await enqueueLock('executed')
@@ -79,7 +68,7 @@ describe.each(testDatabases())('LayerZero delivery watched, not performed, on $k
     const [packet] = await sentPackets(hub.publicClient, (await row()).publishTx as Hex)
     // final on the hub, but nobody verified it: the relayer waits and does not verify it itself
     for (let k = 0; k < 4; k++) {
-      await Promise.all(devnet.chains.map((c) => devnet.mine(c.chainId)))
+      await Promise.all(bed.devnet.chains.map((c) => bed.devnet.mine(c.chainId)))
       await r.tick()
     }
     expect((await row()).state).toBe('published')
@@ -93,14 +82,14 @@ describe.each(testDatabases())('LayerZero delivery watched, not performed, on $k
     await tickUntil('executed')
 
     expect(await row()).toMatchObject({ state: 'executed', outcome: 'applied', deliverTx: executorTx })
-    const transitions = await database.db.select().from(commandTransitions).where(eq(commandTransitions.commandId, id)).orderBy(commandTransitions.id)
+    const transitions = await bed.transitionsOf(id)
     expect(transitions.map((t) => t.toState)).toEqual(['published', 'attested', 'delivered', 'executed'])
     expect(transitions.at(-1)!.detail).toMatchObject({ transport: 'layerzero', tx: executorTx, outcome: 'applied' })
     expect(await sentOnSpoke()).toBe(before)
   })
 
   it('dead-letters a watched packet whose executor reports that the vault refused it as expired, saying so', async () => {
-    const [hub, spoke] = [devnet.chains[0]!, devnet.chains[1]!]
+    const [hub, spoke] = [bed.hub(), bed.spoke()]
     const { row } = await enqueueLock('expired', 120n)
     const { tickUntil } = watchingRelayer(row)
     await tickUntil('published')
@@ -111,7 +100,7 @@ describe.each(testDatabases())('LayerZero delivery watched, not performed, on $k
 
     // the executor comes too late: its lzReceive fails inside the worker, which reports it with LzReceiveAlert
     await spoke.testClient.increaseTime({ seconds: 600 })
-    await devnet.mine(spoke.chainId)
+    await bed.devnet.mine(spoke.chainId)
     const executorTx = await dvn.wallet.writeContract({
       address: dvn.worker,
       abi: LzWorker.abi,
