@@ -186,7 +186,7 @@ describe.each(testDatabases())('aggregator on $kind', ({ open }) => {
     expect(decodeCommand(command!.payload as `0x${string}`)).toMatchObject({ kind: 'RejectWithdrawal', reason: RejectReason.UnsupportedAsset })
   })
 
-  it('locks a leveraged account on every chain holding its collateral when the price falls, then seizes, settles and unlocks', async () => {
+  it('locks a leveraged account on every vault when the price falls, then seizes where its collateral is, settles and unlocks', async () => {
     const { aggregator, emitter, db } = setup({ insuranceFundUsd8: usd(1000) })
     await seedPrices(emitter)
     await emitter.deposit(A, alice, tokens.wethA, E18) // 1800 USD after haircut
@@ -202,10 +202,10 @@ describe.each(testDatabases())('aggregator on $kind', ({ open }) => {
     await emitter.price(A, feeds.ethA, usd(1000), 2n)
     await aggregator.processPending()
     let [account] = await db.select().from(accounts).where(eq(accounts.address, alice))
-    expect(account).toMatchObject({ lockState: 'locking', lockEpoch: 1, lockChains: [A, B], lockedChains: [] })
+    expect(account).toMatchObject({ lockState: 'locking', lockEpoch: 1, lockChains: [A, B, C], lockedChains: [] })
     const locks = await db.select().from(commands).where(and(eq(commands.account, alice), eq(commands.kind, 'Lock')))
-    expect(locks.map((c) => c.destChainId).sort()).toEqual([A, B])
-    expect(locks.map((c) => decodeCommand(c.payload as `0x${string}`))).toMatchObject([{ lockEpoch: 1 }, { lockEpoch: 1 }])
+    expect(locks.map((c) => c.destChainId).sort()).toEqual([A, B, C])
+    expect(locks.map((c) => decodeCommand(c.payload as `0x${string}`))).toMatchObject([{ lockEpoch: 1 }, { lockEpoch: 1 }, { lockEpoch: 1 }])
     const [rejected] = await db.select().from(withdrawals).where(eq(withdrawals.requestId, 1n))
     expect(rejected?.state).toBe('rejected')
     const [reject] = await db.select().from(commands).where(eq(commands.id, rejected!.commandId!))
@@ -214,6 +214,7 @@ describe.each(testDatabases())('aggregator on $kind', ({ open }) => {
     // the vaults confirm the lock; the liquidation waits for the escrow to come back
     await emitter.emit(A, vaults[A]!, 'AccountLocked', { account: alice, epoch: '1' })
     await emitter.emit(B, vaults[B]!, 'AccountLocked', { account: alice, epoch: '1' })
+    await emitter.emit(C, vaults[C]!, 'AccountLocked', { account: alice, epoch: '1' })
     await aggregator.processPending()
     expect(await db.select().from(liquidations)).toHaveLength(0)
     await emitter.emit(B, vaults[B]!, 'WithdrawalRejected', { requestId: '1', account: alice, asset: tokens.usdcB, amount: String(100n * E6), reason: '2' })
@@ -252,10 +253,11 @@ describe.each(testDatabases())('aggregator on $kind', ({ open }) => {
     ;[account] = await db.select().from(accounts).where(eq(accounts.address, alice))
     expect(account).toMatchObject({ lockState: 'unlocking', settledPnl: 0n })
     const unlocks = await db.select().from(commands).where(eq(commands.kind, 'Unlock'))
-    expect(unlocks.map((c) => c.destChainId).sort()).toEqual([A, B])
+    expect(unlocks.map((c) => c.destChainId).sort()).toEqual([A, B, C])
 
     await emitter.emit(A, vaults[A]!, 'AccountUnlocked', { account: alice, epoch: '1' })
     await emitter.emit(B, vaults[B]!, 'AccountUnlocked', { account: alice, epoch: '1' })
+    await emitter.emit(C, vaults[C]!, 'AccountUnlocked', { account: alice, epoch: '1' })
     await aggregator.processPending()
     ;[account] = await db.select().from(accounts).where(eq(accounts.address, alice))
     expect(account).toMatchObject({ lockState: 'unlocked', lockEpoch: 1, lockChains: [], lockedChains: [] })
@@ -275,7 +277,7 @@ describe.each(testDatabases())('aggregator on $kind', ({ open }) => {
     expect(await db.select().from(commands)).toHaveLength(0)
   })
 
-  it('marks a command executed from the vault event once and voids an approval the lock overtook', async () => {
+  it('marks a command executed from the vault event once, voids an approval the lock overtook and rejects its request', async () => {
     const { aggregator, emitter, db } = setup()
     await seedPrices(emitter)
     await emitter.deposit(C, alice, tokens.usdcC, 10n * E6)
@@ -292,6 +294,9 @@ describe.each(testDatabases())('aggregator on $kind', ({ open }) => {
     expect(transitions.map((t) => t.toState)).toEqual(['pending', 'executed'])
     const [voided] = await db.select().from(withdrawals)
     expect(voided?.state).toBe('voided')
+    // the vault kept the request pending: a Reject releases the escrow rather than leave it on the vault
+    const [reject] = await db.select().from(commands).where(eq(commands.id, voided!.commandId!))
+    expect(decodeCommand(reject!.payload as `0x${string}`)).toMatchObject({ kind: 'RejectWithdrawal', requestId: 2n, reason: RejectReason.AccountLocked })
   })
 
   it('releases the escrow of an approval the vault could not pay for lack of tokens', async () => {

@@ -116,7 +116,7 @@ describe.each(testDatabases())('aggregator with the portfolio engine on $kind', 
     await aggregator.processPending()
     const [locking] = await database.db.select().from(accounts).where(eq(accounts.address, alice))
     expect(locking?.lockState).toBe('locking')
-    await emitter.emit(B, vaults[B]!, 'AccountLocked', { account: alice, epoch: '1' })
+    for (const chainId of [A, B, C]) await emitter.emit(chainId, vaults[chainId]!, 'AccountLocked', { account: alice, epoch: '1' })
     await aggregator.processPending()
     const [liquidation] = await database.db.select().from(liquidations)
     expect(liquidation?.closeFractionBps).toBeGreaterThan(0)

@@ -186,11 +186,6 @@ async function applyVaultEvent(ctx: Context, event: ChainEventRow, name: Exclude
         await tx.update(commands).set({ outcome, updatedAt: now }).where(eq(commands.id, command.id))
       }
       logger.info({ chain_id: chainId, command_id: command.id, kind: command.kind, outcome }, 'Confirmed command execution')
-      if (command.kind === 'ApproveWithdrawal' && outcome === 'voided_by_lock')
-        await tx
-          .update(withdrawals)
-          .set({ state: 'voided', updatedAt: now })
-          .where(and(eq(withdrawals.commandId, command.id), eq(withdrawals.state, 'approved')))
       const unpaid = command.kind === 'ApproveWithdrawal' ? UNPAID_APPROVALS[outcome as keyof typeof UNPAID_APPROVALS] : undefined
       if (unpaid) {
         // the vault kept the request pending: release the escrow rather than leave it hanging
@@ -220,8 +215,15 @@ async function applyVaultEvent(ctx: Context, event: ChainEventRow, name: Exclude
   }
 }
 
-/** Outcomes of an approval the vault could not pay and kept pending: the hub voids it and rejects the request. */
+/**
+ * Outcomes of an approval the vault could not pay and kept pending: the hub voids it and rejects the request, so
+ * no escrow is left on a vault without a command that will release it.
+ */
 const UNPAID_APPROVALS = {
+  voided_by_lock: {
+    code: RejectReason.AccountLocked,
+    reason: (chainId: number) => `The vault on chain ${chainId} was locked, or at another lock epoch, when the approval arrived.`,
+  },
   insufficient_liquidity: {
     code: RejectReason.InsufficientLiquidity,
     reason: (chainId: number) => `The vault on chain ${chainId} lacked the tokens to pay it when the approval arrived.`,

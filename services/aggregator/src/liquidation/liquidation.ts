@@ -15,8 +15,9 @@ const causeOf = (account: string, epoch: number) => `liquidation:${account}:${ep
 
 /**
  * Moves an account's liquidation state machine forward after a price or state change, in the caller's
- * transaction: an unlocked account with positions whose equity is below maintenance margin is locked on every
- * chain holding its collateral; a locked account whose escrows have all come back is liquidated.
+ * transaction: an unlocked account with positions whose equity (counting only withdrawals that can still be paid)
+ * is below maintenance margin plus the liquidation buffer, and whose collateral the hub has seen on some vault, is
+ * locked on every vault; a locked account whose escrows have all come back is liquidated.
  */
 export async function reviewAccount(ctx: Context, address: Address): Promise<void> {
   const account = await lockAccount(ctx.tx, address)
@@ -28,28 +29,42 @@ async function lockIfUnhealthy(ctx: Context, account: AccountRow): Promise<void>
   const valuation = await valueAccount(ctx.tx, ctx.config, account, ctx.referenceTs)
   if (valuation.positions.length === 0) return
   const { margin } = valuation
-  // liquidation starts above MM by the latency buffer of the slowest route a Lock must travel
-  const lockChains = [...new Set(valuation.balances.filter((b) => b.amount > 0n).map((b) => b.chainId))]
-  const buffer = margin.risk ? liquidationBufferFor(ctx.config, margin, await routeLatencies(ctx.tx, ctx.config, ctx.now()), lockChains) : 0n
+  // liquidation starts above MM by the latency buffer of the slowest route a Lock must travel to stop a payout:
+  // the chains holding the account's collateral or an escrow of it
+  const open = await openEscrows(ctx.tx, account.address)
+  const collateralChains = [...new Set([...valuation.items.filter((i) => i.amount > 0n).map((i) => i.chainId), ...open.map((w) => w.chainId)])]
+  const buffer = margin.risk ? liquidationBufferFor(ctx.config, margin, await routeLatencies(ctx.tx, ctx.config, ctx.now()), collateralChains) : 0n
   if (margin.equityUsd8 >= margin.mmUsd8 + buffer) return
   const missing = valuation.priceProblems.filter((p) => p.problem === 'missing')
   if (missing.length > 0) {
     ctx.logger.warn({ account: account.address, missing: missing.map((p) => p.symbol) }, 'Deferred liquidation check without prices')
     return
   }
+  if (collateralChains.length === 0) {
+    // the hub has seen no collateral of this account on any vault (a report may precede the deposit's
+    // confirmations): there is nothing to lock or seize, and a liquidation would only close the venue's position
+    ctx.logger.warn(
+      { account: account.address, equity_usd8: margin.equityUsd8.toString(), mm_usd8: margin.mmUsd8.toString() },
+      'Deferred liquidation of an account with no collateral seen on any vault',
+    )
+    return
+  }
   await lockForLiquidation(ctx, account, valuation)
 }
 
+/**
+ * Locks the account at the next lock epoch on every configured vault, so the vaults' epochs move together and stay
+ * equal to the hub's: an `ApproveWithdrawal` carries the hub's epoch and a vault pays it only at that exact epoch,
+ * so a vault left at an older epoch would void every later approval there. Rejects every withdrawal still
+ * reserved or approved so its escrow comes back to be seized.
+ */
 async function lockForLiquidation(ctx: Context, account: AccountRow, valuation: AccountValuation): Promise<void> {
   const { tx, config } = ctx
   const now = ctx.now()
   const address = account.address as Address
   const epoch = account.lockEpoch + 1
   const open = await openEscrows(tx, address)
-  const configured = new Set(config.chains.map((c) => c.chainId))
-  const chains = [...new Set([...valuation.balances.filter((b) => b.amount > 0n).map((b) => b.chainId), ...open.map((w) => w.chainId)])]
-    .filter((c) => configured.has(c))
-    .sort((a, b) => a - b)
+  const chains = config.chains.map((c) => c.chainId).sort((a, b) => a - b)
   await updateAccount(tx, address, { lockState: 'locking', lockEpoch: epoch, lockChains: chains, lockedChains: [] }, now)
   for (const chainId of chains)
     await writeCommand(ctx, { body: { kind: 'Lock', lockEpoch: epoch }, account: address, destChainId: chainId, cause: causeOf(address, epoch) })
@@ -77,10 +92,6 @@ async function lockForLiquidation(ctx: Context, account: AccountRow, valuation: 
     },
     'Locked account below maintenance margin',
   )
-  if (chains.length === 0) {
-    await updateAccount(tx, address, { lockState: 'locked' }, now)
-    await startLiquidation(ctx, { ...account, lockState: 'locked', lockEpoch: epoch, lockChains: [], lockedChains: [] })
-  }
 }
 
 /** Withdrawals whose escrow the vault still holds (no `WithdrawalExecuted`/`WithdrawalRejected` processed yet). */

@@ -3,7 +3,7 @@ import { type DbOrTx, eq, positions as positionsTable } from '@unimargin/db'
 import type { AccountMargin, AccountRisk, CollateralItemInput, Instrument, PositionInput } from '@unimargin/risk'
 import { assetOn, marketOf } from '../common/config.js'
 import type { AccountRow, BalanceRow } from '../ledger/index.js'
-import { readBalances } from '../ledger/index.js'
+import { readCollateralBalances } from '../ledger/index.js'
 import { loadPriceBook, type PriceBook, type PriceQuote } from '../pricing/index.js'
 import { computeMargin, instrumentOf } from './riskModel.js'
 
@@ -97,16 +97,30 @@ export function buildMargin(
   return { items, unconfigured, positions, margin, priceProblems: [...problems.values()] }
 }
 
+/** What {@link valueAccount} reads for an account: its collateral balances, positions and the price book. */
+export type ValuationRows = { balances: BalanceRow[]; positionRows: PositionRow[]; book: PriceBook }
+
 /**
- * Loads an account's balances, positions and the price book and computes its margin.
+ * Reads what a valuation of `address` needs without computing it, for callers that compute elsewhere (the
+ * what-if computes in a worker thread).
+ * @param referenceTs unix seconds used as "now" for chains with no processed block yet
+ */
+export async function readValuationRows(tx: DbOrTx, config: Config, address: string, referenceTs: bigint): Promise<ValuationRows> {
+  const [balances, positionRows, book] = await Promise.all([
+    readCollateralBalances(tx, address),
+    tx.select().from(positionsTable).where(eq(positionsTable.account, address)),
+    loadPriceBook(tx, config, referenceTs),
+  ])
+  return { balances, positionRows, book }
+}
+
+/**
+ * Loads an account's collateral (free balances plus refused escrows, see `readCollateralBalances`), positions
+ * and the price book and computes its margin. A withdrawal counts against equity only while it can still be paid.
  * @param account the account row (read or locked by the caller)
  * @param referenceTs unix seconds used as "now" for chains with no processed block yet
  */
 export async function valueAccount(tx: DbOrTx, config: Config, account: AccountRow, referenceTs: bigint): Promise<AccountValuation> {
-  const [balances, positionRows, book] = await Promise.all([
-    readBalances(tx, account.address),
-    tx.select().from(positionsTable).where(eq(positionsTable.account, account.address)),
-    loadPriceBook(tx, config, referenceTs),
-  ])
+  const { balances, positionRows, book } = await readValuationRows(tx, config, account.address, referenceTs)
   return { account, balances, positionRows, book, ...buildMargin(config, book, balances, positionRows, account.settledPnl, referenceTs) }
 }
