@@ -22,12 +22,22 @@ const u256 = (name: string) => numeric(name, { precision: 78, scale: 0, mode: 'b
 const i256 = u256
 const now = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' }).notNull().defaultNow()
 
-/** Per chain: the last block whose logs the watcher has fully written (confirmed, beyond finality depth). */
+/**
+ * Per chain: the last block whose logs the watcher has fully written (confirmed, beyond finality depth), the chain
+ * head the watcher last saw advance, and whether the watcher halted, so `/ready` can tell from any process.
+ */
 export const chainCheckpoints = pgTable('chain_checkpoints', {
   chainId: bigint('chain_id', { mode: 'number' }).primaryKey(),
   blockNumber: bigint('block_number', { mode: 'bigint' }).notNull(),
   blockHash: text('block_hash').notNull(),
   updatedAt: now('updated_at'),
+  /** the newest chain head the watcher has seen; null before it recorded one */
+  headBlock: bigint('head_block', { mode: 'bigint' }),
+  /** when the watcher first saw `headBlock` (the watcher's clock): how long the chain has not advanced */
+  headSeenAt: timestamp('head_seen_at', { withTimezone: true, mode: 'date' }),
+  /** why ingestion of this chain halted (a reorg below the checkpoint, at `blockNumber`); null while it runs */
+  haltedReason: text('halted_reason'),
+  haltedAt: timestamp('halted_at', { withTimezone: true, mode: 'date' }),
 })
 
 /**

@@ -1,5 +1,5 @@
 import { MarginVault, MockPriceFeed } from '@unimargin/contracts'
-import { chainEvents, type Database, eq, testDatabases } from '@unimargin/db'
+import { chainCheckpoints, chainEvents, type Database, eq, testDatabases } from '@unimargin/db'
 import { type Devnet, startDevnet, userDeposit } from '@unimargin/devnet'
 import pino from 'pino'
 import type { Abi, Hex } from 'viem'
@@ -87,7 +87,7 @@ describe.each(testDatabases())('watcher on $kind', ({ open }) => {
     expect((await deposits()).filter((e) => e.txHash === receipt.transactionHash)).toHaveLength(0)
   })
 
-  it('halts the chain when a reorg reaches below its checkpoint', async () => {
+  it('halts the chain when a reorg reaches below its checkpoint and records why in its checkpoint row', async () => {
     const w = watcher()
     await devnet.mine(chain().chainId, chain().confirmations + 1)
     await drain(w)
@@ -95,5 +95,20 @@ describe.each(testDatabases())('watcher on $kind', ({ open }) => {
     await c.testClient.request({ method: 'anvil_reorg' as never, params: [chain().confirmations + 2, []] as never })
     await expect(w.poll()).rejects.toBeInstanceOf(FinalityViolationError)
     await expect(w.poll()).rejects.toThrow(/reorganised below its finality depth/)
+    // recorded for `/ready`, which may run in another process
+    const [row] = await database.db.select().from(chainCheckpoints).where(eq(chainCheckpoints.chainId, chain().chainId))
+    expect(row?.haltedReason).toContain(`reorganised below its finality depth: block ${row?.blockNumber} was ${row?.blockHash}`)
+    expect(row?.haltedAt).toBeInstanceOf(Date)
+  })
+
+  it('records the head it saw advance, and when, with each checkpoint', async () => {
+    const w = watcher()
+    const before = Date.now()
+    await devnet.mine(chain().chainId, chain().confirmations + 1)
+    await drain(w)
+    const head = await devnet.chains[0]!.publicClient.getBlockNumber({ cacheTime: 0 })
+    const [row] = await database.db.select().from(chainCheckpoints).where(eq(chainCheckpoints.chainId, chain().chainId))
+    expect(row).toMatchObject({ headBlock: head, blockNumber: head - BigInt(chain().confirmations), haltedReason: null })
+    expect(row!.headSeenAt!.getTime()).toBeGreaterThanOrEqual(before)
   })
 })

@@ -1,5 +1,5 @@
 import { type ChainConfig, createChainPublicClient } from '@unimargin/chains'
-import { chainCheckpoints, chainEvents, type Db, eq } from '@unimargin/db'
+import { chainCheckpoints, chainEvents, type Db, eq, sql } from '@unimargin/db'
 import { createPollLoop } from '@unimargin/lifecycle'
 import type { Logger } from 'pino'
 import { type Abi, type AbiEvent, type Address, type Chain, decodeEventLog, type Log, type PublicClient, type Transport, toEventSelector } from 'viem'
@@ -50,8 +50,12 @@ export type Watcher = {
  * and writes each log once into `chain_events` (key: chain id, block hash, log index) together with the new
  * checkpoint in one transaction, so a restart resumes exactly where the last committed range ended.
  * Before each range it checks that the checkpoint block still has the stored hash (parent-hash continuity);
- * a mismatch halts the chain with {@link FinalityViolationError}. When the provider rejects a range, the range is
- * halved and retried. JSON-RPC: `eth_blockNumber`, `eth_getBlockByNumber`, `eth_getLogs`.
+ * a mismatch halts the chain with {@link FinalityViolationError}, recorded in the checkpoint row (`halted_reason`,
+ * `halted_at`) before it is thrown, so `/ready` sees it from any process. Each checkpoint write also records the
+ * head (`head_block`, and `head_seen_at` when the head moved) and clears a recorded halt, since the checkpoint
+ * block matched again. When the provider rejects a range, the range is halved and retried.
+ * JSON-RPC: `eth_blockNumber`, `eth_getBlockByNumber`, `eth_getLogs`.
+ * Tables: reads and writes `chain_checkpoints`, writes `chain_events`.
  */
 export function createWatcher(parameters: CreateWatcherParameters): Watcher {
   const { db, chain, contracts, logger } = parameters
@@ -75,6 +79,19 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
     return row
   }
 
+  /**
+   * Records the halt in the checkpoint row (keeping the first `halted_at` of a halt that repeats after a restart).
+   * The halt is latched in memory only once recorded: a failed write throws, and the next poll detects it again.
+   */
+  async function recordHalt(error: FinalityViolationError): Promise<never> {
+    await db
+      .update(chainCheckpoints)
+      .set({ haltedReason: error.message, haltedAt: sql`coalesce(${chainCheckpoints.haltedAt}, ${new Date().toISOString()}::timestamptz)` })
+      .where(eq(chainCheckpoints.chainId, chain.chainId))
+    state.halted = error
+    throw error
+  }
+
   async function poll(): Promise<{ written: number; caughtUp: boolean }> {
     if (state.halted) throw state.halted
     const head = await client.getBlockNumber({ cacheTime: 0 })
@@ -83,14 +100,19 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
     const checkpoint = await readCheckpoint()
     if (checkpoint) {
       const block = await client.getBlock({ blockNumber: checkpoint.blockNumber })
-      if (block.hash !== checkpoint.blockHash) {
-        state.halted = new FinalityViolationError(chain.chainId, checkpoint.blockNumber, checkpoint.blockHash, block.hash)
-        throw state.halted
-      }
+      if (block.hash !== checkpoint.blockHash)
+        await recordHalt(new FinalityViolationError(chain.chainId, checkpoint.blockNumber, checkpoint.blockHash, block.hash))
     }
+    // one watcher per chain writes its row, so the row just read says whether the head moved
+    const headSeenAt = checkpoint?.headBlock === head && checkpoint.headSeenAt ? checkpoint.headSeenAt : new Date()
     const from = checkpoint ? checkpoint.blockNumber + 1n : chain.startBlock
     state.checkpoint = checkpoint?.blockNumber
-    if (from > safe) return { written: 0, caughtUp: true }
+    if (from > safe) {
+      // nothing confirmed to write (e.g. confirmations were raised): still record a head that moved
+      if (checkpoint && checkpoint.headBlock !== head)
+        await db.update(chainCheckpoints).set({ headBlock: head, headSeenAt }).where(eq(chainCheckpoints.chainId, chain.chainId))
+      return { written: 0, caughtUp: true }
+    }
     const to = from + range - 1n < safe ? from + range - 1n : safe
 
     let logs: Log[]
@@ -142,10 +164,10 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
       const inserted = rows.length ? await tx.insert(chainEvents).values(rows).onConflictDoNothing().returning({ id: chainEvents.id }) : []
       await tx
         .insert(chainCheckpoints)
-        .values({ chainId: chain.chainId, blockNumber: to, blockHash: toBlock.hash })
+        .values({ chainId: chain.chainId, blockNumber: to, blockHash: toBlock.hash, headBlock: head, headSeenAt })
         .onConflictDoUpdate({
           target: chainCheckpoints.chainId,
-          set: { blockNumber: to, blockHash: toBlock.hash, updatedAt: new Date() },
+          set: { blockNumber: to, blockHash: toBlock.hash, updatedAt: new Date(), headBlock: head, headSeenAt, haltedReason: null, haltedAt: null },
         })
       return inserted.length
     })
