@@ -147,7 +147,29 @@ export type CommandView = {
 /** A position report as `POST /v1/positions` takes it (integers as bigint; the client encodes them). */
 export type PositionReportInput = { account: string; market: string; size: bigint; entryPrice: bigint; sequence: bigint }
 
-export type ReadyView = { ready: boolean; chainsWithoutCheckpoint: number[]; lateUnprocessedEvents: number }
+/** A chain whose watcher halted: ingestion stopped at `blockNumber` (its checkpoint), deposits there are not credited. */
+export type HaltedChainView = { chainId: number; name: string; reason: string; blockNumber: IntString; haltedAt: string | null }
+
+/** A chain whose watcher has not seen its head advance for longer than `maxHeadAgeSeconds`. */
+export type StaleChainView = {
+  chainId: number
+  name: string
+  /** the newest head the watcher recorded; null when it recorded none yet */
+  headBlock: IntString | null
+  /** when the watcher first saw that head (its checkpoint write when it recorded none), ISO 8601 */
+  headSeenAt: string
+  headAgeSeconds: number
+  maxHeadAgeSeconds: number
+}
+
+/** `GET /ready`: `ready` only when every list is empty and no event waits too long (200; else 503). */
+export type ReadyView = {
+  ready: boolean
+  chainsWithoutCheckpoint: number[]
+  lateUnprocessedEvents: number
+  haltedChains: HaltedChainView[]
+  staleChains: StaleChainView[]
+}
 
 /** The body of every error response. */
 export type ApiErrorBody = { error: { code: string; message: string; issues?: { path: string; message: string }[] } }

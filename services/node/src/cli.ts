@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { defineConfig } from '@unimargin/chains'
+import type { ReadyView } from '@unimargin/client'
 import { createDatabase } from '@unimargin/db'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import pino from 'pino'
@@ -78,11 +79,14 @@ program
 
 program
   .command('status')
-  .description("Print a running node's readiness and per-chain status.")
+  .description("Print a running node's readiness: halted chains, chains whose head is stale, chains without a checkpoint, late events. Exits 1 when not ready.")
   .option('--api <url>', 'node API base URL', 'http://127.0.0.1:8787')
-  .action(async (options: { api: string }) => {
+  .option('--json', 'print the /ready body as JSON')
+  .action(async (options: { api: string; json?: boolean }) => {
+    const { formatReadiness } = await import('./operator/status.js')
     const res = await fetch(new URL('/ready', options.api))
-    console.log(JSON.stringify(await res.json(), null, 2))
+    const view = (await res.json()) as ReadyView
+    console.log(options.json ? JSON.stringify(view, null, 2) : formatReadiness(view).join('\n'))
     if (!res.ok) process.exitCode = 1
   })
 

@@ -1,26 +1,18 @@
 import type { Config } from '@unimargin/chains'
-import { and, chainCheckpoints, chainEvents, type Db, isNull, lt, sql } from '@unimargin/db'
-import type { ReadyView } from '@unimargin/client'
+import type { Db } from '@unimargin/db'
 import { Hono } from 'hono'
+import { readReadiness } from '../readiness.js'
 
 /**
- * `GET /health`: 200 while the process serves requests. `GET /ready`: 503 until every configured chain has a
- * watcher checkpoint and no chain event observed more than `readyLagSeconds` ago is still unprocessed.
+ * `GET /health`: 200 while the process serves requests. `GET /ready`: 200 when the hub is ready, else 503, with a
+ * `ReadyView` body (`@unimargin/client`) naming what is not: chains without a watcher checkpoint, halted
+ * chains (reason, block), chains whose head is stale, and the count of events unprocessed for `readyLagSeconds`.
  */
 export function healthRoutes(deps: { db: Db; config: Config; now: () => Date; readyLagSeconds: number }) {
   return new Hono()
     .get('/health', (c) => c.json({ status: 'ok' }))
     .get('/ready', async (c) => {
-      const checkpoints = await deps.db.select({ chainId: chainCheckpoints.chainId }).from(chainCheckpoints)
-      const have = new Set(checkpoints.map((r) => r.chainId))
-      const missing = deps.config.chains.map((ch) => ch.chainId).filter((id) => !have.has(id))
-      const cutoff = new Date(deps.now().getTime() - deps.readyLagSeconds * 1000)
-      const [lagging] = await deps.db
-        .select({ count: sql<number>`count(*)::int` })
-        .from(chainEvents)
-        .where(and(isNull(chainEvents.processedAt), lt(chainEvents.observedAt, cutoff)))
-      const behind = Number(lagging?.count ?? 0)
-      const ready = missing.length === 0 && behind === 0
-      return c.json({ ready, chainsWithoutCheckpoint: missing, lateUnprocessedEvents: behind } satisfies ReadyView, ready ? 200 : 503)
+      const view = await readReadiness(deps.db, deps.config, deps.now(), deps.readyLagSeconds)
+      return c.json(view, view.ready ? 200 : 503)
     })
 }
