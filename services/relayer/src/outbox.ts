@@ -28,6 +28,22 @@ export async function claimDueCommands(db: Db, relayerId: string, limit: number,
 }
 
 /**
+ * Releases every claim `relayerId` holds on a command not yet executed or dead, as if its lease had expired: the
+ * command becomes due at its `next_attempt_at` and resumes from its recorded state (publish tx, sequence, VAA), so
+ * nothing already done is repeated. For a stable node id at start, whose claims can only be leftovers of the same
+ * node's previous run; never call it with an id another live process may use.
+ * @returns how many claims were released.
+ */
+export async function releaseClaims(db: DbOrTx, relayerId: string): Promise<number> {
+  const released = await db
+    .update(commands)
+    .set({ claimedBy: null, claimedUntil: null })
+    .where(and(eq(commands.claimedBy, relayerId), inArray(commands.state, ['pending', 'published', 'attested', 'delivered', 'failed'])))
+    .returning({ id: commands.id })
+  return released.length
+}
+
+/**
  * Moves a command to `to`, records the transition with `detail`, and applies `set` (tx hashes, sequence, VAA, ...)
  * in one transaction, only if the command is still in `command.state` (another writer, e.g. the aggregator seeing
  * `CommandExecuted`, may have moved it first). Releases the relayer's claim. Returns whether it moved.

@@ -11,7 +11,7 @@ import { createRelayerContext } from './context.js'
 import { DEFAULT_FALLBACK_AFTER_MS, fallBack, lastRouteExecution, otherTransport, type TransportStatus, transportStatuses } from './fallback.js'
 import { NotYetError, PermanentDeliveryError } from './errors.js'
 import { createLayerZeroTransport } from './layerzero/transport.js'
-import { claimDueCommands, type CommandRow, rescheduleMany, transition } from './outbox.js'
+import { claimDueCommands, type CommandRow, releaseClaims, rescheduleMany, transition } from './outbox.js'
 import { type StepTiming, withWaitCounter, withTimeout } from './timing.js'
 import type { Transport } from './transport.js'
 import { createWormholeTransport } from './wormhole/transport.js'
@@ -29,7 +29,12 @@ export type CreateRelayerParameters = {
   logger: Logger
   /** signs or fetches the VAA for a published message */
   attester: Attester
-  /** identifies this node in `commands.claimed_by` (default: `relayer-<pid>`) */
+  /**
+   * identifies this node in `commands.claimed_by`: a stable node id, the same across restarts of the node and unique
+   * among live nodes. Claims held under it when the relayer starts are leftovers of the node's previous run: they are
+   * released on the first poll, so that work resumes at once instead of after the lease. Default `relayer-<pid>`,
+   * under which nothing is released (pids repeat across hosts and containers).
+   */
   id?: string
   /** delay between polls of the outbox, ms (default 100) */
   pollIntervalMs?: number
@@ -80,7 +85,8 @@ export type Relayer = {
  * A failing command is retried with exponential backoff (`relayer.baseDelayMs · 2^attempt`, capped at
  * `relayer.maxDelayMs`) and dead-lettered after `relayer.maxAttempts`; one failing item of a batch does not fail
  * the others. Transactions are sent one at a time per chain (local nonces) so nonces never collide; receipts are
- * awaited outside that lock.
+ * awaited outside that lock. Under a stable node id (`id`), the first poll first releases the claims the node's
+ * previous run left (a SIGKILL leaves them for the 60 s lease), so those commands resume at once from their state.
  */
 export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   const { db, config, attester } = parameters
@@ -214,11 +220,30 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   }
 
   /**
+   * Before the first claim under a stable node id: releases the claims a previous run of this node left, so they are
+   * claimed again at once (retried on the next poll if the release fails).
+   */
+  let resumed: Promise<void> | undefined = parameters.id === undefined ? Promise.resolve() : undefined
+  function resumeOwnClaims(): Promise<void> {
+    resumed ??= releaseClaims(db, id).then(
+      (released) => {
+        if (released > 0) log.info({ commands: released }, `Reclaimed ${released} commands claimed by the previous run`)
+      },
+      (error: unknown) => {
+        resumed = undefined
+        throw error
+      },
+    )
+    return resumed
+  }
+
+  /**
    * Claims due commands, moves the stalled ones to the other transport, groups the rest by transport and batch key
    * and starts one step per group (at most `concurrency` groups run at once).
    * @returns how many were claimed, and a promise settled when every started step has.
    */
   async function dispatch(): Promise<{ claimed: number; done: Promise<void> }> {
+    await resumeOwnClaims()
     const due = await claimDueCommands(db, id, parameters.batchSize ?? 512, LEASE_MS)
     if (due.length === 0) return { claimed: 0, done: Promise.resolve() }
     const statuses = await statusesOf(due)
