@@ -54,3 +54,11 @@ describe('routes', () => {
     expect(() => defineConfig(base({ routes: [{ chainId: 31339, transport: 'layerzero' }] }))).toThrow(ConfigError)
   })
 })
+
+describe('node', () => {
+  it('takes an optional stable node id and refuses one that is not a plain name', () => {
+    expect(defineConfig(base()).node?.id).toBeUndefined()
+    expect(defineConfig(base({ node: { id: 'hub-eu-1' } })).node?.id).toBe('hub-eu-1')
+    expect(() => defineConfig(base({ node: { id: 'hub eu/1' } }))).toThrow(/node\.id/)
+  })
+})

@@ -137,6 +137,16 @@ export const configSchema = z
       /** insurance fund opening balance, usd8 */
       insuranceFundUsd8: decimalBigint.default(0n),
     }),
+    /** this node of the hub */
+    node: z
+      .object({
+        /**
+         * stable id of this node in the outbox's `claimed_by`: the same across restarts, unique among the nodes sharing
+         * a database (default: generated on first start and kept beside the data dir, in `<data dir>.node-id`)
+         */
+        id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').optional(),
+      })
+      .optional(),
     /** routes hub → chain; a chain without an entry is reached over Wormhole */
     routes: z.array(routeSchema).default([]),
     /** route latency measurement and the safety buffers sized from it */

@@ -50,13 +50,16 @@ program
   .command('start')
   .description('Run watchers, aggregator, relayer and the HTTP API from a configuration file.')
   .requiredOption('-c, --config <file>', 'configuration JSON (see README, Configuration)')
-  .option('--data-dir <dir>', 'PGlite data directory when DATABASE_URL is not set', '.unimargin/data')
+  .option('--data-dir <dir>', 'PGlite data directory when DATABASE_URL is not set; the node id is kept beside it in <dir>.node-id unless the config sets node.id', '.unimargin/data')
   .option('--api-port <port>', 'HTTP API port', port, 8787)
   .action(async (options: { config: string; dataDir: string; apiPort: number }) => {
     const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' })
     const config = defineConfig(JSON.parse(readFileSync(options.config, 'utf8')))
     const database = await createDatabase({ url: process.env.DATABASE_URL, dataDir: options.dataDir })
-    const node = await startNode({ config, db: database.db, logger, apiPort: options.apiPort })
+    const { nodeIdFile, resolveNodeId } = await import('./runtime/nodeId.js')
+    const nodeId = resolveNodeId({ configured: config.node?.id, dataDir: options.dataDir })
+    if (nodeId.source === 'generated') logger.info({ node_id: nodeId.id, file: nodeIdFile(options.dataDir) }, 'Generated the node id')
+    const node = await startNode({ config, db: database.db, logger, apiPort: options.apiPort, nodeId: nodeId.id })
     const shutdown = async () => {
       logger.info('Stopping node')
       await node.stop()

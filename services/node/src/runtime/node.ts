@@ -18,6 +18,11 @@ export type StartNodeParameters = {
   services?: { watchers?: boolean; aggregator?: boolean; relayer?: boolean }
   /** aggregator poll interval, ms */
   aggregatorPollMs?: number
+  /**
+   * the node's stable id, which the relayer claims commands under and whose leftover claims it releases on start
+   * (see `resolveNodeId`); default config `node.id`, else the relayer's pid-based id, under which nothing is released
+   */
+  nodeId?: string | undefined
 }
 
 export type RunningNode = {
@@ -63,14 +68,15 @@ export async function startNode(parameters: StartNodeParameters): Promise<Runnin
   const aggregator = enabled.aggregator
     ? createAggregator({ db, config, logger, ...(parameters.aggregatorPollMs ? { pollIntervalMs: parameters.aggregatorPollMs } : {}) })
     : undefined
-  const relayer = enabled.relayer ? createRelayer({ db, config, logger, attester: attesterFromConfig(config) }) : undefined
+  const nodeId = parameters.nodeId ?? config.node?.id
+  const relayer = enabled.relayer ? createRelayer({ db, config, logger, attester: attesterFromConfig(config), ...(nodeId ? { id: nodeId } : {}) }) : undefined
   const server = parameters.apiPort !== undefined ? await serveApi({ db, config, logger, port: parameters.apiPort }) : undefined
   const apiUrl = server ? `http://127.0.0.1:${server.port}` : undefined
 
   for (const w of watchers) w.start()
   aggregator?.start()
   relayer?.start()
-  logger.info({ chains: config.chains.map((c) => c.chainId), api: apiUrl }, 'Started node')
+  logger.info({ chains: config.chains.map((c) => c.chainId), api: apiUrl, node_id: nodeId }, 'Started node')
 
   return {
     watchers,
