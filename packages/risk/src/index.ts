@@ -11,6 +11,7 @@ export {
   type MaxWithdrawableParameters,
   type PositionInput,
   type PositionMargin,
+  positionNotionalUsd8,
 } from './margin/index.js'
 export { abs, BPS, ceilDiv, floorDiv, max, min, SIZE_SCALE } from './math.js'
 export {

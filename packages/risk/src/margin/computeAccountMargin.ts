@@ -1,4 +1,5 @@
 import { abs, BPS, ceilDiv, floorDiv, SIZE_SCALE } from '../math.js'
+import { positionNotionalUsd8 } from './notional.js'
 import type { AccountMargin, AccountMarginInput, CollateralItemInput, CollateralItemMargin, PositionInput, PositionMargin } from './types.js'
 
 /**
@@ -76,7 +77,7 @@ function marginPosition(position: PositionInput): PositionMargin {
   const mark = position.markPrice < 0n ? 0n : position.markPrice
   return {
     ...position,
-    notionalUsd8: ceilDiv(size * mark, SIZE_SCALE),
+    notionalUsd8: positionNotionalUsd8(position.size, position.markPrice),
     unrealizedPnlUsd8: floorDiv(position.size * (position.markPrice - position.entryPrice), SIZE_SCALE),
     imUsd8: ceilDiv(size * mark * BigInt(position.imfBps), SIZE_SCALE * BPS),
     mmUsd8: ceilDiv(size * mark * BigInt(position.mmfBps), SIZE_SCALE * BPS),

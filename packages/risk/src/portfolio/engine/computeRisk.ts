@@ -1,5 +1,6 @@
 import { formatBps } from '../../margin/computeAccountMargin.js'
-import { abs, ceilDiv, floorDiv, SIZE_SCALE } from '../../math.js'
+import { positionNotionalUsd8 } from '../../margin/notional.js'
+import { ceilDiv, floorDiv, SIZE_SCALE } from '../../math.js'
 import { valueCollateral } from '../collateral/valueCollateral.js'
 import { InvalidInputError } from '../errors.js'
 import type { InstrumentRisk } from '../instruments/instrumentRisk.js'
@@ -164,9 +165,8 @@ function positionRisk(p: PortfolioPosition, risk: InstrumentRisk, ctx: MarketCon
   if (p.instrument.kind === 'perp') markPrice = quote.markUsd8 ?? quote.spotUsd8
   else markPrice = p.size >= 0n ? usd8Down(v.value) : usd8Up(v.value)
   const qty = Number(p.size) / SIZE
-  const size = abs(p.size)
   const notionalPrice = p.instrument.kind === 'option' ? quote.spotUsd8 : markPrice
-  const notionalUsd8 = ceilDiv(size * (notionalPrice < 0n ? 0n : notionalPrice), SIZE_SCALE)
+  const notionalUsd8 = positionNotionalUsd8(p.size, notionalPrice)
   const imUsd8 = usd8Up(im)
   const mmUsd8 = usd8Up(mm)
   return {
