@@ -67,7 +67,7 @@ export async function startPipeline(parameters: {
   let node = await start()
   let api = createClient({ baseUrl: node.apiUrl! })
   const reporter = privateKeyToAccount(devnet.keys.reporter)
-  const domain = positionReportDomain({ name: devnet.config.venue.domainName, chainId: devnet.config.hub.chainId })
+  const domain = positionReportDomain({ name: devnet.config.venue.domainName, chainId: devnet.config.hub.chainId, verifyingContract: devnet.config.hub.address })
   let sequence = 0n
   return {
     devnet,

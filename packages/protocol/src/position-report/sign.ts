@@ -4,7 +4,8 @@ import { type PositionReport, type PositionReportDomain, positionReportTypes } f
 /**
  * Signs a position report as the venue's reporter (EIP-712 `signTypedData`).
  * @returns the 65-byte signature as 0x-hex.
- * @example const signature = await signPositionReport(privateKeyToAccount(key), report, positionReportDomain({ name: 'Unimargin', chainId: 31337 }))
+ * @example const signature = await signPositionReport(privateKeyToAccount(key), report,
+ *   positionReportDomain({ name: 'Unimargin', chainId: 31337, verifyingContract: config.hub.address }))
  */
 export async function signPositionReport(account: LocalAccount, report: PositionReport, domain: PositionReportDomain): Promise<Hex> {
   return account.signTypedData({ domain, types: positionReportTypes, primaryType: 'PositionReport', message: report })

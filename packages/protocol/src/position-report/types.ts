@@ -13,8 +13,12 @@ export type PositionReport = {
   sequence: bigint
 }
 
-/** The EIP-712 domain of position reports: `name` from `config.venue.domainName`, version 1, the hub chain id. */
-export type PositionReportDomain = { name: string; version: '1'; chainId: number }
+/**
+ * The EIP-712 domain of position reports: `name` from `config.venue.domainName`, version 1, the hub chain id and, as
+ * `verifyingContract`, the MarginHub address (`config.hub.address`), so a report signed for one deployment is refused
+ * by every other, even one sharing the reporter key and the hub chain.
+ */
+export type PositionReportDomain = { name: string; version: '1'; chainId: number; verifyingContract: Address }
 
 /** EIP-712 types of {@link PositionReport}. */
 export const positionReportTypes = {
@@ -28,9 +32,12 @@ export const positionReportTypes = {
 } as const
 
 /**
- * Builds the position-report domain.
- * @example positionReportDomain({ name: config.venue.domainName, chainId: config.hub.chainId })
+ * Builds the position-report domain of one hub deployment.
+ * @param parameters.name the venue's domain name (`config.venue.domainName`)
+ * @param parameters.chainId the hub chain id (`config.hub.chainId`)
+ * @param parameters.verifyingContract the MarginHub address (`config.hub.address`)
+ * @example positionReportDomain({ name: config.venue.domainName, chainId: config.hub.chainId, verifyingContract: config.hub.address })
  */
-export function positionReportDomain(parameters: { name: string; chainId: number }): PositionReportDomain {
-  return { name: parameters.name, version: '1', chainId: parameters.chainId }
+export function positionReportDomain(parameters: { name: string; chainId: number; verifyingContract: Address }): PositionReportDomain {
+  return { name: parameters.name, version: '1', chainId: parameters.chainId, verifyingContract: parameters.verifyingContract }
 }

@@ -23,7 +23,7 @@ describe.each(testDatabases())('api on $kind', ({ open }) => {
     const config = testConfig({ withdrawalBufferUsd8: usd(10) })
     const app = createApi({ db: database.db, config, now: clock })
     const aggregator = createAggregator({ db: database.db, config, logger: silentLogger, now: clock })
-    const domain = positionReportDomain({ name: config.venue.domainName, chainId: config.hub.chainId })
+    const domain = positionReportDomain({ name: config.venue.domainName, chainId: config.hub.chainId, verifyingContract: config.hub.address })
     return { config, app, aggregator, emitter: createEmitter(database.db), domain }
   }
   const postReport = async (app: ReturnType<typeof createApi>, body: unknown) =>

@@ -71,7 +71,7 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
   const ticker = setInterval(() => void timeline.flush().catch(() => {}), 150)
 
   const reporter = privateKeyToAccount(devnet.keys.reporter)
-  const domain = positionReportDomain({ name: config.venue.domainName, chainId: config.hub.chainId })
+  const domain = positionReportDomain({ name: config.venue.domainName, chainId: config.hub.chainId, verifyingContract: config.hub.address })
   let sequence = 0n
   async function report(account: Address, market: string, size: bigint, entryPrice: bigint) {
     sequence += 1n

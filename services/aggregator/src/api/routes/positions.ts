@@ -52,7 +52,7 @@ const statusOf = { invalid_signature: 401, stale_sequence: 409, unknown_market: 
  */
 export function positionRoutes(deps: { db: Db; config: Config; logger: Logger; now: () => Date }) {
   const { db, config } = deps
-  const domain = positionReportDomain({ name: config.venue.domainName, chainId: config.hub.chainId })
+  const domain = positionReportDomain({ name: config.venue.domainName, chainId: config.hub.chainId, verifyingContract: config.hub.address })
   return new Hono().post('/', validate('json', body), async (c) => {
     const { report, signature } = c.req.valid('json')
     let signer: Address | undefined
