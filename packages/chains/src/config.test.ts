@@ -55,6 +55,22 @@ describe('routes', () => {
   })
 })
 
+describe('markets', () => {
+  const market = { symbol: 'ETH-PERP', underlying: 'ETH', imfBps: 1000, mmfBps: 500 }
+
+  it('bounds reported positions by default to 20% around the mark and 10^9 USD of notional', () => {
+    const [m] = defineConfig(base({ markets: [market] })).markets
+    expect(m).toMatchObject({ maxEntryDeviationBps: 2000, maxNotionalUsd8: 10n ** 17n })
+    const [custom] = defineConfig(base({ markets: [{ ...market, maxEntryDeviationBps: 500, maxNotionalUsd8: '100000000000' }] })).markets
+    expect(custom).toMatchObject({ maxEntryDeviationBps: 500, maxNotionalUsd8: 10n ** 11n })
+  })
+
+  it('refuses a maximum notional of 0 and a deviation above 10 000 bps', () => {
+    expect(() => defineConfig(base({ markets: [{ ...market, maxNotionalUsd8: 0 }] }))).toThrow(/markets\.0\.maxNotionalUsd8/)
+    expect(() => defineConfig(base({ markets: [{ ...market, maxEntryDeviationBps: 10_001 }] }))).toThrow(/markets\.0\.maxEntryDeviationBps/)
+  })
+})
+
 describe('node', () => {
   it('takes an optional stable node id and refuses one that is not a plain name', () => {
     expect(defineConfig(base()).node?.id).toBeUndefined()

@@ -93,6 +93,13 @@ export const marketSchema = z.object({
   mmfBps: bps,
   /** what the market trades (default: a perpetual on `underlying`) */
   instrument: instrumentSchema.default({ kind: 'perp' }),
+  /**
+   * widest distance of a reported entry price from the hub's mark price of `underlying`, bps of the mark (default
+   * 2000 = 20%); for an option, the premium's ceiling above the mark (a call) instead, a put's ceiling being its strike
+   */
+  maxEntryDeviationBps: bps.default(2000),
+  /** largest notional of one reported position, usd8: |size| × mark of `underlying` (default 10^9 USD) */
+  maxNotionalUsd8: decimalBigint.refine((v) => v > 0n, 'must be above 0').default(10n ** 17n),
 })
 
 export const configSchema = z
