@@ -14,8 +14,11 @@ export type UnimarginClient = {
   /** A command with its transition history. @throws {UnimarginApiError} 404 when unknown. */
   getCommand: (id: string) => Promise<CommandView>
   /**
-   * Submits a signed position report.
-   * @throws {UnimarginApiError} 400 malformed / unknown market, 401 wrong signer, 409 replayed sequence.
+   * Submits a position report signed with `signPositionReport` over
+   * `positionReportDomain({ name: config.venue.domainName, chainId: config.hub.chainId, verifyingContract: config.hub.address })`.
+   * @throws {UnimarginApiError} 400 malformed, a sequence above 2^63−1 or an unknown market; 401 wrong signer or a
+   *   domain of another hub; 409 replayed sequence; 422 entry price 0 or outside the market's band around the mark,
+   *   or notional above the market's maximum; 503 (retry later, `Retry-After`) no fresh mark price of the underlying yet.
    */
   reportPosition: (report: PositionReportInput, signature: string) => Promise<{ accepted: true; account: string; market: string; sequence: string }>
   /** Whether the hub has a checkpoint on every chain and no late unprocessed event (never throws on 503). */

@@ -1,6 +1,6 @@
 export { type Aggregator, createAggregator, type CreateAggregatorParameters } from './aggregator/index.js'
 export { type ApiErrorBody, type ApiIssue, type ApiServer, createApi, type CreateApiParameters, serveApi, type ServeApiParameters } from './api/index.js'
-export { AggregatorError, InvalidEventError, PositionReportError } from './common/errors.js'
+export { AggregatorError, InvalidEventError, PositionReportError, type PositionReportErrorCode } from './common/errors.js'
 export { InvalidLimitsError, type SetLimitsParameters, writeSetLimits } from './limits/index.js'
 export { commandIdOf, type CommandBody } from './outbox/index.js'
 export { type AccountView, getAccountView } from './view/index.js'

@@ -96,7 +96,9 @@ describe.each(testDatabases())('api on $kind', ({ open }) => {
   })
 
   it('accepts a signed position report, refuses a foreign signer with 401, a replay with 409 and an unknown market with 400', async () => {
-    const { app, domain } = setup()
+    const { app, aggregator, emitter, domain } = setup()
+    await seedPrices(emitter)
+    await aggregator.processPending()
     const report = { account: alice, market: 'ETH-PERP', size: -2n * E18, entryPrice: usd(2000), sequence: 5n }
     const ok = await postReport(app, await signed(domain, report))
     expect(ok.status).toBe(200)

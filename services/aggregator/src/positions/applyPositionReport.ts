@@ -5,17 +5,24 @@ import { PositionReportError } from '../common/errors.js'
 import type { PositionReport } from '@unimargin/protocol'
 import { lockAccount, updateAccount } from '../ledger/index.js'
 import { reviewAccount } from '../liquidation/index.js'
+import { loadPriceBook } from '../pricing/index.js'
+import { checkReportBounds } from './checkReportBounds.js'
 
 /**
- * Applies a position report whose signature the caller has verified, in the caller's transaction: upserts the
- * position (size 0 deletes it), records the sequence, and re-checks the account for liquidation.
- * @throws {PositionReportError} `unknown_market` when the market is not configured, `stale_sequence` when the
- *   sequence is not above the account's last accepted one (a replay).
+ * Applies a position report whose signature the caller has verified, in the caller's transaction: checks its values
+ * against the market's bounds and the hub's mark price, upserts the position (size 0 deletes it), records the
+ * sequence, and re-checks the account for liquidation. A refused report changes nothing.
+ * - reads `prices` and `valuation_blocks` (the mark price); locks and writes `accounts`; writes `positions`
+ * @throws {PositionReportError} `unknown_market` when the market is not configured; `sequence_out_of_range`,
+ *   `entry_price_out_of_band`, `mark_price_unavailable` or `notional_too_large` from {@link checkReportBounds};
+ *   `stale_sequence` when the sequence is not above the account's last accepted one (a replay).
  */
 export async function applyPositionReport(ctx: Context, report: PositionReport): Promise<{ sequence: bigint }> {
   const { tx, config } = ctx
-  if (!marketOf(config, report.market))
-    throw new PositionReportError('unknown_market', `Market ${report.market} is not configured.`, { market: report.market })
+  const market = marketOf(config, report.market)
+  if (!market) throw new PositionReportError('unknown_market', `Market ${report.market} is not configured.`, { market: report.market })
+  const book = await loadPriceBook(tx, config, ctx.referenceTs)
+  checkReportBounds(market, report, book.markPrice(market.underlying))
   const account = await lockAccount(tx, report.account)
   if (report.sequence <= account.positionSequence)
     throw new PositionReportError(

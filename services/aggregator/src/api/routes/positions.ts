@@ -5,16 +5,17 @@ import type { Logger } from 'pino'
 import { type Address, getAddress, type Hex, isAddress } from 'viem'
 import { z } from 'zod'
 import { toUnixSeconds } from '../../common/format.js'
-import { PositionReportError } from '../../common/errors.js'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { PositionReportError, type PositionReportErrorCode } from '../../common/errors.js'
 import { positionReportDomain, recoverPositionReporter } from '@unimargin/protocol'
-import { applyPositionReport } from '../../positions/index.js'
+import { applyPositionReport, MAX_REPORT_SEQUENCE } from '../../positions/index.js'
 import { ApiError } from '../errors.js'
 import { validate } from '../validation.js'
 
-const UINT64_MAX = 2n ** 64n - 1n
 const INT256_MAX = 2n ** 255n - 1n
 const UINT256_MAX = 2n ** 256n - 1n
 
+// digit counts are bounded before BigInt(): an int256 or uint256 has at most 78 digits, a uint64 20
 const body = z.object({
   report: z.object({
     account: z
@@ -24,19 +25,19 @@ const body = z.object({
     market: z.string().min(1, 'must be a market symbol'),
     size: z
       .string()
-      .regex(/^-?\d+$/, 'must be a signed integer in decimal (18 decimals)')
+      .regex(/^-?\d{1,78}$/, 'must be a signed integer in decimal (18 decimals)')
       .transform(BigInt)
       .refine((v) => v >= -INT256_MAX - 1n && v <= INT256_MAX, 'must fit int256'),
     entryPrice: z
       .string()
-      .regex(/^\d+$/, 'must be an unsigned integer in decimal (usd, 8 decimals)')
+      .regex(/^\d{1,78}$/, 'must be an unsigned integer in decimal (usd, 8 decimals)')
       .transform(BigInt)
       .refine((v) => v <= UINT256_MAX, 'must fit uint256'),
     sequence: z
       .string()
-      .regex(/^\d+$/, 'must be an unsigned integer in decimal')
+      .regex(/^\d{1,20}$/, 'must be an unsigned integer in decimal')
       .transform(BigInt)
-      .refine((v) => v <= UINT64_MAX, 'must fit uint64'),
+      .refine((v) => v <= MAX_REPORT_SEQUENCE, `must be at most ${MAX_REPORT_SEQUENCE} (2^63−1), the largest sequence the hub stores`),
   }),
   signature: z
     .string()
@@ -44,11 +45,31 @@ const body = z.object({
     .transform((v) => v as Hex),
 })
 
-const statusOf = { invalid_signature: 401, stale_sequence: 409, unknown_market: 400 } as const
+/** Status and the report field each refusal names. */
+const refusals = {
+  invalid_signature: { status: 401, path: 'signature' },
+  stale_sequence: { status: 409, path: 'report.sequence' },
+  sequence_out_of_range: { status: 400, path: 'report.sequence' },
+  unknown_market: { status: 400, path: 'report.market' },
+  mark_price_unavailable: { status: 503, path: 'report.market' },
+  entry_price_out_of_band: { status: 422, path: 'report.entryPrice' },
+  notional_too_large: { status: 422, path: 'report.size' },
+} as const satisfies Record<PositionReportErrorCode, { status: ContentfulStatusCode; path: string }>
+
+/** Seconds a venue should wait before re-sending a report refused for want of a fresh mark price. */
+const MARK_PRICE_RETRY_AFTER_SECONDS = 5
 
 /**
- * `POST /v1/positions`: accepts an EIP-712 position report signed by `config.venue.reporter`. 400 on a malformed
- * body (naming the field) or an unknown market, 401 on another signer, 409 on a sequence not above the last one.
+ * `POST /v1/positions`: accepts an EIP-712 position report signed by `config.venue.reporter` over the domain
+ * `{ name: config.venue.domainName, version: '1', chainId: config.hub.chainId, verifyingContract: config.hub.address }`.
+ * Every refusal is `{ error: { code, message, issues: [{ path, message }] } }` naming the field:
+ * - 400 a malformed body, a sequence above 2^63−1 (`report.sequence`), or an unknown market;
+ * - 401 another signer, or a report signed for another hub (`invalid_signature`);
+ * - 409 a sequence not above the account's last one (`stale_sequence`);
+ * - 422 an entry price of 0 or outside the market's band around the mark (`report.entryPrice`), or a notional above
+ *   the market's maximum (`report.size`);
+ * - 503 with `Retry-After` when the hub has no fresh mark price of the market's underlying yet
+ *   (`mark_price_unavailable`): the same report is accepted once one arrives.
  */
 export function positionRoutes(deps: { db: Db; config: Config; logger: Logger; now: () => Date }) {
   const { db, config } = deps
@@ -61,8 +82,10 @@ export function positionRoutes(deps: { db: Db; config: Config; logger: Logger; n
     } catch {
       signer = undefined
     }
-    if (signer !== config.venue.reporter)
-      throw new ApiError(401, 'invalid_signature', `The report is not signed by the configured reporter ${config.venue.reporter}.`)
+    if (signer !== config.venue.reporter) {
+      const message = `The report is not signed by the configured reporter ${config.venue.reporter} for the MarginHub ${config.hub.address} on chain ${config.hub.chainId}.`
+      throw new ApiError(401, 'invalid_signature', message, [{ path: refusals.invalid_signature.path, message }])
+    }
     try {
       const result = await db.transaction((tx) =>
         applyPositionReport({ tx, config, logger: deps.logger, now: deps.now, referenceTs: toUnixSeconds(deps.now()) }, report),
@@ -70,8 +93,9 @@ export function positionRoutes(deps: { db: Db; config: Config; logger: Logger; n
       return c.json({ accepted: true, account: report.account, market: report.market, sequence: result.sequence.toString() })
     } catch (error) {
       if (error instanceof PositionReportError) {
-        const path = error.code === 'unknown_market' ? 'report.market' : 'report.sequence'
-        throw new ApiError(statusOf[error.code], error.code, error.message, [{ path, message: error.message }])
+        const { status, path } = refusals[error.code]
+        if (error.code === 'mark_price_unavailable') c.header('Retry-After', String(MARK_PRICE_RETRY_AFTER_SECONDS))
+        throw new ApiError(status, error.code, error.message, [{ path, message: error.message }])
       }
       throw error
     }
