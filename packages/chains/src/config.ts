@@ -1,5 +1,6 @@
 import { type Address, getAddress, type Hex, isAddress, isHex } from 'viem'
 import { z } from 'zod'
+import { apiSchema } from './api.js'
 import { latencySchema } from './latency.js'
 import { instrumentSchema, marginSchema } from './margin.js'
 
@@ -166,6 +167,8 @@ export const configSchema = z
     maxPriceAgeSeconds: z.number().int().positive().default(3600),
     /** safety buffer, usd8, added to initial margin for withdrawals (route latency buffers replace this) */
     withdrawalBufferUsd8: decimalBigint.default(0n),
+    /** what one HTTP client may ask of the API (see `apiSchema`); the API's defaults fill what is left out */
+    api: apiSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const ids = new Set<number>()

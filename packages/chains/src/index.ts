@@ -1,3 +1,4 @@
+export { type ApiConfig, apiSchema } from './api.js'
 export { createChainPublicClient, createChainWalletClient, toViemChain } from './clients.js'
 export {
   type AssetConfig,

@@ -1,0 +1,36 @@
+import { z } from 'zod'
+
+/**
+ * What one HTTP client may ask of the node's API. Every field is optional; the API's defaults (in parentheses)
+ * apply to those left out.
+ */
+export const apiSchema = z.object({
+  /** largest request body, bytes; a larger one is refused with 413 before it is read (65536) */
+  bodyLimitBytes: z.number().int().positive().optional(),
+  rateLimit: z
+    .object({
+      /** the window the limits count over, ms (60000) */
+      windowMs: z.number().int().positive().optional(),
+      /** requests per window and client (IP, or API key) to `/v1` routes (1200) */
+      limit: z.number().int().positive().optional(),
+      /** what-ifs per window and client (30) */
+      whatIfLimit: z.number().int().positive().optional(),
+      /** the header a client names its API key in (`x-api-key`) */
+      apiKeyHeader: z.string().min(1).optional(),
+      /** API keys counted on their own instead of by client IP; an unknown key is refused with 401 (none) */
+      apiKeys: z.array(z.string().min(16, 'must be at least 16 characters')).optional(),
+    })
+    .optional(),
+  whatIf: z
+    .object({
+      /** ms a what-if may take, waiting for a thread included, before it is answered 503 (5000) */
+      timeoutMs: z.number().int().positive().optional(),
+      /** worker threads computing what-ifs (cores − 1, at least 1; also the ceiling) */
+      maxThreads: z.number().int().positive().optional(),
+      /** what-ifs that may wait for a busy thread; one more is answered 503 (64) */
+      maxQueue: z.number().int().min(0).optional(),
+    })
+    .optional(),
+})
+
+export type ApiConfig = z.output<typeof apiSchema>
