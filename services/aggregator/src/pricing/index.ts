@@ -1,1 +1,1 @@
-export { loadPriceBook, type PriceBook, type PriceQuote, type ValuationBlock } from './priceBook.js'
+export { loadPriceBook, type PriceBook, priceBookOf, type PriceQuote, type ValuationBlock } from './priceBook.js'

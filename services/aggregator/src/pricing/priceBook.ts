@@ -57,6 +57,14 @@ export async function loadPriceBook(tx: DbOrTx, config: Config, referenceTs: big
       stale: age > maxAge,
     })
   }
+  return priceBookOf(config, quotes, blocks)
+}
+
+/**
+ * The {@link PriceBook} over quotes and valuation blocks already read (a worker thread rebuilds the book of
+ * {@link loadPriceBook} from its `quotes` and `blocks`, which are structured-cloneable where the book is not).
+ */
+export function priceBookOf(config: Config, quotes: PriceQuote[], blocks: Map<number, ValuationBlock>): PriceBook {
   const byFeed = new Map(quotes.map((q) => [`${q.chainId}:${q.feed.toLowerCase()}`, q]))
   return {
     quotes,

@@ -4,6 +4,8 @@ export {
   type MarginInputs,
   type PositionRow,
   type PriceProblem,
+  readValuationRows,
+  type ValuationRows,
   type ValuedCollateralItem,
   type ValuedPosition,
   valueAccount,

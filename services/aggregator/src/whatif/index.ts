@@ -1,1 +1,5 @@
-export { type MarginSummary, UnknownInstrumentError, type WhatIfChange, whatIf } from './whatIf.js'
+export { computeWhatIf, type MarginSummary, UnknownInstrumentError, type WhatIfChange, type WhatIfInput, type WhatIfResult } from './computeWhatIf.js'
+export { WhatIfQueueFullError, WhatIfTimeoutError } from './errors.js'
+export { readWhatIfInput } from './readWhatIfInput.js'
+export { whatIf } from './whatIf.js'
+export { createWhatIfPool, maxWhatIfThreads, type WhatIfPool, type WhatIfPoolParameters } from './whatIfPool.js'
