@@ -2,7 +2,7 @@ import { accounts, commands, type Database, eq, liquidations, positions, testDat
 import { decodeCommand } from '@unimargin/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { getAccountView } from '../view/index.js'
-import { A, addr, B, C, createEmitter, E6, E18, feeds, seedPrices, silentLogger, testConfig, tokens, usd, vaults } from '../test-utils.js'
+import { A, addr, B, C, createEmitter, E6, E18, feeds, seedPrices, silentLogger, testConfig, tokens, usd } from '../test-utils.js'
 import { createAggregator } from './createAggregator.js'
 
 const alice = addr(0xa11ce)
@@ -98,6 +98,6 @@ describe.each(testDatabases())('aggregator doing no harm on $kind', ({ open }) =
     await aggregator.processPending()
     const locks = await db.select().from(commands).where(eq(commands.kind, 'Lock'))
     expect(locks.map((c) => c.destChainId).sort()).toEqual([A, B, C])
-    expect(locks.map((c) => decodeCommand(c.payload as `0x${string}`).lockEpoch)).toEqual([1, 1, 1])
+    expect(locks.map((c) => decodeCommand(c.payload as `0x${string}`))).toMatchObject([{ lockEpoch: 1 }, { lockEpoch: 1 }, { lockEpoch: 1 }])
   })
 })

@@ -30,9 +30,9 @@ async function lockIfUnhealthy(ctx: Context, account: AccountRow): Promise<void>
   if (valuation.positions.length === 0) return
   const { margin } = valuation
   // liquidation starts above MM by the latency buffer of the slowest route a Lock must travel to stop a payout:
-  // the chains holding the account's collateral or an escrow of it
-  const open = await openEscrows(ctx.tx, account.address)
-  const collateralChains = [...new Set([...valuation.items.filter((i) => i.amount > 0n).map((i) => i.chainId), ...open.map((w) => w.chainId)])]
+  // the chains holding the account's collateral or an escrow that may still be paid
+  const payable = (await openEscrows(ctx.tx, account.address)).filter((w) => w.state === 'reserved' || w.state === 'approved')
+  const collateralChains = [...new Set([...valuation.items.filter((i) => i.amount > 0n).map((i) => i.chainId), ...payable.map((w) => w.chainId)])]
   const buffer = margin.risk ? liquidationBufferFor(ctx.config, margin, await routeLatencies(ctx.tx, ctx.config, ctx.now()), collateralChains) : 0n
   if (margin.equityUsd8 >= margin.mmUsd8 + buffer) return
   const missing = valuation.priceProblems.filter((p) => p.problem === 'missing')

@@ -1,0 +1,3 @@
+export { steps } from './commands.js'
+export { SimVault } from './simVault.js'
+export { modelConfig, resetDatabase, World } from './world.js'
