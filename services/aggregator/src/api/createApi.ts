@@ -5,7 +5,11 @@ import { Hono } from 'hono'
 import { routePath } from 'hono/route'
 import pino, { type Logger } from 'pino'
 import { Counter, Histogram, Registry } from 'prom-client'
+import { createWhatIfPool, type WhatIfPool } from '../whatif/index.js'
 import { type ApiErrorBody, errorResponse } from './errors.js'
+import { type ApiLimitsParameters, resolveApiLimits } from './limits.js'
+import { bodyLimitOf } from './middleware/bodyLimit.js'
+import { rateLimitOf } from './middleware/rateLimit.js'
 import { accountRoutes } from './routes/accounts.js'
 import { commandRoutes } from './routes/commands.js'
 import { healthRoutes } from './routes/health.js'
@@ -22,11 +26,20 @@ export type CreateApiParameters = {
   readyLagSeconds?: number
   /** Prometheus registry for request metrics served at `/metrics`; default a fresh one */
   registry?: Registry
+  /** body size, rate and what-if limits (defaults in {@link resolveApiLimits}) */
+  limits?: ApiLimitsParameters | undefined
+  /**
+   * the worker pool what-ifs run in; default one built from `limits.whatIf` at the first what-if, whose idle threads
+   * do not keep the process alive. Pass one to close it ({@link serveApi} does).
+   */
+  whatIfPool?: WhatIfPool
 }
 
 /**
  * Builds the hub's HTTP API (hono): accounts, commands, position reports, health, readiness and metrics. Errors
- * are JSON `{ error: { code, message, issues? } }`; unknown routes are a JSON 404.
+ * are JSON `{ error: { code, message, issues? } }`; unknown routes are a JSON 404. One client cannot stall the
+ * node: bodies over `limits.bodyLimitBytes` are a 413, `/v1` requests and what-ifs are rate-limited per client
+ * (429 with `Retry-After`), and what-ifs compute in a bounded worker pool with a timeout (503).
  * @example const app = createApi({ db, config }); const res = await app.request('/v1/accounts/0x…')
  */
 export function createApi(parameters: CreateApiParameters): Hono {
@@ -42,6 +55,14 @@ export function createApi(parameters: CreateApiParameters): Hono {
     registers: [registry],
   })
 
+  const limits = resolveApiLimits(parameters.limits)
+  let whatIfPool = parameters.whatIfPool
+  const poolOf = () => {
+    whatIfPool ??= createWhatIfPool({ config, ...limits.whatIf })
+    return whatIfPool
+  }
+  const { whatIfLimit, ...rate } = limits.rateLimit
+
   const app = new Hono()
   app.use(async (c, next) => {
     const started = performance.now()
@@ -50,9 +71,13 @@ export function createApi(parameters: CreateApiParameters): Hono {
     requests.inc({ method: c.req.method, route, status: String(c.res.status) })
     duration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000)
   })
+  // probes and scrapers are not rate-limited: a client flooding /v1 must not fail the node's liveness check
+  app.use('/v1/*', rateLimitOf({ name: 'requests', ...rate }))
+  app.use(bodyLimitOf(limits.bodyLimitBytes))
   app.route('/', healthRoutes({ db, config, now, readyLagSeconds }))
   app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }))
-  app.route('/v1/accounts', accountRoutes({ db, config, now }))
+  const whatIfRateLimit = rateLimitOf({ ...rate, name: 'what-ifs', limit: whatIfLimit })
+  app.route('/v1/accounts', accountRoutes({ db, config, now, whatIfPool: poolOf, whatIfRateLimit }))
   app.route('/v1/commands', commandRoutes({ db }))
   app.route('/v1/positions', positionRoutes({ db, config, logger, now }))
   app.route('/v1/routes', routeRoutes({ db, config, now }))
@@ -71,17 +96,29 @@ export type ServeApiParameters = CreateApiParameters & {
 export type ApiServer = { port: number; close: () => Promise<void> }
 
 /**
- * Serves the API over HTTP with @hono/node-server.
+ * Serves the API over HTTP with @hono/node-server. Unless `app` or `whatIfPool` is given, it builds the what-if pool
+ * (one thread started at once) and `close()` terminates it after the server has closed.
  * @returns the bound port (useful with `port: 0`) and `close()`.
  */
 export async function serveApi(parameters: ServeApiParameters): Promise<ApiServer> {
-  const app = parameters.app ?? createApi(parameters)
+  // one thread started at once: the first what-if does not wait for a thread to load
+  const ownPool =
+    parameters.app || parameters.whatIfPool
+      ? undefined
+      : createWhatIfPool({ config: parameters.config, minThreads: 1, ...resolveApiLimits(parameters.limits).whatIf })
+  const app = parameters.app ?? createApi({ ...parameters, ...(ownPool ? { whatIfPool: ownPool } : {}) })
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: parameters.port, hostname: parameters.hostname ?? '127.0.0.1' }, (info) => {
       parameters.logger?.info({ port: info.port }, 'Started API server')
       resolve({
         port: info.port,
-        close: () => new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done()))),
+        close: async () => {
+          try {
+            await new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done())))
+          } finally {
+            await ownPool?.close()
+          }
+        },
       })
     })
   })

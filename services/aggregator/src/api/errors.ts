@@ -7,7 +7,7 @@ export type ApiIssue = { path: string; message: string }
 /** The body of every error response. */
 export type ApiErrorBody = { error: { code: string; message: string; issues?: ApiIssue[] } }
 
-/** An error that becomes a JSON response with its status and code. */
+/** An error that becomes a JSON response with its status and code (and `headers`, such as `Retry-After`). */
 export class ApiError extends Error {
   override name = 'ApiError'
   constructor(
@@ -15,6 +15,7 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly issues?: ApiIssue[],
+    readonly headers?: Record<string, string>,
   ) {
     super(message)
   }
@@ -29,7 +30,7 @@ export function toIssues(issues: readonly { path: readonly PropertyKey[]; messag
 export function errorResponse(error: Error, c: Context, logger?: Logger) {
   if (error instanceof ApiError) {
     const body: ApiErrorBody = { error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) } }
-    return c.json(body, error.status)
+    return c.json(body, error.status, error.headers)
   }
   if (error instanceof HTTPException) {
     const code = error.status === 400 ? 'invalid_request' : `http_${error.status}`

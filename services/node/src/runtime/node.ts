@@ -70,7 +70,7 @@ export async function startNode(parameters: StartNodeParameters): Promise<Runnin
     : undefined
   const nodeId = parameters.nodeId ?? config.node?.id
   const relayer = enabled.relayer ? createRelayer({ db, config, logger, attester: attesterFromConfig(config), ...(nodeId ? { id: nodeId } : {}) }) : undefined
-  const server = parameters.apiPort !== undefined ? await serveApi({ db, config, logger, port: parameters.apiPort }) : undefined
+  const server = parameters.apiPort !== undefined ? await serveApi({ db, config, logger, port: parameters.apiPort, limits: config.api }) : undefined
   const apiUrl = server ? `http://127.0.0.1:${server.port}` : undefined
 
   for (const w of watchers) w.start()
