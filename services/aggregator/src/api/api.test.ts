@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createAggregator } from '../aggregator/index.js'
 import { positionReportDomain, signPositionReport } from '@unimargin/protocol'
 import type { AccountView } from '../view/index.js'
-import { A, addr, B, createEmitter, E6, E18, reporter, seedPrices, silentLogger, testConfig, tokens, usd } from '../test-utils.js'
+import { A, addr, B, C, createEmitter, E6, E18, reporter, seedPrices, silentLogger, testConfig, tokens, usd } from '../test-utils.js'
 import { createApi, serveApi } from './createApi.js'
 
 const alice = addr(0xa11ce)
@@ -132,7 +132,7 @@ describe.each(testDatabases())('api on $kind', ({ open }) => {
     const res = await postReport(app, await signed(domain, { account: alice, market: 'ETH-PERP', size: 10n * E18, entryPrice: usd(2100), sequence: 1n }))
     expect(res.status).toBe(200)
     const view = (await (await app.request(`/v1/accounts/${alice}`)).json()) as AccountView
-    expect(view.lock).toEqual({ state: 'locking', epoch: 1, chains: [B], lockedChains: [] })
+    expect(view.lock).toEqual({ state: 'locking', epoch: 1, chains: [A, B, C], lockedChains: [] })
     expect(view.withdrawable.every((w) => w.amount === '0' && w.blockedBy === 'locked')).toBe(true)
   })
 
