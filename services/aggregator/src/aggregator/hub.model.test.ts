@@ -10,11 +10,11 @@ import { resetDatabase, steps, World } from '../_test/model/index.js'
  * the aggregator inside a transaction, and settles, run against the real aggregator and API with the vaults
  * played by the model (`src/_test/model`). The invariants are those of `World.checkStep` and `World.checkSettled`.
  *
- * Sequences per run: `UNIMARGIN_MODEL_RUNS` (default 1000, which CI runs; more locally), each of up to
+ * Sequences per run: `UNIMARGIN_MODEL_RUNS` (default 2000 under CI, 300 otherwise), each of up to
  * `UNIMARGIN_MODEL_STEPS` steps (default 40) and a final settle. A failure prints fast-check's seed and path and
  * the shrunk sequence; `UNIMARGIN_MODEL_SEED=<seed> UNIMARGIN_MODEL_PATH=<path>` replays it.
  */
-const runs = Number(process.env.UNIMARGIN_MODEL_RUNS ?? 1000)
+const runs = Number(process.env.UNIMARGIN_MODEL_RUNS ?? (process.env.CI ? 2000 : 300))
 const maxSteps = Number(process.env.UNIMARGIN_MODEL_STEPS ?? 40)
 const seed = process.env.UNIMARGIN_MODEL_SEED ? Number(process.env.UNIMARGIN_MODEL_SEED) : undefined
 const path = process.env.UNIMARGIN_MODEL_PATH
