@@ -7,8 +7,9 @@ import { resetDatabase, steps, World } from '../_test/model/index.js'
  * Random sequences of deposits (confirmed and not yet), venue reports (valid, out of band, replayed, signed for
  * another hub, early), withdrawals within and beyond free collateral, cancels, price moves (the same price
  * re-posted included), command deliveries delayed, reordered and replayed over the other transport, crashes of
- * the aggregator inside a transaction, and settles, run against the real aggregator and API with the vaults
- * played by the model (`src/_test/model`). The invariants are those of `World.checkStep` and `World.checkSettled`.
+ * the aggregator inside a transaction, hostile what-ifs (huge integers, bodies over the limit) and settles, run
+ * against the real aggregator and API with the vaults played by the model (`src/_test/model`). The invariants are
+ * those of `World.checkStep` and `World.checkSettled`.
  *
  * Sequences per run: `UNIMARGIN_MODEL_RUNS` (default 2000 under CI, 300 otherwise), each of up to
  * `UNIMARGIN_MODEL_STEPS` steps (default 40) and a final settle. A failure prints fast-check's seed and path and

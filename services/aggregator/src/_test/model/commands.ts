@@ -210,6 +210,27 @@ class Restart implements Step {
   toString = () => `restart(killed at clock read ${this.failAtCall})`
 }
 
+/** A client that tries to stall the node: an integer of thousands of digits, or a body far over the limit. */
+class Hostile implements Step {
+  constructor(
+    readonly kind: 'hugeInteger' | 'hugeBody',
+    readonly digits: number,
+  ) {}
+  check = () => true
+  async run(w: World) {
+    const size = '9'.repeat(this.digits)
+    const body = JSON.stringify(
+      this.kind === 'hugeInteger'
+        ? { positions: [{ market: 'ETH-PERP', size }] }
+        : { positions: [{ market: 'ETH-PERP', size: '1' }], padding: 'x'.repeat(this.digits * 100) },
+    )
+    const res = await w.app.request(`/v1/accounts/${traders[0]}/what-if`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    if (res.status < 400 || res.status >= 500) throw new Error(`The API answered a ${this.kind} what-if of ${body.length} bytes with ${res.status}, not a 4xx refusal.`)
+    await w.process()
+  }
+  toString = () => `hostile(${this.kind}, ${this.digits} digits)`
+}
+
 class Settle implements Step {
   constructor(readonly seed: number) {}
   check = () => true
@@ -254,5 +275,6 @@ export const steps = [
   fc.tuple(account, chain).map(([a, c]) => new Cancel(a, c)),
   fc.integer({ min: 10, max: 600 }).map((s) => new Tick(s)),
   fc.integer({ min: 1, max: 12 }).map((n) => new Restart(n)),
+  fc.tuple(fc.constantFrom('hugeInteger' as const, 'hugeBody' as const), fc.integer({ min: 1000, max: 20_000 })).map(([k, d]) => new Hostile(k, d)),
   fc.nat(1_000_000).map((s) => new Settle(s)),
 ]
