@@ -70,6 +70,11 @@ describe('checkReportBounds', () => {
     expect(refusal(perp, report({ size: 0n }), undefined)).toBeUndefined()
     expect(refusal(perp, report({ size: 0n, entryPrice: 0n }), undefined)).toBe('entry_price_out_of_band')
   })
+
+  it('holds a close to the entry band while a fresh mark price exists, so no report carries an entry price of 2^256−1', () => {
+    expect(refusal(perp, report({ size: 0n, entryPrice: 2n ** 256n - 1n }), quote(usd(2000)))).toBe('entry_price_out_of_band')
+    expect(refusal(perp, report({ size: 0n, entryPrice: usd(2000) }), quote(usd(2000)))).toBeUndefined()
+  })
 })
 
 describe('entryPriceBandUsd8', () => {

@@ -28,7 +28,8 @@ export function entryPriceBandUsd8(market: MarketConfig, markUsd8: bigint): { mi
 /**
  * Refuses a report whose values could not come from a real trade, before it touches the ledger: one signed report
  * must not be able to book an arbitrary loss (and so spend the insurance fund through a liquidation).
- * A close (size 0) needs only a positive entry price: it removes exposure, so it is applied even without a mark price.
+ * A close (size 0) is held to the same entry band while the hub has a fresh mark price; it removes exposure, so it is
+ * applied without one (any positive entry price) rather than refused.
  * @param market the report's market
  * @param quote the hub's mark price of `market.underlying` (`PriceBook.markPrice`), or undefined when it has none
  * @throws {PositionReportError}
@@ -46,8 +47,9 @@ export function checkReportBounds(market: MarketConfig, report: PositionReport, 
     })
   if (report.entryPrice <= 0n)
     throw new PositionReportError('entry_price_out_of_band', `Entry price ${report.entryPrice} is not above 0.`, { entryPrice: report.entryPrice.toString() })
-  if (report.size === 0n) return
-  if (!quote || quote.stale)
+  if (!quote || quote.stale) {
+    // a close removes exposure: it is applied even while the mark price is missing or stale
+    if (report.size === 0n) return
     throw new PositionReportError(
       'mark_price_unavailable',
       quote
@@ -55,6 +57,7 @@ export function checkReportBounds(market: MarketConfig, report: PositionReport, 
         : `The hub has no mark price of ${market.underlying} yet to check the ${market.symbol} report against; retry once one arrives.`,
       { market: market.symbol, underlying: market.underlying, ageSeconds: quote?.ageSeconds.toString() ?? null },
     )
+  }
   const band = entryPriceBandUsd8(market, quote.priceUsd8)
   if (report.entryPrice < band.minUsd8 || report.entryPrice > band.maxUsd8)
     throw new PositionReportError(
@@ -62,6 +65,7 @@ export function checkReportBounds(market: MarketConfig, report: PositionReport, 
       `Entry price ${formatUsd8(report.entryPrice)} USD is outside ${formatUsd8(band.minUsd8)}..${formatUsd8(band.maxUsd8)} USD, the band of ${market.symbol} around the ${market.underlying} mark of ${formatUsd8(quote.priceUsd8)} USD.`,
       { entryPrice: report.entryPrice.toString(), minUsd8: band.minUsd8.toString(), maxUsd8: band.maxUsd8.toString(), markUsd8: quote.priceUsd8.toString() },
     )
+  if (report.size === 0n) return
   const notionalUsd8 = positionNotionalUsd8(report.size, quote.priceUsd8)
   if (notionalUsd8 > market.maxNotionalUsd8)
     throw new PositionReportError(
