@@ -48,12 +48,22 @@ export async function startPipeline(parameters: {
   const blockTimeSeconds = parameters.blockTimeSeconds ?? 0.2
   const devnet = await startDevnet({ chains: parameters.chains ?? 3, basePort: parameters.basePort, blockTimeSeconds, logger, routes: parameters.routes })
   const custom = parameters.relayer
+  const nodeId = `e2e-node-${parameters.basePort}`
   const start = async (): Promise<RunningNode> => {
     const db = parameters.database.db
-    const started = await startNode({ config: devnet.config, db, logger, apiPort: 0, aggregatorPollMs: 50, services: { relayer: !custom } })
+    // one stable node id across restarts, as `unimargin start` keeps beside its data dir: a restarted relayer
+    // takes back at once what the stopped one had claimed
+    const started = await startNode({ config: devnet.config, db, logger, apiPort: 0, aggregatorPollMs: 50, services: { relayer: !custom }, nodeId })
     if (!custom) return started
     const inner = attesterFromConfig(devnet.config)
-    const relayer: Relayer = createRelayer({ db, config: devnet.config, logger, attester: custom.attester?.(inner) ?? inner, fallbackAfterMs: custom.fallbackAfterMs })
+    const relayer: Relayer = createRelayer({
+      db,
+      config: devnet.config,
+      logger,
+      attester: custom.attester?.(inner) ?? inner,
+      fallbackAfterMs: custom.fallbackAfterMs,
+      id: nodeId,
+    })
     relayer.start()
     return {
       ...started,

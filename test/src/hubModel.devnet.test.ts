@@ -16,12 +16,12 @@ import { DevnetWorld } from './model/world.js'
  * fresh traders, then settles: once the outbox and the chain events are drained, `DevnetWorld.checkSettled` holds
  * the hub against the chains (locks, pending requests, balances, commands executed once, the insurance fund).
  *
- * Sequences per run: `UNIMARGIN_MODEL_DEVNET_RUNS` (default 3), each of up to `UNIMARGIN_MODEL_DEVNET_STEPS` steps
- * (default 8). A failure prints fast-check's seed and path and the shrunk sequence;
+ * Sequences per run: `UNIMARGIN_MODEL_DEVNET_RUNS` (default 6), each of up to `UNIMARGIN_MODEL_DEVNET_STEPS` steps
+ * (default 12). A failure prints fast-check's seed and path and the shrunk sequence;
  * `UNIMARGIN_MODEL_DEVNET_SEED=<seed> UNIMARGIN_MODEL_DEVNET_PATH=<path>` replays it.
  */
-const runs = Number(process.env.UNIMARGIN_MODEL_DEVNET_RUNS ?? 3)
-const maxSteps = Number(process.env.UNIMARGIN_MODEL_DEVNET_STEPS ?? 8)
+const runs = Number(process.env.UNIMARGIN_MODEL_DEVNET_RUNS ?? 6)
+const maxSteps = Number(process.env.UNIMARGIN_MODEL_DEVNET_STEPS ?? 12)
 const seed = process.env.UNIMARGIN_MODEL_DEVNET_SEED ? Number(process.env.UNIMARGIN_MODEL_DEVNET_SEED) : undefined
 const path = process.env.UNIMARGIN_MODEL_DEVNET_PATH
 /** shrinking replays sequences on the devnet: stop it (and report the smallest failure so far) after this long */
