@@ -40,8 +40,27 @@ export type PortfolioPosition = {
 export type PortfolioCollateral = CollateralItemInput & {
   /** when the oracle price was last updated, unix ms (missing = fresh) */
   priceUpdatedAtMs?: number
-  /** underlying whose moves this asset follows (for liquidation prices), e.g. `ETH` for WETH; defaults to `symbol` */
+  /**
+   * risk factor the asset follows, e.g. `ETH` for WETH, `BTC` for WBTC, `USD` (the numeraire: flat in every scenario)
+   * for a stablecoin; defaults to `symbol`. Liquidation prices move it with its underlying; a risk-cancelling item is
+   * revalued in the scenarios with this underlying's spot move.
+   */
   underlying?: string
+  /**
+   * portfolio mode: revalue the item in every scenario like a delta-one position on `underlying`
+   * (P&L = units × price × spot move × scenario weight), so a short perp against it nets. Its haircuts are then
+   * `mmHaircutBps` / `imHaircutBps` (what the scenarios do not cover) instead of `haircutBps`. Default false.
+   */
+  riskCancelling?: boolean
+  /** base haircut of a risk-cancelling item in equity (MM side), bps 0..10 000; defaults to `haircutBps` */
+  mmHaircutBps?: number
+  /** base haircut of a risk-cancelling item for IM, bps, mmHaircutBps ≤ imHaircutBps ≤ 10 000; defaults to the MM one */
+  imHaircutBps?: number
+  /**
+   * portfolio mode, wrapped/bridged assets: loss (bps of value) of the route-break scenario of this (asset, chain), in
+   * which the item drops by this fraction while every underlying is flat; missing or 0 = no such scenario
+   */
+  routeBreakLossBps?: number
 }
 
 export type PortfolioAccount = {
@@ -135,13 +154,22 @@ export type PositionRisk = PositionMargin & {
   greeks: PositionGreeks
 }
 
-/** A collateral item's figures; `haircutBps` is the effective haircut (base + size tier + depeg + staleness, rounded up). */
+/**
+ * A collateral item's figures; `haircutBps` is the effective haircut in equity (base + size tier + depeg + staleness,
+ * rounded up), `baseHaircutBps` the base it started from (`mmHaircutBps` for an item in the scenarios).
+ */
 export type CollateralRisk = PortfolioCollateral &
   Pick<CollateralItemMargin, 'valueUsd8' | 'weightedUsd8'> & {
   baseHaircutBps: number
   tierBps: number
   depegBps: number
   staleBps: number
+  /** the item is revalued in the scenarios (risk-cancelling, portfolio mode) */
+  inScenarios: boolean
+  /** effective IM haircut, bps, ≥ `haircutBps` (equal outside the scenarios) */
+  imHaircutBps: number
+  /** value at the IM haircut, usd8, rounded down; IM carries `weightedUsd8 − imWeightedUsd8` */
+  imWeightedUsd8: bigint
 }
 
 /** One isolated position's health (isolated mode with allocations). */
@@ -176,7 +204,13 @@ export type AccountRisk = {
   worstLossUsd8: bigint
   /** contingency charges, usd8, rounded up (portfolio mode; 0 otherwise) */
   contingencyUsd8: bigint
-  /** name of the scenario with the lowest counted P&L; null without positions */
+  /** Σ over collateral of (value at MM haircut − value at IM haircut), usd8, exact: the IM haircut's share of IM */
+  collateralImUsd8: bigint
+  /** loss of the worst route-break scenario, usd8, rounded up; in both IM and MM (0 without such items) */
+  routeBreakUsd8: bigint
+  /** `route-break/<chainId>:<asset>` of that scenario, null without one */
+  routeBreak: string | null
+  /** name of the scenario with the lowest counted P&L; null without positions or risk-cancelling collateral */
   worstScenario: string | null
   /** scenario names, sorted, index-aligned with `scenarioPnlUsd` */
   scenarioNames: readonly string[]

@@ -1,5 +1,6 @@
 import { collateralValueUsd8, collateralWeightedUsd8 } from '../../margin/computeAccountMargin.js'
 import { ceilDiv } from '../../math.js'
+import { checkCollateralItem } from './checkCollateralItem.js'
 import type { CollateralParams, CollateralRisk, PortfolioCollateral } from '../types.js'
 
 /**
@@ -12,11 +13,22 @@ import type { CollateralParams, CollateralRisk, PortfolioCollateral } from '../t
  * holding's average rate. Taking the total across chains makes splitting a holding over chains change equity only
  * through the chains' base haircuts. Then `weighted = floor(amount·price·(1 ∓ h))` in one division
  * (`collateralWeightedUsd8`), so an item's figures equal the linear model's at the same haircut.
+ * A risk-cancelling item in the scenarios (`options.scenarios`, portfolio mode) starts from `mmHaircutBps` in equity
+ * and `imHaircutBps` for IM instead of `haircutBps` (its price move is in the scenarios; the haircuts cover the rest);
+ * every other item has one haircut, so `imHaircutBps = haircutBps` and `imWeightedUsd8 = weightedUsd8`.
  * @param items collateral balances (base units, usd8 prices)
  * @param params tiers, depeg shocks and staleness charge
  * @param nowMs valuation time (staleness), unix ms
+ * @param options `scenarios`: risk-cancelling items are revalued in the scenarios (portfolio mode); default false
+ * @throws {InvalidInputError} when an item's IM/MM haircuts or route-break loss are out of range
  */
-export function valueCollateral(items: readonly PortfolioCollateral[], params: CollateralParams, nowMs: number): CollateralRisk[] {
+export function valueCollateral(
+  items: readonly PortfolioCollateral[],
+  params: CollateralParams,
+  nowMs: number,
+  options: { scenarios?: boolean } = {},
+): CollateralRisk[] {
+  for (const item of items) checkCollateralItem(item)
   const totals = new Map<string, bigint>()
   const values = items.map((item) => collateralValueUsd8(item.amount, item.decimals, item.priceUsd8))
   items.forEach((item, i) => {
@@ -29,17 +41,25 @@ export function valueCollateral(items: readonly PortfolioCollateral[], params: C
     const asset = item.amount > 0n
     const tierBps = asset ? (tierBpsBySymbol.get(item.symbol) ?? 0) : 0
     const depegBps = asset ? (params.depegBps[item.symbol] ?? 0) : 0
-    const raw = item.haircutBps + tierBps + depegBps + staleBps
-    const haircutBps = asset ? Math.min(10_000, raw) : raw
+    const inScenarios = options.scenarios === true && item.riskCancelling === true
+    const mmBase = inScenarios ? (item.mmHaircutBps ?? item.haircutBps) : item.haircutBps
+    const imBase = inScenarios ? (item.imHaircutBps ?? mmBase) : mmBase
+    const effective = (base: number) => (asset ? Math.min(10_000, base + tierBps + depegBps + staleBps) : base + staleBps)
+    const haircutBps = effective(mmBase)
+    const imHaircutBps = effective(imBase)
+    const weightedUsd8 = collateralWeightedUsd8(item.amount, item.decimals, item.priceUsd8, haircutBps)
     return {
       ...item,
       haircutBps,
-      baseHaircutBps: item.haircutBps,
+      baseHaircutBps: mmBase,
       tierBps,
       depegBps,
       staleBps,
       valueUsd8: values[i]!,
-      weightedUsd8: collateralWeightedUsd8(item.amount, item.decimals, item.priceUsd8, haircutBps),
+      weightedUsd8,
+      inScenarios,
+      imHaircutBps,
+      imWeightedUsd8: imHaircutBps === haircutBps ? weightedUsd8 : collateralWeightedUsd8(item.amount, item.decimals, item.priceUsd8, imHaircutBps),
     }
   })
 }

@@ -1,6 +1,8 @@
 import { formatBps } from '../../margin/computeAccountMargin.js'
 import { positionNotionalUsd8 } from '../../margin/notional.js'
 import { ceilDiv, floorDiv, SIZE_SCALE } from '../../math.js'
+import { collateralHoldings } from '../collateral/collateralHoldings.js'
+import { routeBreak } from '../collateral/routeBreak.js'
 import { valueCollateral } from '../collateral/valueCollateral.js'
 import { InvalidInputError } from '../errors.js'
 import type { InstrumentRisk } from '../instruments/instrumentRisk.js'
@@ -30,7 +32,10 @@ type Net = NettedPosition & { size: bigint; members: number[] }
  * options: the model value rounded down for a long, up for a short), plus funding, settled P&L, minus fees.
  * Requirements come from float64 scenario math, converted with `usd8Up` (rounded up after a slack of 1e-12 of the
  * gross, so float error never favours the account):
- * - portfolio: MM = m·(worst counted loss + contingencies), IM = i·(the same);
+ * - portfolio: MM = m·(worst counted loss + contingencies) + route break, IM = i·(the same) + IM haircut + route
+ *   break; risk-cancelling collateral is revalued in the scenarios after the positions (`collateralHoldings`), the IM
+ *   haircut is Σ (value at MM haircut − value at IM haircut) and the route break the worst `routeBreak` loss, both
+ *   exact usd8 added after the scenario part is rounded up;
  * - tiered: Σ standalone requirements (`standaloneRequirement`), one shared equity;
  * - isolated: the same sums; with an allocation on every position, health is the lowest position health.
  * Positions in one instrument are netted (by `instrumentKey`) before any requirement.
@@ -40,14 +45,17 @@ export function computeRisk(ctx: MarketContext, account: PortfolioAccount, mode:
   if (mode !== 'portfolio' && mode !== 'tiered' && mode !== 'isolated') throw new InvalidInputError(`Unknown margin mode ${String(mode)}.`)
   const fees = account.feesOwedUsd8 ?? 0n
   if (fees < 0n) throw new InvalidInputError('Fees owed must be ≥ 0.')
-  const collateral = valueCollateral(account.collateral, params.collateral, ctx.market.nowMs)
+  const scenarios = mode === 'portfolio'
+  const collateral = valueCollateral(account.collateral, params.collateral, ctx.market.nowMs, { scenarios })
   const risks = account.positions.map((p) => {
     if (p.entryPrice < 0n) throw new InvalidInputError(`The entry price of ${p.market ?? p.instrument.underlying} must be ≥ 0.`)
     return ctx.instrument(p.instrument)
   })
   const nets = netPositions(account.positions, risks)
   const active = nets.filter((n) => n.size !== 0n)
-  const loss = portfolioLoss(active, ctx.set.names.length)
+  const loss = portfolioLoss(scenarios ? [...active, ...collateralHoldings(account.collateral, ctx)] : active, ctx.set.names.length)
+  const collateralImUsd8 = scenarios ? collateral.reduce((s, c) => s + c.weightedUsd8 - c.imWeightedUsd8, 0n) : 0n
+  const broken = scenarios ? routeBreak(collateral) : { lossUsd8: 0n, name: null }
   const standalone = mode === 'portfolio' ? [] : active.map((n) => standaloneRequirement(n, n.members.map((i) => account.positions[i]!), params, ctx.market))
 
   let baseIm = 0
@@ -64,8 +72,9 @@ export function computeRisk(ctx: MarketContext, account: PortfolioAccount, mode:
       baseMm += r.mm
     }
   }
-  const imUsd8 = usd8Up(baseIm, gross)
-  const mmUsd8 = usd8Up(baseMm, gross)
+  // the IM haircut and the route break are exact usd8 amounts, added after rounding the scenario part
+  const imUsd8 = usd8Up(baseIm, gross) + collateralImUsd8 + broken.lossUsd8
+  const mmUsd8 = usd8Up(baseMm, gross) + broken.lossUsd8
 
   const perNet = new Map<Net, { im: number; mm: number }>()
   active.forEach((n, k) => {
@@ -130,6 +139,9 @@ export function computeRisk(ctx: MarketContext, account: PortfolioAccount, mode:
     health: healthBps === null ? null : formatBps(healthBps),
     worstLossUsd8: usd8Up(loss.worstLoss, loss.gross),
     contingencyUsd8: mode === 'portfolio' ? usd8Up(loss.contingency, loss.gross) : 0n,
+    collateralImUsd8,
+    routeBreakUsd8: broken.lossUsd8,
+    routeBreak: broken.name,
     worstScenario: loss.worstIndex < 0 ? null : ctx.set.names[loss.worstIndex]!,
     scenarioNames: ctx.set.names,
     scenarioPnlUsd: loss.pnl,

@@ -62,7 +62,8 @@ export function createPortfolioEngine(config: PortfolioEngineConfig = {}): Portf
     context,
     marginAccount,
     whatIf: (account, market, change) => marginAccount(applyChange(account, change), market),
-    withdrawable: (account, market, options) => withdrawableAmounts(account, marginAccount(account, market), params.collateral, market.nowMs, options),
+    withdrawable: (account, market, options) =>
+      withdrawableAmounts(account, marginAccount(account, market), params.collateral, market.nowMs, options, (collateral) => marginAccount({ ...account, collateral }, market)),
     liquidationPrice: (account, market, underlying) => {
       // moved markets differ only in `underlying`: instruments on the others keep their rows
       const base = context(market)

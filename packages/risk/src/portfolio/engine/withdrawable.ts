@@ -16,15 +16,27 @@ export type WithdrawableOptions = {
 
 /**
  * For each (chain, asset), the largest amount x (base units) whose withdrawal keeps `equity ≥ IM + buffer(chain)`.
- * x may exceed the holding on that chain: the rest becomes a liability there, valued at price·(1 + haircut). The
- * requirement does not depend on collateral in any mode, so only the collateral value moves; it is recomputed exactly
- * (size tiers included: a smaller holding bears a lower tier add-on) and x is found by bisection over integers.
- * Zero when the account is already below the line or the item has no price. The vault's liquidity is the caller's cap.
+ * x may exceed the holding on that chain: the rest becomes a liability there, valued at price·(1 + haircut). For
+ * ordinary collateral the requirement does not depend on collateral, so only the collateral value moves; it is
+ * recomputed exactly (size tiers included: a smaller holding bears a lower tier add-on). When the account holds
+ * collateral the requirement depends on (risk-cancelling, with an IM haircut or a route break), each candidate is
+ * revalued in full with `evaluate`. x is found by bisection over integers, at most up to the holding plus the
+ * excess at the item's price. Zero when the account is already below the line or the item has no price. The vault's
+ * liquidity is the caller's cap.
  * @param account the account
  * @param risk its risk at the market (from the same engine)
  * @param params collateral parameters of the engine
+ * @param evaluate the account's risk with other collateral (same engine and market); without it the requirement is
+ *   taken as fixed
  */
-export function withdrawableAmounts(account: PortfolioAccount, risk: AccountRisk, params: CollateralParams, nowMs: number, options: WithdrawableOptions): WithdrawableAmount[] {
+export function withdrawableAmounts(
+  account: PortfolioAccount,
+  risk: AccountRisk,
+  params: CollateralParams,
+  nowMs: number,
+  options: WithdrawableOptions,
+  evaluate?: (collateral: readonly PortfolioCollateral[]) => AccountRisk,
+): WithdrawableAmount[] {
   const targets = options.items ?? account.collateral
   return targets.map((target) => {
     const buffer = options.bufferUsd8ByChain?.[target.chainId] ?? options.bufferUsd8
@@ -38,9 +50,14 @@ export function withdrawableAmounts(account: PortfolioAccount, risk: AccountRisk
       index = items.length - 1
     }
     const held = items[index]!
+    const full = evaluate !== undefined && items.some(dependsOnCollateral) ? evaluate : undefined
     const base = valueCollateral(items, params, nowMs).reduce((s, c) => s + c.weightedUsd8, 0n)
     const fits = (x: bigint) => {
       items[index] = { ...held, amount: held.amount - x }
+      if (full) {
+        const r = full(items)
+        return r.equityUsd8 - r.imUsd8 >= buffer
+      }
       const after = valueCollateral(items, params, nowMs).reduce((s, c) => s + c.weightedUsd8, 0n)
       return base - after <= excess
     }
@@ -56,4 +73,9 @@ export function withdrawableAmounts(account: PortfolioAccount, risk: AccountRisk
     out.amount = lo
     return out
   })
+}
+
+/** Whether an item can change the requirement (portfolio mode): risk-cancelling, an IM haircut, a route break. */
+function dependsOnCollateral(c: PortfolioCollateral): boolean {
+  return c.riskCancelling === true || c.imHaircutBps !== undefined || (c.routeBreakLossBps ?? 0) > 0
 }

@@ -1,4 +1,13 @@
-import type { NettedPosition } from './nettedPosition.js'
+import type { InstrumentRisk } from '../instruments/instrumentRisk.js'
+
+/**
+ * What the scenario side reads of a holding: a netted position (`NettedPosition`) or a risk-cancelling collateral
+ * item (`collateralHoldings`: a delta-one row, no contingency, no strike group).
+ */
+export type ScenarioHolding = {
+  qty: number
+  risk: Pick<InstrumentRisk, 'row' | 'contingencyPerUnit' | 'strikeGroup' | 'nakedShortPerUnit'> & { valuation: { value: number; spot: number } }
+}
 
 /** The scenario side of portfolio margin for one account. */
 export type PortfolioLoss = {
@@ -10,7 +19,7 @@ export type PortfolioLoss = {
   worstLoss: number
   /** Σ |qty|·contingencyPerUnit + Σ over strike groups of max(0, −net)·nakedShortPerUnit, USD */
   contingency: number
-  /** per position: its loss in the worst scenario plus its contingencies (sums to worstLoss + contingency when worstLoss > 0) */
+  /** per holding: its loss in the worst scenario plus its contingencies (sums to worstLoss + contingency when worstLoss > 0) */
   contributions: Float64Array
   /** Σ |qty|·(|value| + spot): the scale of the float sums, for the rounding slack */
   gross: number
@@ -19,11 +28,11 @@ export type PortfolioLoss = {
 /**
  * Worst counted loss over the scenario grid plus contingencies (Deribit PM: risk-matrix max loss + contingency):
  * pnl[s] = Σ_i qty_i · row_i[s] (rows are already weighted, so SPAN's 35% extremes count at 35%), summed in position
- * order; worstLoss = max(0, −min_s pnl[s]). Pure float64.
- * @param positions netted positions (one per instrument)
+ * order (positions, then risk-cancelling collateral); worstLoss = max(0, −min_s pnl[s]). Pure float64.
+ * @param positions netted positions (one per instrument), then the scenario collateral holdings
  * @param scenarioCount S
  */
-export function portfolioLoss(positions: readonly NettedPosition[], scenarioCount: number): PortfolioLoss {
+export function portfolioLoss(positions: readonly ScenarioHolding[], scenarioCount: number): PortfolioLoss {
   const S = scenarioCount
   const pnl = new Float64Array(S)
   let gross = 0
