@@ -1,3 +1,4 @@
+import { collateralUnderlying, collateralUnits, NUMERAIRE } from '../collateral/collateralHoldings.js'
 import { valueCollateral } from '../collateral/valueCollateral.js'
 import type { CollateralParams, PortfolioAccount } from '../types.js'
 import type { AssetTable } from './assetTable.js'
@@ -6,8 +7,10 @@ import type { BatchAccounts } from './layout.js'
 
 /**
  * Converts accounts to the batch layout: positions netted per instrument (first-seen order, as the per-account engine
- * nets them), collateral as haircut-weighted units at the effective haircut of `valueCollateral` at `nowMs`
- * (size tier, depeg and staleness frozen until the account is rebuilt), cash = settled + funding − fees − Σ qty·entry.
+ * nets them), then risk-cancelling collateral as positions on collateral rows (item order, as `collateralHoldings`
+ * lists them), collateral as haircut-weighted units at the effective haircut of `valueCollateral` at `nowMs` in
+ * portfolio mode (size tier, depeg and staleness frozen until the account is rebuilt), with the IM haircut and
+ * route-break units beside, cash = settled + funding − fees − Σ qty·entry.
  * Also records the collateral asset prices (USD) in `assetPrice`, indexed by the asset table's rows.
  */
 export function buildBatchAccounts(
@@ -25,6 +28,8 @@ export function buildBatchAccounts(
   const qty: number[] = []
   const cAsset: number[] = []
   const cUnits: number[] = []
+  const cIm: number[] = []
+  const cBreak: number[] = []
   const prices: number[] = []
   accounts.forEach((account, a) => {
     const net = new Map<number, bigint>()
@@ -39,13 +44,20 @@ export function buildBatchAccounts(
       inst.push(row)
       qty.push(Number(size) / 1e18)
     }
-    for (const c of valueCollateral(account.collateral, collateralParams, nowMs)) {
+    for (const c of valueCollateral(account.collateral, collateralParams, nowMs, { scenarios: true })) {
       if (c.amount === 0n) continue
-      const row = assets.add(c.chainId, c.asset, c.underlying ?? c.symbol)
+      const row = assets.add(c.chainId, c.asset, collateralUnderlying(c))
       prices[row] = Number(c.priceUsd8 > 0n ? c.priceUsd8 : 0n) / 1e8
       const weight = c.amount < 0n ? 1 + c.haircutBps / 10_000 : 1 - c.haircutBps / 10_000
+      const units = collateralUnits(c)
       cAsset.push(row)
-      cUnits.push((Number(c.amount) / 10 ** c.decimals) * weight)
+      cUnits.push(units * weight)
+      cIm.push((Math.abs(units) * (c.imHaircutBps - c.haircutBps)) / 10_000)
+      cBreak.push(c.amount > 0n ? (units * (c.routeBreakLossBps ?? 0)) / 10_000 : 0)
+      if (c.inScenarios && collateralUnderlying(c) !== NUMERAIRE) {
+        inst.push(instruments.addCollateral(row))
+        qty.push(units)
+      }
     }
     cashUsd[a] = cash
     positionStart[a + 1] = inst.length
@@ -60,6 +72,8 @@ export function buildBatchAccounts(
       collateralStart,
       collateralAsset: Uint32Array.from(cAsset),
       collateralUnits: Float64Array.from(cUnits),
+      collateralImUnits: Float64Array.from(cIm),
+      collateralBreakUnits: Float64Array.from(cBreak),
       cashUsd,
     },
     assetPrice: Float64Array.from({ length: assets.keys.length }, (_, i) => prices[i] ?? 0),

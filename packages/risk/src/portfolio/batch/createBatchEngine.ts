@@ -12,6 +12,7 @@ import { type BatchAccounts, checkBatchAccounts } from './layout.js'
 import { type NakedShortIndex, indexNakedShort } from './nakedShort.js'
 import { recheckAccounts } from './recheck.js'
 import { type BatchPrices, nakedRates, priceTable, repriceRow } from './priceTable.js'
+import { collateralAddOnsUsd } from './collateralAddOns.js'
 
 /** A loaded book: accounts, the market they were last revalued at, prices and results. */
 export type BatchBook = {
@@ -35,6 +36,10 @@ export type BatchAccountRisk = {
   equityUsd8: bigint
   imUsd8: bigint
   mmUsd8: bigint
+  /** IM haircut add-on of risk-cancelling collateral, usd8, rounded up (in `imUsd8`) */
+  collateralImUsd8: bigint
+  /** loss of the worst route break, usd8, rounded up (in `imUsd8` and `mmUsd8`) */
+  routeBreakUsd8: bigint
   healthBps: bigint | null
   worstScenario: string | null
   pnlSigmaUsd8: bigint
@@ -52,7 +57,8 @@ export type BatchEngine = {
   /**
    * After a tick on one underlying: reprices only its instruments and re-checks only the accounts exposed to it
    * (`recheckAccounts`: same results as a full revaluation, most accounts updated from their worst scenario alone).
-   * `assetPrices` updates collateral prices (by asset row, USD). Returns the number of accounts revalued.
+   * `assetPrices` updates collateral prices (by asset row, USD) of assets following `underlying` (collateral rows of
+   * other underlyings are repriced at the next `revalueAll`). Returns the number of accounts revalued.
    */
   tick(book: BatchBook, market: MarketState, underlying: string, assetPrices?: ReadonlyMap<number, number>): number
   /** account `a`'s figures in usd8 */
@@ -78,7 +84,7 @@ export function createBatchEngine(engine: PortfolioEngine): BatchEngine {
     checkBatchAccounts(accounts, instruments.instruments.length, assets.keys.length)
     if (assetPrice.length < assets.keys.length) throw new RangeError('Batch: fewer asset prices than assets.')
     const ctx = engine.context(market)
-    const prices = priceTable(instruments, ctx)
+    const prices = priceTable(instruments, ctx, { price: assetPrice, follows: assets.follows })
     const results = createBatchResults(accounts.count)
     const naked = indexNakedShort(accounts, prices.strikeGroup, prices.underlyingOf, prices.groupCount, ctx.set.underlyings.length)
     revalueAccounts(accounts, prices, assetPrice, naked, results)
@@ -100,7 +106,7 @@ export function createBatchEngine(engine: PortfolioEngine): BatchEngine {
     revalueAll(book, market) {
       const ctx = engine.context(market)
       sameUniverse(book, ctx)
-      book.prices = priceTable(instruments, ctx)
+      book.prices = priceTable(instruments, ctx, { price: book.assetPrice, follows: assets.follows })
       book.market = market
       book.ctx = ctx
       revalueAccounts(book.accounts, book.prices, book.assetPrice, book.naked, book.results)
@@ -110,15 +116,16 @@ export function createBatchEngine(engine: PortfolioEngine): BatchEngine {
       sameUniverse(book, ctx)
       const u = ctx.underlyingIndex.get(underlying)
       if (u === undefined) throw new MissingMarketDataError(underlying, 'price')
+      // asset prices first: collateral rows of u are repriced at them
+      for (const [row, price] of assetPrices ?? []) book.assetPrice[row] = price
       const rows = book.prices.underlyingOf
       const W = book.prices.stride
       for (let r = 0; r < rows.length; r++) {
         if (rows[r] !== u) continue
         book.previous.set(book.prices.matrix.subarray(r * W, (r + 1) * W), r * W)
-        repriceRow(book.prices, instruments, ctx, r)
+        repriceRow(book.prices, instruments, ctx, r, { price: book.assetPrice, follows: assets.follows })
       }
       book.prices.nakedRateByUnderlying = nakedRates(ctx)
-      for (const [row, price] of assetPrices ?? []) book.assetPrice[row] = price
       book.market = market
       book.ctx = ctx
       const from = book.exposure.start[u]!
@@ -131,13 +138,18 @@ export function createBatchEngine(engine: PortfolioEngine): BatchEngine {
       if (!(a >= 0 && a < book.accounts.count)) throw new RangeError(`No account ${a} in the batch.`)
       const r = book.results
       const risk = r.riskUsd[a]!
-      const mmUsd8 = usd8Up(m * risk)
+      const addOns = collateralAddOnsUsd(book.accounts, book.assetPrice, a)
+      const collateralImUsd8 = addOns.imUsd > 0 ? usd8Up(addOns.imUsd) : 0n
+      const routeBreakUsd8 = addOns.routeBreakUsd > 0 ? usd8Up(addOns.routeBreakUsd) : 0n
+      const mmUsd8 = usd8Up(m * risk) + routeBreakUsd8
       const equityUsd8 = usd8Down(r.equityUsd[a]!)
       const w = r.worstScenario[a]!
       return {
         equityUsd8,
-        imUsd8: usd8Up(i * risk),
+        imUsd8: usd8Up(i * risk) + collateralImUsd8 + routeBreakUsd8,
         mmUsd8,
+        collateralImUsd8,
+        routeBreakUsd8,
         healthBps: healthBpsOf(equityUsd8, mmUsd8),
         worstScenario: w === 0xffff ? null : book.prices.names[w]!,
         pnlSigmaUsd8: usd8Up(Math.max(0, -r.minPnlUsd[a]!) / engine.grid.sigmaCoverage),

@@ -6,5 +6,6 @@ export { createInstrumentTable, type InstrumentTable } from './instrumentTable.j
 export { type BatchResults, createBatchResults, revalueAccounts } from './kernel.js'
 export { type BatchAccounts, checkBatchAccounts } from './layout.js'
 export { indexNakedShort, type NakedShortIndex } from './nakedShort.js'
-export { type BatchPrices, nakedRates, priceTable, repriceRow } from './priceTable.js'
+export { collateralAddOnsUsd } from './collateralAddOns.js'
+export { type BatchPrices, type CollateralAssets, nakedRates, priceTable, repriceRow } from './priceTable.js'
 export { recheckAccounts } from './recheck.js'

@@ -7,8 +7,15 @@
  *                                                                 positionQty[p]         f64  net units (one row per instrument)
  *   collateral  c ∈ [collateralStart[a], collateralStart[a + 1])  collateralAsset[c]     u32  index of the asset price
  *                                                                 collateralUnits[c]     f64  units × (1 − h), or × (1 + h) if < 0
+ *                                                                 collateralImUnits[c]   f64  |units| × (h_IM − h), ≥ 0 (optional)
+ *                                                                 collateralBreakUnits[c] f64 units × route-break loss (optional)
  *   cashUsd[a]                                                   f64  settled P&L + funding − fees − Σ qty·entry
  * ```
+ *
+ * Risk-cancelling collateral also appears among the positions, after the netted instruments, as a position on a
+ * collateral row of the instrument table (qty = units; the row's value and contingency are 0, so equity still counts
+ * the item once, through `collateralUnits`). IM adds Σ collateralImUnits·price and both IM and MM the largest
+ * Σ collateralBreakUnits·price over one asset row (the route break).
  *
  * equity(a) = cashUsd[a] + Σ_c collateralUnits[c]·assetPrice[collateralAsset[c]] + Σ_p positionQty[p]·value[instrument],
  * so a tick only needs the instrument values, the instrument × scenario matrix and the asset prices. Memory for
@@ -23,6 +30,10 @@ export type BatchAccounts = {
   collateralStart: Uint32Array
   collateralAsset: Uint32Array
   collateralUnits: Float64Array
+  /** per collateral item, |units| × (IM haircut − MM haircut); missing = no IM haircut add-on */
+  collateralImUnits?: Float64Array
+  /** per collateral item, units × route-break loss fraction (0 without one); missing = no route breaks */
+  collateralBreakUnits?: Float64Array
   cashUsd: Float64Array
 }
 
@@ -43,6 +54,7 @@ export function checkBatchAccounts(a: BatchAccounts, instrumentCount: number, as
   const nc = a.collateralStart[a.count]!
   if (a.positionInstrument.length < nnz || a.positionQty.length < nnz) fail('position arrays are shorter than the offsets')
   if (a.collateralAsset.length < nc || a.collateralUnits.length < nc) fail('collateral arrays are shorter than the offsets')
+  if ((a.collateralImUnits?.length ?? nc) < nc || (a.collateralBreakUnits?.length ?? nc) < nc) fail('collateral add-on arrays are shorter than the offsets')
   for (let p = 0; p < nnz; p++) if (a.positionInstrument[p]! >= instrumentCount) fail(`position ${p} names instrument ${a.positionInstrument[p]} of ${instrumentCount}`)
   for (let c = 0; c < nc; c++) if (a.collateralAsset[c]! >= assetCount) fail(`collateral item ${c} names asset ${a.collateralAsset[c]} of ${assetCount}`)
 }

@@ -1,3 +1,5 @@
+import { collateralRow } from '../collateral/collateralHoldings.js'
+import { MissingMarketDataError } from '../errors.js'
 import type { MarketContext } from '../market/marketContext.js'
 import type { InstrumentTable } from './instrumentTable.js'
 
@@ -26,8 +28,15 @@ export type BatchPrices = {
   zeroRow: number
 }
 
-/** Prices every instrument of the table at the context's market (each (instrument, scenario) exactly once). */
-export function priceTable(table: InstrumentTable, ctx: MarketContext): BatchPrices {
+/** Collateral assets as the price table reads them: USD price and followed underlying, by asset-table row. */
+export type CollateralAssets = { price: Float64Array; follows: readonly string[] }
+
+/**
+ * Prices every row of the table at the context's market (each (instrument, scenario) exactly once). A collateral row
+ * holds `collateralRow` at its asset's price, with value and contingency 0 (its value is in the account's collateral).
+ * @param assets asset prices and underlyings, needed when the table has collateral rows
+ */
+export function priceTable(table: InstrumentTable, ctx: MarketContext, assets?: CollateralAssets): BatchPrices {
   const S = ctx.set.names.length
   const I = table.instruments.length
   const prices: BatchPrices = {
@@ -42,21 +51,43 @@ export function priceTable(table: InstrumentTable, ctx: MarketContext): BatchPri
     zeroRow: I,
     groupCount: table.strikeGroup.reduce((m, g) => (g > m ? g : m), -1) + 1,
   }
-  for (let i = 0; i < I; i++) repriceRow(prices, table, ctx, i)
+  for (let i = 0; i < I; i++) repriceRow(prices, table, ctx, i, assets)
   return prices
 }
 
-/** Reprices one row in place (after a tick on its underlying). */
-export function repriceRow(prices: BatchPrices, table: InstrumentTable, ctx: MarketContext, i: number): void {
-  const risk = ctx.instrument(table.instruments[i]!)
+/**
+ * Reprices one row in place (after a tick on its underlying, or a new price of its collateral asset).
+ * @throws {MissingMarketDataError} when a collateral row's underlying has no quote
+ */
+export function repriceRow(prices: BatchPrices, table: InstrumentTable, ctx: MarketContext, i: number, assets?: CollateralAssets): void {
+  const instrument = table.instruments[i]
+  let row: Float64Array
+  let value = 0
+  let contingency = 0
+  let u: number
+  if (instrument) {
+    const risk = ctx.instrument(instrument)
+    row = risk.row
+    value = risk.valuation.value
+    contingency = risk.contingencyPerUnit
+    u = risk.underlyingIndex
+  } else {
+    const asset = table.collateralAsset[i]!
+    if (!assets) throw new RangeError(`Batch: collateral row ${i} needs asset prices.`)
+    const follows = assets.follows[asset]!
+    const found = ctx.underlyingIndex.get(follows)
+    if (found === undefined) throw new MissingMarketDataError(follows, 'price')
+    u = found
+    row = collateralRow(assets.price[asset]!, ctx.set, u)
+  }
   const at = i * prices.stride
-  prices.matrix.set(risk.row, at)
-  prices.matrix[at + prices.S] = risk.valuation.value
-  prices.matrix[at + prices.S + 1] = risk.contingencyPerUnit
+  prices.matrix.set(row, at)
+  prices.matrix[at + prices.S] = value
+  prices.matrix[at + prices.S + 1] = contingency
   let scale = 0
-  for (const x of risk.row) scale = Math.max(scale, Math.abs(x))
+  for (const x of row) scale = Math.max(scale, Math.abs(x))
   prices.matrix[at + prices.S + 2] = scale
-  prices.underlyingOf[i] = risk.underlyingIndex
+  prices.underlyingOf[i] = u
 }
 
 /** Naked-short charge per net short option unit for each underlying of the context: grid rate × spot, USD. */

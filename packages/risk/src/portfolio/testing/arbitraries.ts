@@ -47,3 +47,49 @@ export const accountArb: fc.Arbitrary<PortfolioAccount> = fc
   .map(({ positions, collateral, settled }) => ({ positions, collateral, settledPnlUsd8: usd(settled) }))
 
 export { market, spots }
+
+/** Wrapped assets at their underlying's spot, and a stablecoin at its peg, for risk-cancelling collateral. */
+const wrapped = [
+  { symbol: 'WETH', underlying: 'ETH', price: 3_000, decimals: 18 },
+  { symbol: 'WBTC', underlying: 'BTC', price: 60_000, decimals: 8 },
+  { symbol: 'wSOL', underlying: 'SOL', price: 150, decimals: 9 },
+  { symbol: 'USDC', underlying: 'USD', price: 1, decimals: 6 },
+] as const
+
+/**
+ * A wrapped-asset collateral item worth up to ~$200k on chain 1..3: risk-cancelling or not, MM haircut ≤ 3%, IM
+ * haircut ≤ MM + 3%, and a route-break loss ≤ 10% half of the time.
+ */
+export const wrappedItemArb: fc.Arbitrary<PortfolioCollateral> = fc
+  .record({
+    k: fc.integer({ min: 0, max: wrapped.length - 1 }),
+    chain: fc.integer({ min: 1, max: 3 }),
+    usdValue: fc.double({ min: 1, max: 200_000, noNaN: true }),
+    riskCancelling: fc.boolean(),
+    mm: fc.integer({ min: 0, max: 300 }),
+    extraIm: fc.integer({ min: 0, max: 300 }),
+    routeBreak: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1_000 })),
+  })
+  .map(({ k, chain, usdValue, riskCancelling, mm, extraIm, routeBreak }) => {
+    const w = wrapped[k]!
+    const micro = BigInt(Math.max(1, Math.round((usdValue / w.price) * 1e6)))
+    return {
+      chainId: chain,
+      symbol: w.symbol,
+      asset: `0x${w.symbol.toLowerCase()}${chain}`,
+      amount: micro * 10n ** BigInt(w.decimals - 6),
+      decimals: w.decimals,
+      priceUsd8: usd(w.price),
+      haircutBps: 1000,
+      underlying: w.underlying,
+      riskCancelling,
+      mmHaircutBps: mm,
+      imHaircutBps: mm + extraIm,
+      ...(routeBreak > 0 ? { routeBreakLossBps: routeBreak } : {}),
+    }
+  })
+
+/** An account of `accountArb` with up to four wrapped-asset items added to its collateral. */
+export const accountWithWrappedArb: fc.Arbitrary<PortfolioAccount> = fc
+  .record({ account: accountArb, items: fc.array(wrappedItemArb, { maxLength: 4 }) })
+  .map(({ account, items }) => ({ ...account, collateral: [...account.collateral, ...items] }))
