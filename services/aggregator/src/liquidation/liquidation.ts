@@ -10,6 +10,7 @@ import { type AccountValuation, plannerMarginOf, valueAccount } from '../valuati
 import { lockInsuranceFund, setInsuranceFund } from './insuranceFund.js'
 
 export type LiquidationRow = typeof liquidations.$inferSelect
+type WithdrawalRow = typeof withdrawals.$inferSelect
 
 const causeOf = (account: string, epoch: number) => `liquidation:${account}:${epoch}`
 
@@ -29,9 +30,12 @@ async function lockIfUnhealthy(ctx: Context, account: AccountRow): Promise<void>
   const valuation = await valueAccount(ctx.tx, ctx.config, account, ctx.referenceTs)
   if (valuation.positions.length === 0) return
   const { margin } = valuation
+  // without the portfolio engine there is no latency buffer: a healthy account needs no more reads
+  if (!margin.risk && margin.equityUsd8 >= margin.mmUsd8) return
   // liquidation starts above MM by the latency buffer of the slowest route a Lock must travel to stop a payout:
   // the chains holding the account's collateral or an escrow that may still be paid
-  const payable = (await openEscrows(ctx.tx, account.address)).filter((w) => w.state === 'reserved' || w.state === 'approved')
+  const open = await openEscrows(ctx.tx, account.address)
+  const payable = open.filter((w) => w.state === 'reserved' || w.state === 'approved')
   const collateralChains = [...new Set([...valuation.items.filter((i) => i.amount > 0n).map((i) => i.chainId), ...payable.map((w) => w.chainId)])]
   const buffer = margin.risk ? liquidationBufferFor(ctx.config, margin, await routeLatencies(ctx.tx, ctx.config, ctx.now()), collateralChains) : 0n
   if (margin.equityUsd8 >= margin.mmUsd8 + buffer) return
@@ -49,7 +53,7 @@ async function lockIfUnhealthy(ctx: Context, account: AccountRow): Promise<void>
     )
     return
   }
-  await lockForLiquidation(ctx, account, valuation)
+  await lockForLiquidation(ctx, account, valuation, open)
 }
 
 /**
@@ -58,12 +62,11 @@ async function lockIfUnhealthy(ctx: Context, account: AccountRow): Promise<void>
  * so a vault left at an older epoch would void every later approval there. Rejects every withdrawal still
  * reserved or approved so its escrow comes back to be seized.
  */
-async function lockForLiquidation(ctx: Context, account: AccountRow, valuation: AccountValuation): Promise<void> {
+async function lockForLiquidation(ctx: Context, account: AccountRow, valuation: AccountValuation, open: WithdrawalRow[]): Promise<void> {
   const { tx, config } = ctx
   const now = ctx.now()
   const address = account.address as Address
   const epoch = account.lockEpoch + 1
-  const open = await openEscrows(tx, address)
   const chains = config.chains.map((c) => c.chainId).sort((a, b) => a - b)
   await updateAccount(tx, address, { lockState: 'locking', lockEpoch: epoch, lockChains: chains, lockedChains: [] }, now)
   for (const chainId of chains)

@@ -98,7 +98,6 @@ export class World {
   readonly accepted: { account: Address; entryPrice: bigint; size: bigint }[] = []
   /** lock epoch per account as of the last check */
   readonly epochs = new Map<string, number>()
-  readonly log: string[] = []
 
   constructor(readonly db: Db) {
     this.emitter = createEmitter(db)
