@@ -1,10 +1,18 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { nodeIdFile, resolveNodeId } from './nodeId.js'
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'unimargin-node-id-'))
+const made: string[] = []
+const scratch = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'unimargin-node-id-'))
+  made.push(dir)
+  return dir
+}
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true })
+})
 
 describe('resolveNodeId', () => {
   it('keeps the id it generated on first start for every later start from the same data dir', () => {
