@@ -1,4 +1,4 @@
-import { type BatchResults, revalueAccounts } from './kernel.js'
+import { type BatchResults, REGISTER_POSITIONS, revalueAccounts } from './kernel.js'
 import type { BatchAccounts } from './layout.js'
 import type { NakedShortIndex } from './nakedShort.js'
 import type { BatchPrices } from './priceTable.js'
@@ -81,26 +81,66 @@ export function recheckAccounts(
     const p1 = start[a + 1]!
     const n = p1 - p0
     const s0 = out.worstScenario[a]!
-    if (n === 0 || n > 8 || s0 === 0xffff) {
+    if (n === 0 || n > REGISTER_POSITIONS || s0 === 0xffff) {
       redo[redoCount++] = a
       continue
     }
-    const b0 = inst[p0]! * W
-    const b1 = n > 1 ? inst[p0 + 1]! * W : Z
-    const b2 = n > 2 ? inst[p0 + 2]! * W : Z
-    const b3 = n > 3 ? inst[p0 + 3]! * W : Z
-    const b4 = n > 4 ? inst[p0 + 4]! * W : Z
-    const b5 = n > 5 ? inst[p0 + 5]! * W : Z
-    const b6 = n > 6 ? inst[p0 + 6]! * W : Z
-    const b7 = n > 7 ? inst[p0 + 7]! * W : Z
-    const q0 = qty[p0]!
-    const q1 = n > 1 ? qty[p0 + 1]! : 0
-    const q2 = n > 2 ? qty[p0 + 2]! : 0
-    const q3 = n > 3 ? qty[p0 + 3]! : 0
-    const q4 = n > 4 ? qty[p0 + 4]! : 0
-    const q5 = n > 5 ? qty[p0 + 5]! : 0
-    const q6 = n > 6 ? qty[p0 + 6]! : 0
-    const q7 = n > 7 ? qty[p0 + 7]! : 0
+    // the worst scenario's P&L, the gross scale, Σ qty·value and Σ |qty|·contingency, summed as the kernel sums them
+    let x: number
+    let gross: number
+    let valueSum: number
+    let cont: number
+    if (n <= 8) {
+      const b0 = inst[p0]! * W
+      const b1 = n > 1 ? inst[p0 + 1]! * W : Z
+      const b2 = n > 2 ? inst[p0 + 2]! * W : Z
+      const b3 = n > 3 ? inst[p0 + 3]! * W : Z
+      const b4 = n > 4 ? inst[p0 + 4]! * W : Z
+      const b5 = n > 5 ? inst[p0 + 5]! * W : Z
+      const b6 = n > 6 ? inst[p0 + 6]! * W : Z
+      const b7 = n > 7 ? inst[p0 + 7]! * W : Z
+      const q0 = qty[p0]!
+      const q1 = n > 1 ? qty[p0 + 1]! : 0
+      const q2 = n > 2 ? qty[p0 + 2]! : 0
+      const q3 = n > 3 ? qty[p0 + 3]! : 0
+      const q4 = n > 4 ? qty[p0 + 4]! : 0
+      const q5 = n > 5 ? qty[p0 + 5]! : 0
+      const q6 = n > 6 ? qty[p0 + 6]! : 0
+      const q7 = n > 7 ? qty[p0 + 7]! : 0
+      x = q0 * M[b0 + s0]! + q1 * M[b1 + s0]! + q2 * M[b2 + s0]! + q3 * M[b3 + s0]! + q4 * M[b4 + s0]! + q5 * M[b5 + s0]! + q6 * M[b6 + s0]! + q7 * M[b7 + s0]!
+      gross = Math.abs(q0) * M[b0 + A]! + Math.abs(q1) * M[b1 + A]! + Math.abs(q2) * M[b2 + A]! + Math.abs(q3) * M[b3 + A]! + Math.abs(q4) * M[b4 + A]! + Math.abs(q5) * M[b5 + A]! + Math.abs(q6) * M[b6 + A]! + Math.abs(q7) * M[b7 + A]!
+      valueSum = q0 * M[b0 + V]! + q1 * M[b1 + V]! + q2 * M[b2 + V]! + q3 * M[b3 + V]! + q4 * M[b4 + V]! + q5 * M[b5 + V]! + q6 * M[b6 + V]! + q7 * M[b7 + V]!
+      cont = Math.abs(q0) * M[b0 + C]! + Math.abs(q1) * M[b1 + C]! + Math.abs(q2) * M[b2 + C]! + Math.abs(q3) * M[b3 + C]! + Math.abs(q4) * M[b4 + C]! + Math.abs(q5) * M[b5 + C]! + Math.abs(q6) * M[b6 + C]! + Math.abs(q7) * M[b7 + C]!
+    } else {
+      const b0 = inst[p0]! * W
+      const b1 = n > 1 ? inst[p0 + 1]! * W : Z
+      const b2 = n > 2 ? inst[p0 + 2]! * W : Z
+      const b3 = n > 3 ? inst[p0 + 3]! * W : Z
+      const b4 = n > 4 ? inst[p0 + 4]! * W : Z
+      const b5 = n > 5 ? inst[p0 + 5]! * W : Z
+      const b6 = n > 6 ? inst[p0 + 6]! * W : Z
+      const b7 = n > 7 ? inst[p0 + 7]! * W : Z
+      const b8 = n > 8 ? inst[p0 + 8]! * W : Z
+      const b9 = n > 9 ? inst[p0 + 9]! * W : Z
+      const b10 = n > 10 ? inst[p0 + 10]! * W : Z
+      const b11 = n > 11 ? inst[p0 + 11]! * W : Z
+      const q0 = qty[p0]!
+      const q1 = n > 1 ? qty[p0 + 1]! : 0
+      const q2 = n > 2 ? qty[p0 + 2]! : 0
+      const q3 = n > 3 ? qty[p0 + 3]! : 0
+      const q4 = n > 4 ? qty[p0 + 4]! : 0
+      const q5 = n > 5 ? qty[p0 + 5]! : 0
+      const q6 = n > 6 ? qty[p0 + 6]! : 0
+      const q7 = n > 7 ? qty[p0 + 7]! : 0
+      const q8 = n > 8 ? qty[p0 + 8]! : 0
+      const q9 = n > 9 ? qty[p0 + 9]! : 0
+      const q10 = n > 10 ? qty[p0 + 10]! : 0
+      const q11 = n > 11 ? qty[p0 + 11]! : 0
+      x = q0 * M[b0 + s0]! + q1 * M[b1 + s0]! + q2 * M[b2 + s0]! + q3 * M[b3 + s0]! + q4 * M[b4 + s0]! + q5 * M[b5 + s0]! + q6 * M[b6 + s0]! + q7 * M[b7 + s0]! + q8 * M[b8 + s0]! + q9 * M[b9 + s0]! + q10 * M[b10 + s0]! + q11 * M[b11 + s0]!
+      gross = Math.abs(q0) * M[b0 + A]! + Math.abs(q1) * M[b1 + A]! + Math.abs(q2) * M[b2 + A]! + Math.abs(q3) * M[b3 + A]! + Math.abs(q4) * M[b4 + A]! + Math.abs(q5) * M[b5 + A]! + Math.abs(q6) * M[b6 + A]! + Math.abs(q7) * M[b7 + A]! + Math.abs(q8) * M[b8 + A]! + Math.abs(q9) * M[b9 + A]! + Math.abs(q10) * M[b10 + A]! + Math.abs(q11) * M[b11 + A]!
+      valueSum = q0 * M[b0 + V]! + q1 * M[b1 + V]! + q2 * M[b2 + V]! + q3 * M[b3 + V]! + q4 * M[b4 + V]! + q5 * M[b5 + V]! + q6 * M[b6 + V]! + q7 * M[b7 + V]! + q8 * M[b8 + V]! + q9 * M[b9 + V]! + q10 * M[b10 + V]! + q11 * M[b11 + V]!
+      cont = Math.abs(q0) * M[b0 + C]! + Math.abs(q1) * M[b1 + C]! + Math.abs(q2) * M[b2 + C]! + Math.abs(q3) * M[b3 + C]! + Math.abs(q4) * M[b4 + C]! + Math.abs(q5) * M[b5 + C]! + Math.abs(q6) * M[b6 + C]! + Math.abs(q7) * M[b7 + C]! + Math.abs(q8) * M[b8 + C]! + Math.abs(q9) * M[b9 + C]! + Math.abs(q10) * M[b10 + C]! + Math.abs(q11) * M[b11 + C]!
+    }
     // lower bound of Δ over scenarios, from the positions on u
     let low = 0
     let scale = 0
@@ -111,20 +151,9 @@ export function recheckAccounts(
       low += q > 0 ? q * dLow[i]! : q * dHigh[i]!
       scale += (q < 0 ? -q : q) * dScale[i]!
     }
-    const s1 = s0
-    const x = q0 * M[b0 + s1]! + q1 * M[b1 + s1]! + q2 * M[b2 + s1]! + q3 * M[b3 + s1]! + q4 * M[b4 + s1]! + q5 * M[b5 + s1]! + q6 * M[b6 + s1]! + q7 * M[b7 + s1]!
     const w = out.minPnlUsd[a]!
     const g = out.gapUsd[a]!
     const bound = w + g + low
-    const gross =
-      Math.abs(q0) * M[b0 + A]! +
-      Math.abs(q1) * M[b1 + A]! +
-      Math.abs(q2) * M[b2 + A]! +
-      Math.abs(q3) * M[b3 + A]! +
-      Math.abs(q4) * M[b4 + A]! +
-      Math.abs(q5) * M[b5 + A]! +
-      Math.abs(q6) * M[b6 + A]! +
-      Math.abs(q7) * M[b7 + A]!
     const slack = CERTIFY_SLACK * (gross + scale + (w < 0 ? -w : w) + 1)
     if (!(x < bound - slack)) {
       redo[redoCount++] = a
@@ -132,16 +161,7 @@ export function recheckAccounts(
     }
     let equity = cash[a]!
     for (let c = cStart[a]!; c < cStart[a + 1]!; c++) equity += cUnits[c]! * assetPrice[cAsset[c]!]!
-    equity += q0 * M[b0 + V]! + q1 * M[b1 + V]! + q2 * M[b2 + V]! + q3 * M[b3 + V]! + q4 * M[b4 + V]! + q5 * M[b5 + V]! + q6 * M[b6 + V]! + q7 * M[b7 + V]!
-    let cont =
-      Math.abs(q0) * M[b0 + C]! +
-      Math.abs(q1) * M[b1 + C]! +
-      Math.abs(q2) * M[b2 + C]! +
-      Math.abs(q3) * M[b3 + C]! +
-      Math.abs(q4) * M[b4 + C]! +
-      Math.abs(q5) * M[b5 + C]! +
-      Math.abs(q6) * M[b6 + C]! +
-      Math.abs(q7) * M[b7 + C]!
+    equity += valueSum
     for (let j = nStart[a]!; j < nStart[a + 1]!; j++) cont += nUnits[j]! * nakedRate[nUnderlying[j]!]!
     out.equityUsd[a] = equity
     out.riskUsd[a] = (x < 0 ? -x : 0) + cont
