@@ -15,6 +15,7 @@ export type {
   AccountRisk,
   CollateralParams,
   CollateralRisk,
+  DiversificationParams,
   FutureInstrument,
   Instrument,
   IsolatedPositionRisk,

@@ -1,5 +1,8 @@
 import type { CollateralItemInput, CollateralItemMargin, PositionMargin } from '../margin/types.js'
+import type { ConcentrationParams } from '../calibration/concentration/concentrationAddOn.js'
 import type { OptionRight, VolSurface } from '../pricing/index.js'
+import type { SpanParams } from '../span/spanParams.js'
+import type { SpanCommodityRisk } from './modes/spanAccountRequirement.js'
 
 /** A perpetual future: marked at the underlying's mark price, funding accrued separately. */
 export type PerpInstrument = { kind: 'perp'; underlying: string }
@@ -95,8 +98,8 @@ export type MarketState = {
   rate: number
 }
 
-/** How requirements are computed. `span` is the SPAN-compatible mode of `../span`. */
-export type MarginMode = 'portfolio' | 'tiered' | 'isolated'
+/** How requirements are computed. `span`: CME SPAN per underlying (`../span`, `modes/spanAccountRequirement`). */
+export type MarginMode = 'portfolio' | 'tiered' | 'isolated' | 'span'
 
 /** One notional tier (progressive: the fraction applies to the part of the notional inside the tier). */
 export type NotionalTier = { /** upper bound of the tier, USD; null = unbounded */ upToUsd: number | null; imf: number; mmf: number }
@@ -130,6 +133,21 @@ export type PortfolioParams = {
   /** tier tables by underlying; `*` for the rest */
   tiers: Readonly<Record<string, MarketTierParams>>
   optionMargin: StandardOptionMargin
+  /** span mode: resolved SPAN parameters (`resolveSpanParams`; the engine fills them from its grid when missing) */
+  span?: SpanParams
+  /** portfolio mode: cap on diversification credit across underlyings; missing = uncapped (joint scenarios only) */
+  diversification?: DiversificationParams
+  /** portfolio mode: square-root-law liquidity add-on on large net exposures, in MM and IM; missing = none */
+  concentration?: ConcentrationParams
+}
+
+/**
+ * Cap on the credit the joint scenarios give across underlyings: the worst loss charged is at least
+ * `(1 − maxCredit) × the largest single-underlying worst loss` (see `diversificationFloor`).
+ */
+export type DiversificationParams = {
+  /** published fraction 0..1; the hub shrinks it as correlations converge to one (`effectiveMaxCredit`) */
+  maxCredit: number
 }
 
 /** Greeks of a position or of an underlying's positions, in the account's units. */
@@ -223,4 +241,10 @@ export type AccountRisk = {
   sigmaHorizonSeconds: number
   /** isolated mode: per-position health when every position has an allocation */
   isolated?: IsolatedPositionRisk[]
+  /** span mode: the SPAN figures per underlying (USD floats; MM is their requirements' sum, rounded up) */
+  span?: SpanCommodityRisk[]
+  /** portfolio mode with `params.diversification`: the largest single-underlying worst loss and the floor it sets */
+  diversification?: { underlying: string | null; largestUsd8: bigint; floorUsd8: bigint; binding: boolean }
+  /** portfolio mode with `params.concentration`: the liquidity add-on, usd8, rounded up, in both IM and MM */
+  concentrationUsd8?: bigint
 }

@@ -13,6 +13,7 @@ import { type NakedShortIndex, indexNakedShort } from './nakedShort.js'
 import { recheckAccounts } from './recheck.js'
 import { type BatchPrices, nakedRates, priceTable, repriceRow } from './priceTable.js'
 import { collateralAddOnsUsd } from './collateralAddOns.js'
+import { batchMarketAddOns } from './marketAddOnsBatch.js'
 
 /** A loaded book: accounts, the market they were last revalued at, prices and results. */
 export type BatchBook = {
@@ -43,6 +44,8 @@ export type BatchAccountRisk = {
   healthBps: bigint | null
   worstScenario: string | null
   pnlSigmaUsd8: bigint
+  /** with `params.concentration`: the liquidity add-on, usd8, rounded up (in `imUsd8` and `mmUsd8`) */
+  concentrationUsd8?: bigint
 }
 
 export type BatchEngine = {
@@ -137,16 +140,22 @@ export function createBatchEngine(engine: PortfolioEngine): BatchEngine {
     accountRisk(book, a) {
       if (!(a >= 0 && a < book.accounts.count)) throw new RangeError(`No account ${a} in the batch.`)
       const r = book.results
-      const risk = r.riskUsd[a]!
+      // diversification floor and concentration add-on: a post-step on the kernel's outputs (`batchMarketAddOns`)
+      const extra = batchMarketAddOns(book, instruments, engine.params, a)
+      const min = r.minPnlUsd[a]!
+      const worst = min < 0 ? -min : 0
+      const risk = extra && extra.worstLossUsd > worst ? extra.worstLossUsd + (r.riskUsd[a]! - worst) : r.riskUsd[a]!
+      const concentrationUsd8 = extra && extra.concentrationUsd > 0 ? usd8Up(extra.concentrationUsd) : 0n
       const addOns = collateralAddOnsUsd(book.accounts, book.assetPrice, a)
       const collateralImUsd8 = addOns.imUsd > 0 ? usd8Up(addOns.imUsd) : 0n
       const routeBreakUsd8 = addOns.routeBreakUsd > 0 ? usd8Up(addOns.routeBreakUsd) : 0n
-      const mmUsd8 = usd8Up(m * risk) + routeBreakUsd8
+      const mmUsd8 = usd8Up(m * risk) + routeBreakUsd8 + concentrationUsd8
       const equityUsd8 = usd8Down(r.equityUsd[a]!)
       const w = r.worstScenario[a]!
       return {
+        ...(engine.params.concentration ? { concentrationUsd8 } : {}),
         equityUsd8,
-        imUsd8: usd8Up(i * risk) + collateralImUsd8 + routeBreakUsd8,
+        imUsd8: usd8Up(i * risk) + collateralImUsd8 + routeBreakUsd8 + concentrationUsd8,
         mmUsd8,
         collateralImUsd8,
         routeBreakUsd8,

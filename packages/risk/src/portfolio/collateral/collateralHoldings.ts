@@ -46,7 +46,7 @@ export function collateralHoldings(items: readonly PortfolioCollateral[], ctx: M
     if (u === undefined) throw new MissingMarketDataError(underlying, 'price')
     const price = collateralPrice(item.priceUsd8)
     const row = collateralRow(price, ctx.set, u)
-    out.push({ qty: collateralUnits(item), risk: { row, contingencyPerUnit: 0, strikeGroup: null, nakedShortPerUnit: 0, valuation: { value: price, spot: price } } })
+    out.push({ qty: collateralUnits(item), risk: { row, underlyingIndex: u, contingencyPerUnit: 0, strikeGroup: null, nakedShortPerUnit: 0, valuation: { value: price, spot: price, greeks: { deltaUsd: price } } } })
   }
   return out
 }

@@ -8,7 +8,8 @@ import { InvalidInputError } from '../errors.js'
 import type { InstrumentRisk } from '../instruments/instrumentRisk.js'
 import type { MarketContext } from '../market/marketContext.js'
 import type { NettedPosition } from '../modes/nettedPosition.js'
-import { portfolioLoss } from '../modes/portfolioLoss.js'
+import { marketAddOns } from '../modes/marketAddOns.js'
+import { portfolioLoss, type ScenarioHolding } from '../modes/portfolioLoss.js'
 import { standaloneRequirement } from '../modes/standaloneRequirement.js'
 import type {
   AccountRisk,
@@ -36,6 +37,9 @@ type Net = NettedPosition & { size: bigint; members: number[] }
  *   break; risk-cancelling collateral is revalued in the scenarios after the positions (`collateralHoldings`), the IM
  *   haircut is Σ (value at MM haircut − value at IM haircut) and the route break the worst `routeBreak` loss, both
  *   exact usd8 added after the scenario part is rounded up;
+ * - portfolio, when configured: the worst loss is floored at (1 − maxCredit) × the largest single-underlying worst
+ *   loss (`params.diversification`), and a square-root-law liquidity add-on on each underlying's net delta
+ *   (`params.concentration`) is added, rounded up, to both MM and IM (`marketAddOns`);
  * - tiered: Σ standalone requirements (`standaloneRequirement`), one shared equity;
  * - isolated: the same sums; with an allocation on every position, health is the lowest position health.
  * Positions in one instrument are netted (by `instrumentKey`) before any requirement.
@@ -53,7 +57,11 @@ export function computeRisk(ctx: MarketContext, account: PortfolioAccount, mode:
   })
   const nets = netPositions(account.positions, risks)
   const active = nets.filter((n) => n.size !== 0n)
-  const loss = portfolioLoss(scenarios ? [...active, ...collateralHoldings(account.collateral, ctx)] : active, ctx.set.names.length)
+  const holdings = scenarios ? [...active, ...collateralHoldings(account.collateral, ctx)] : active
+  const loss = portfolioLoss(holdings, ctx.set.names.length)
+  // diversification cap and concentration add-on (`marketAddOns`); both off unless configured
+  const addOns = scenarios && (params.diversification || params.concentration) ? marketAddOns(loss.worstLoss, holdings.map(addOnHolding), ctx.set, params) : null
+  const concentrationUsd8 = addOns && addOns.concentrationUsd > 0 ? usd8Up(addOns.concentrationUsd, loss.gross) : 0n
   const collateralImUsd8 = scenarios ? collateral.reduce((s, c) => s + c.weightedUsd8 - c.imWeightedUsd8, 0n) : 0n
   const broken = scenarios ? routeBreak(collateral) : { lossUsd8: 0n, name: null }
   const standalone = mode === 'portfolio' ? [] : active.map((n) => standaloneRequirement(n, n.members.map((i) => account.positions[i]!), params, ctx.market))
@@ -63,7 +71,7 @@ export function computeRisk(ctx: MarketContext, account: PortfolioAccount, mode:
   // scale of the float sums behind the requirement (bounds their rounding error)
   const gross = loss.gross * Math.max(1, params.imMultiplier)
   if (mode === 'portfolio') {
-    const base = loss.worstLoss + loss.contingency
+    const base = (addOns ? addOns.worstLossUsd : loss.worstLoss) + loss.contingency
     baseIm = params.imMultiplier * base
     baseMm = params.mmMultiplier * base
   } else {
@@ -73,8 +81,8 @@ export function computeRisk(ctx: MarketContext, account: PortfolioAccount, mode:
     }
   }
   // the IM haircut and the route break are exact usd8 amounts, added after rounding the scenario part
-  const imUsd8 = usd8Up(baseIm, gross) + collateralImUsd8 + broken.lossUsd8
-  const mmUsd8 = usd8Up(baseMm, gross) + broken.lossUsd8
+  const imUsd8 = usd8Up(baseIm, gross) + collateralImUsd8 + broken.lossUsd8 + concentrationUsd8
+  const mmUsd8 = usd8Up(baseMm, gross) + broken.lossUsd8 + concentrationUsd8
 
   const perNet = new Map<Net, { im: number; mm: number }>()
   active.forEach((n, k) => {
@@ -150,8 +158,16 @@ export function computeRisk(ctx: MarketContext, account: PortfolioAccount, mode:
     sigmaHorizonSeconds: grid.horizonSeconds,
   }
   if (isolated) risk.isolated = isolated
+  if (addOns?.diversification) {
+    const d = addOns.diversification
+    risk.diversification = { underlying: d.underlyingIndex < 0 ? null : ctx.set.underlyings[d.underlyingIndex]!, largestUsd8: usd8Up(d.largestUsd, loss.gross), floorUsd8: usd8Up(d.floorUsd, loss.gross), binding: d.binding }
+  }
+  if (params.concentration && scenarios) risk.concentrationUsd8 = concentrationUsd8
   return risk
 }
+
+/** A scenario holding as `marketAddOns` reads it. */
+const addOnHolding = (h: ScenarioHolding) => ({ qty: h.qty, row: h.risk.row, underlyingIndex: h.risk.underlyingIndex, deltaUsdPerUnit: h.risk.valuation.greeks.deltaUsd })
 
 /** Groups positions by instrument, in first-seen order; the float quantity is taken from the exact bigint sum. */
 function netPositions(positions: readonly PortfolioPosition[], risks: readonly InstrumentRisk[]): Net[] {

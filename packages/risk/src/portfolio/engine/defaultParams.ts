@@ -1,3 +1,4 @@
+import { checkConcentrationParams } from '../../calibration/concentration/concentrationAddOn.js'
 import { InvalidParamsError } from '../errors.js'
 import type { PortfolioParams } from '../types.js'
 
@@ -53,7 +54,8 @@ function majors() {
 /**
  * Defaults overridden by `params` (each top-level key replaced whole), validated.
  * @throws {InvalidParamsError} when multipliers are not 0 < mm < im, a tier table is unsorted, unbounded nowhere,
- *   has mmf > imf or fractions outside 0..1, or a haircut add-on is outside 0..10 000 bps
+ *   has mmf > imf or fractions outside 0..1, a haircut add-on is outside 0..10 000 bps, `diversification.maxCredit`
+ *   is outside 0..1, or a concentration depth is not > 0
  */
 export function resolveParams(params: Partial<PortfolioParams> = {}): PortfolioParams {
   const p: PortfolioParams = { ...DEFAULT_PORTFOLIO_PARAMS, ...params }
@@ -85,5 +87,14 @@ export function resolveParams(params: Partial<PortfolioParams> = {}): PortfolioP
   if (!(st.afterSeconds >= 0 && st.bpsPerMinute >= 0 && st.maxBps >= 0 && st.maxBps <= 10_000)) throw new InvalidParamsError('The staleness charge is out of range.')
   const o = p.optionMargin
   if (!(o.imBase >= 0 && o.imFloor >= 0 && o.mm >= 0)) throw new InvalidParamsError('The standard option margin fractions must be ≥ 0.')
+  const d = p.diversification
+  if (d && !(d.maxCredit >= 0 && d.maxCredit <= 1)) throw new InvalidParamsError(`maxCredit must be within 0..1, got ${d.maxCredit}.`)
+  if (p.concentration) {
+    try {
+      checkConcentrationParams(p.concentration)
+    } catch (e) {
+      throw new InvalidParamsError((e as Error).message)
+    }
+  }
   return p
 }

@@ -6,7 +6,9 @@ import type { InstrumentRisk } from '../instruments/instrumentRisk.js'
  */
 export type ScenarioHolding = {
   qty: number
-  risk: Pick<InstrumentRisk, 'row' | 'contingencyPerUnit' | 'strikeGroup' | 'nakedShortPerUnit'> & { valuation: { value: number; spot: number } }
+  risk: Pick<InstrumentRisk, 'row' | 'contingencyPerUnit' | 'strikeGroup' | 'nakedShortPerUnit' | 'underlyingIndex'> & {
+    valuation: { value: number; spot: number; greeks: { deltaUsd: number } }
+  }
 }
 
 /** The scenario side of portfolio margin for one account. */
