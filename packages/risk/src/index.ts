@@ -30,3 +30,4 @@ export { type Black76Parameters, black76, type BlackScholesMertonParameters, bla
 export { SPAN_EXTREME_COVER_FRACTION, SPAN_SCENARIO_COUNT, type SpanRequirement, type SpanRequirementParameters, type SpanRiskArrayParameters, type SpanScenario, spanRequirement, spanRiskArray, spanScenarios } from './span/index.js'
 export * from './portfolio/index.js'
 export * from './scenarios/index.js'
+export * from './calibration/index.js'
