@@ -8,8 +8,10 @@ export type SpanRiskArrayParameters = {
   revalue: (priceMove: number, volMove: number) => number
   /** price scan range, price units, > 0 */
   priceScanRange: number
-  /** volatility scan range, annualised fraction, ≥ 0 */
+  /** volatility scan range (vol-up scenarios), in the units `revalue` reads its vol move in, ≥ 0 */
   volScanRange: number
+  /** volatility scan range of the vol-down scenarios, ≥ 0; defaults to `volScanRange` (SPAN's one symmetric range) */
+  volScanRangeDown?: number
   /** extreme move as a multiple of the price scan range (default 2, as in McMillan's example) */
   extremeMultiple?: number
 }
@@ -23,10 +25,14 @@ export type SpanRiskArrayParameters = {
  */
 export function spanRiskArray(parameters: SpanRiskArrayParameters): number[] {
   const { revalue, priceScanRange, volScanRange } = parameters
+  const volScanRangeDown = parameters.volScanRangeDown ?? volScanRange
   if (!Number.isFinite(priceScanRange) || priceScanRange <= 0) throw new RangeError(`The price scan range (${priceScanRange}) must be a finite number > 0.`)
-  if (!Number.isFinite(volScanRange) || volScanRange < 0) throw new RangeError(`The volatility scan range (${volScanRange}) must be a finite number ≥ 0.`)
+  for (const v of [volScanRange, volScanRangeDown]) {
+    if (!Number.isFinite(v) || v < 0) throw new RangeError(`The volatility scan range (${v}) must be a finite number ≥ 0.`)
+  }
   return spanScenarios(parameters.extremeMultiple ?? 2).map((s) => {
-    const pnl = revalue(s.priceScanFraction * priceScanRange, s.volScanDirection * volScanRange)
+    const volMove = s.volScanDirection > 0 ? volScanRange : s.volScanDirection < 0 ? -volScanRangeDown : 0
+    const pnl = revalue(s.priceScanFraction * priceScanRange, volMove)
     if (!Number.isFinite(pnl)) throw new RangeError(`The revaluation in scenario ${s.number} (${pnl}) is not a finite number.`)
     return -pnl * s.weight + 0
   })
