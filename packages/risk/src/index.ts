@@ -31,3 +31,4 @@ export { SPAN_EXTREME_COVER_FRACTION, SPAN_SCENARIO_COUNT, type SpanRequirement,
 export * from './portfolio/index.js'
 export * from './scenarios/index.js'
 export * from './calibration/index.js'
+export * from './derive/index.js'

@@ -1,0 +1,102 @@
+import { mulDec } from './fixedPoint.js'
+import { type DeriveContingencies, arrangeDerivePortfolio } from './portfolio.js'
+import { addDerivePrecomputes } from './precompute.js'
+import { deriveScenarioPnl } from './scenarioPnl.js'
+import type { DeriveParameters, DeriveScenario, DeriveScenarioShock } from './types.js'
+import { assertDeriveAccepts } from './validate.js'
+
+/** One scenario's P&L with a readable name. */
+export type DeriveScenarioLoss = DeriveScenarioShock & {
+  index: number
+  /** e.g. `spot ×1.18 vol up damp 1` or `skew linear` */
+  name: string
+  /** P&L against MTM, 1e18 stable (negative = loss), before the loss factor */
+  pnl: bigint
+}
+
+/** Result of {@link deriveMargin}; amounts are 1e18 stable (USDC), signed. */
+export type DeriveMarginResult = {
+  /** maintenance margin: worst P&L · MM factor − MM contingencies + MTM; negative = below maintenance */
+  mm: bigint
+  /** initial margin: worst P&L · (IM factor + peg loss) − IM and MM contingencies + MTM */
+  im: bigint
+  /** cash + perp value + options + collateral */
+  mtm: bigint
+  cash: bigint
+  /** unrealized perp P&L + funding */
+  perpMtm: bigint
+  optionMtm: bigint
+  /** Σ amount · price / stablePrice */
+  collateralMtm: bigint
+  /** option MTM per expiry, in order of first appearance */
+  expiries: { secToExpiry: bigint; mtm: bigint; volShockUp: bigint; volShockDown: bigint; staticDiscountPos: bigint; staticDiscountNeg: bigint }[]
+  scenarios: DeriveScenarioLoss[]
+  /** the scenario that set the margin, or `basis` when the basis contingency is worse than every scenario */
+  worst: { index: number; name: string; pnl: bigint }
+  contingencies: DeriveContingencies
+  mmFactor: bigint
+  /** IM factor including the peg-loss add-on (stable below `PEG_LOSS_THRESHOLD`) */
+  imFactor: bigint
+}
+
+/**
+ * Derive's PMRM_2 portfolio margin of one account, computed as the contract does it to the wei (1e18 fixed point,
+ * the same approximations for ln, exp, √ and the normal CDF). Source: derivexyz/v2-core `PMRMLib_2.sol`,
+ * `PMRM_2.sol`, `docs/managers/PMRM.md` (method; see README.md in this folder).
+ * @param scenario the account and market, as parsed by `parseDeriveCase`
+ * @param parameters scenarios and risk parameters
+ * @returns MM, IM, MTMs, every scenario's P&L, the worst one and each contingency
+ * @throws DeriveRejectedError when Derive's setters would reject the parameters; DeriveMathError where the contract
+ * would revert (e.g. negative SVI variance)
+ * @example
+ * const c = parseDeriveCase(JSON.parse(readFileSync(file, 'utf8')))
+ * const { mm, im } = deriveMargin(c.scenario, c.parameters) // 1e18 stable
+ */
+export function deriveMargin(scenario: DeriveScenario, parameters: DeriveParameters): DeriveMarginResult {
+  assertDeriveAccepts(scenario, parameters)
+  const portfolio = addDerivePrecomputes(arrangeDerivePortfolio(scenario), parameters)
+  const c = portfolio.contingencies
+  let worst = { index: parameters.scenarios.length, name: 'basis', pnl: c.basis }
+  const scenarios = parameters.scenarios.map((s, index) => {
+    const pnl = deriveScenarioPnl(portfolio, s, parameters)
+    const loss = { ...s, index, name: scenarioName(s), pnl }
+    if (pnl < worst.pnl) worst = { index, name: loss.name, pnl }
+    return loss
+  })
+  const { other, margin } = parameters
+  let imFactor = margin.imFactor
+  if (portfolio.stablePrice < other.pegLossThreshold) imFactor += mulDec(other.pegLossThreshold - portfolio.stablePrice, other.pegLossFactor)
+  const mtm = portfolio.totalMtm + portfolio.cash
+  const mm = mulDec(worst.pnl, margin.mmFactor) - c.mm + mtm
+  const im = mulDec(worst.pnl, imFactor) - c.im - c.mm + mtm
+  const optionMtm = portfolio.expiries.reduce((s, e) => s + e.mtm, 0n)
+  return {
+    mm,
+    im,
+    mtm,
+    cash: portfolio.cash,
+    perpMtm: portfolio.perpValue,
+    optionMtm,
+    collateralMtm: portfolio.collaterals.reduce((s, x) => s + x.value, 0n),
+    expiries: portfolio.expiries.map((e) => ({
+      secToExpiry: e.secToExpiry,
+      mtm: e.mtm,
+      volShockUp: e.volShockUp,
+      volShockDown: e.volShockDown,
+      staticDiscountPos: e.staticDiscountPos,
+      staticDiscountNeg: e.staticDiscountNeg,
+    })),
+    scenarios,
+    worst,
+    contingencies: c,
+    mmFactor: margin.mmFactor,
+    imFactor,
+  }
+}
+
+/** Short readable name of a scenario. */
+export function scenarioName(s: DeriveScenarioShock): string {
+  if (s.volShock === 'linear' || s.volShock === 'abs') return `skew ${s.volShock}`
+  const f = (x: bigint) => String(Number(x) / 1e18)
+  return `spot ×${f(s.spotShock)} vol ${s.volShock} damp ${f(s.dampening)}`
+}
