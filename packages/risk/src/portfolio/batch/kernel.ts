@@ -1,6 +1,6 @@
 import type { BatchAccounts } from './layout.js'
 import type { NakedShortIndex } from './nakedShort.js'
-import type { BatchPrices } from './priceTable.js'
+import type { KernelPrices } from './priceTable.js'
 
 /** Per-account outputs of the batch engine, float64 USD (convert with `BatchEngine.accountRisk`). */
 export type BatchResults = {
@@ -19,14 +19,18 @@ export type BatchResults = {
   worstScenario: Uint16Array
 }
 
-/** Allocates results for `count` accounts. */
-export function createBatchResults(count: number): BatchResults {
+/**
+ * Allocates results for `count` accounts (34 bytes each).
+ * @param options `shared`: in `SharedArrayBuffer`s, for worker threads writing disjoint accounts
+ */
+export function createBatchResults(count: number, options: { shared?: boolean } = {}): BatchResults {
+  const f64 = () => (options.shared ? new Float64Array(new SharedArrayBuffer(8 * count)) : new Float64Array(count))
   return {
-    equityUsd: new Float64Array(count),
-    riskUsd: new Float64Array(count),
-    minPnlUsd: new Float64Array(count),
-    gapUsd: new Float64Array(count),
-    worstScenario: new Uint16Array(count),
+    equityUsd: f64(),
+    riskUsd: f64(),
+    minPnlUsd: f64(),
+    gapUsd: f64(),
+    worstScenario: options.shared ? new Uint16Array(new SharedArrayBuffer(2 * count)) : new Uint16Array(count),
   }
 }
 
@@ -45,7 +49,7 @@ export function createBatchResults(count: number): BatchResults {
  */
 export function revalueAccounts(
   accounts: BatchAccounts,
-  prices: BatchPrices,
+  prices: KernelPrices,
   assetPrice: Float64Array,
   naked: NakedShortIndex,
   out: BatchResults,
@@ -60,7 +64,7 @@ export function revalueAccounts(
  * `revalueAccounts` does.
  * @throws {RangeError} when the range is not inside [0, accounts.count]
  */
-export function revalueRange(accounts: BatchAccounts, prices: BatchPrices, assetPrice: Float64Array, naked: NakedShortIndex, out: BatchResults, from: number, to: number): void {
+export function revalueRange(accounts: BatchAccounts, prices: KernelPrices, assetPrice: Float64Array, naked: NakedShortIndex, out: BatchResults, from: number, to: number): void {
   if (!(from >= 0 && from <= to && to <= accounts.count)) throw new RangeError(`Batch: account range [${from}, ${to}) is outside [0, ${accounts.count}].`)
   revalue(accounts, prices, assetPrice, naked, out, undefined, from, to)
 }
@@ -70,7 +74,7 @@ export const REGISTER_POSITIONS = 12
 
 function revalue(
   accounts: BatchAccounts,
-  prices: BatchPrices,
+  prices: KernelPrices,
   assetPrice: Float64Array,
   naked: NakedShortIndex,
   out: BatchResults,

@@ -28,6 +28,9 @@ export type BatchPrices = {
   zeroRow: number
 }
 
+/** What the account kernels read of `BatchPrices` (a worker thread receives only this, the matrix shared). */
+export type KernelPrices = Pick<BatchPrices, 'S' | 'stride' | 'matrix' | 'nakedRateByUnderlying' | 'underlyingOf' | 'zeroRow'>
+
 /** Collateral assets as the price table reads them: USD price and followed underlying, by asset-table row. */
 export type CollateralAssets = { price: Float64Array; follows: readonly string[] }
 

@@ -1,7 +1,7 @@
 import { type BatchResults, REGISTER_POSITIONS, revalueAccounts } from './kernel.js'
 import type { BatchAccounts } from './layout.js'
 import type { NakedShortIndex } from './nakedShort.js'
-import type { BatchPrices } from './priceTable.js'
+import type { KernelPrices } from './priceTable.js'
 
 /**
  * Margin, relative to the account's gross scenario P&L Σ|qty|·max|row|, that the shortcut must clear. The float sums
@@ -25,7 +25,7 @@ const CERTIFY_SLACK = 1e-10
  */
 export function recheckAccounts(
   accounts: BatchAccounts,
-  prices: BatchPrices,
+  prices: KernelPrices,
   previous: Float64Array,
   u: number,
   assetPrice: Float64Array,
