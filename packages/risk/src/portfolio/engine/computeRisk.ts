@@ -10,7 +10,9 @@ import type { MarketContext } from '../market/marketContext.js'
 import type { NettedPosition } from '../modes/nettedPosition.js'
 import { marketAddOns } from '../modes/marketAddOns.js'
 import { portfolioLoss, type ScenarioHolding } from '../modes/portfolioLoss.js'
+import { spanAccountRequirement } from '../modes/spanAccountRequirement.js'
 import { standaloneRequirement } from '../modes/standaloneRequirement.js'
+import { resolveSpanParams } from '../../span/spanParams.js'
 import type {
   AccountRisk,
   IsolatedPositionRisk,
@@ -41,12 +43,14 @@ type Net = NettedPosition & { size: bigint; members: number[] }
  *   loss (`params.diversification`), and a square-root-law liquidity add-on on each underlying's net delta
  *   (`params.concentration`) is added, rounded up, to both MM and IM (`marketAddOns`);
  * - tiered: Σ standalone requirements (`standaloneRequirement`), one shared equity;
- * - isolated: the same sums; with an allocation on every position, health is the lowest position health.
+ * - isolated: the same sums; with an allocation on every position, health is the lowest position health;
+ * - span: MM = Σ per underlying of CME SPAN's max(scan + intra − inter, short option minimum)
+ *   (`spanAccountRequirement`, parameters `params.span`, else the grid's defaults), IM = initialToMaintenance × MM.
  * Positions in one instrument are netted (by `instrumentKey`) before any requirement.
  * @throws {InvalidInputError} on a negative entry price or fees
  */
 export function computeRisk(ctx: MarketContext, account: PortfolioAccount, mode: MarginMode, params: PortfolioParams): AccountRisk {
-  if (mode !== 'portfolio' && mode !== 'tiered' && mode !== 'isolated') throw new InvalidInputError(`Unknown margin mode ${String(mode)}.`)
+  if (mode !== 'portfolio' && mode !== 'tiered' && mode !== 'isolated' && mode !== 'span') throw new InvalidInputError(`Unknown margin mode ${String(mode)}.`)
   const fees = account.feesOwedUsd8 ?? 0n
   if (fees < 0n) throw new InvalidInputError('Fees owed must be ≥ 0.')
   const scenarios = mode === 'portfolio'
@@ -64,16 +68,21 @@ export function computeRisk(ctx: MarketContext, account: PortfolioAccount, mode:
   const concentrationUsd8 = addOns && addOns.concentrationUsd > 0 ? usd8Up(addOns.concentrationUsd, loss.gross) : 0n
   const collateralImUsd8 = scenarios ? collateral.reduce((s, c) => s + c.weightedUsd8 - c.imWeightedUsd8, 0n) : 0n
   const broken = scenarios ? routeBreak(collateral) : { lossUsd8: 0n, name: null }
-  const standalone = mode === 'portfolio' ? [] : active.map((n) => standaloneRequirement(n, n.members.map((i) => account.positions[i]!), params, ctx.market))
+  const spanParams = mode === 'span' ? (params.span ?? resolveSpanParams(ctx.set.grid)) : null
+  const span = spanParams ? spanAccountRequirement(active, spanParams, ctx.market) : null
+  const standalone = mode === 'portfolio' || span ? [] : active.map((n) => standaloneRequirement(n, n.members.map((i) => account.positions[i]!), params, ctx.market))
 
   let baseIm = 0
   let baseMm = 0
   // scale of the float sums behind the requirement (bounds their rounding error)
-  const gross = loss.gross * Math.max(1, params.imMultiplier)
+  const gross = loss.gross * Math.max(1, params.imMultiplier, spanParams?.initialToMaintenance ?? 1)
   if (mode === 'portfolio') {
     const base = (addOns ? addOns.worstLossUsd : loss.worstLoss) + loss.contingency
     baseIm = params.imMultiplier * base
     baseMm = params.mmMultiplier * base
+  } else if (span && spanParams) {
+    baseMm = span.mm
+    baseIm = spanParams.initialToMaintenance * span.mm
   } else {
     for (const r of standalone) {
       baseIm += r.im
@@ -87,7 +96,9 @@ export function computeRisk(ctx: MarketContext, account: PortfolioAccount, mode:
   const perNet = new Map<Net, { im: number; mm: number }>()
   active.forEach((n, k) => {
     const c = loss.contributions[k]!
-    perNet.set(n, mode === 'portfolio' ? { im: params.imMultiplier * c, mm: params.mmMultiplier * c } : standalone[k]!)
+    const spanMm = span?.perPosition[k]
+    if (spanMm !== undefined) perNet.set(n, { im: spanParams!.initialToMaintenance * spanMm, mm: spanMm })
+    else perNet.set(n, mode === 'portfolio' ? { im: params.imMultiplier * c, mm: params.mmMultiplier * c } : standalone[k]!)
   })
   const netOf = new Map<number, Net>()
   for (const n of nets) for (const i of n.members) netOf.set(i, n)
@@ -158,6 +169,7 @@ export function computeRisk(ctx: MarketContext, account: PortfolioAccount, mode:
     sigmaHorizonSeconds: grid.horizonSeconds,
   }
   if (isolated) risk.isolated = isolated
+  if (span) risk.span = span.commodities
   if (addOns?.diversification) {
     const d = addOns.diversification
     risk.diversification = { underlying: d.underlyingIndex < 0 ? null : ctx.set.underlyings[d.underlyingIndex]!, largestUsd8: usd8Up(d.largestUsd, loss.gross), floorUsd8: usd8Up(d.floorUsd, loss.gross), binding: d.binding }

@@ -1,4 +1,5 @@
 import { defaultScenarioGrid, type ScenarioGrid } from '../../scenarios/index.js'
+import { resolveSpanParams, type SpanParamsInput } from '../../span/spanParams.js'
 import { createMarketContext, type MarketContext } from '../market/marketContext.js'
 import type { AccountRisk, MarginMode, MarketState, PortfolioAccount, PortfolioParams } from '../types.js'
 import { type AccountChange, applyChange } from './applyChange.js'
@@ -14,6 +15,8 @@ export type PortfolioEngineConfig = {
   mode?: MarginMode
   /** overrides of `DEFAULT_PORTFOLIO_PARAMS` (each top-level key replaced whole) */
   params?: Partial<PortfolioParams>
+  /** span mode: overrides of the SPAN defaults derived from `grid` (`resolveSpanParams`); else `params.span` */
+  span?: SpanParamsInput
 }
 
 /** The per-account engine. Every method is pure: same inputs, same outputs. */
@@ -36,7 +39,7 @@ export type PortfolioEngine = {
 /**
  * Creates a margin engine for one protocol: a scenario grid, a mode and parameters. Prepared markets are cached per
  * `MarketState` object (weakly), so revaluing many accounts at one tick prices each instrument once.
- * @throws {InvalidParamsError} when `params` are out of range (see `resolveParams`)
+ * @throws {InvalidParamsError} when `params` are out of range (see `resolveParams`; span mode: `resolveSpanParams`)
  * @example
  * const engine = createPortfolioEngine({ mode: 'portfolio' })
  * const risk = engine.marginAccount(account, market) // risk.mmUsd8, risk.healthBps, risk.worstScenario, ...
@@ -44,7 +47,8 @@ export type PortfolioEngine = {
 export function createPortfolioEngine(config: PortfolioEngineConfig = {}): PortfolioEngine {
   const grid = config.grid ?? defaultScenarioGrid()
   const mode = config.mode ?? 'portfolio'
-  const params = resolveParams(config.params)
+  const resolved = resolveParams(config.params)
+  const params = mode === 'span' ? { ...resolved, span: resolveSpanParams(grid, config.span ?? resolved.span) } : resolved
   const contexts = new WeakMap<MarketState, MarketContext>()
   const context = (market: MarketState) => {
     let ctx = contexts.get(market)
