@@ -71,7 +71,7 @@ export class RollingCorrelation {
       for (let k = 0; k < n; k++) s += r[k]!
       return n > 0 ? s / n : 0
     })
-    const rho = Array.from({ length: U }, (_, i) => Array.from({ length: U }, (_, j) => (i === j ? 1 : 0)))
+    const rho: number[][] = Array.from({ length: U }, (_, i) => Array.from({ length: U }, (_, j) => (i === j ? 1 : 0)))
     if (n < 2) return { underlyings: this.underlyings, rho, observations: n }
     for (let i = 0; i < U; i++) {
       for (let j = i + 1; j < U; j++) {
