@@ -71,6 +71,34 @@ describe('markets', () => {
   })
 })
 
+describe('collateral in the scenarios', () => {
+  const withAssets = (assets: ConfigInput['chains'][number]['assets']) =>
+    defineConfig(base({ chains: [{ ...chain(31337, lz(40101)), assets }] })).chains[0]!.assets
+  const weth = { symbol: 'ETH', address: A(8), decimals: 18, feed: A(9), haircutBps: 1000 }
+
+  it('makes the majors risk-cancelling with 2% MM and 3% IM haircuts, and leaves other assets at their haircut', () => {
+    const [eth, usdc, link] = withAssets([weth, { symbol: 'USDC', address: A(3), decimals: 6, feed: A(4), haircutBps: 200 }, { symbol: 'LINK', address: A(10), decimals: 18, feed: A(11), haircutBps: 2500 }])
+    expect(eth).toMatchObject({ underlying: 'ETH', riskCancelling: true, mmHaircutBps: 200, imHaircutBps: 300 })
+    expect(usdc).toMatchObject({ underlying: 'USDC', riskCancelling: false, mmHaircutBps: 200, imHaircutBps: 200 })
+    expect(link).toMatchObject({ riskCancelling: false, mmHaircutBps: 2500, imHaircutBps: 2500 })
+    expect(eth).not.toHaveProperty('routeBreakLossBps')
+  })
+
+  it('follows a wrapper to its underlying and caps the default haircuts at the asset\'s own', () => {
+    const [steth] = withAssets([{ ...weth, symbol: 'stETH', underlying: 'ETH', haircutBps: 150, routeBreakLossBps: 3000 }])
+    expect(steth).toMatchObject({ underlying: 'ETH', riskCancelling: true, mmHaircutBps: 150, imHaircutBps: 150, routeBreakLossBps: 3000 })
+  })
+
+  it('takes explicit risk-cancelling and haircuts, and refuses an IM haircut below the MM one, naming the field', () => {
+    const [off] = withAssets([{ ...weth, riskCancelling: false }])
+    expect(off).toMatchObject({ riskCancelling: false, mmHaircutBps: 1000, imHaircutBps: 1000 })
+    const [set] = withAssets([{ ...weth, mmHaircutBps: 300, imHaircutBps: 450 }])
+    expect(set).toMatchObject({ mmHaircutBps: 300, imHaircutBps: 450 })
+    expect(() => withAssets([{ ...weth, mmHaircutBps: 300, imHaircutBps: 200 }])).toThrow(/chains\.0\.assets\.0\.imHaircutBps/)
+    expect(() => withAssets([{ ...weth, routeBreakLossBps: 10_001 }])).toThrow(/chains\.0\.assets\.0\.routeBreakLossBps/)
+  })
+})
+
 describe('node', () => {
   it('takes an optional stable node id and refuses one that is not a plain name', () => {
     expect(defineConfig(base()).node?.id).toBeUndefined()

@@ -1,6 +1,7 @@
 import { type Address, getAddress, type Hex, isAddress, isHex } from 'viem'
 import { z } from 'zod'
 import { apiSchema } from './api.js'
+import { collateralRiskFields, collateralRiskOf } from './collateralRisk.js'
 import { latencySchema } from './latency.js'
 import { instrumentSchema, marginSchema } from './margin.js'
 
@@ -17,18 +18,31 @@ const decimalBigint = z
   .union([z.bigint(), z.string().regex(/^-?\d+$/, 'must be an integer in decimal'), z.number().int()])
   .transform((v) => BigInt(v))
 
-/** A collateral asset on one chain: the ERC-20, its Chainlink-compatible USD feed (8 decimals) and its haircut. */
-export const assetSchema = z.object({
-  /** canonical symbol shared across chains, e.g. `ETH` for WETH on every chain; also the feed's underlying */
-  symbol: z.string().min(1),
-  address,
-  decimals: z.number().int().min(0).max(36),
-  /** AggregatorV3Interface-compatible feed on the same chain, answer in USD with `feedDecimals` */
-  feed: address,
-  feedDecimals: z.number().int().min(0).max(36).default(8),
-  /** collateral haircut for this (asset, chain), bps of market value */
-  haircutBps: bps,
-})
+/**
+ * A collateral asset on one chain: the ERC-20, its Chainlink-compatible USD feed (8 decimals), its haircut, and how
+ * the portfolio engine treats it in the scenarios (see `collateralRiskOf` for the defaults).
+ */
+export const assetSchema = z
+  .object({
+    /** canonical symbol shared across chains, e.g. `ETH` for WETH on every chain; also the feed's underlying */
+    symbol: z.string().min(1),
+    address,
+    decimals: z.number().int().min(0).max(36),
+    /** AggregatorV3Interface-compatible feed on the same chain, answer in USD with `feedDecimals` */
+    feed: address,
+    feedDecimals: z.number().int().min(0).max(36).default(8),
+    /**
+     * collateral haircut for this (asset, chain), bps of market value: the whole haircut in the linear, tiered and
+     * isolated modes, and in portfolio mode for collateral that is not risk-cancelling
+     */
+    haircutBps: bps,
+    ...collateralRiskFields,
+  })
+  .superRefine((asset, ctx) => {
+    if (asset.mmHaircutBps !== undefined && asset.imHaircutBps !== undefined && asset.imHaircutBps < asset.mmHaircutBps)
+      ctx.addIssue({ code: 'custom', path: ['imHaircutBps'], message: 'initial-margin haircut is below the maintenance one' })
+  })
+  .transform((asset) => ({ ...asset, ...collateralRiskOf(asset) }))
 
 /** LayerZero v2 contracts on one chain, when the chain is reachable over LayerZero. */
 export const layerZeroChainSchema = z.object({
