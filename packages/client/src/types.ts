@@ -12,6 +12,12 @@ export type RiskView = {
   worstLossUsd8: IntString
   /** contingency charges (per-contract minimum, naked short options, staleness, depeg), usd8 */
   contingencyUsd8: IntString
+  /** IM's collateral term: risk-cancelling collateral at its MM haircut less at its IM haircut, usd8 (exact) */
+  collateralImUsd8: IntString
+  /** loss of the worst route-break scenario (a bridged or wrapped asset on one chain failing), usd8, in MM and IM */
+  routeBreakUsd8: IntString
+  /** that scenario, `route-break/<chainId>:<asset>`; null when no held asset has one */
+  routeBreak: string | null
   /** counted P&L per scenario, USD (float, for charts), in the grid's order */
   scenarios: { name: string; pnlUsd: number }[]
   greeks: Record<string, GreeksView>
@@ -45,7 +51,21 @@ export type AccountView = {
     priceUsd8: IntString | null
     priceAgeSeconds: IntString | null
     priceStale: boolean
+    /**
+     * haircut applied in equity, bps (`weightedUsd8` = value less it): the configured one, or for a risk-cancelling
+     * asset in portfolio mode its MM haircut, plus any size-tier, depeg and stale-price charge
+     */
     haircutBps: number
+    /** risk factor the asset follows (WETH → ETH) */
+    underlying: string
+    /** portfolio mode: revalued in every scenario with its underlying's spot move, so a short perp against it nets */
+    riskCancelling: boolean
+    /** configured base haircut in equity, bps (the asset's `haircutBps` unless risk-cancelling) */
+    mmHaircutBps: number
+    /** haircut against IM, bps (≥ `mmHaircutBps`) */
+    imHaircutBps: number
+    /** loss of this (asset, chain)'s route-break scenario, bps of value; 0 = none */
+    routeBreakLossBps: number
     valueUsd8: IntString
     weightedUsd8: IntString
   }[]

@@ -23,7 +23,14 @@ export const receiver = addr(0xdead)
 
 /** Three chains: A (hub) with WETH, B with USDC, C with USDC and WETH; one ETH-PERP market (10% IM, 5% MM). */
 export function testConfig(
-  overrides: { withdrawalBufferUsd8?: bigint; insuranceFundUsd8?: bigint; margin?: ConfigInput['margin']; latency?: ConfigInput['latency'] } = {},
+  overrides: {
+    withdrawalBufferUsd8?: bigint
+    insuranceFundUsd8?: bigint
+    margin?: ConfigInput['margin']
+    latency?: ConfigInput['latency']
+    /** fields merged into the WETH asset of chain A or C (scenario treatment: risk-cancelling, haircuts, route break) */
+    weth?: { [chain in 'A' | 'C']?: Partial<ConfigInput['chains'][number]['assets'][number]> }
+  } = {},
 ): Config {
   const chain = (chainId: number, assets: ConfigInput['chains'][number]['assets']) => ({
     name: `chain-${chainId}`,
@@ -37,11 +44,11 @@ export function testConfig(
   return defineConfig({
     hub: { chainId: A, address: addr(0x4b) },
     chains: [
-      chain(A, [{ symbol: 'ETH', address: tokens.wethA, decimals: 18, feed: feeds.ethA, haircutBps: 1000 }]),
+      chain(A, [{ symbol: 'ETH', address: tokens.wethA, decimals: 18, feed: feeds.ethA, haircutBps: 1000, ...overrides.weth?.A }]),
       chain(B, [{ symbol: 'USDC', address: tokens.usdcB, decimals: 6, feed: feeds.usdcB, haircutBps: 0 }]),
       chain(C, [
         { symbol: 'USDC', address: tokens.usdcC, decimals: 6, feed: feeds.usdcC, haircutBps: 0 },
-        { symbol: 'ETH', address: tokens.wethC, decimals: 18, feed: feeds.ethC, haircutBps: 1000 },
+        { symbol: 'ETH', address: tokens.wethC, decimals: 18, feed: feeds.ethC, haircutBps: 1000, ...overrides.weth?.C },
       ]),
     ],
     markets: [{ symbol: 'ETH-PERP', underlying: 'ETH', imfBps: 1000, mmfBps: 500 }],

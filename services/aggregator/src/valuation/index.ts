@@ -1,3 +1,4 @@
+export { collateralItemOf } from './collateralItem.js'
 export {
   type AccountValuation,
   buildMargin,

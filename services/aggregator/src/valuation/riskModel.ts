@@ -76,7 +76,7 @@ export function marketStateOf(config: Config, book: PriceBook, nowSeconds: bigin
 
 function buildMarketState(config: Config, book: PriceBook, nowSeconds: bigint): MarketState {
   const margin = config.margin
-  const symbols = new Set([...config.markets.map((m) => m.underlying), ...config.chains.flatMap((c) => c.assets.map((a) => a.symbol))])
+  const symbols = new Set([...config.markets.map((m) => m.underlying), ...config.chains.flatMap((c) => c.assets.flatMap((a) => [a.symbol, a.underlying]))])
   const underlyings: Record<string, MarketState['underlyings'][string]> = {}
   for (const symbol of symbols) {
     const quote = book.markPrice(symbol)

@@ -1,15 +1,17 @@
 import type { Config } from '@unimargin/chains'
 import { type DbOrTx, eq, positions as positionsTable } from '@unimargin/db'
-import type { AccountMargin, AccountRisk, CollateralItemInput, Instrument, PositionInput } from '@unimargin/risk'
+import type { AccountMargin, AccountRisk, Instrument, PortfolioCollateral, PositionInput } from '@unimargin/risk'
 import { assetOn, marketOf } from '../common/config.js'
 import type { AccountRow, BalanceRow } from '../ledger/index.js'
 import { readCollateralBalances } from '../ledger/index.js'
 import { loadPriceBook, type PriceBook, type PriceQuote } from '../pricing/index.js'
+import { collateralItemOf } from './collateralItem.js'
 import { computeMargin, instrumentOf } from './riskModel.js'
 
 export type PositionRow = typeof positionsTable.$inferSelect
 
-export type ValuedCollateralItem = CollateralItemInput & { quote: PriceQuote | undefined }
+/** A collateral balance as the engine values it (see `collateralItemOf`), with the price quote it was valued at. */
+export type ValuedCollateralItem = Omit<PortfolioCollateral, 'priceUpdatedAtMs'> & { quote: PriceQuote | undefined }
 export type ValuedPosition = PositionInput & { quote: PriceQuote | undefined; underlying: string; instrument: Instrument }
 
 /** A price the account depends on that is missing or older than `maxPriceAgeSeconds`. */
@@ -60,18 +62,9 @@ export function buildMargin(
       unconfigured.push(b)
       continue
     }
-    const quote = book.collateralPrice(b.chainId, asset)
-    note(quote, asset.symbol, b.chainId)
-    items.push({
-      chainId: b.chainId,
-      symbol: asset.symbol,
-      asset: asset.address,
-      amount: b.amount,
-      decimals: asset.decimals,
-      priceUsd8: quote?.priceUsd8 ?? 0n,
-      haircutBps: asset.haircutBps,
-      quote,
-    })
+    const item = collateralItemOf(book, b.chainId, asset, b.amount)
+    note(item.quote, asset.symbol, b.chainId)
+    items.push(item)
   }
   const positions: ValuedPosition[] = []
   for (const p of positionRows) {

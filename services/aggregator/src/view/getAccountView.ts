@@ -6,6 +6,7 @@ import { toUnixSeconds } from '../common/format.js'
 import { readAccount, vaultLiquidity } from '../ledger/index.js'
 import {
   type AccountValuation,
+  collateralItemOf,
   marketStateOf,
   portfolioAccountOf,
   riskModelOf,
@@ -54,8 +55,7 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
   const targets = config.chains.flatMap((chain) =>
     chain.assets.map((asset) => {
       const held = valuation.items.find((c) => c.chainId === chain.chainId && c.asset === asset.address)
-      const quote = valuation.book.collateralPrice(chain.chainId, asset)
-      return held ?? { chainId: chain.chainId, symbol: asset.symbol, asset: asset.address, amount: 0n, decimals: asset.decimals, priceUsd8: quote?.priceUsd8 ?? 0n, haircutBps: asset.haircutBps }
+      return held ?? collateralItemOf(valuation.book, chain.chainId, asset, 0n)
     }),
   )
   const byMargin = blockedBy
@@ -99,6 +99,11 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
         priceAgeSeconds: quote ? s(quote.ageSeconds) : null,
         priceStale: quote ? quote.stale : true,
         haircutBps: c.haircutBps,
+        underlying: valuation.items[i]?.underlying ?? c.symbol,
+        riskCancelling: valuation.items[i]?.riskCancelling ?? false,
+        mmHaircutBps: valuation.items[i]?.mmHaircutBps ?? c.haircutBps,
+        imHaircutBps: valuation.items[i]?.imHaircutBps ?? c.haircutBps,
+        routeBreakLossBps: valuation.items[i]?.routeBreakLossBps ?? 0,
         valueUsd8: s(c.valueUsd8),
         weightedUsd8: s(c.weightedUsd8),
       }
@@ -193,6 +198,9 @@ function riskView(config: Config, valuation: AccountValuation, nowSeconds: bigin
     worstScenario: risk.worstScenario,
     worstLossUsd8: risk.worstLossUsd8.toString(),
     contingencyUsd8: risk.contingencyUsd8.toString(),
+    collateralImUsd8: risk.collateralImUsd8.toString(),
+    routeBreakUsd8: risk.routeBreakUsd8.toString(),
+    routeBreak: risk.routeBreak,
     scenarios: risk.scenarioNames.map((name, i) => ({ name, pnlUsd: risk.scenarioPnlUsd[i] ?? 0 })),
     greeks: risk.greeks,
     pnlSigmaUsd8: risk.pnlSigmaUsd8.toString(),

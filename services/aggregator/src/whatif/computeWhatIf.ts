@@ -4,7 +4,7 @@ import type { Address } from 'viem'
 import { assetOn, marketOf } from '../common/config.js'
 import type { BalanceRow } from '../ledger/index.js'
 import { type PriceQuote, priceBookOf, type ValuationBlock } from '../pricing/index.js'
-import { buildMargin, computeMargin, instrumentOf, type PositionRow, type ValuedCollateralItem, type ValuedPosition } from '../valuation/index.js'
+import { buildMargin, collateralItemOf, computeMargin, instrumentOf, type PositionRow, type ValuedCollateralItem, type ValuedPosition } from '../valuation/index.js'
 
 /** A hypothetical change: position size deltas (1e18, signed) by market and collateral deltas (base units, signed). */
 export type WhatIfChange = {
@@ -70,10 +70,7 @@ export function computeWhatIf(config: Config, input: WhatIfInput, change: WhatIf
     if (!asset) throw new UnknownInstrumentError(`Asset ${c.asset} is not collateral on chain ${c.chainId}.`)
     const held = items.find((i) => i.chainId === c.chainId && i.asset === asset.address)
     if (held) held.amount += c.amount
-    else {
-      const quote = book.collateralPrice(c.chainId, asset)
-      items.push({ chainId: c.chainId, symbol: asset.symbol, asset: asset.address, amount: c.amount, decimals: asset.decimals, priceUsd8: quote?.priceUsd8 ?? 0n, haircutBps: asset.haircutBps, quote })
-    }
+    else items.push(collateralItemOf(book, c.chainId, asset, c.amount))
   }
   const positions: ValuedPosition[] = valuation.positions.map((p) => ({ ...p }))
   for (const p of change.positions ?? []) {

@@ -6,7 +6,7 @@ import type { Context } from '../common/context.js'
 import { formatFixed, formatUsd8 } from '../common/format.js'
 import { adjustBalance, lockAccount, vaultLiquidity } from '../ledger/index.js'
 import { writeCommand } from '../outbox/index.js'
-import { buildMargin, valueAccount, withdrawableAmounts } from '../valuation/index.js'
+import { buildMargin, collateralItemOf, valueAccount, withdrawableAmounts } from '../valuation/index.js'
 import { routeLatencies, withdrawalBufferFor } from '../routes/index.js'
 
 export type WithdrawalRequest = {
@@ -100,15 +100,9 @@ export async function decideWithdrawal(ctx: Context, request: WithdrawalRequest)
         ctx.referenceTs,
       )
       // the account may hold nothing on this chain: the withdrawal is then covered by collateral elsewhere
-      const item = before.items.find((i) => i.chainId === chainId && i.asset.toLowerCase() === asset.toLowerCase()) ?? {
-        chainId,
-        symbol: assetConfig.symbol,
-        asset: assetConfig.address,
-        amount: 0n,
-        decimals: assetConfig.decimals,
-        priceUsd8: withdrawnQuote?.priceUsd8 ?? 0n,
-        haircutBps: assetConfig.haircutBps,
-      }
+      const item =
+        before.items.find((i) => i.chainId === chainId && i.asset.toLowerCase() === asset.toLowerCase()) ??
+        collateralItemOf(valuation.book, chainId, assetConfig, 0n)
       const [marginLimit = 0n] = withdrawableAmounts(
         config,
         valuation.book,
