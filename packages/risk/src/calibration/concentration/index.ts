@@ -1,0 +1,1 @@
+export { checkConcentrationParams, type ConcentrationParams, concentrationAddOnUsd, impactCostUsd } from './concentrationAddOn.js'

@@ -1,0 +1,7 @@
+export { addsRisk, type RiskAddition } from './addsRisk.js'
+export { checkPolicy } from './checkPolicy.js'
+export { engineConfigFor } from './engineConfigFor.js'
+export { type AccountParameterRecord, type ParameterSetChoice, parameterSetFor } from './parameterSetFor.js'
+export { type Recalibration, recalibrate } from './recalibrate.js'
+export { type Close, stressedSigmaHorizon } from './stressedSigma.js'
+export type { BoundHit, CalibrationInputs, ParameterSet, ParameterSetHistory, ParameterSetPolicy } from './types.js'
