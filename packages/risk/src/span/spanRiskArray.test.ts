@@ -46,3 +46,16 @@ describe('spanRiskArray', () => {
     expect(() => spanRiskArray({ revalue: () => Number.NaN, priceScanRange: 1, volScanRange: 0 })).toThrow(/scenario 1 \(NaN\)/)
   })
 })
+
+describe('spanRiskArray with asymmetric vol scan ranges', () => {
+  it('moves vol up by the up range in odd scenarios, down by the down range in even ones, and not at all in 15-16', () => {
+    const moves: number[] = []
+    const revalue = (_: number, dv: number) => {
+      moves.push(dv)
+      return 0
+    }
+    spanRiskArray({ revalue, priceScanRange: 1, volScanRange: 0.5, volScanRangeDown: 0.25 })
+    expect(moves.slice(0, 4)).toEqual([0.5, -0.25, 0.5, -0.25])
+    expect(moves.slice(14)).toEqual([0, 0])
+  })
+})
