@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { runStressSuite, stressTableRows } from './report.js'
+import { SAMPLE_PORTFOLIOS } from './portfolios.js'
+import { runStressSuite, STRESS_TABLE_HEAD, stressTableRows } from './report.js'
 
 const dir = fileURLToPath(new URL('../../../../shared/data/prices/crash_windows', import.meta.url))
 const present = existsSync(dir)
@@ -13,7 +14,8 @@ describe.skipIf(!present && !inCi)('runStressSuite', () => {
   it('replays every book under every mode through the FTX week and writes a chart and the runs', async () => {
     const out = mkdtempSync(join(tmpdir(), 'stress-'))
     const { runs, charts } = await runStressSuite({ windowsDir: dir, windows: ['ftx'], outDir: out })
-    expect(runs).toHaveLength(4 * 3)
+    const books = SAMPLE_PORTFOLIOS.length
+    expect(runs).toHaveLength(books * 3)
     for (const r of runs) {
       expect(r.points).toHaveLength(168)
       expect(r.capitalRequiredUsd).toBeGreaterThan(0)
@@ -24,10 +26,13 @@ describe.skipIf(!present && !inCi)('runStressSuite', () => {
     expect(leveraged.every((r) => r.liquidations.length > 0 && r.firstMarginCallAt !== null)).toBe(true)
     const svg = readFileSync(charts[0]!, 'utf8')
     expect(svg.startsWith('<svg')).toBe(true)
-    for (const name of ['hedged', 'leveraged', 'options', 'multi-collateral']) expect(svg).toContain(name)
-    expect(JSON.parse(readFileSync(join(out, 'stress.json'), 'utf8'))).toHaveLength(12)
+    for (const { name } of SAMPLE_PORTFOLIOS) expect(svg).toContain(name)
+    const json = JSON.parse(readFileSync(join(out, 'stress.json'), 'utf8'))
+    expect(json.runs).toHaveLength(books * 3)
+    expect(json.capital).toHaveLength(books * 3)
+    expect(json.warnings).toEqual([])
+    expect(json.runs[0].points).toBeUndefined()
     const rows = stressTableRows(runs)
-    console.log(rows.map((r) => r.join(' | ')).join('\n'))
-    expect(rows[0]).toHaveLength(10)
+    expect(rows[0]).toHaveLength(STRESS_TABLE_HEAD.length)
   })
 })
