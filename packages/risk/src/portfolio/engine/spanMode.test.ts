@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { black76 } from '../../pricing/index.js'
 import { loadOptionsReference } from '../../pricing/referenceValues.testdata.js'
 import { defaultScenarioGrid } from '../../scenarios/index.js'
 import { InvalidParamsError } from '../errors.js'
@@ -149,6 +150,20 @@ describe('span mode with the defaults derived from the scenario grid', () => {
     within(r.mmUsd8, 6000)
     within(r.imUsd8, 6600)
     within(r.positions[0]!.mmUsd8, 6000)
+  })
+
+  it('revalues an option with Black-76 at each scan point: forward ±1/3..3/3 of the range, vol × 1.5 or × 0.75', () => {
+    const call = option('BTC', 'call', 62_000, 30, 1, 2000)
+    const r = span.marginAccount(account([call]), market)
+    const v = span.context(market).instrument(call.instrument).valuation
+    const price = (move: number, volFactor: number) =>
+      black76({ forward: v.forward * (1 + move), strike: 62_000, timeYears: v.timeYears, vol: v.vol * volFactor, rate: 0, right: 'call' }).price
+    const expected: number[] = []
+    for (const move of [0, 1 / 3, -1 / 3, 2 / 3, -2 / 3, 1, -1]) for (const volFactor of [1.5, 0.75]) expected.push(v.value - price(move * btcRange, volFactor))
+    for (const move of [2, -2]) expected.push(0.35 * (v.value - price(move * btcRange, 1)))
+    for (const [i, loss] of r.span![0]!.scenarioLossesUsd.entries()) expect(loss).toBeCloseTo(expected[i]!, 8)
+    // a long call loses most with the price down a full range and vol down
+    expect(r.span![0]!.worstScenario).toBe(14)
   })
 
   it('nets a perp against a dated future in the scan and charges the calendar spread instead', () => {

@@ -13,6 +13,9 @@ export type SpanInstrumentArray = {
   source: 'model' | 'published'
 }
 
+/** Model arrays by instrument risk (one per market context) and parameters: an account revalued again reuses them. */
+const cache = new WeakMap<InstrumentRisk, WeakMap<SpanUnderlyingParams, Map<number, SpanInstrumentArray>>>()
+
 /**
  * The SPAN risk array of one instrument per unit long (CME Group, *CME SPAN Methodology Overview*, "Risk Arrays").
  * A published array (`params.publishedArrays[key]`) is used as given, per contract (quantities are then counted in
@@ -21,11 +24,31 @@ export type SpanInstrumentArray = {
  * `scanRange` (a fraction) and, for 15-16, ±`extremeMultiple` of it at 35%; perps and futures are worth
  * value·(1 + move); options are repriced with Black-76 at F·(1 + move) and vol·(1 + volScanUp) or
  * vol·(1 − volScanDown), time to expiry and rate unchanged (no look-ahead decay, as in the scenario grid).
+ * Model arrays are memoised per (instrument risk, parameters, scan range): an instrument risk belongs to one market.
  * @param scanRange price scan range of the instrument's tier, fraction of the forward
  */
 export function spanInstrumentArray(risk: InstrumentRisk, p: SpanUnderlyingParams, scanRange: number, rate: number, published: SpanParams['publishedArrays']): SpanInstrumentArray {
   const listed = published?.[risk.key]
   if (listed) return { loss: listed.lossPerContract, units: listed.unitsPerContract, source: 'published' }
+  let byParams = cache.get(risk)
+  if (!byParams) {
+    byParams = new WeakMap()
+    cache.set(risk, byParams)
+  }
+  let byRange = byParams.get(p)
+  if (!byRange) {
+    byRange = new Map()
+    byParams.set(p, byRange)
+  }
+  let array = byRange.get(scanRange)
+  if (!array) {
+    array = modelArray(risk, p, scanRange, rate)
+    byRange.set(scanRange, array)
+  }
+  return array
+}
+
+function modelArray(risk: InstrumentRisk, p: SpanUnderlyingParams, scanRange: number, rate: number): SpanInstrumentArray {
   const v = risk.valuation
   const inst = risk.instrument
   let revalue: (move: number, volMove: number) => number
