@@ -47,7 +47,10 @@ type Group = {
   spot: number
   members: number[]
   arrays: (readonly number[])[]
+  /** in the arrays' units (contracts for a published array) */
   quantities: number[]
+  /** |quantity| in units of the underlying */
+  units: number[]
   tiers: Map<string, number>[]
   netDelta: number
   shortOptionUnits: number
@@ -76,7 +79,7 @@ export function spanAccountRequirement(positions: readonly NettedPosition[], par
     let g = groups.get(u)
     if (!g) {
       const p = params.underlyings[u] ?? params.underlyings['*']!
-      g = { p, spot: risk.valuation.spot, members: [], arrays: [], quantities: [], tiers: p.tiers.map(() => new Map()), netDelta: 0, shortOptionUnits: 0 }
+      g = { p, spot: risk.valuation.spot, members: [], arrays: [], quantities: [], units: [], tiers: p.tiers.map(() => new Map()), netDelta: 0, shortOptionUnits: 0 }
       groups.set(u, g)
     }
     const days = inst.kind === 'perp' ? 0 : Math.max(0, (inst.expiryMs - market.nowMs) / DAY_MS)
@@ -86,6 +89,7 @@ export function spanAccountRequirement(positions: readonly NettedPosition[], par
     const array = spanInstrumentArray(risk, g.p, scanRange, market.rate, params.publishedArrays)
     g.arrays.push(array.loss)
     g.quantities.push(qty / array.units)
+    g.units.push(Math.abs(qty))
     const delta = qty * risk.valuation.greeks.delta
     const expiry = inst.kind === 'perp' ? 'perp' : String(inst.expiryMs)
     g.tiers[tier]!.set(expiry, (g.tiers[tier]!.get(expiry) ?? 0) + delta)
@@ -142,10 +146,10 @@ export function spanAccountRequirement(positions: readonly NettedPosition[], par
   return { mm, gross, perPosition, commodities }
 }
 
-/** Shares an underlying's requirement among its positions by their loss in its worst scenario (else by |qty|). */
+/** Shares an underlying's requirement among its positions by their loss in its worst scenario (else by |units|). */
 function share(requirement: number, g: Group, worst: number | null, out: number[]): void {
   let weights = g.members.map((_, i) => (worst === null ? 0 : Math.max(0, g.quantities[i]! * g.arrays[i]![worst - 1]!)))
-  if (!(weights.reduce((a, b) => a + b, 0) > 0)) weights = g.quantities.map(Math.abs)
+  if (!(weights.reduce((a, b) => a + b, 0) > 0)) weights = g.units
   const total = weights.reduce((a, b) => a + b, 0)
   g.members.forEach((k, i) => {
     out[k] = total > 0 ? (requirement * weights[i]!) / total : 0
