@@ -177,3 +177,16 @@ commandsCmd
       await database.close()
     }
   })
+
+const pm2Cmd = program.command('pm2').description("Derive's PMRM_2 portfolio margin (the `derive` mode of @unimargin/risk).")
+pm2Cmd
+  .command('check')
+  .description("Margin Derive-format PMRM_2 case files and compare MM, IM and every scenario loss with each file's Result (1e-8 relative). Exits 1 when a case is off or unreadable.")
+  .argument('<paths...>', 'case files, or directories whose *.json are all checked')
+  .option('--json', 'print the report as JSON')
+  .action(async (paths: string[], options: { json?: boolean }) => {
+    const { checkPm2Cases, formatPm2Check, pm2CheckJson } = await import('./operator/pm2Check.js')
+    const report = checkPm2Cases(paths)
+    console.log(options.json ? JSON.stringify(pm2CheckJson(report), null, 2) : formatPm2Check(report).join('\n'))
+    if (!report.ok) process.exitCode = 1
+  })

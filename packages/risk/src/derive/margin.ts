@@ -1,3 +1,4 @@
+import { fromE18 } from './decimal.js'
 import { mulDec } from './fixedPoint.js'
 import { type DeriveContingencies, arrangeDerivePortfolio } from './portfolio.js'
 import { addDerivePrecomputes } from './precompute.js'
@@ -97,6 +98,6 @@ export function deriveMargin(scenario: DeriveScenario, parameters: DeriveParamet
 /** Short readable name of a scenario. */
 export function scenarioName(s: DeriveScenarioShock): string {
   if (s.volShock === 'linear' || s.volShock === 'abs') return `skew ${s.volShock}`
-  const f = (x: bigint) => String(Number(x) / 1e18)
+  const f = (x: bigint) => String(Number(fromE18(x).toPrecision(12)))
   return `spot ×${f(s.spotShock)} vol ${s.volShock} damp ${f(s.dampening)}`
 }
