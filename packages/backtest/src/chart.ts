@@ -17,6 +17,16 @@ export function healthDomain(values: readonly number[]): [number, number] {
   return [lo / 1.2, hi * 1.2]
 }
 
+/**
+ * The health points a chart draws: one per hour with a requirement, clipped at {@link HEALTH_FLOOR}; hours after a
+ * book has been closed, or without any requirement, are left out rather than drawn at a made-up value.
+ */
+export function healthSeries(runs: readonly StressRun[]): { t: number; portfolio: string; mode: string; health: number }[] {
+  return runs.flatMap((r) =>
+    r.points.flatMap((p) => (p.health === null || !p.open ? [] : [{ t: p.t, portfolio: r.portfolio, mode: r.mode, health: clip(p.health) }])),
+  )
+}
+
 /** stroke dashes per mode, so a mode whose line lies under another's still shows (solid, long dash, dots) */
 const DASHES = [[1, 0], [8, 4], [2, 3], [12, 3, 2, 3]]
 
@@ -29,9 +39,7 @@ const DASHES = [[1, 0], [8, 4], [2, 3], [12, 3, 2, 3]]
  * {@link HEALTH_FLOOR} is drawn at the floor. Made with Vega-Lite (compiled to Vega and rendered headless to SVG).
  */
 export async function renderStressChart(window: string, runs: StressRun[]): Promise<string> {
-  const points = runs.flatMap((r) =>
-    r.points.flatMap((p) => (p.health === null || !p.open ? [] : [{ t: p.t, portfolio: r.portfolio, mode: r.mode, health: clip(p.health) }])),
-  )
+  const points = healthSeries(runs)
   const liquidations = runs.flatMap((r) =>
     r.liquidations.map((l) => {
       const before = r.points.find((p) => p.t === l.t)?.healthBefore ?? 1
