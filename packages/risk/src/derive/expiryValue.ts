@@ -1,5 +1,5 @@
-import { annualise, deriveBlack76 } from './black76.js'
-import { DeriveMathError, UNIT, divDec, ln, maxBig, minBig, mulDec, sqrt } from './fixedPoint.js'
+import { type DeriveQuote, deriveQuote, priceQuote } from './black76.js'
+import { DeriveMathError, UNIT, maxBig, minBig, mulDec } from './fixedPoint.js'
 import type { DeriveExpiryHoldings } from './portfolio.js'
 import type { DeriveParameters } from './types.js'
 
@@ -16,14 +16,23 @@ export function shockedExpiryValue(
 ): bigint {
   const multiplier = volShock === 'up' ? e.volShockUp : volShock === 'down' ? e.volShockDown : UNIT
   const minVol = volShock === 'up' ? minVolUpShock : 0n
-  const forward = mulDec(e.forwardVariable, spotShock) + e.forwardFixed
+  const quotes = quotesAt(e, mulDec(e.forwardVariable, spotShock) + e.forwardFixed)
   let total = 0n
-  for (const o of e.options) {
-    const vol = maxBig(minVol, mulDec(o.vol, multiplier))
-    const { call, put } = deriveBlack76({ secToExpiry: e.secToExpiry, discount: e.discount, vol, forward, strike: o.strike })
+  e.options.forEach((o, i) => {
+    const { call, put } = priceQuote(quotes[i]!, maxBig(minVol, mulDec(o.vol, multiplier)), e.sqrtTau)
     total += mulDec(o.isCall ? call : put, o.amount)
-  }
+  })
   return total
+}
+
+/** The expiry's options quoted at `forward` (cached on the expiry: scenarios at one spot shock share them). */
+function quotesAt(e: DeriveExpiryHoldings, forward: bigint): DeriveQuote[] {
+  let quotes = e.quotes.get(forward)
+  if (quotes === undefined) {
+    quotes = e.options.map((o) => deriveQuote(forward, o.strike, e.discount))
+    e.quotes.set(forward, quotes)
+  }
+  return quotes
 }
 
 /**
@@ -43,19 +52,22 @@ export function skewKStar(sqrtTau: bigint, p: DeriveParameters['skew']): bigint 
  */
 export function skewedExpiryValue(e: DeriveExpiryHoldings, kind: 'linear' | 'abs', p: DeriveParameters['skew']): bigint {
   const forward = e.forwardVariable + e.forwardFixed
-  const sqrtTau = sqrt(annualise(e.secToExpiry))
+  const sqrtTau = e.sqrtTau
+  const quotes = quotesAt(e, forward)
   const cap = kind === 'linear' ? mulDec(p.linearCBase, sqrtTau) + p.linearBaseCap : mulDec(p.absCBase, sqrtTau) + p.absBaseCap
   const kStar = skewKStar(sqrtTau, p)
   if (kStar === 0n) throw new DeriveMathError('Skew kStar is zero (division by zero).')
   let total = 0n
-  for (const o of e.options) {
-    let k = ln(divDec(o.strike, forward))
+  e.options.forEach((o, i) => {
+    const quote = quotes[i]!
+    // ln(K/F) of the quote equals the contract's ln(strike.divideDecimal(forward)); that one reverts below 1 wei
+    if (quote.moneyness === null || quote.moneyness === 0n) throw new DeriveMathError('ln of a zero strike/forward ratio in the skew shock.')
+    let k = quote.k
     if (kind === 'abs' && k < 0n) k = -k
     const tilt = (k * cap) / kStar
     const multiplier = UNIT + (k >= 0n ? minBig(cap, tilt) : maxBig(-cap, tilt))
-    const vol = mulDec(o.vol, multiplier < 0n ? 0n : multiplier)
-    const { call, put } = deriveBlack76({ secToExpiry: e.secToExpiry, discount: e.discount, vol, forward, strike: o.strike })
+    const { call, put } = priceQuote(quote, mulDec(o.vol, multiplier < 0n ? 0n : multiplier), sqrtTau)
     total += mulDec(o.isCall ? call : put, o.amount)
-  }
+  })
   return total
 }

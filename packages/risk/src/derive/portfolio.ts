@@ -1,6 +1,6 @@
-import { annualise } from './black76.js'
+import { type DeriveQuote, annualise } from './black76.js'
 import { DeriveCaseError } from './errors.js'
-import { UNIT, absBig, exp, minBig, mulDec } from './fixedPoint.js'
+import { UNIT, absBig, exp, minBig, mulDec, sqrt } from './fixedPoint.js'
 import { sviVol } from './svi.js'
 import type { DeriveParameters, DeriveScenario } from './types.js'
 
@@ -31,6 +31,10 @@ export type DeriveExpiryHoldings = {
   volShockDown: bigint
   staticDiscountPos: bigint
   staticDiscountNeg: bigint
+  /** √τ (years), 1e18, shared by every price of the expiry */
+  sqrtTau: bigint
+  /** vol-independent Black-76 parts per forward (1e18), one per option, filled as scenarios need them */
+  quotes: Map<bigint, DeriveQuote[]>
 }
 
 /** One collateral's value in stable and its risk settings. */
@@ -107,6 +111,8 @@ export function arrangeDerivePortfolio(scenario: DeriveScenario): DerivePortfoli
         volShockDown: 0n,
         staticDiscountPos: 0n,
         staticDiscountNeg: 0n,
+        sqrtTau: sqrt(annualise(sec)),
+        quotes: new Map(),
       }
       byExpiry.set(sec, e)
     }
