@@ -46,3 +46,12 @@ describe('replay', () => {
     expect(replay(syntheticWindow({ ETH: [2_000, 2_000] }), leveraged, 'portfolio').warnings).toEqual([])
   })
 })
+
+describe('replay in isolated mode', () => {
+  it('makes no margin call on a long option, whose allocation is nil and which no loss can liquidate', () => {
+    const options = SAMPLE_PORTFOLIOS.find((p) => p.name === 'options')!
+    const run = replay(syntheticWindow({ ETH: [2_000, 2_000, 2_000] }), options, 'isolated')
+    expect(run.firstMarginCallAt).toBeNull()
+    expect(run.liquidations).toEqual([])
+  })
+})

@@ -51,7 +51,8 @@ export type ReplayOptions = AccountOptions & MarketOptions
 
 /** equity < IM: the account's, or in isolated mode any position's allocation + P&L below that position's IM */
 function belowInitialMargin(risk: AccountRisk): boolean {
-  if (risk.isolated) return risk.isolated.some((p, i) => p.equityUsd8 < risk.positions[i]!.imUsd8)
+  // a position with no requirement (a long option) cannot be called, whatever its P&L
+  if (risk.isolated) return risk.isolated.some((p, i) => risk.positions[i]!.imUsd8 > 0n && p.equityUsd8 < risk.positions[i]!.imUsd8)
   return risk.equityUsd8 < risk.imUsd8
 }
 
