@@ -2,6 +2,7 @@ export { type AccountOptions, type AccountReview, accountRisk, openAccount, open
 export { type CapitalRequirement, capitalRequired } from './capital.js'
 export { type CapitalRow, capitalTable, capitalTableHead, capitalTableRows } from './capitalTable.js'
 export { type CascadeParameters, type CascadeResult, runCascade } from './cascade.js'
+export * from './coverage/index.js'
 export { HEALTH_FLOOR, healthDomain, healthSeries, renderStressChart } from './chart.js'
 export { DEFAULT_IMPACT_COEFFICIENT, DEFAULT_PERMANENT_SHARE, type ImpactParameters, squareRootImpact } from './impact.js'
 export { allocateIsolated, allocationCash, DEFAULT_ISOLATED_FREE_SHARE_BPS, withAllocations } from './isolated.js'

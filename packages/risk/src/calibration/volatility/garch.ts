@@ -1,3 +1,4 @@
+/// <reference path="./fmin.d.ts" />
 import fmin from 'fmin'
 import { VolatilityInputError } from './errors.js'
 
@@ -64,12 +65,13 @@ const logit = (p: number) => Math.log(p / (1 - p))
  * scaled to unit mean square for the search and ω scaled back. The search is unconstrained over
  * (logit(α + β), logit(α / (α + β)), ln ω), so every candidate satisfies ω > 0, α, β ≥ 0 and α + β < 1; the
  * minimiser is Nelder-Mead (`fmin`, benfred/fmin), started at α = 0.05, β = 0.90 with ω at the sample variance
- * (variance targeting). h_1 is the sample mean square.
+ * (variance targeting) unless `start` gives α and β (a warm start from an earlier fit). h_1 is the sample mean square.
  * @param x returns per step (log, zero mean assumed)
+ * @param start optional α, β to start the search from (0 < α, β and α + β < 1)
  * @returns the fit, or null when it did not converge to finite figures
  * @throws {VolatilityInputError} with fewer than {@link MIN_GARCH_SAMPLE} returns, or all of them zero
  */
-export function fitGarch11(x: ArrayLike<number>): GarchFit | null {
+export function fitGarch11(x: ArrayLike<number>, start?: Pick<GarchParams, 'alpha' | 'beta'>): GarchFit | null {
   const n = x.length
   if (n < MIN_GARCH_SAMPLE) throw new VolatilityInputError('returns', `GARCH needs at least ${MIN_GARCH_SAMPLE} returns, got ${n}`)
   let ms = 0
@@ -88,8 +90,9 @@ export function fitGarch11(x: ArrayLike<number>): GarchFit | null {
     const v = garchNegLogLikelihood(decode(z), y, 1)
     return Number.isFinite(v) ? v : Number.MAX_VALUE
   }
-  const start = [logit(0.95), logit(0.05 / 0.95), Math.log(0.05)]
-  const best = fmin.nelderMead(objective, start, { maxIterations: 2000, minErrorDelta: 1e-9, minTolerance: 1e-7 })
+  const a0 = start && start.alpha > 0 && start.beta > 0 && start.alpha + start.beta < 1 ? start : { alpha: 0.05, beta: 0.9 }
+  const p0 = a0.alpha + a0.beta
+  const best = fmin.nelderMead(objective, [logit(p0), logit(a0.alpha / p0), Math.log(1 - p0)], { maxIterations: 2000, minErrorDelta: 1e-9, minTolerance: 1e-7 })
   const p = decode(best.x)
   const omega = p.omega * ms
   const persistence = p.alpha + p.beta

@@ -19,3 +19,4 @@ export {
   type VolatilityScalingBounds,
   volatilityDrivenGrid,
 } from './volatilityDrivenGrid.js'
+export { filteredCoverage, MIN_FILTERED_SAMPLE } from './filteredCoverage.js'
