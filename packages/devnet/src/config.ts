@@ -2,7 +2,7 @@ import { type Config, defineConfig, type TransportName } from '@unimargin/chains
 import type { Address, Hex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import type { DevnetKeys } from './accounts.js'
-import { ASSET_SYMBOLS, ASSETS, type ChainAddresses, FEED_DECIMALS, haircutBps } from './deploy/index.js'
+import { ASSET_SYMBOLS, ASSETS, type ChainAddresses, FEED_DECIMALS, haircutBps, routeBreakLossBps } from './deploy/index.js'
 
 /** Opening balance of the insurance fund in the devnet config: 100 000 USD, usd8. */
 export const DEVNET_INSURANCE_FUND_USD8 = 100_000n * 10n ** 8n
@@ -54,6 +54,7 @@ export function buildConfig(params: {
         feed: c.addresses.feeds[symbol],
         feedDecimals: FEED_DECIMALS,
         haircutBps: haircutBps(symbol, c.index),
+        ...(routeBreakLossBps(symbol, c.index) ? { routeBreakLossBps: routeBreakLossBps(symbol, c.index) } : {}),
       })),
     })),
     routes: Object.entries(params.routes ?? {}).map(([chainId, transport]) => ({ chainId: Number(chainId), transport })),

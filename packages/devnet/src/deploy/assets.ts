@@ -17,3 +17,11 @@ export function haircutBps(symbol: AssetSymbol, chainIndex: number): number {
   if (symbol === 'USDC') return 200
   return chainIndex < 2 ? 1000 : 1500
 }
+
+/**
+ * Route-break loss of (asset, chain index), bps: WETH and WBTC on chains 2 and later stand for bridged tokens, which lose
+ * 30 % in their route-break scenario (the bridge failing while ETH and BTC hold); chains 0 and 1 hold canonical ones.
+ */
+export function routeBreakLossBps(symbol: AssetSymbol, chainIndex: number): number | undefined {
+  return symbol !== 'USDC' && chainIndex >= 2 ? 3000 : undefined
+}

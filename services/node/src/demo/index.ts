@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { getAccountView } from '@unimargin/aggregator'
+import type { MarginConfig } from '@unimargin/chains'
 import { createClient } from '@unimargin/client'
 import { collateralBalances, createDatabase, liquidations } from '@unimargin/db'
-import { type Devnet, startDevnet, userDeposit, userRequestWithdrawal, vaultBalance } from '@unimargin/devnet'
+import { ASSETS, type AssetSymbol, type Devnet, startDevnet, userDeposit, userRequestWithdrawal, vaultBalance } from '@unimargin/devnet'
 import { positionReportDomain, signPositionReport } from '@unimargin/protocol'
 import Table from 'cli-table3'
 import pino from 'pino'
@@ -21,7 +22,7 @@ export type RunDemoParameters = {
   /** chain indexes (1-based) whose route carries commands over LayerZero v2 instead of Wormhole (default [3]) */
   layerZeroChains?: number[]
   /** the margin model the hub runs (default `portfolio`: the scenario-grid engine) */
-  marginMode?: 'linear' | 'portfolio' | 'tiered' | 'isolated'
+  marginMode?: MarginConfig['mode']
   /** where the devnet cache, generated config and logs go (default `.unimargin`) */
   workDir?: string
   print?: (line: string) => void
@@ -54,16 +55,18 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
   const api = createClient({ baseUrl: node.apiUrl ?? `http://127.0.0.1:${parameters.apiPort}` })
   const failures: string[] = []
 
-  const [lpKey, aliceKey, bobKey, carolKey] = devnet.keys.users as [Hex, Hex, Hex, Hex]
+  const [lpKey, aliceKey, bobKey, carolKey, daveKey] = devnet.keys.users as [Hex, Hex, Hex, Hex, Hex]
   const alice = privateKeyToAddress(aliceKey)
   const bob = privateKeyToAddress(bobKey)
   const carol = privateKeyToAddress(carolKey)
+  const dave = privateKeyToAddress(daveKey)
   const receiver = privateKeyToAddress(devnet.keys.receiver)
   const names = new Map<string, string>([
     [privateKeyToAddress(lpKey), 'lp'],
     [alice, 'alice'],
     [bob, 'bob'],
     [carol, 'carol'],
+    [dave, 'dave'],
     [receiver, 'liquidator'],
   ])
   const [c1, c2, c3] = devnet.chains.map((c) => c.chainId) as [number, number, number]
@@ -91,6 +94,19 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
     return undefined
   }
   const view = (account: Address) => getAccountView(database.db, config, account)
+  const isolatedConfig = { ...config, margin: { ...config.margin, mode: 'isolated' as const } }
+  /** The spot-hedged account's IM under the hub's model next to what isolated margin would ask of the same book. */
+  async function spotHedgeLine(account: Address): Promise<{ line: string; problem?: string }> {
+    const [hub, isolated] = await Promise.all([view(account), getAccountView(database.db, isolatedConfig, account)])
+    const im = BigInt(hub.imUsd8)
+    const isolatedIm = BigInt(isolated.imUsd8)
+    const held = hub.collateral.map((c) => `${formatFixed(BigInt(c.amount), c.decimals, 2)} ${ASSETS[c.symbol as AssetSymbol]?.tokenSymbol ?? c.symbol} on ${devnet.chain(c.chainId).name}${c.riskCancelling ? ' (risk-cancelling)' : ''}`).join(', ')
+    const book = hub.positions.map((p) => `${p.market} ${formatFixed(BigInt(p.size), 18, 2)}`).join(', ')
+    const ratio = im > 0n ? ` (${formatFixed((isolatedIm * 100n) / im, 2, 2)}× less)` : ''
+    const line = `${names.get(account)} (spot-hedged: ${held}; ${book}): IM ${usd(im)} under ${config.margin.mode} margin; isolated margin would ask ${usd(isolatedIm)}${config.margin.mode === 'portfolio' ? ratio : ''}.`
+    if (config.margin.mode === 'portfolio' && im >= isolatedIm) return { line, problem: `${names.get(account)}'s spot-hedged book needs ${usd(im)} of IM under portfolio margin, not less than isolated (${usd(isolatedIm)})` }
+    return { line }
+  }
 
   try {
     await setPrices(devnet, path[0]!)
@@ -109,12 +125,18 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
     // (c) carol: collateral split across chains 1 and 3, a leveraged ETH long.
     await userDeposit(devnet, { chainId: c1, key: carolKey, symbol: 'USDC', amount: usdc(3_000) })
     await userDeposit(devnet, { chainId: c3, key: carolKey, symbol: 'ETH', amount: 1n * ETH })
-    await waitFor('the deposits to be credited', async () => BigInt((await view(carol)).collateralUsd8) > 0n && BigInt((await view(alice)).collateralUsd8) > 0n)
+    // (d) dave: the basis trade, WETH on chain 2 only and the same amount of ETH perp short.
+    await userDeposit(devnet, { chainId: c2, key: daveKey, symbol: 'ETH', amount: 5n * ETH })
+    await waitFor('the deposits to be credited', async () => {
+      const credited = await Promise.all([alice, carol, dave].map(async (a) => BigInt((await view(a)).collateralUsd8) > 0n))
+      return credited.every(Boolean)
+    })
 
     const eth0 = path[0]!.ethUsd8
     await report(alice, 'ETH-PERP', -5n * ETH, eth0)
     await report(bob, 'ETH-PERP', 2n * ETH, eth0)
     await report(carol, 'ETH-PERP', 10n * ETH, eth0)
+    await report(dave, 'ETH-PERP', -5n * ETH, eth0)
     await timeline.flush()
 
     // (a) withdraw on chain 3, where alice holds nothing: only the unified account covers it.
@@ -213,6 +235,9 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
         failures.push(`ledger ${row.amount} ≠ vault ${onChain} for ${names.get(row.account) ?? row.account} ${symbol} on ${chain.name}`)
       }
     }
+    const hedge = await spotHedgeLine(dave)
+    print(`\n${hedge.line}`)
+    if (hedge.problem) failures.push(hedge.problem)
     print(`\nVault balances vs hub ledger: ${ledger.length} balances compared, ${mismatches} mismatches.`)
     if (!aliceDone) failures.push('alice\'s cross-chain withdrawal did not execute')
     if (!bobDone) failures.push('bob\'s over-withdrawal was not rejected')
