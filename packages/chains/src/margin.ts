@@ -23,11 +23,13 @@ export const volSurfaceSchema = z.object({
 /**
  * The protocol's margin model.
  * - `linear`: each market's IMF/MMF on notional, collateral at price less haircut (the baseline);
- * - `portfolio`, `tiered`, `isolated`: the portfolio engine of `@unimargin/risk` (scenario-grid worst loss;
- *   notional tiers with open-interest scaling; per-position requirements), with `params` overriding its defaults.
+ * - `portfolio`, `tiered`, `isolated`, `span`: the portfolio engine of `@unimargin/risk` (scenario-grid worst loss;
+ *   notional tiers with open-interest scaling; per-position requirements; CME SPAN per underlying with calendar
+ *   charges, inter-commodity credits and the short option minimum), with `params` overriding its defaults (SPAN's
+ *   under `params.span`, defaults derived from the grid).
  */
 export const marginSchema = z.object({
-  mode: z.enum(['linear', 'portfolio', 'tiered', 'isolated']).default('linear'),
+  mode: z.enum(['linear', 'portfolio', 'tiered', 'isolated', 'span']).default('linear'),
   /** overrides of the engine's parameters (`PortfolioParams`, top-level keys replaced whole; validated by the engine) */
   params: z.record(z.string(), z.unknown()).optional(),
   /** a scenario grid in the engine's JSON format; default: the engine's built-in grid */

@@ -116,7 +116,7 @@ export type AccountView = {
   }[]
   lock: { state: string; epoch: number; chains: number[]; lockedChains: number[] }
   /** the protocol's margin model: `linear` (IMF/MMF per market) or the portfolio engine's `portfolio`, `tiered`, `isolated` */
-  marginMode: 'linear' | 'portfolio' | 'tiered' | 'isolated'
+  marginMode: 'linear' | 'portfolio' | 'tiered' | 'isolated' | 'span'
   /** the portfolio engine's outputs (absent in `linear` mode) */
   risk?: RiskView
   /** per chain: the newest block whose events are processed; balances and prices are as of these blocks */

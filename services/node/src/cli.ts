@@ -4,6 +4,7 @@ import type { ReadyView } from '@unimargin/client'
 import { createDatabase } from '@unimargin/db'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import pino from 'pino'
+import { addCoverageCommand } from './operator/backtestCoverage.js'
 import { startNode } from './runtime/node.js'
 
 const port = (value: string) => {
@@ -20,9 +21,9 @@ program
   .option('--pace <ms>', 'wall-clock milliseconds per replayed hour of prices', (v) => Number.parseInt(v, 10), 300)
   .option('--api-port <port>', 'HTTP API port', port, 8787)
   .option('--base-port <port>', 'RPC port of the first chain (the others follow)', port, 8545)
-  .addOption(new Option('--margin-mode <mode>', 'margin model of the hub').choices(['portfolio', 'tiered', 'isolated', 'linear']).default('portfolio'))
+  .addOption(new Option('--margin-mode <mode>', 'margin model of the hub').choices(['portfolio', 'tiered', 'isolated', 'span', 'linear']).default('portfolio'))
   .option('--layerzero <chains>', 'comma-separated chain numbers (1-3) reached over LayerZero v2 instead of Wormhole; "none" for none', '3')
-  .action(async (options: { pace: number; apiPort: number; basePort: number; marginMode: 'portfolio' | 'tiered' | 'isolated' | 'linear'; layerzero: string }) => {
+  .action(async (options: { pace: number; apiPort: number; basePort: number; marginMode: 'portfolio' | 'tiered' | 'isolated' | 'span' | 'linear'; layerzero: string }) => {
     const { runDemo } = await import('./demo/index.js')
     const layerZeroChains = options.layerzero === 'none' ? [] : options.layerzero.split(',').map((v) => Number.parseInt(v, 10))
     if (layerZeroChains.some((i) => !(i >= 1 && i <= 3))) throw new InvalidArgumentError('--layerzero takes chain numbers 1, 2 or 3')
@@ -57,6 +58,8 @@ program
     for (const w of report.warnings) console.log(`⚠ ${w}`)
     console.log(`Charts: ${report.charts.join(', ')}\nRuns: ${options.out}/stress.json`)
   })
+
+addCoverageCommand(program.command('backtest').description('Backtests of the margin models on the shared price history.'))
 
 program
   .command('start')

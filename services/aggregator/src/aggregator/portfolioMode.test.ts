@@ -44,6 +44,20 @@ describe.each(testDatabases())('aggregator with the portfolio engine on $kind', 
     console.log(`portfolio mode, 5 ETH long on 5,000 USDC: IM ${Number(view.imUsd8) / 1e8} MM ${Number(view.mmUsd8) / 1e8} worst ${view.risk?.worstScenario} liq below ${Number(liq!.belowUsd8) / 1e8}`)
   })
 
+  it('margins an account with CME SPAN when the protocol selects that mode, initial margin 1.1 × maintenance', async () => {
+    const { config, aggregator, emitter } = setup({ mode: 'span' })
+    await seedPrices(emitter)
+    await emitter.deposit(B, alice, tokens.usdcB, 5_000n * E6)
+    await aggregator.processPending()
+    await openPosition(5n * E18, usd(2000))
+    const view = await getAccountView(database.db, config, alice, NOW)
+    expect(view.marginMode).toBe('span')
+    // 5 ETH × 2000 × the ETH price scan range (12%, from the grid)
+    expect(Number(view.mmUsd8) / 1e8).toBeCloseTo(1200, 4)
+    expect(Number(view.imUsd8) / 1e8).toBeCloseTo(1320, 4)
+    expect(BigInt(view.mmUsd8)).toBeGreaterThanOrEqual(usd(1200))
+  })
+
   it('answers a what-if: a short hedge lowers the requirement, an unknown market is a 400 naming it', async () => {
     const { config, aggregator, emitter } = setup({ mode: 'portfolio' })
     await seedPrices(emitter)
