@@ -1,13 +1,14 @@
 /**
  * Derive PMRM_2 mode benchmark: one 100-position account (Derive's cap on an account's balances) margined over
  * Derive's standard 31 scenarios, and all shared Derive case files (`../shared/data/derive_pmrm2`) margined together.
+ * Both with every scenario in fixed point and with `exactScenarios: 'worst'` (float64 screening, the same MM and IM).
  * Prints medians of several runs. Run: `pnpm --filter @unimargin/bench bench:derive` (or
  * `npx tsx bench/derive.ts [runs] [cases-dir]`). Single-threaded; every figure is computed in 1e18 fixed point
  * (bigint), as Derive's contract computes it.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import os from 'node:os'
-import { deriveMargin, parseDeriveCase, parseDeriveParameters, parseDeriveScenario } from '@unimargin/risk'
+import { type DeriveMarginOptions, deriveMargin, parseDeriveCase, parseDeriveParameters, parseDeriveScenario } from '@unimargin/risk'
 
 const RUNS = Number(process.argv[2] ?? 15)
 const CASES = process.argv[3] ?? new URL('../../shared/data/derive_pmrm2', import.meta.url).pathname
@@ -91,14 +92,24 @@ const caseFiles = readdirSync(CASES).filter((f) => f.endsWith('.json'))
 // parsed once; the test_67 case is rejected by Derive's setScenarios (as upstream) and is timed up to that rejection
 const cases = caseFiles.map((f) => parseDeriveCase(JSON.parse(readFileSync(`${CASES}/${f}`, 'utf8'))))
 
+function measureCases(label: string, options: DeriveMarginOptions): void {
+  measure(`all ${cases.length} shared cases, ${label}`, () => {
+    for (const c of cases) {
+      try {
+        deriveMargin(c.scenario, c.parameters, options)
+      } catch {}
+    }
+  })
+}
+
 console.log(`${os.cpus()[0]?.model} (${os.cpus().length} vCPU), Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`)
 const r = deriveMargin(scenario, parameters)
 console.log(`account: ${scenario.options.length} options over ${expiries.length} expiries + perp + 2 collaterals + cash; MM ${(Number(r.mm) / 1e18).toFixed(2)}, IM ${(Number(r.im) / 1e18).toFixed(2)}, worst ${r.worst.name}`)
-measure('one 100-position account, MM and IM (31 scenarios)', () => deriveMargin(scenario, parameters))
-measure(`all ${cases.length} shared cases`, () => {
-  for (const c of cases) {
-    try {
-      deriveMargin(c.scenario, c.parameters)
-    } catch {}
-  }
-})
+measure('one 100-position account, MM and IM, every scenario exact (31 scenarios)', () => deriveMargin(scenario, parameters))
+const fast = deriveMargin(scenario, parameters, { exactScenarios: 'worst' })
+if (fast.mm !== r.mm || fast.im !== r.im) throw new Error('The screened margin differs from the exact one.')
+measure(`one 100-position account, MM and IM, exact only where the worst can be (${fast.scenarios.filter((s) => s.exact).length} of 31)`, () =>
+  deriveMargin(scenario, parameters, { exactScenarios: 'worst' }),
+)
+measureCases('every scenario exact', {})
+measureCases('exact only where the worst can be', { exactScenarios: 'worst' })

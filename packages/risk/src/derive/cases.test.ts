@@ -28,6 +28,14 @@ describe.skipIf(!present && !inCi)('Derive PMRM_2 portfolio cases', () => {
     expect(check.maxRelativeError).toBeLessThanOrEqual(1e-8)
   })
 
+  it.each(files.filter((f) => f !== REJECTED))('gives the same MM, IM and worst scenario when only the possible worst scenarios are exact: %s', (f) => {
+    const c = load(f)
+    const all = deriveMargin(c.scenario, c.parameters)
+    const fast = deriveMargin(c.scenario, c.parameters, { exactScenarios: 'worst' })
+    expect([fast.mm, fast.im, fast.worst]).toEqual([all.mm, all.im, all.worst])
+    for (const s of fast.scenarios.filter((x) => x.exact)) expect(s.pnl).toBe(all.scenarios[s.index]!.pnl)
+  })
+
   it('rejects test_67 as Derive’s setScenarios does (skew scenario with a spot shock)', () => {
     const c = load(REJECTED)
     expect(() => deriveMargin(c.scenario, c.parameters)).toThrow(DeriveRejectedError)

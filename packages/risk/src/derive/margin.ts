@@ -1,8 +1,9 @@
 import { fromE18 } from './decimal.js'
 import { mulDec } from './fixedPoint.js'
-import { type DeriveContingencies, arrangeDerivePortfolio } from './portfolio.js'
+import { type DeriveContingencies, type DerivePortfolio, arrangeDerivePortfolio } from './portfolio.js'
 import { addDerivePrecomputes } from './precompute.js'
 import { deriveScenarioPnl } from './scenarioPnl.js'
+import { floatPortfolio, screenScenario } from './screen.js'
 import type { DeriveParameters, DeriveScenario, DeriveScenarioShock } from './types.js'
 import { assertDeriveAccepts } from './validate.js'
 
@@ -13,6 +14,18 @@ export type DeriveScenarioLoss = DeriveScenarioShock & {
   name: string
   /** P&L against MTM, 1e18 stable (negative = loss), before the loss factor */
   pnl: bigint
+  /** false when `pnl` is the float64 estimate (option `exactScenarios: 'worst'`, a scenario that cannot be the worst) */
+  exact: boolean
+}
+
+/** Options of {@link deriveMargin}. */
+export type DeriveMarginOptions = {
+  /**
+   * `all` (default): every scenario P&L in fixed point, as the contract. `worst`: every scenario is first estimated in
+   * float64 with a bound on its error (`screen.ts`), and only those that can be the worst are computed in fixed point;
+   * MM, IM, the worst scenario and the contingencies are the same as with `all`, other scenarios' `pnl` are estimates.
+   */
+  exactScenarios?: 'all' | 'worst'
 }
 
 /** Result of {@link deriveMargin}; amounts are 1e18 stable (USDC), signed. */
@@ -46,6 +59,7 @@ export type DeriveMarginResult = {
  * `PMRM_2.sol`, `docs/managers/PMRM.md` (method; see README.md in this folder).
  * @param scenario the account and market, as parsed by `parseDeriveCase`
  * @param parameters scenarios and risk parameters
+ * @param options `exactScenarios: 'worst'` computes only the scenarios that can be the worst in fixed point (faster)
  * @returns MM, IM, MTMs, every scenario's P&L, the worst one and each contingency
  * @throws DeriveRejectedError when Derive's setters would reject the parameters; DeriveMathError where the contract
  * would revert (e.g. negative SVI variance)
@@ -53,15 +67,17 @@ export type DeriveMarginResult = {
  * const c = parseDeriveCase(JSON.parse(readFileSync(file, 'utf8')))
  * const { mm, im } = deriveMargin(c.scenario, c.parameters) // 1e18 stable
  */
-export function deriveMargin(scenario: DeriveScenario, parameters: DeriveParameters): DeriveMarginResult {
+export function deriveMargin(scenario: DeriveScenario, parameters: DeriveParameters, options: DeriveMarginOptions = {}): DeriveMarginResult {
   assertDeriveAccepts(scenario, parameters)
   const portfolio = addDerivePrecomputes(arrangeDerivePortfolio(scenario), parameters)
   const c = portfolio.contingencies
   let worst = { index: parameters.scenarios.length, name: 'basis', pnl: c.basis }
+  const needed = exactlyNeeded(portfolio, parameters, options.exactScenarios ?? 'all')
   const scenarios = parameters.scenarios.map((s, index) => {
-    const pnl = deriveScenarioPnl(portfolio, s, parameters)
-    const loss = { ...s, index, name: scenarioName(s), pnl }
-    if (pnl < worst.pnl) worst = { index, name: loss.name, pnl }
+    const estimate = needed[index]
+    const pnl = estimate === undefined ? deriveScenarioPnl(portfolio, s, parameters) : BigInt(Math.round(estimate * 1e18))
+    const loss = { ...s, index, name: scenarioName(s), pnl, exact: estimate === undefined }
+    if (loss.exact && pnl < worst.pnl) worst = { index, name: loss.name, pnl }
     return loss
   })
   const { other, margin } = parameters
@@ -93,6 +109,22 @@ export function deriveMargin(scenario: DeriveScenario, parameters: DeriveParamet
     mmFactor: margin.mmFactor,
     imFactor,
   }
+}
+
+/**
+ * Per scenario, `undefined` when it must be computed exactly, else its float64 estimate: with `worst`, a scenario is
+ * skipped when its estimate minus twice its bound is above the lowest estimate plus twice that one's bound, so its
+ * exact P&L is above the exact P&L of the lowest estimate and it cannot be the (first) worst.
+ */
+function exactlyNeeded(portfolio: DerivePortfolio, parameters: DeriveParameters, mode: 'all' | 'worst'): (number | undefined)[] {
+  if (mode === 'all') return []
+  const view = floatPortfolio(portfolio, parameters)
+  const screens = parameters.scenarios.map((s) => screenScenario(view, s))
+  if (!screens.every((x) => Number.isFinite(x.pnl) && Number.isFinite(x.bound))) return []
+  let low = screens[0]!
+  for (const x of screens) if (x.pnl < low.pnl) low = x
+  const ceiling = low.pnl + 2 * low.bound
+  return screens.map((x) => (x.pnl - 2 * x.bound <= ceiling ? undefined : x.pnl))
 }
 
 /** Short readable name of a scenario. */
