@@ -43,10 +43,19 @@ export type AccountReview = {
  * Opens a book at the first market: option positions at their model value (so it starts with no unrealised P&L) and,
  * in isolated mode, one allocation per position (`allocateIsolated`).
  */
-export function openAccount(book: PortfolioAccount, mode: MarginMode, market: MarketState, engine: PortfolioEngine, options: AccountOptions = {}): StressAccount {
+export function openAccount(
+  book: PortfolioAccount,
+  mode: MarginMode,
+  market: MarketState,
+  engine: PortfolioEngine,
+  options: AccountOptions = {},
+): StressAccount {
   let account = openBook(book, market)
-  if (mode === 'isolated') account = allocateIsolated(account, market, engine, options.isolatedFreeShareBps ?? DEFAULT_ISOLATED_FREE_SHARE_BPS)
-  const instruments = new Map<string, Instrument>(account.positions.map((p) => [instrumentKey(p.instrument), p.instrument]))
+  if (mode === 'isolated')
+    account = allocateIsolated(account, market, engine, options.isolatedFreeShareBps ?? DEFAULT_ISOLATED_FREE_SHARE_BPS)
+  const instruments = new Map<string, Instrument>(
+    account.positions.map((p) => [instrumentKey(p.instrument), p.instrument]),
+  )
   return { mode, engine, account, instruments, options }
 }
 
@@ -55,7 +64,14 @@ export function openBook(book: PortfolioAccount, market: MarketState): Portfolio
   return markCollateral(
     {
       ...book,
-      positions: book.positions.map((p) => (p.instrument.kind === 'option' ? { ...p, entryPrice: toUsd8(valueInstrument(p.instrument, market).value) } : p)),
+      positions: book.positions.map((p) =>
+        p.instrument.kind === 'option'
+          ? {
+              ...p,
+              entryPrice: toUsd8(valueInstrument(p.instrument, market).value),
+            }
+          : p,
+      ),
     },
     market,
   )
@@ -98,7 +114,11 @@ export function reviewAccount(state: StressAccount, market: MarketState): Accoun
         return
       }
       const { isolatedMarginUsd8, ...bare } = position
-      const sub: PortfolioAccount = { collateral: [allocationCash(isolatedMarginUsd8 ?? 0n)], positions: [bare], settledPnlUsd8: 0n }
+      const sub: PortfolioAccount = {
+        collateral: [allocationCash(isolatedMarginUsd8 ?? 0n)],
+        positions: [bare],
+        settledPnlUsd8: 0n,
+      }
       const r = liquidate(sub, market, state.engine, state.instruments, state.options, iso.market)
       liquidations.push(r.event)
       add(r.flows)
@@ -107,7 +127,11 @@ export function reviewAccount(state: StressAccount, market: MarketState): Accoun
       if (rest) kept.push({ ...rest, isolatedMarginUsd8: left })
       else returned += left
     })
-    state.account = { ...state.account, positions: kept, settledPnlUsd8: state.account.settledPnlUsd8 + returned }
+    state.account = {
+      ...state.account,
+      positions: kept,
+      settledPnlUsd8: state.account.settledPnlUsd8 + returned,
+    }
   }
   const after = liquidations.length === 0 ? before : accountRisk(state, market)
   return { before, after, liquidations, flows }

@@ -8,14 +8,22 @@ import { syntheticWindow } from './_test/syntheticWindow.js'
 
 const window = syntheticWindow({ ETH: [3_000], BTC: [60_000] })
 const market: MarketState = marketAt(window, 0, windowSurfaces(window, {}), 0.03)
-const book = (name: string) => openBook(SAMPLE_PORTFOLIOS.find((p) => p.name === name)!.build({ ETH: 3_000, BTC: 60_000 }, market.nowMs), market)
+const book = (name: string) =>
+  openBook(SAMPLE_PORTFOLIOS.find((p) => p.name === name)!.build({ ETH: 3_000, BTC: 60_000 }, market.nowMs), market)
 const CENT_USD8 = 1_000_000n
 
 describe('capitalRequired', () => {
   it('finds the smallest USDC deposit, to the cent, at which equity reaches IM', () => {
     const engine = createPortfolioEngine({ mode: 'tiered' })
     const need = capitalRequired(book('leveraged'), market, engine)
-    const at = (usd8: bigint) => engine.marginAccount({ ...book('leveraged'), collateral: [{ ...usdc(1, 0), amount: usd8 / 100n }] }, market)
+    const at = (usd8: bigint) =>
+      engine.marginAccount(
+        {
+          ...book('leveraged'),
+          collateral: [{ ...usdc(1, 0), amount: usd8 / 100n }],
+        },
+        market,
+      )
     const enough = at(need.depositUsd8)
     expect(enough.equityUsd8).toBeGreaterThanOrEqual(enough.imUsd8)
     const short = at(need.depositUsd8 - CENT_USD8)
@@ -36,7 +44,17 @@ describe('capitalRequired', () => {
     const isolated = capitalRequired(book('hedged'), market, createPortfolioEngine({ mode: 'isolated' })).depositUsd8
     const cancelling = capitalRequired(book('hedged'), market, portfolio).depositUsd8
     const plain = book('hedged')
-    const naked = capitalRequired({ ...plain, collateral: plain.collateral.map((c) => ({ ...c, riskCancelling: false })) }, market, portfolio).depositUsd8
+    const naked = capitalRequired(
+      {
+        ...plain,
+        collateral: plain.collateral.map((c) => ({
+          ...c,
+          riskCancelling: false,
+        })),
+      },
+      market,
+      portfolio,
+    ).depositUsd8
     expect(cancelling * 5n).toBeLessThan(isolated)
     expect(naked).toBeGreaterThan(isolated)
   })
@@ -45,6 +63,8 @@ describe('capitalRequired', () => {
     const engine = createPortfolioEngine({ mode: 'tiered' })
     const rich = { ...book('leveraged'), collateral: [usdc(1, 1_000_000)] }
     // the deposit replaces the book's cash, so a rich book still needs only what opens it
-    expect(capitalRequired(rich, market, engine).depositUsd8).toBe(capitalRequired(book('leveraged'), market, engine).depositUsd8)
+    expect(capitalRequired(rich, market, engine).depositUsd8).toBe(
+      capitalRequired(book('leveraged'), market, engine).depositUsd8,
+    )
   })
 })

@@ -30,8 +30,13 @@ const CENT = 10_000n
  * @param engine the mode's engine
  * @throws Error when no deposit up to 2^60 USD cents opens the book
  */
-export function capitalRequired(book: PortfolioAccount, market: MarketState, engine: PortfolioEngine): CapitalRequirement {
-  const isCash = (c: PortfolioAccount['collateral'][number]) => (c.underlying ?? c.symbol) === 'USD' || c.symbol === 'USDC'
+export function capitalRequired(
+  book: PortfolioAccount,
+  market: MarketState,
+  engine: PortfolioEngine,
+): CapitalRequirement {
+  const isCash = (c: PortfolioAccount['collateral'][number]) =>
+    (c.underlying ?? c.symbol) === 'USD' || c.symbol === 'USDC'
   const legs = book.collateral.filter((c) => !isCash(c))
   const spotLegsUsd8 = legs.reduce((s, c) => s + oracleUsd8(c), 0n)
   const chainId = book.collateral.find(isCash)?.chainId ?? 1
@@ -58,5 +63,10 @@ export function capitalRequired(book: PortfolioAccount, market: MarketState, eng
     low = high
     first = at(high)
   }
-  return { depositUsd8: low * 100n, spotLegsUsd8, imUsd8: first.risk.imUsd8, mmUsd8: first.risk.mmUsd8 }
+  return {
+    depositUsd8: low * 100n,
+    spotLegsUsd8,
+    imUsd8: first.risk.imUsd8,
+    mmUsd8: first.risk.mmUsd8,
+  }
 }

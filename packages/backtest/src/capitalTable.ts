@@ -14,7 +14,9 @@ export type CapitalRow = {
 
 /** The capital table (window × book × mode) of a set of runs, in run order. */
 export function capitalTable(runs: readonly StressRun[]): CapitalRow[] {
-  const isolated = new Map(runs.filter((r) => r.mode === 'isolated').map((r) => [`${r.window}|${r.portfolio}`, r.capitalRequiredUsd]))
+  const isolated = new Map(
+    runs.filter((r) => r.mode === 'isolated').map((r) => [`${r.window}|${r.portfolio}`, r.capitalRequiredUsd]),
+  )
   return runs.map((r) => {
     const base = isolated.get(`${r.window}|${r.portfolio}`)
     return {
@@ -44,7 +46,9 @@ export function capitalTableRows(rows: readonly CapitalRow[], modes: readonly Ma
       ...modes.map((m) => {
         const row = rows.find((r) => r.window === window && r.portfolio === portfolio && r.mode === m)
         if (!row) return '-'
-        return m === 'isolated' || row.ratioToIsolated === null ? usd(row.capitalRequiredUsd) : `${usd(row.capitalRequiredUsd)} (${row.ratioToIsolated.toFixed(2)})`
+        return m === 'isolated' || row.ratioToIsolated === null
+          ? usd(row.capitalRequiredUsd)
+          : `${usd(row.capitalRequiredUsd)} (${row.ratioToIsolated.toFixed(2)})`
       }),
     ]
   })

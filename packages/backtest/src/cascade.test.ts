@@ -5,10 +5,20 @@ import { SAMPLE_PORTFOLIOS } from './portfolios.js'
 import { syntheticWindow } from './_test/syntheticWindow.js'
 
 // 5× longs of 50k to 500k USD with cash × 0.35..1.5: a 10% fall liquidates the most leveraged in tiered mode
-const population = samplePopulation({ seed: 11, size: 60, templates: SAMPLE_PORTFOLIOS.filter((p) => p.name === 'leveraged'), scale: [1, 10] })
-const window = syntheticWindow({ ETH: [2_000, 2_000, 1_800, 1_800, 1_800, 1_800] })
+const population = samplePopulation({
+  seed: 11,
+  size: 60,
+  templates: SAMPLE_PORTFOLIOS.filter((p) => p.name === 'leveraged'),
+  scale: [1, 10],
+})
+const window = syntheticWindow({
+  ETH: [2_000, 2_000, 1_800, 1_800, 1_800, 1_800],
+})
 // a thin market: a day trades 20,000 ETH and moves 10%
-const liquidity = { ETH: { sigmaDaily: 0.1, volumeDaily: 20_000 }, BTC: { sigmaDaily: 0.05, volumeDaily: 1_000 } }
+const liquidity = {
+  ETH: { sigmaDaily: 0.1, volumeDaily: 20_000 },
+  BTC: { sigmaDaily: 0.05, volumeDaily: 1_000 },
+}
 const run = (feedback: boolean) => runCascade({ window, liquidity, population, mode: 'tiered', feedback })
 
 describe('runCascade', () => {

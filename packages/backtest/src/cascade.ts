@@ -1,6 +1,11 @@
 import { createPortfolioEngine, type MarginMode } from '@unimargin/risk'
 import { type AccountOptions, openAccount, reviewAccount, type StressAccount } from './account.js'
-import { DEFAULT_IMPACT_COEFFICIENT, DEFAULT_PERMANENT_SHARE, type ImpactParameters, squareRootImpact } from './impact.js'
+import {
+  DEFAULT_IMPACT_COEFFICIENT,
+  DEFAULT_PERMANENT_SHARE,
+  type ImpactParameters,
+  squareRootImpact,
+} from './impact.js'
 import type { Liquidity } from './liquidity.js'
 import { type MarketOptions, marketAt, windowSurfaces } from './market.js'
 import type { SamplePortfolio } from './portfolios.js'
@@ -66,8 +71,13 @@ export function runCascade(parameters: CascadeParameters): CascadeResult {
   const rate = options.rate ?? 0.03
   const underlyings = Object.keys(window.closes)
   const first = marketAt(window, 0, surfaces, rate)
-  const prices = { ETH: window.closes.ETH?.[0] ?? 0, BTC: window.closes.BTC?.[0] ?? 0 }
-  const accounts: StressAccount[] = parameters.population.map((p) => openAccount(p.build(prices, first.nowMs), mode, first, engine, options))
+  const prices = {
+    ETH: window.closes.ETH?.[0] ?? 0,
+    BTC: window.closes.BTC?.[0] ?? 0,
+  }
+  const accounts: StressAccount[] = parameters.population.map((p) =>
+    openAccount(p.build(prices, first.nowMs), mode, first, engine, options),
+  )
   const liquidated = new Set<number>()
   let liquidations = 0
   let badDebtUsd = 0

@@ -12,7 +12,8 @@ const runs = (['portfolio', 'tiered', 'isolated'] as const).map((m) => replay(wi
 describe('healthSeries', () => {
   it('draws nothing for the hours after a book is closed', () => {
     const series = healthSeries(runs)
-    for (const mode of ['portfolio', 'tiered', 'isolated']) expect(series.filter((p) => p.mode === mode).map((p) => p.t)).toEqual([window.times[0]])
+    for (const mode of ['portfolio', 'tiered', 'isolated'])
+      expect(series.filter((p) => p.mode === mode).map((p) => p.t)).toEqual([window.times[0]])
   })
 })
 

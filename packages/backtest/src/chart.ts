@@ -21,14 +21,32 @@ export function healthDomain(values: readonly number[]): [number, number] {
  * The health points a chart draws: one per hour with a requirement, clipped at {@link HEALTH_FLOOR}; hours after a
  * book has been closed, or without any requirement, are left out rather than drawn at a made-up value.
  */
-export function healthSeries(runs: readonly StressRun[]): { t: number; portfolio: string; mode: string; health: number }[] {
+export function healthSeries(
+  runs: readonly StressRun[],
+): { t: number; portfolio: string; mode: string; health: number }[] {
   return runs.flatMap((r) =>
-    r.points.flatMap((p) => (p.health === null || !p.open ? [] : [{ t: p.t, portfolio: r.portfolio, mode: r.mode, health: clip(p.health) }])),
+    r.points.flatMap((p) =>
+      p.health === null || !p.open
+        ? []
+        : [
+            {
+              t: p.t,
+              portfolio: r.portfolio,
+              mode: r.mode,
+              health: clip(p.health),
+            },
+          ],
+    ),
   )
 }
 
 /** stroke dashes per mode, so a mode whose line lies under another's still shows (solid, long dash, dots) */
-const DASHES = [[1, 0], [8, 4], [2, 3], [12, 3, 2, 3]]
+const DASHES = [
+  [1, 0],
+  [8, 4],
+  [2, 3],
+  [12, 3, 2, 3],
+]
 
 /**
  * An SVG a person would rather look at than read: for one crash window, one panel per sample book showing
@@ -43,17 +61,41 @@ export async function renderStressChart(window: string, runs: StressRun[]): Prom
   const liquidations = runs.flatMap((r) =>
     r.liquidations.map((l) => {
       const before = r.points.find((p) => p.t === l.t)?.healthBefore ?? 1
-      return { t: l.t, portfolio: r.portfolio, mode: r.mode, health: clip(before ?? 1), seized: Math.round(l.seizedUsd) }
+      return {
+        t: l.t,
+        portfolio: r.portfolio,
+        mode: r.mode,
+        health: clip(before ?? 1),
+        seized: Math.round(l.seizedUsd),
+      }
     }),
   )
-  const capital = runs.map((r) => ({ portfolio: r.portfolio, mode: r.mode, capital: Math.round(r.capitalRequiredUsd) }))
+  const capital = runs.map((r) => ({
+    portfolio: r.portfolio,
+    mode: r.mode,
+    capital: Math.round(r.capitalRequiredUsd),
+  }))
   const portfolios = [...new Set(runs.map((r) => r.portfolio))]
   const modes = [...new Set(runs.map((r) => r.mode))]
-  const color = { field: 'mode', type: 'nominal', scale: { domain: modes }, title: 'margin mode' } as const
-  const strokeDash = { field: 'mode', type: 'nominal', scale: { domain: modes, range: DASHES.slice(0, modes.length) }, title: 'margin mode' } as const
+  const color = {
+    field: 'mode',
+    type: 'nominal',
+    scale: { domain: modes },
+    title: 'margin mode',
+  } as const
+  const strokeDash = {
+    field: 'mode',
+    type: 'nominal',
+    scale: { domain: modes, range: DASHES.slice(0, modes.length) },
+    title: 'margin mode',
+  } as const
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `Stress replay: ${window}`, subtitle: `health = equity / maintenance margin (log scale fitted per book; ≤ 1 is liquidatable, ≤ ${HEALTH_FLOOR} drawn at ${HEALTH_FLOOR}; closed books not drawn); ◆ = liquidations`, fontSize: 16 },
+    title: {
+      text: `Stress replay: ${window}`,
+      subtitle: `health = equity / maintenance margin (log scale fitted per book; ≤ 1 is liquidatable, ≤ ${HEALTH_FLOOR} drawn at ${HEALTH_FLOOR}; closed books not drawn); ◆ = liquidations`,
+      fontSize: 16,
+    },
     config: { font: 'sans-serif', view: { stroke: '#ddd' } },
     hconcat: [
       {
@@ -62,28 +104,56 @@ export async function renderStressChart(window: string, runs: StressRun[]): Prom
           const marks = liquidations.filter((l) => l.portfolio === portfolio)
           const domain = healthDomain([...mine, ...marks].map((p) => p.health))
           return {
-          width: 560,
-          height: 110,
-          title: { text: portfolio, anchor: 'start', fontSize: 12 },
-          layer: [
-            {
-              data: { values: mine },
-              mark: { type: 'line', strokeWidth: 1.8, interpolate: 'step-after', opacity: 0.85 },
-              encoding: {
-                x: { field: 't', type: 'temporal', title: null, axis: { format: '%b %d', labelFontSize: 9 } },
-                y: { field: 'health', type: 'quantitative', title: 'health', scale: { type: 'log', domain, clamp: true } },
-                color,
-                strokeDash,
+            width: 560,
+            height: 110,
+            title: { text: portfolio, anchor: 'start', fontSize: 12 },
+            layer: [
+              {
+                data: { values: mine },
+                mark: {
+                  type: 'line',
+                  strokeWidth: 1.8,
+                  interpolate: 'step-after',
+                  opacity: 0.85,
+                },
+                encoding: {
+                  x: {
+                    field: 't',
+                    type: 'temporal',
+                    title: null,
+                    axis: { format: '%b %d', labelFontSize: 9 },
+                  },
+                  y: {
+                    field: 'health',
+                    type: 'quantitative',
+                    title: 'health',
+                    scale: { type: 'log', domain, clamp: true },
+                  },
+                  color,
+                  strokeDash,
+                },
               },
-            },
-            { data: { values: [{ y: 1 }] }, mark: { type: 'rule', color: '#c0392b', strokeDash: [4, 3] }, encoding: { y: { field: 'y', type: 'quantitative' } } },
-            {
-              data: { values: marks },
-              mark: { type: 'point', filled: true, size: 50, shape: 'diamond' },
-              encoding: { x: { field: 't', type: 'temporal' }, y: { field: 'health', type: 'quantitative' }, color },
-            },
-          ],
-        }
+              {
+                data: { values: [{ y: 1 }] },
+                mark: { type: 'rule', color: '#c0392b', strokeDash: [4, 3] },
+                encoding: { y: { field: 'y', type: 'quantitative' } },
+              },
+              {
+                data: { values: marks },
+                mark: {
+                  type: 'point',
+                  filled: true,
+                  size: 50,
+                  shape: 'diamond',
+                },
+                encoding: {
+                  x: { field: 't', type: 'temporal' },
+                  y: { field: 'health', type: 'quantitative' },
+                  color,
+                },
+              },
+            ],
+          }
         }),
       },
       {
@@ -101,6 +171,8 @@ export async function renderStressChart(window: string, runs: StressRun[]): Prom
       },
     ],
   } as TopLevelSpec
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' })
+  const view = new vega.View(vega.parse(compile(spec).spec), {
+    renderer: 'none',
+  })
   return view.toSVG()
 }

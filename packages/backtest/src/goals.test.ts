@@ -39,7 +39,10 @@ describe.skipIf(!present && !inCi)('stress goals on every crash window', () => {
       SAMPLE_PORTFOLIOS.filter((p) => p.hedged && !CROSS_UNDERLYING.includes(p.name))
         .map((p) => ({ w, book: p.name, ...pair(w, p.name) }))
         .filter(({ portfolio, isolated }) => !(portfolio.capitalRequiredUsd < isolated.capitalRequiredUsd))
-        .map(({ w, book, portfolio, isolated }) => `${w} ${book}: ${portfolio.capitalRequiredUsd} vs ${isolated.capitalRequiredUsd}`),
+        .map(
+          ({ w, book, portfolio, isolated }) =>
+            `${w} ${book}: ${portfolio.capitalRequiredUsd} vs ${isolated.capitalRequiredUsd}`,
+        ),
     )
     expect(misses).toEqual([])
   })

@@ -29,7 +29,13 @@ export const DEFAULT_PERMANENT_SHARE = 2 / 3
  * @param quantity signed units of the underlying (+ bought)
  * @example squareRootImpact(-10_000, { sigmaDaily: 0.05, volumeDaily: 1_000_000 }) // −0.005 (−0.5%)
  */
-export function squareRootImpact(quantity: number, liquidity: Liquidity, coefficient = DEFAULT_IMPACT_COEFFICIENT): number {
+export function squareRootImpact(
+  quantity: number,
+  liquidity: Liquidity,
+  coefficient = DEFAULT_IMPACT_COEFFICIENT,
+): number {
   if (quantity === 0 || !(liquidity.volumeDaily > 0)) return 0
-  return Math.sign(quantity) * coefficient * liquidity.sigmaDaily * Math.sqrt(Math.abs(quantity) / liquidity.volumeDaily)
+  return (
+    Math.sign(quantity) * coefficient * liquidity.sigmaDaily * Math.sqrt(Math.abs(quantity) / liquidity.volumeDaily)
+  )
 }

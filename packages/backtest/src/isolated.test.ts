@@ -8,7 +8,10 @@ import { syntheticWindow } from './_test/syntheticWindow.js'
 
 const relativeValue = SAMPLE_PORTFOLIOS.find((p) => p.name === 'relative-value')!
 // BTC falls 30% in the second hour, ETH stays
-const window = syntheticWindow({ ETH: [2_000, 2_000, 2_000], BTC: [50_000, 35_000, 35_000] })
+const window = syntheticWindow({
+  ETH: [2_000, 2_000, 2_000],
+  BTC: [50_000, 35_000, 35_000],
+})
 const surfaces = windowSurfaces(window, {})
 const at = (i: number) => marketAt(window, i, surfaces, 0.03)
 const engine = createPortfolioEngine({ mode: 'isolated' })
@@ -22,7 +25,7 @@ describe('allocateIsolated', () => {
     const free = risk.equityUsd8 - ims[0]! - ims[1]!
     const allocations = isolated.positions.map((p) => p.isolatedMarginUsd8!)
     const total = ims[0]! + ims[1]!
-    for (const [i, im] of ims.entries()) expect(allocations[i]).toBe(im + ((free * 5_000n) / 10_000n) * im / total)
+    for (const [i, im] of ims.entries()) expect(allocations[i]).toBe(im + (((free * 5_000n) / 10_000n) * im) / total)
     const reserveUsd8 = (isolated.collateral[0]!.amount * 100_000_000n) / 1_000_000n
     expect(reserveUsd8 + allocations[0]! + allocations[1]!).toBe(15_000n * 100_000_000n)
   })

@@ -1,4 +1,10 @@
-import { type MarketState, type PortfolioAccount, type PortfolioCollateral, type PortfolioEngine, seizeCollateral } from '@unimargin/risk'
+import {
+  type MarketState,
+  type PortfolioAccount,
+  type PortfolioCollateral,
+  type PortfolioEngine,
+  seizeCollateral,
+} from '@unimargin/risk'
 
 /** Default share of the free collateral at opening that goes into the positions' allocations, bps. */
 export const DEFAULT_ISOLATED_FREE_SHARE_BPS = 5_000
@@ -8,7 +14,16 @@ export const DEFAULT_ISOLATED_FREE_SHARE_BPS = 5_000
  * Allocations are settled in the quote currency, as on exchanges' isolated margin (a transfer into the position).
  */
 export function allocationCash(usd8: bigint): PortfolioCollateral {
-  return { chainId: 0, symbol: 'USD', asset: 'isolated-allocation', amount: usd8, decimals: 8, priceUsd8: 100_000_000n, haircutBps: 0, underlying: 'USD' }
+  return {
+    chainId: 0,
+    symbol: 'USD',
+    asset: 'isolated-allocation',
+    amount: usd8,
+    decimals: 8,
+    priceUsd8: 100_000_000n,
+    haircutBps: 0,
+    underlying: 'USD',
+  }
 }
 
 /**
@@ -23,8 +38,14 @@ export function allocationCash(usd8: bigint): PortfolioCollateral {
  * @returns the reserve account (collateral left, settled P&L kept) with `isolatedMarginUsd8` on every position
  * @throws RangeError when `freeShareBps` is outside 0..10 000
  */
-export function allocateIsolated(account: PortfolioAccount, market: MarketState, engine: PortfolioEngine, freeShareBps = DEFAULT_ISOLATED_FREE_SHARE_BPS): PortfolioAccount {
-  if (!Number.isInteger(freeShareBps) || freeShareBps < 0 || freeShareBps > 10_000) throw new RangeError(`The isolated free-collateral share (${freeShareBps} bps) is not an integer within 0..10000.`)
+export function allocateIsolated(
+  account: PortfolioAccount,
+  market: MarketState,
+  engine: PortfolioEngine,
+  freeShareBps = DEFAULT_ISOLATED_FREE_SHARE_BPS,
+): PortfolioAccount {
+  if (!Number.isInteger(freeShareBps) || freeShareBps < 0 || freeShareBps > 10_000)
+    throw new RangeError(`The isolated free-collateral share (${freeShareBps} bps) is not an integer within 0..10000.`)
   const risk = engine.marginAccount(account, market)
   const ims = risk.positions.map((p) => p.imUsd8)
   const totalIm = ims.reduce((a, b) => a + b, 0n)
@@ -37,8 +58,14 @@ export function allocateIsolated(account: PortfolioAccount, market: MarketState,
   const scale = (a: bigint) => (carved.uncoveredUsd8 === 0n || total === 0n ? a : (a * carved.seizedValueUsd8) / total)
   return {
     ...account,
-    collateral: account.collateral.map((c, i) => ({ ...c, amount: carved.remainingCollateral[i]!.amount })),
-    positions: account.positions.map((p, i) => ({ ...p, isolatedMarginUsd8: scale(allocations[i]!) })),
+    collateral: account.collateral.map((c, i) => ({
+      ...c,
+      amount: carved.remainingCollateral[i]!.amount,
+    })),
+    positions: account.positions.map((p, i) => ({
+      ...p,
+      isolatedMarginUsd8: scale(allocations[i]!),
+    })),
   }
 }
 
@@ -48,5 +75,10 @@ export function allocateIsolated(account: PortfolioAccount, market: MarketState,
  */
 export function withAllocations(account: PortfolioAccount): PortfolioAccount {
   const allocated = account.positions.reduce((s, p) => s + (p.isolatedMarginUsd8 ?? 0n), 0n)
-  return allocated === 0n ? account : { ...account, collateral: [...account.collateral, allocationCash(allocated)] }
+  return allocated === 0n
+    ? account
+    : {
+        ...account,
+        collateral: [...account.collateral, allocationCash(allocated)],
+      }
 }

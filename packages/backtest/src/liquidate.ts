@@ -61,11 +61,21 @@ export function liquidate(
   label: string | null = null,
 ): LiquidationResult {
   const toPortfolio = (a: AccountMarginInput): PortfolioAccount => ({
-    collateral: account.collateral.map((c, i) => ({ ...c, amount: a.collateral[i]!.amount })),
+    collateral: account.collateral.map((c, i) => ({
+      ...c,
+      amount: a.collateral[i]!.amount,
+    })),
     settledPnlUsd8: a.settledPnlUsd8,
     positions: a.positions
       .filter((p) => p.size !== 0n)
-      .map((p) => ({ instrument: instruments.get(p.market)!, size: p.size, entryPrice: p.entryPrice, market: p.market, imfBps: p.imfBps, mmfBps: p.mmfBps })),
+      .map((p) => ({
+        instrument: instruments.get(p.market)!,
+        size: p.size,
+        entryPrice: p.entryPrice,
+        market: p.market,
+        imfBps: p.imfBps,
+        mmfBps: p.mmfBps,
+      })),
   })
   const positions: PositionInput[] = account.positions.map((p) => ({
     market: instrumentKey(p.instrument),
@@ -90,14 +100,21 @@ export function liquidate(
     flows[instrument.underlying] = (flows[instrument.underlying] ?? 0) - (Number(closed.size) / 1e18) * delta
   }
   const collateral = account.collateral.map((c) => {
-    const seized = plan.seizures.filter((s) => s.chainId === c.chainId && s.asset === c.asset).reduce((sum, s) => sum + s.amount, 0n)
+    const seized = plan.seizures
+      .filter((s) => s.chainId === c.chainId && s.asset === c.asset)
+      .reduce((sum, s) => sum + s.amount, 0n)
     const underlying = c.underlying ?? c.symbol
-    if (seized > 0n && underlying !== 'USD') flows[underlying] = (flows[underlying] ?? 0) - Number(seized) / 10 ** c.decimals
+    if (seized > 0n && underlying !== 'USD')
+      flows[underlying] = (flows[underlying] ?? 0) - Number(seized) / 10 ** c.decimals
     return seized === 0n ? c : { ...c, amount: c.amount - seized }
   })
   const settledUsd8 = plan.settledPnlUsd8 + plan.seizedValueUsd8
   const shortfallUsd8 = settledUsd8 < 0n ? -settledUsd8 : 0n
-  const remaining = toPortfolio({ collateral, positions: plan.remainingPositions, settledPnlUsd8: settledUsd8 < 0n ? 0n : settledUsd8 })
+  const remaining = toPortfolio({
+    collateral,
+    positions: plan.remainingPositions,
+    settledPnlUsd8: settledUsd8 < 0n ? 0n : settledUsd8,
+  })
   return {
     account: remaining,
     event: {

@@ -14,7 +14,11 @@ describe('windowLiquidity', () => {
     const dir = mkdtempSync(join(tmpdir(), 'liquidity-'))
     const path = join(dir, 'w.csv')
     const eth = [100, 110, 99]
-    const lines = [HEAD, ...eth.map((c, h) => row(h, 'ETH', c, 1_000 * (h + 1))), ...eth.map((_, h) => row(h, 'BTC', 20_000, 10))]
+    const lines = [
+      HEAD,
+      ...eth.map((c, h) => row(h, 'ETH', c, 1_000 * (h + 1))),
+      ...eth.map((_, h) => row(h, 'BTC', 20_000, 10)),
+    ]
     // another source set of the same series is ignored
     lines.push(row(0, 'ETH', 100, 1e9, 'binance_usdm_perp', 'b'))
     writeFileSync(path, lines.join('\n'))

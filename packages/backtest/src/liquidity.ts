@@ -27,7 +27,14 @@ export function windowLiquidity(path: string, window: PriceWindow): Record<strin
     if (i < 0) throw new Error(`${path}: no column ${name}`)
     return i
   }
-  const [iT, iS, iV, iI, iVol, iSrc] = ['timestamp_utc_open', 'symbol', 'venue', 'interval', 'volume_base', 'source_set'].map(at) as number[]
+  const [iT, iS, iV, iI, iVol, iSrc] = [
+    'timestamp_utc_open',
+    'symbol',
+    'venue',
+    'interval',
+    'volume_base',
+    'source_set',
+  ].map(at) as number[]
   const out: Record<string, Liquidity> = {}
   for (const [symbol, source] of Object.entries(window.sources)) {
     const [, interval, venue, set] = /^(\S+) (\S+) \((.*)\)$/.exec(source) ?? []
@@ -41,9 +48,13 @@ export function windowLiquidity(path: string, window: PriceWindow): Record<strin
       if (inWindow.has(t) && Number.isFinite(v) && !volumes.has(t)) volumes.set(t, v)
     }
     const closes = window.closes[symbol]!
-    if (closes.length < 2 || volumes.size === 0) throw new Error(`${path}: too few ${symbol} bars with volume to measure liquidity`)
+    if (closes.length < 2 || volumes.size === 0)
+      throw new Error(`${path}: too few ${symbol} bars with volume to measure liquidity`)
     const barsPerDay = DAY_MS / ((window.times.at(-1)! - window.times[0]!) / (window.times.length - 1))
-    out[symbol] = { sigmaDaily: standardDeviation(logReturns(closes)) * Math.sqrt(barsPerDay), volumeDaily: mean([...volumes.values()]) * barsPerDay }
+    out[symbol] = {
+      sigmaDaily: standardDeviation(logReturns(closes)) * Math.sqrt(barsPerDay),
+      volumeDaily: mean([...volumes.values()]) * barsPerDay,
+    }
   }
   return out
 }

@@ -17,10 +17,21 @@ export const toUsd8 = (v: number) => BigInt(Math.round(v * USD8))
 
 /** Flat-term vol surfaces (7 and 90 days) per underlying of the window. */
 export function windowSurfaces(window: PriceWindow, options: MarketOptions): Record<string, VolSurface> {
-  const vols: Record<string, number> = { ETH: 0.75, BTC: 0.65, ...options.atmVols }
+  const vols: Record<string, number> = {
+    ETH: 0.75,
+    BTC: 0.65,
+    ...options.atmVols,
+  }
   const out: Record<string, VolSurface> = {}
   for (const u of Object.keys(window.closes))
-    out[u] = { underlying: u, expiries: [{ timeYears: 7 / 365, atmVol: vols[u] ?? 0.8 }, { timeYears: 90 / 365, atmVol: vols[u] ?? 0.8 }], skew: options.skew ?? -0.1 }
+    out[u] = {
+      underlying: u,
+      expiries: [
+        { timeYears: 7 / 365, atmVol: vols[u] ?? 0.8 },
+        { timeYears: 90 / 365, atmVol: vols[u] ?? 0.8 },
+      ],
+      skew: options.skew ?? -0.1,
+    }
   return out
 }
 
@@ -37,7 +48,11 @@ export function marketAt(
 ): MarketState {
   const nowMs = window.times[i]!
   const underlyings: Record<string, MarketState['underlyings'][string]> = {}
-  for (const [u, closes] of Object.entries(window.closes)) underlyings[u] = { spotUsd8: toUsd8(closes[i]! * (factors[u] ?? 1)), updatedAtMs: nowMs }
+  for (const [u, closes] of Object.entries(window.closes))
+    underlyings[u] = {
+      spotUsd8: toUsd8(closes[i]! * (factors[u] ?? 1)),
+      updatedAtMs: nowMs,
+    }
   return { nowMs, underlyings, surfaces, rate }
 }
 
@@ -47,7 +62,11 @@ export function markCollateral(account: PortfolioAccount, market: MarketState): 
     ...account,
     collateral: account.collateral.map((c) => {
       const q = market.underlyings[c.underlying ?? c.symbol]
-      return { ...c, priceUsd8: q ? q.spotUsd8 : c.priceUsd8, priceUpdatedAtMs: market.nowMs }
+      return {
+        ...c,
+        priceUsd8: q ? q.spotUsd8 : c.priceUsd8,
+        priceUpdatedAtMs: market.nowMs,
+      }
     }),
   }
 }

@@ -11,7 +11,12 @@ describe('samplePopulation', () => {
   })
 
   it('scales positions and spot legs by the size draw and cash by size × cash draw, within the ranges', () => {
-    for (const book of samplePopulation({ seed: 3, size: 40, scale: [2, 4], cash: [0.5, 1] })) {
+    for (const book of samplePopulation({
+      seed: 3,
+      size: 40,
+      scale: [2, 4],
+      cash: [0.5, 1],
+    })) {
       const [, s, c] = /× ([\d.]+), cash × ([\d.]+)/.exec(book.description)!.map(Number)
       expect(s!).toBeGreaterThanOrEqual(2)
       expect(s!).toBeLessThanOrEqual(4)

@@ -40,8 +40,10 @@ export function samplePopulation(parameters: PopulationParameters = {}): SampleP
   const templates = parameters.templates ?? SAMPLE_PORTFOLIOS
   const [sLo, sHi] = parameters.scale ?? [1, 100]
   const [cLo, cHi] = parameters.cash ?? [0.35, 1.5]
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`The population size (${size}) must be a positive integer.`)
-  if (!(sLo > 0 && sHi >= sLo && cLo > 0 && cHi >= cLo) || templates.length === 0) throw new RangeError('The population ranges must be positive and ordered, with at least one template.')
+  if (!Number.isInteger(size) || size < 1)
+    throw new RangeError(`The population size (${size}) must be a positive integer.`)
+  if (!(sLo > 0 && sHi >= sLo && cLo > 0 && cHi >= cLo) || templates.length === 0)
+    throw new RangeError('The population ranges must be positive and ordered, with at least one template.')
   return Array.from({ length: size }, (_, k) => {
     const template = templates[Math.floor(seededUniform(seed, `${k}:template`) * templates.length)]!
     const s = sLo * (sHi / sLo) ** seededUniform(seed, `${k}:scale`)
@@ -54,8 +56,14 @@ export function samplePopulation(parameters: PopulationParameters = {}): SampleP
         const book = template.build(prices, nowMs)
         return {
           ...book,
-          collateral: book.collateral.map((item) => ({ ...item, amount: scaleAmount(item.amount, isCash(item) ? s * c : s) })),
-          positions: book.positions.map((p) => ({ ...p, size: scaleAmount(p.size, s) })),
+          collateral: book.collateral.map((item) => ({
+            ...item,
+            amount: scaleAmount(item.amount, isCash(item) ? s * c : s),
+          })),
+          positions: book.positions.map((p) => ({
+            ...p,
+            size: scaleAmount(p.size, s),
+          })),
         }
       },
     }

@@ -68,7 +68,13 @@ const DAY = 86_400_000
 const strike = (x: number) => usd8(Math.round(x / 50) * 50)
 /** a European ETH option expiring 14 days after `nowMs`; entry price 0 (the replay opens it at its model value) */
 const ethOption = (ETH: number, nowMs: number, right: 'put' | 'call', k: number, size: number): PortfolioPosition => ({
-  instrument: { kind: 'option', underlying: 'ETH', expiryMs: nowMs + 14 * DAY, strikeUsd8: strike(ETH * k), right },
+  instrument: {
+    kind: 'option',
+    underlying: 'ETH',
+    expiryMs: nowMs + 14 * DAY,
+    strikeUsd8: strike(ETH * k),
+    right,
+  },
   size: units(size),
   entryPrice: 0n,
 })
@@ -122,7 +128,11 @@ export const SAMPLE_PORTFOLIOS: SamplePortfolio[] = [
     hedged: true,
     build: ({ ETH }, nowMs) => ({
       collateral: [usdc(2, 30_000)],
-      positions: [ethOption(ETH, nowMs, 'put', 0.9, -10), ethOption(ETH, nowMs, 'put', 0.75, 10), ethOption(ETH, nowMs, 'call', 1.1, -5)],
+      positions: [
+        ethOption(ETH, nowMs, 'put', 0.9, -10),
+        ethOption(ETH, nowMs, 'put', 0.75, 10),
+        ethOption(ETH, nowMs, 'call', 1.1, -5),
+      ],
       settledPnlUsd8: 0n,
     }),
   },
@@ -148,10 +158,15 @@ export const SAMPLE_PORTFOLIOS: SamplePortfolio[] = [
   },
   {
     name: 'multi-collateral',
-    description: '1 WBTC (chain 1) + 10 WETH (chain 2, risk-cancelling) + 10,000 USDC (chain 3); long BTC-PERP vs short ETH-PERP, equal notional',
+    description:
+      '1 WBTC (chain 1) + 10 WETH (chain 2, risk-cancelling) + 10,000 USDC (chain 3); long BTC-PERP vs short ETH-PERP, equal notional',
     hedged: true,
     build: ({ ETH, BTC }) => ({
-      collateral: [wrapped('WBTC', 1, 1, BTC, { riskCancelling: false }), wrapped('WETH', 2, 10, ETH, { riskCancelling: true }), usdc(3, 10_000)],
+      collateral: [
+        wrapped('WBTC', 1, 1, BTC, { riskCancelling: false }),
+        wrapped('WETH', 2, 10, ETH, { riskCancelling: true }),
+        usdc(3, 10_000),
+      ],
       positions: [perp('BTC', 60_000 / BTC, BTC), perp('ETH', -60_000 / ETH, ETH)],
       settledPnlUsd8: 0n,
     }),

@@ -52,7 +52,8 @@ export type ReplayOptions = AccountOptions & MarketOptions
 /** equity < IM: the account's, or in isolated mode any position's allocation + P&L below that position's IM */
 function belowInitialMargin(risk: AccountRisk): boolean {
   // a position with no requirement (a long option) cannot be called, whatever its P&L
-  if (risk.isolated) return risk.isolated.some((p, i) => risk.positions[i]!.imUsd8 > 0n && p.equityUsd8 < risk.positions[i]!.imUsd8)
+  if (risk.isolated)
+    return risk.isolated.some((p, i) => risk.positions[i]!.imUsd8 > 0n && p.equityUsd8 < risk.positions[i]!.imUsd8)
   return risk.equityUsd8 < risk.imUsd8
 }
 
@@ -66,7 +67,13 @@ const healthOf = (risk: AccountRisk) => (risk.healthBps === null ? null : Number
  * collateral its description gives; the capital it requires is measured apart (`capitalRequired`).
  * @param engine an engine in `mode` (default `createPortfolioEngine({ mode })`)
  */
-export function replay(window: PriceWindow, portfolio: SamplePortfolio, mode: MarginMode, options: ReplayOptions = {}, engine?: PortfolioEngine): StressRun {
+export function replay(
+  window: PriceWindow,
+  portfolio: SamplePortfolio,
+  mode: MarginMode,
+  options: ReplayOptions = {},
+  engine?: PortfolioEngine,
+): StressRun {
   const e = engine ?? createPortfolioEngine({ mode })
   const surfaces = windowSurfaces(window, options)
   const rate = options.rate ?? 0.03
@@ -99,7 +106,8 @@ export function replay(window: PriceWindow, portfolio: SamplePortfolio, mode: Ma
     }
     const health = healthOf(after)
     const healthBefore = healthOf(before)
-    for (const h of [healthBefore, health]) if (h !== null && (run.minHealth === null || h < run.minHealth)) run.minHealth = h
+    for (const h of [healthBefore, health])
+      if (h !== null && (run.minHealth === null || h < run.minHealth)) run.minHealth = h
     run.points.push({
       t: market.nowMs,
       equityUsd: toUsd(after.equityUsd8),

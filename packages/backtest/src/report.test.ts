@@ -13,7 +13,11 @@ const inCi = !!process.env.CI && process.env.CI !== 'false'
 describe.skipIf(!present && !inCi)('runStressSuite', () => {
   it('replays every book under every mode through the FTX week and writes a chart and the runs', async () => {
     const out = mkdtempSync(join(tmpdir(), 'stress-'))
-    const { runs, charts } = await runStressSuite({ windowsDir: dir, windows: ['ftx'], outDir: out })
+    const { runs, charts } = await runStressSuite({
+      windowsDir: dir,
+      windows: ['ftx'],
+      outDir: out,
+    })
     const books = SAMPLE_PORTFOLIOS.length
     expect(runs).toHaveLength(books * 3)
     for (const r of runs) {
@@ -43,7 +47,12 @@ describe.skipIf(!present && !inCi)('runStressSuite', () => {
     const out = join(spotOnly, 'out')
     mkdirSync(out)
     const leveraged = SAMPLE_PORTFOLIOS.filter((p) => p.name === 'leveraged')
-    const report = await runStressSuite({ windowsDir: spotOnly, portfolios: leveraged, modes: ['portfolio'], outDir: out })
+    const report = await runStressSuite({
+      windowsDir: spotOnly,
+      portfolios: leveraged,
+      modes: ['portfolio'],
+      outDir: out,
+    })
     expect(report.warnings).toHaveLength(2)
     expect(report.warnings[0]).toMatch(/^spot_only: no ETH perpetual series; spot \(1h binance_spot/)
     expect(stressTableRows(report.runs)[0]![0]).toBe('spot_only ⚠')
@@ -60,7 +69,12 @@ describe.skipIf(!present && !inCi)('runStressSuite', () => {
       outDir: out,
       cascade: { population: { size: 30, seed: 5 } },
     })
-    expect(report.cascades.map((c) => `${c.mode} ${c.feedback}`)).toEqual(['portfolio false', 'portfolio true', 'isolated false', 'isolated true'])
+    expect(report.cascades.map((c) => `${c.mode} ${c.feedback}`)).toEqual([
+      'portfolio false',
+      'portfolio true',
+      'isolated false',
+      'isolated true',
+    ])
     expect(report.cascades.every((c) => c.accounts === 30)).toBe(true)
     expect(cascadeTableRows(report.cascades)).toHaveLength(4)
     const json = JSON.parse(readFileSync(join(out, 'stress.json'), 'utf8'))

@@ -25,7 +25,11 @@ export type StressSuiteParameters = {
    * cascades: replay a seeded population with and without price impact of the liquidations (`runCascade`) per
    * window and mode; omitted = no cascades
    */
-  cascade?: { population?: PopulationParameters; impact?: ImpactParameters; modes?: MarginMode[] }
+  cascade?: {
+    population?: PopulationParameters
+    impact?: ImpactParameters
+    modes?: MarginMode[]
+  }
 }
 
 export type StressReport = {
@@ -48,7 +52,9 @@ export type StressReport = {
 export async function runStressSuite(parameters: StressSuiteParameters): Promise<StressReport> {
   const modes = parameters.modes ?? ['portfolio', 'tiered', 'isolated']
   const portfolios = parameters.portfolios ?? SAMPLE_PORTFOLIOS
-  const files = listCrashWindows(parameters.windowsDir).filter((f) => !parameters.windows || parameters.windows.some((w) => f.includes(w)))
+  const files = listCrashWindows(parameters.windowsDir).filter(
+    (f) => !parameters.windows || parameters.windows.some((w) => f.includes(w)),
+  )
   const runs: StressRun[] = []
   const cascades: CascadeResult[] = []
   const warnings: string[] = []
@@ -64,7 +70,17 @@ export async function runStressSuite(parameters: StressSuiteParameters): Promise
       const liquidity = windowLiquidity(file, window)
       for (const mode of parameters.cascade.modes ?? modes)
         for (const feedback of [false, true])
-          cascades.push(runCascade({ window, liquidity, population, mode, feedback, impact: parameters.cascade.impact, options: parameters.options }))
+          cascades.push(
+            runCascade({
+              window,
+              liquidity,
+              population,
+              mode,
+              feedback,
+              impact: parameters.cascade.impact,
+              options: parameters.options,
+            }),
+          )
     }
     if (parameters.outDir) {
       const path = join(parameters.outDir, `stress-${window.name}.svg`)
@@ -74,7 +90,12 @@ export async function runStressSuite(parameters: StressSuiteParameters): Promise
   }
   const capital = capitalTable(runs)
   if (parameters.outDir) {
-    const json = { warnings, capital, runs: runs.map(({ points: _, ...r }) => r), cascades: cascades.map(({ path: _, ...c }) => c) }
+    const json = {
+      warnings,
+      capital,
+      runs: runs.map(({ points: _, ...r }) => r),
+      cascades: cascades.map(({ path: _, ...c }) => c),
+    }
     writeFileSync(join(parameters.outDir, 'stress.json'), JSON.stringify(json, null, 2))
   }
   return { runs, capital, warnings, cascades, charts }
@@ -99,10 +120,31 @@ export function stressTableRows(runs: readonly StressRun[]): string[][] {
 }
 
 /** ⚠ after a window's name: spot prices stand in for its perpetual marks (see the report's warnings). */
-export const STRESS_TABLE_HEAD = ['window', 'book', 'mode', 'capital required', 'first margin call', 'liquidations', 'first liquidation', 'seized', 'shortfall (bad debt)', 'min health']
+export const STRESS_TABLE_HEAD = [
+  'window',
+  'book',
+  'mode',
+  'capital required',
+  'first margin call',
+  'liquidations',
+  'first liquidation',
+  'seized',
+  'shortfall (bad debt)',
+  'min health',
+]
 
 /** Head of {@link cascadeTableRows}. */
-export const CASCADE_TABLE_HEAD = ['window', 'mode', 'price impact', 'accounts', 'liquidated', 'liquidations', 'bad debt', 'ETH max / final dev.', 'BTC max / final dev.']
+export const CASCADE_TABLE_HEAD = [
+  'window',
+  'mode',
+  'price impact',
+  'accounts',
+  'liquidated',
+  'liquidations',
+  'bad debt',
+  'ETH max / final dev.',
+  'BTC max / final dev.',
+]
 
 /** Table rows of cascade results: one per window × mode × feedback. */
 export function cascadeTableRows(results: readonly CascadeResult[]): string[][] {

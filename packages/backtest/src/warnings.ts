@@ -8,5 +8,8 @@ import type { PriceWindow } from './windows.js'
 export function windowWarnings(window: PriceWindow): string[] {
   return Object.entries(window.sources)
     .filter(([, source]) => !source.includes('perp'))
-    .map(([symbol, source]) => `${window.name}: no ${symbol} perpetual series; spot (${source}) stands in for the perp mark`)
+    .map(
+      ([symbol, source]) =>
+        `${window.name}: no ${symbol} perpetual series; spot (${source}) stands in for the perp mark`,
+    )
 }

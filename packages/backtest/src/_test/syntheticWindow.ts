@@ -8,7 +8,10 @@ const START = Date.UTC(2022, 10, 6)
  * A window of hourly closes given in the test (ETH and BTC), marked as perpetual series unless `source` says
  * otherwise: for replays whose outcome the test can work out by hand.
  */
-export function syntheticWindow(closes: { ETH: number[]; BTC?: number[] }, source = '1h binance_usdm_perp (test)'): PriceWindow {
+export function syntheticWindow(
+  closes: { ETH: number[]; BTC?: number[] },
+  source = '1h binance_usdm_perp (test)',
+): PriceWindow {
   const BTC = closes.BTC ?? closes.ETH.map(() => 20_000)
   return {
     name: 'synthetic',
