@@ -3,6 +3,7 @@ import type { Db } from '@unimargin/db'
 import { Hono, type MiddlewareHandler } from 'hono'
 import { getAddress, isAddress } from 'viem'
 import { z } from 'zod'
+import { accountParameterSet, type ParameterSetStore } from '../../riskParameters/index.js'
 import { getAccountView } from '../../view/index.js'
 import { readWhatIfInput, UnknownInstrumentError, type WhatIfPool, WhatIfQueueFullError, WhatIfTimeoutError } from '../../whatif/index.js'
 import { ApiError } from '../errors.js'
@@ -41,16 +42,27 @@ const whatIfBody = z
   .refine((b) => b.positions.length + b.collateral.length > 0, 'name at least one position or collateral change')
 
 /**
- * `GET /v1/accounts/:address`: the account view (see `AccountView`).
+ * `GET /v1/accounts/:address`: the account view (see `AccountView`), with `parameterSet`: the risk parameter set in
+ * force for the account, why, and what moved it (`AccountParameterSetView`; null before the first calibration).
  * `POST /v1/accounts/:address/what-if`: margin before and after hypothetical position and collateral changes,
  * computed in the what-if worker pool: 400 on an unknown market or asset, 503 with `Retry-After` when the pool's
  * queue is full (`busy`) or the what-if outlives its timeout (`what_if_timeout`).
  */
-export function accountRoutes(deps: { db: Db; config: Config; now: () => Date; whatIfPool: () => WhatIfPool; whatIfRateLimit: MiddlewareHandler }) {
+export function accountRoutes(deps: {
+  db: Db
+  config: Config
+  now: () => Date
+  whatIfPool: () => WhatIfPool
+  whatIfRateLimit: MiddlewareHandler
+  riskParameters: ParameterSetStore
+}) {
   return new Hono()
     .get('/:address', validate('param', params), async (c) => {
       const { address } = c.req.valid('param')
-      return c.json(await getAccountView(deps.db, deps.config, address, deps.now()))
+      const now = deps.now()
+      const view = await getAccountView(deps.db, deps.config, address, now)
+      const parameterSet = await accountParameterSet(deps.db, await deps.riskParameters.state(), address, now.getTime())
+      return c.json({ ...view, parameterSet })
     })
     .post('/:address/what-if', deps.whatIfRateLimit, validate('param', params), validate('json', whatIfBody), async (c) => {
       const { address } = c.req.valid('param')

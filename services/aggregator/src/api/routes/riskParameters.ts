@@ -1,0 +1,33 @@
+import { Hono } from 'hono'
+import type { ParameterSet } from '@unimargin/risk'
+import type { ParameterSetStore } from '../../riskParameters/index.js'
+
+const setJson = (s: ParameterSet) => ({
+  version: s.version,
+  /** unix s */
+  effectiveAt: Math.floor(s.effectiveAtMs / 1000),
+  sigmaHorizon: s.sigmaHorizon,
+  maxCredit: s.maxCredit,
+  movedBy: { realizedSigmaHorizon: s.movedBy.realizedSigmaHorizon, meanAbsCorrelation: s.movedBy.meanAbsCorrelation, correlation: s.movedBy.correlation, bounds: s.movedBy.bounds },
+})
+
+/**
+ * `GET /v1/risk/parameters`: the hub's risk parameters. `current` is the latest set (null before the first
+ * calibration) with its version, effective time, σ over the grid horizon per underlying, diversification cap and
+ * what moved it; `realizedSigmaHorizon` and `correlation` are the latest market inputs; `policy` the
+ * anti-procyclicality bounds; `history` every set, newest first.
+ */
+export function riskParameterRoutes(deps: { store: ParameterSetStore }) {
+  return new Hono().get('/parameters', async (c) => {
+    const state = await deps.store.state()
+    const sets = state.history.sets
+    const latest = sets[sets.length - 1]
+    return c.json({
+      current: latest ? setJson(latest) : null,
+      realizedSigmaHorizon: state.realizedSigmaHorizon,
+      correlation: state.correlation,
+      policy: state.policy,
+      history: [...sets].reverse().map(setJson),
+    })
+  })
+}

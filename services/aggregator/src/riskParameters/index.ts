@@ -1,0 +1,5 @@
+export { type AccountParameterSetView, accountParameterSet } from './accountParameterSet.js'
+export { defaultRiskParameterPolicy } from './defaultPolicy.js'
+export { createParameterSetStore, type ParameterSetStore } from './parameterSetStore.js'
+export { loadPriceHistory, type PriceHistory } from './priceHistory.js'
+export { type ReplayOptions, type RiskParameterState, replayParameterSets } from './replayParameterSets.js'
