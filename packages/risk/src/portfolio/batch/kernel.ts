@@ -1,6 +1,7 @@
 import type { BatchAccounts } from './layout.js'
 import type { NakedShortIndex } from './nakedShort.js'
 import type { KernelPrices } from './priceTable.js'
+import { minOf4, minOf8, minOf9, minOf10, minOf12, minOfMany, REGISTER_WIDTHS } from './scenarioMin.js'
 
 /** Per-account outputs of the batch engine, float64 USD (convert with `BatchEngine.accountRisk`). */
 export type BatchResults = {
@@ -38,12 +39,12 @@ export function createBatchResults(count: number, options: { shared?: boolean } 
  * Revalues accounts: for each, pnl[s] = Σ_p qty_p·matrix[inst_p·stride + s] (summed in position order, exactly as the
  * per-account engine does), worst = max(0, −min_s pnl[s]) (first scenario on ties), risk = worst + Σ|qty|·contingency
  * + Σ_u nakedUnits_u·nakedRate_u (`NakedShortIndex`), equity = cash + Σ units·assetPrice + Σ qty·value.
- * Up to `REGISTER_POSITIONS` positions (eight instruments and the collateral rows riding after them) are summed per
- * scenario in registers, two scenarios per iteration, with no accumulator array (up to 8 positions take the 8-wide
- * sum, 9-12 the 12-wide one; missing positions are padded with the matrix's zero row, which adds exact zeros); the
- * value and contingency columns of the same rows give equity and contingencies without another pass. Longer books
- * use an accumulator. Each account is computed on its own, so any partition of the accounts (`revalueRange` on
- * worker threads) gives the same bits.
+ * Up to `REGISTER_POSITIONS` positions (instruments and the risk-cancelling collateral rows after them) are summed
+ * per scenario in registers, several scenarios per iteration, with no accumulator array (`scenarioMin.ts`: widths 4,
+ * 8, 9, 10 and 12; missing positions are padded with the matrix's zero row, which adds exact zeros); the value and
+ * contingency columns of the same rows give equity and contingencies without another pass. Longer books use an
+ * accumulator. Each account is computed on its own, so any partition of the accounts (`revalueRange` on worker
+ * threads) gives the same bits.
  * @param which account indices to revalue (default: all, in order)
  * @param whichCount how many entries of `which` to use
  */
@@ -70,7 +71,7 @@ export function revalueRange(accounts: BatchAccounts, prices: KernelPrices, asse
 }
 
 /** Positions per account summed in registers (more: an accumulator array). */
-export const REGISTER_POSITIONS = 12
+export const REGISTER_POSITIONS = Math.max(...REGISTER_WIDTHS)
 
 function revalue(
   accounts: BatchAccounts,
@@ -119,7 +120,20 @@ function revalue(
     let gap = Number.POSITIVE_INFINITY
     let worstIndex = 0xffff
     const n = p1 - p0
-    if (n > 0 && n <= 8) {
+    if (n > 0) {
+    if (n <= 4) {
+      const b0 = inst[p0]! * W
+      const b1 = n > 1 ? inst[p0 + 1]! * W : Z
+      const b2 = n > 2 ? inst[p0 + 2]! * W : Z
+      const b3 = n > 3 ? inst[p0 + 3]! * W : Z
+      const q0 = qty[p0]!
+      const q1 = n > 1 ? qty[p0 + 1]! : 0
+      const q2 = n > 2 ? qty[p0 + 2]! : 0
+      const q3 = n > 3 ? qty[p0 + 3]! : 0
+      equity += q0 * M[b0 + V]! + q1 * M[b1 + V]! + q2 * M[b2 + V]! + q3 * M[b3 + V]!
+      cont = Math.abs(q0) * M[b0 + C]! + Math.abs(q1) * M[b1 + C]! + Math.abs(q2) * M[b2 + C]! + Math.abs(q3) * M[b3 + C]!
+      min = minOf4(M, S, b0, b1, b2, b3, q0, q1, q2, q3, argmin, second)
+    } else if (n <= 8) {
       const b0 = inst[p0]! * W
       const b1 = n > 1 ? inst[p0 + 1]! * W : Z
       const b2 = n > 2 ? inst[p0 + 2]! * W : Z
@@ -139,9 +153,53 @@ function revalue(
       equity += q0 * M[b0 + V]! + q1 * M[b1 + V]! + q2 * M[b2 + V]! + q3 * M[b3 + V]! + q4 * M[b4 + V]! + q5 * M[b5 + V]! + q6 * M[b6 + V]! + q7 * M[b7 + V]!
       cont = Math.abs(q0) * M[b0 + C]! + Math.abs(q1) * M[b1 + C]! + Math.abs(q2) * M[b2 + C]! + Math.abs(q3) * M[b3 + C]! + Math.abs(q4) * M[b4 + C]! + Math.abs(q5) * M[b5 + C]! + Math.abs(q6) * M[b6 + C]! + Math.abs(q7) * M[b7 + C]!
       min = minOf8(M, S, b0, b1, b2, b3, b4, b5, b6, b7, q0, q1, q2, q3, q4, q5, q6, q7, argmin, second)
-      worstIndex = argmin[0]!
-      gap = second[0]! - min
-    } else if (n > 8 && n <= 12) {
+    } else if (n <= 9) {
+      const b0 = inst[p0]! * W
+      const b1 = n > 1 ? inst[p0 + 1]! * W : Z
+      const b2 = n > 2 ? inst[p0 + 2]! * W : Z
+      const b3 = n > 3 ? inst[p0 + 3]! * W : Z
+      const b4 = n > 4 ? inst[p0 + 4]! * W : Z
+      const b5 = n > 5 ? inst[p0 + 5]! * W : Z
+      const b6 = n > 6 ? inst[p0 + 6]! * W : Z
+      const b7 = n > 7 ? inst[p0 + 7]! * W : Z
+      const b8 = n > 8 ? inst[p0 + 8]! * W : Z
+      const q0 = qty[p0]!
+      const q1 = n > 1 ? qty[p0 + 1]! : 0
+      const q2 = n > 2 ? qty[p0 + 2]! : 0
+      const q3 = n > 3 ? qty[p0 + 3]! : 0
+      const q4 = n > 4 ? qty[p0 + 4]! : 0
+      const q5 = n > 5 ? qty[p0 + 5]! : 0
+      const q6 = n > 6 ? qty[p0 + 6]! : 0
+      const q7 = n > 7 ? qty[p0 + 7]! : 0
+      const q8 = n > 8 ? qty[p0 + 8]! : 0
+      equity += q0 * M[b0 + V]! + q1 * M[b1 + V]! + q2 * M[b2 + V]! + q3 * M[b3 + V]! + q4 * M[b4 + V]! + q5 * M[b5 + V]! + q6 * M[b6 + V]! + q7 * M[b7 + V]! + q8 * M[b8 + V]!
+      cont = Math.abs(q0) * M[b0 + C]! + Math.abs(q1) * M[b1 + C]! + Math.abs(q2) * M[b2 + C]! + Math.abs(q3) * M[b3 + C]! + Math.abs(q4) * M[b4 + C]! + Math.abs(q5) * M[b5 + C]! + Math.abs(q6) * M[b6 + C]! + Math.abs(q7) * M[b7 + C]! + Math.abs(q8) * M[b8 + C]!
+      min = minOf9(M, S, b0, b1, b2, b3, b4, b5, b6, b7, b8, q0, q1, q2, q3, q4, q5, q6, q7, q8, argmin, second)
+    } else if (n <= 10) {
+      const b0 = inst[p0]! * W
+      const b1 = n > 1 ? inst[p0 + 1]! * W : Z
+      const b2 = n > 2 ? inst[p0 + 2]! * W : Z
+      const b3 = n > 3 ? inst[p0 + 3]! * W : Z
+      const b4 = n > 4 ? inst[p0 + 4]! * W : Z
+      const b5 = n > 5 ? inst[p0 + 5]! * W : Z
+      const b6 = n > 6 ? inst[p0 + 6]! * W : Z
+      const b7 = n > 7 ? inst[p0 + 7]! * W : Z
+      const b8 = n > 8 ? inst[p0 + 8]! * W : Z
+      const b9 = n > 9 ? inst[p0 + 9]! * W : Z
+      const q0 = qty[p0]!
+      const q1 = n > 1 ? qty[p0 + 1]! : 0
+      const q2 = n > 2 ? qty[p0 + 2]! : 0
+      const q3 = n > 3 ? qty[p0 + 3]! : 0
+      const q4 = n > 4 ? qty[p0 + 4]! : 0
+      const q5 = n > 5 ? qty[p0 + 5]! : 0
+      const q6 = n > 6 ? qty[p0 + 6]! : 0
+      const q7 = n > 7 ? qty[p0 + 7]! : 0
+      const q8 = n > 8 ? qty[p0 + 8]! : 0
+      const q9 = n > 9 ? qty[p0 + 9]! : 0
+      equity += q0 * M[b0 + V]! + q1 * M[b1 + V]! + q2 * M[b2 + V]! + q3 * M[b3 + V]! + q4 * M[b4 + V]! + q5 * M[b5 + V]! + q6 * M[b6 + V]! + q7 * M[b7 + V]! + q8 * M[b8 + V]! + q9 * M[b9 + V]!
+      cont = Math.abs(q0) * M[b0 + C]! + Math.abs(q1) * M[b1 + C]! + Math.abs(q2) * M[b2 + C]! + Math.abs(q3) * M[b3 + C]! + Math.abs(q4) * M[b4 + C]! + Math.abs(q5) * M[b5 + C]! + Math.abs(q6) * M[b6 + C]! + Math.abs(q7) * M[b7 + C]! + Math.abs(q8) * M[b8 + C]! + Math.abs(q9) * M[b9 + C]!
+      min = minOf10(M, S, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, q0, q1, q2, q3, q4, q5, q6, q7, q8, q9, argmin, second)
+    } else if (n <= 12) {
       const b0 = inst[p0]! * W
       const b1 = n > 1 ? inst[p0 + 1]! * W : Z
       const b2 = n > 2 ? inst[p0 + 2]! * W : Z
@@ -169,16 +227,15 @@ function revalue(
       equity += q0 * M[b0 + V]! + q1 * M[b1 + V]! + q2 * M[b2 + V]! + q3 * M[b3 + V]! + q4 * M[b4 + V]! + q5 * M[b5 + V]! + q6 * M[b6 + V]! + q7 * M[b7 + V]! + q8 * M[b8 + V]! + q9 * M[b9 + V]! + q10 * M[b10 + V]! + q11 * M[b11 + V]!
       cont = Math.abs(q0) * M[b0 + C]! + Math.abs(q1) * M[b1 + C]! + Math.abs(q2) * M[b2 + C]! + Math.abs(q3) * M[b3 + C]! + Math.abs(q4) * M[b4 + C]! + Math.abs(q5) * M[b5 + C]! + Math.abs(q6) * M[b6 + C]! + Math.abs(q7) * M[b7 + C]! + Math.abs(q8) * M[b8 + C]! + Math.abs(q9) * M[b9 + C]! + Math.abs(q10) * M[b10 + C]! + Math.abs(q11) * M[b11 + C]!
       min = minOf12(M, S, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, q0, q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, argmin, second)
-      worstIndex = argmin[0]!
-      gap = second[0]! - min
-    } else if (n > REGISTER_POSITIONS) {
-      for (let p = p0; p < p1; p++) {
-        const b = inst[p]! * W
-        const q = qty[p]!
-        equity += q * M[b + V]!
-        cont += Math.abs(q) * M[b + C]!
+      } else {
+        for (let p = p0; p < p1; p++) {
+          const b = inst[p]! * W
+          const q = qty[p]!
+          equity += q * M[b + V]!
+          cont += Math.abs(q) * M[b + C]!
+        }
+        min = minOfMany(M, S, W, p0, p1, inst, qty, acc, argmin, second)
       }
-      min = minOfMany(M, S, W, p0, p1, inst, qty, acc, argmin, second)
       worstIndex = argmin[0]!
       gap = second[0]! - min
     }
@@ -190,165 +247,4 @@ function revalue(
     gapOut[a] = gap
     worstOut[a] = worstIndex
   }
-}
-
-/**
- * min over s of Σ_{j<8} q_j·M[b_j + s] (left to right), its index in `argmin[0]` (first on ties) and the second-lowest
- * value in `second[0]` (equal to the min on a tie).
- */
-function minOf8(
-  M: Float64Array,
-  S: number,
-  b0: number,
-  b1: number,
-  b2: number,
-  b3: number,
-  b4: number,
-  b5: number,
-  b6: number,
-  b7: number,
-  q0: number,
-  q1: number,
-  q2: number,
-  q3: number,
-  q4: number,
-  q5: number,
-  q6: number,
-  q7: number,
-  argmin: Int32Array,
-  second: Float64Array,
-): number {
-  let min = Number.POSITIVE_INFINITY
-  let next = Number.POSITIVE_INFINITY
-  let w = 0
-  let s = 0
-  // two scenarios per iteration: fewer loop and bounds-check instructions per multiply-add
-  for (; s + 1 < S; s += 2) {
-    const x = q0 * M[b0 + s]! + q1 * M[b1 + s]! + q2 * M[b2 + s]! + q3 * M[b3 + s]! + q4 * M[b4 + s]! + q5 * M[b5 + s]! + q6 * M[b6 + s]! + q7 * M[b7 + s]!
-    const t = s + 1
-    const y = q0 * M[b0 + t]! + q1 * M[b1 + t]! + q2 * M[b2 + t]! + q3 * M[b3 + t]! + q4 * M[b4 + t]! + q5 * M[b5 + t]! + q6 * M[b6 + t]! + q7 * M[b7 + t]!
-    if (x < min) {
-      next = min
-      min = x
-      w = s
-    } else if (x < next) next = x
-    if (y < min) {
-      next = min
-      min = y
-      w = t
-    } else if (y < next) next = y
-  }
-  if (s < S) {
-    const x = q0 * M[b0 + s]! + q1 * M[b1 + s]! + q2 * M[b2 + s]! + q3 * M[b3 + s]! + q4 * M[b4 + s]! + q5 * M[b5 + s]! + q6 * M[b6 + s]! + q7 * M[b7 + s]!
-    if (x < min) {
-      next = min
-      min = x
-      w = s
-    } else if (x < next) next = x
-  }
-  argmin[0] = w
-  second[0] = next
-  return min
-}
-
-/** The same over twelve rows (books of 9-12 positions: eight instruments and their risk-cancelling collateral). */
-function minOf12(
-  M: Float64Array,
-  S: number,
-  b0: number,
-  b1: number,
-  b2: number,
-  b3: number,
-  b4: number,
-  b5: number,
-  b6: number,
-  b7: number,
-  b8: number,
-  b9: number,
-  b10: number,
-  b11: number,
-  q0: number,
-  q1: number,
-  q2: number,
-  q3: number,
-  q4: number,
-  q5: number,
-  q6: number,
-  q7: number,
-  q8: number,
-  q9: number,
-  q10: number,
-  q11: number,
-  argmin: Int32Array,
-  second: Float64Array,
-): number {
-  let min = Number.POSITIVE_INFINITY
-  let next = Number.POSITIVE_INFINITY
-  let w = 0
-  let s = 0
-  // two scenarios per iteration: fewer loop and bounds-check instructions per multiply-add
-  for (; s + 1 < S; s += 2) {
-    const x = q0 * M[b0 + s]! + q1 * M[b1 + s]! + q2 * M[b2 + s]! + q3 * M[b3 + s]! + q4 * M[b4 + s]! + q5 * M[b5 + s]! + q6 * M[b6 + s]! + q7 * M[b7 + s]! + q8 * M[b8 + s]! + q9 * M[b9 + s]! + q10 * M[b10 + s]! + q11 * M[b11 + s]!
-    const t = s + 1
-    const y = q0 * M[b0 + t]! + q1 * M[b1 + t]! + q2 * M[b2 + t]! + q3 * M[b3 + t]! + q4 * M[b4 + t]! + q5 * M[b5 + t]! + q6 * M[b6 + t]! + q7 * M[b7 + t]! + q8 * M[b8 + t]! + q9 * M[b9 + t]! + q10 * M[b10 + t]! + q11 * M[b11 + t]!
-    if (x < min) {
-      next = min
-      min = x
-      w = s
-    } else if (x < next) next = x
-    if (y < min) {
-      next = min
-      min = y
-      w = t
-    } else if (y < next) next = y
-  }
-  if (s < S) {
-    const x = q0 * M[b0 + s]! + q1 * M[b1 + s]! + q2 * M[b2 + s]! + q3 * M[b3 + s]! + q4 * M[b4 + s]! + q5 * M[b5 + s]! + q6 * M[b6 + s]! + q7 * M[b7 + s]! + q8 * M[b8 + s]! + q9 * M[b9 + s]! + q10 * M[b10 + s]! + q11 * M[b11 + s]!
-    if (x < min) {
-      next = min
-      min = x
-      w = s
-    } else if (x < next) next = x
-  }
-  argmin[0] = w
-  second[0] = next
-  return min
-}
-
-
-/** The same for more than twelve positions, with an accumulator (sums still left to right in position order). */
-function minOfMany(
-  M: Float64Array,
-  S: number,
-  W: number,
-  p0: number,
-  p1: number,
-  inst: Uint32Array,
-  qty: Float64Array,
-  acc: Float64Array,
-  argmin: Int32Array,
-  second: Float64Array,
-): number {
-  const b0 = inst[p0]! * W
-  const q0 = qty[p0]!
-  for (let s = 0; s < S; s++) acc[s] = q0 * M[b0 + s]!
-  for (let p = p0 + 1; p < p1; p++) {
-    const b = inst[p]! * W
-    const q = qty[p]!
-    for (let s = 0; s < S; s++) acc[s] = acc[s]! + q * M[b + s]!
-  }
-  let min = Number.POSITIVE_INFINITY
-  let next = Number.POSITIVE_INFINITY
-  let w = 0
-  for (let s = 0; s < S; s++) {
-    const x = acc[s]!
-    if (x < min) {
-      next = min
-      min = x
-      w = s
-    } else if (x < next) next = x
-  }
-  argmin[0] = w
-  second[0] = next
-  return min
 }

@@ -1,4 +1,5 @@
 import { type BatchResults, REGISTER_POSITIONS, revalueAccounts } from './kernel.js'
+import { registerWidth } from './scenarioMin.js'
 import type { BatchAccounts } from './layout.js'
 import type { NakedShortIndex } from './nakedShort.js'
 import type { KernelPrices } from './priceTable.js'
@@ -53,7 +54,6 @@ export function recheckAccounts(
   const nUnderlying = naked.underlying
   const nUnits = naked.units
   const nakedRate = prices.nakedRateByUnderlying
-  const Z = prices.zeroRow * W
   // per row of u: min and max over scenarios of (row' − row), and the scale of both rows
   const I = under.length
   const dLow = new Float64Array(I)
@@ -85,61 +85,31 @@ export function recheckAccounts(
       redo[redoCount++] = a
       continue
     }
-    // the worst scenario's P&L, the gross scale, Σ qty·value and Σ |qty|·contingency, summed as the kernel sums them
-    let x: number
-    let gross: number
-    let valueSum: number
-    let cont: number
-    if (n <= 8) {
-      const b0 = inst[p0]! * W
-      const b1 = n > 1 ? inst[p0 + 1]! * W : Z
-      const b2 = n > 2 ? inst[p0 + 2]! * W : Z
-      const b3 = n > 3 ? inst[p0 + 3]! * W : Z
-      const b4 = n > 4 ? inst[p0 + 4]! * W : Z
-      const b5 = n > 5 ? inst[p0 + 5]! * W : Z
-      const b6 = n > 6 ? inst[p0 + 6]! * W : Z
-      const b7 = n > 7 ? inst[p0 + 7]! * W : Z
-      const q0 = qty[p0]!
-      const q1 = n > 1 ? qty[p0 + 1]! : 0
-      const q2 = n > 2 ? qty[p0 + 2]! : 0
-      const q3 = n > 3 ? qty[p0 + 3]! : 0
-      const q4 = n > 4 ? qty[p0 + 4]! : 0
-      const q5 = n > 5 ? qty[p0 + 5]! : 0
-      const q6 = n > 6 ? qty[p0 + 6]! : 0
-      const q7 = n > 7 ? qty[p0 + 7]! : 0
-      x = q0 * M[b0 + s0]! + q1 * M[b1 + s0]! + q2 * M[b2 + s0]! + q3 * M[b3 + s0]! + q4 * M[b4 + s0]! + q5 * M[b5 + s0]! + q6 * M[b6 + s0]! + q7 * M[b7 + s0]!
-      gross = Math.abs(q0) * M[b0 + A]! + Math.abs(q1) * M[b1 + A]! + Math.abs(q2) * M[b2 + A]! + Math.abs(q3) * M[b3 + A]! + Math.abs(q4) * M[b4 + A]! + Math.abs(q5) * M[b5 + A]! + Math.abs(q6) * M[b6 + A]! + Math.abs(q7) * M[b7 + A]!
-      valueSum = q0 * M[b0 + V]! + q1 * M[b1 + V]! + q2 * M[b2 + V]! + q3 * M[b3 + V]! + q4 * M[b4 + V]! + q5 * M[b5 + V]! + q6 * M[b6 + V]! + q7 * M[b7 + V]!
-      cont = Math.abs(q0) * M[b0 + C]! + Math.abs(q1) * M[b1 + C]! + Math.abs(q2) * M[b2 + C]! + Math.abs(q3) * M[b3 + C]! + Math.abs(q4) * M[b4 + C]! + Math.abs(q5) * M[b5 + C]! + Math.abs(q6) * M[b6 + C]! + Math.abs(q7) * M[b7 + C]!
-    } else {
-      const b0 = inst[p0]! * W
-      const b1 = n > 1 ? inst[p0 + 1]! * W : Z
-      const b2 = n > 2 ? inst[p0 + 2]! * W : Z
-      const b3 = n > 3 ? inst[p0 + 3]! * W : Z
-      const b4 = n > 4 ? inst[p0 + 4]! * W : Z
-      const b5 = n > 5 ? inst[p0 + 5]! * W : Z
-      const b6 = n > 6 ? inst[p0 + 6]! * W : Z
-      const b7 = n > 7 ? inst[p0 + 7]! * W : Z
-      const b8 = n > 8 ? inst[p0 + 8]! * W : Z
-      const b9 = n > 9 ? inst[p0 + 9]! * W : Z
-      const b10 = n > 10 ? inst[p0 + 10]! * W : Z
-      const b11 = n > 11 ? inst[p0 + 11]! * W : Z
-      const q0 = qty[p0]!
-      const q1 = n > 1 ? qty[p0 + 1]! : 0
-      const q2 = n > 2 ? qty[p0 + 2]! : 0
-      const q3 = n > 3 ? qty[p0 + 3]! : 0
-      const q4 = n > 4 ? qty[p0 + 4]! : 0
-      const q5 = n > 5 ? qty[p0 + 5]! : 0
-      const q6 = n > 6 ? qty[p0 + 6]! : 0
-      const q7 = n > 7 ? qty[p0 + 7]! : 0
-      const q8 = n > 8 ? qty[p0 + 8]! : 0
-      const q9 = n > 9 ? qty[p0 + 9]! : 0
-      const q10 = n > 10 ? qty[p0 + 10]! : 0
-      const q11 = n > 11 ? qty[p0 + 11]! : 0
-      x = q0 * M[b0 + s0]! + q1 * M[b1 + s0]! + q2 * M[b2 + s0]! + q3 * M[b3 + s0]! + q4 * M[b4 + s0]! + q5 * M[b5 + s0]! + q6 * M[b6 + s0]! + q7 * M[b7 + s0]! + q8 * M[b8 + s0]! + q9 * M[b9 + s0]! + q10 * M[b10 + s0]! + q11 * M[b11 + s0]!
-      gross = Math.abs(q0) * M[b0 + A]! + Math.abs(q1) * M[b1 + A]! + Math.abs(q2) * M[b2 + A]! + Math.abs(q3) * M[b3 + A]! + Math.abs(q4) * M[b4 + A]! + Math.abs(q5) * M[b5 + A]! + Math.abs(q6) * M[b6 + A]! + Math.abs(q7) * M[b7 + A]! + Math.abs(q8) * M[b8 + A]! + Math.abs(q9) * M[b9 + A]! + Math.abs(q10) * M[b10 + A]! + Math.abs(q11) * M[b11 + A]!
-      valueSum = q0 * M[b0 + V]! + q1 * M[b1 + V]! + q2 * M[b2 + V]! + q3 * M[b3 + V]! + q4 * M[b4 + V]! + q5 * M[b5 + V]! + q6 * M[b6 + V]! + q7 * M[b7 + V]! + q8 * M[b8 + V]! + q9 * M[b9 + V]! + q10 * M[b10 + V]! + q11 * M[b11 + V]!
-      cont = Math.abs(q0) * M[b0 + C]! + Math.abs(q1) * M[b1 + C]! + Math.abs(q2) * M[b2 + C]! + Math.abs(q3) * M[b3 + C]! + Math.abs(q4) * M[b4 + C]! + Math.abs(q5) * M[b5 + C]! + Math.abs(q6) * M[b6 + C]! + Math.abs(q7) * M[b7 + C]! + Math.abs(q8) * M[b8 + C]! + Math.abs(q9) * M[b9 + C]! + Math.abs(q10) * M[b10 + C]! + Math.abs(q11) * M[b11 + C]!
+    // the worst scenario's P&L, Σ qty·value and Σ |qty|·contingency, summed as the kernel sums them: left to right,
+    // then the padding of its register width (zeros: + 0 turns a −0 into +0 and changes nothing else); the gross scale
+    let x = 0
+    let valueSum = 0
+    let cont = 0
+    let gross = 0
+    for (let p = p0; p < p1; p++) {
+      const b = inst[p]! * W
+      const q = qty[p]!
+      const m = q < 0 ? -q : q
+      if (p === p0) {
+        x = q * M[b + s0]!
+        valueSum = q * M[b + V]!
+        cont = m * M[b + C]!
+      } else {
+        x += q * M[b + s0]!
+        valueSum += q * M[b + V]!
+        cont += m * M[b + C]!
+      }
+      gross += m * M[b + A]!
+    }
+    if (n < registerWidth(n)) {
+      x += 0
+      valueSum += 0
+      cont += 0
     }
     // lower bound of Δ over scenarios, from the positions on u
     let low = 0
