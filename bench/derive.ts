@@ -8,7 +8,13 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import os from 'node:os'
-import { type DeriveMarginOptions, deriveMargin, parseDeriveCase, parseDeriveParameters, parseDeriveScenario } from '@unimargin/risk'
+import {
+  type DeriveMarginOptions,
+  deriveMargin,
+  parseDeriveCase,
+  parseDeriveParameters,
+  parseDeriveScenario,
+} from '@unimargin/risk'
 
 const RUNS = Number(process.argv[2] ?? 15)
 const CASES = process.argv[3] ?? new URL('../../shared/data/derive_pmrm2', import.meta.url).pathname
@@ -17,21 +23,69 @@ const YEAR = 365 * DAY
 
 // Derive's standard scenario set and parameters (as in the shared cases, e.g. test_10): 23 regular, 6 tail, 2 skew.
 const regular = [1.18, 1.135, 1.09, 1.045, 1, 0.955, 0.91, 0.865].flatMap((s, i) =>
-  i === 0 ? [{ SpotShock: s, VolShockDirection: 'Up', DampeningFactor: 1 }] : ['Down', 'None', 'Up'].map((d) => ({ SpotShock: s, VolShockDirection: d, DampeningFactor: 1 })),
+  i === 0
+    ? [{ SpotShock: s, VolShockDirection: 'Up', DampeningFactor: 1 }]
+    : ['Down', 'None', 'Up'].map((d) => ({ SpotShock: s, VolShockDirection: d, DampeningFactor: 1 })),
 )
 const parameters = parseDeriveParameters({
   Scenarios: [
     ...regular,
     { SpotShock: 0.82, VolShockDirection: 'Up', DampeningFactor: 1 },
-    ...[[0.34, 0.0545], [0.67, 0.109], [1.5, 0.072], [2, 0.036], [3, 0.018], [4, 0.012]].map(([s, d]) => ({ SpotShock: s, VolShockDirection: 'Up', DampeningFactor: d })),
+    ...[
+      [0.34, 0.0545],
+      [0.67, 0.109],
+      [1.5, 0.072],
+      [2, 0.036],
+      [3, 0.018],
+      [4, 0.012],
+    ].map(([s, d]) => ({ SpotShock: s, VolShockDirection: 'Up', DampeningFactor: d })),
     { SpotShock: 1, VolShockDirection: 'LINEAR', DampeningFactor: 1 },
     { SpotShock: 1, VolShockDirection: 'ABS', DampeningFactor: 1 },
   ],
-  SkewShock: { LINEAR_SCALE_CAP: 0.15, LINEAR_CBASE: -0.05, ABS_SCALE_CAP: 0.15, ABS_CBASE: -0.05, MIN_K_STAR: 0.01, MIN_WIDTH_SCALE: 4, VOL_PARAM_STATIC: 0.6, VOL_PARAM_SCALE: -0.1 },
-  VolShock: { VOLRANGEUP: 0.5, MIN_VOL_EVAL_SHOCKED: 0.45, VOLRANGEDOWN: 0.275, SHORTTERMPOWER: 0.3, LONGTERMPOWER: 0.13, DTE_FLOOR: 1 },
-  Margin: { MM_LOSS_FACTOR: 0.8, IM_LOSS_FACTOR: 1, SHORT_RATE_MULTSCALE: 0.5, LONG_RATE_MULTSCALE: 1, SHORT_RATE_ADDSCALE: 0.08, LONG_RATE_ADDSCALE: 0.08, BASE_STATIC_DISCOUNT: 0.95, BASE_STATIC_DISCOUNT_NEG: 1.04 },
-  BasisContingency: { SCENARIO_SPOT_UP: 1.045, SCENARIO_SPOT_DOWN: 0.955, BASIS_CONT_ADD_FACTOR: 0.5, BASIS_CONT_MULT_FACTOR: 2 },
-  OtherContingency: { PEG_LOSS_THRESHOLD: 0.98, PEG_LOSS_FACTOR: 2, CONF_THRESHOLD: 0.55, CONF_MARGIN: 1, MM_PERP_PERCENT: 0.015, IM_PERP_PERCENT: 0.005, MM_OPTION_PERCENT: 0.003, IM_OPTION_PERCENT: 0.002 },
+  SkewShock: {
+    LINEAR_SCALE_CAP: 0.15,
+    LINEAR_CBASE: -0.05,
+    ABS_SCALE_CAP: 0.15,
+    ABS_CBASE: -0.05,
+    MIN_K_STAR: 0.01,
+    MIN_WIDTH_SCALE: 4,
+    VOL_PARAM_STATIC: 0.6,
+    VOL_PARAM_SCALE: -0.1,
+  },
+  VolShock: {
+    VOLRANGEUP: 0.5,
+    MIN_VOL_EVAL_SHOCKED: 0.45,
+    VOLRANGEDOWN: 0.275,
+    SHORTTERMPOWER: 0.3,
+    LONGTERMPOWER: 0.13,
+    DTE_FLOOR: 1,
+  },
+  Margin: {
+    MM_LOSS_FACTOR: 0.8,
+    IM_LOSS_FACTOR: 1,
+    SHORT_RATE_MULTSCALE: 0.5,
+    LONG_RATE_MULTSCALE: 1,
+    SHORT_RATE_ADDSCALE: 0.08,
+    LONG_RATE_ADDSCALE: 0.08,
+    BASE_STATIC_DISCOUNT: 0.95,
+    BASE_STATIC_DISCOUNT_NEG: 1.04,
+  },
+  BasisContingency: {
+    SCENARIO_SPOT_UP: 1.045,
+    SCENARIO_SPOT_DOWN: 0.955,
+    BASIS_CONT_ADD_FACTOR: 0.5,
+    BASIS_CONT_MULT_FACTOR: 2,
+  },
+  OtherContingency: {
+    PEG_LOSS_THRESHOLD: 0.98,
+    PEG_LOSS_FACTOR: 2,
+    CONF_THRESHOLD: 0.55,
+    CONF_MARGIN: 1,
+    MM_PERP_PERCENT: 0.015,
+    IM_PERP_PERCENT: 0.005,
+    MM_OPTION_PERCENT: 0.003,
+    IM_OPTION_PERCENT: 0.002,
+  },
 })
 
 // ETH book: 4 expiries (7, 28, 63, 119 days) × 12 strikes × call/put = 96 options with skewed SVI surfaces, a perp,
@@ -46,18 +100,39 @@ const rnd = () => {
 const feeds = expiries.map((sec, i) => {
   const tau = sec / YEAR
   const forward = spot * (1 + 0.05 * tau)
-  return { FeedExpiry: sec, Forward: forward, ForwardConfidence: 1, Rate: 0.05, RateConfidence: 1, SVIparam: [0.3 * tau, 0.12 * Math.sqrt(tau), -0.3, 0.02, 0.2 + 0.05 * i, forward, tau], OptionVolConfidences: 0.95 }
+  return {
+    FeedExpiry: sec,
+    Forward: forward,
+    ForwardConfidence: 1,
+    Rate: 0.05,
+    RateConfidence: 1,
+    SVIparam: [0.3 * tau, 0.12 * Math.sqrt(tau), -0.3, 0.02, 0.2 + 0.05 * i, forward, tau],
+    OptionVolConfidences: 0.95,
+  }
 })
 const options = expiries.flatMap((sec) =>
   [0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1, 1.05, 1.1, 1.2, 1.3, 1.4].flatMap((m) =>
-    [1, 0].map((isCall) => ({ Expiry: sec, Strike: Math.round(spot * m), IsCall: isCall, Amount: Math.round((rnd() * 20 - 12) * 10) / 10 })),
+    [1, 0].map((isCall) => ({
+      Expiry: sec,
+      Strike: Math.round(spot * m),
+      IsCall: isCall,
+      Amount: Math.round((rnd() * 20 - 12) * 10) / 10,
+    })),
   ),
 )
 const scenario = parseDeriveScenario({
   Cash: 250_000,
   Collaterals: [
     { Name: 'WETH', Amount: 40, Price: 3001, Confidence: 1, IsRiskCancelling: true, IMHaircut: 0.01, MMHaircut: 0.05 },
-    { Name: 'USDE', Amount: 50_000, Price: 0.999, Confidence: 0.9, IsRiskCancelling: false, IMHaircut: 0.05, MMHaircut: 0.2 },
+    {
+      Name: 'USDE',
+      Amount: 50_000,
+      Price: 0.999,
+      Confidence: 0.9,
+      IsRiskCancelling: false,
+      IMHaircut: 0.05,
+      MMHaircut: 0.2,
+    },
   ],
   SpotPrice: spot,
   SpotConfidence: 1,
@@ -85,7 +160,9 @@ function measure(label: string, run: () => void): void {
   run() // warm-up
   const samples = Array.from({ length: RUNS }, () => time(run))
   const walls = samples.map((s) => s.wall)
-  console.log(`${label}: median ${median(walls).toFixed(2)} ms, min ${Math.min(...walls).toFixed(2)} ms, median CPU ${median(samples.map((s) => s.cpu)).toFixed(2)} ms`)
+  console.log(
+    `${label}: median ${median(walls).toFixed(2)} ms, min ${Math.min(...walls).toFixed(2)} ms, median CPU ${median(samples.map((s) => s.cpu)).toFixed(2)} ms`,
+  )
 }
 
 const caseFiles = readdirSync(CASES).filter((f) => f.endsWith('.json'))
@@ -102,14 +179,24 @@ function measureCases(label: string, options: DeriveMarginOptions): void {
   })
 }
 
-console.log(`${os.cpus()[0]?.model} (${os.cpus().length} vCPU), Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`)
+console.log(
+  `${os.cpus()[0]?.model} (${os.cpus().length} vCPU), Node ${process.version}, load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+)
 const r = deriveMargin(scenario, parameters)
-console.log(`account: ${scenario.options.length} options over ${expiries.length} expiries + perp + 2 collaterals + cash; MM ${(Number(r.mm) / 1e18).toFixed(2)}, IM ${(Number(r.im) / 1e18).toFixed(2)}, worst ${r.worst.name}`)
-measure('one 100-position account, MM and IM, every scenario exact (31 scenarios)', () => deriveMargin(scenario, parameters))
+console.log(
+  `account: ${scenario.options.length} options over ${expiries.length} expiries + perp + 2 collaterals + cash; MM ${(Number(r.mm) / 1e18).toFixed(2)}, IM ${(Number(r.im) / 1e18).toFixed(2)}, worst ${r.worst.name}`,
+)
+measure('one 100-position account, MM and IM, every scenario exact (31 scenarios)', () =>
+  deriveMargin(scenario, parameters),
+)
 const fast = deriveMargin(scenario, parameters, { exactScenarios: 'worst' })
 if (fast.mm !== r.mm || fast.im !== r.im) throw new Error('The screened margin differs from the exact one.')
-measure(`one 100-position account, MM and IM, exact only where the worst can be (${fast.scenarios.filter((s) => s.exact).length} of 31)`, () =>
-  deriveMargin(scenario, parameters, { exactScenarios: 'worst' }),
+measure(
+  `one 100-position account, MM and IM, exact only where the worst can be (${fast.scenarios.filter((s) => s.exact).length} of 31)`,
+  () => deriveMargin(scenario, parameters, { exactScenarios: 'worst' }),
 )
 measureCases('every scenario exact', {})
 measureCases('exact only where the worst can be', { exactScenarios: 'worst' })

@@ -41,8 +41,10 @@ export function deriveQuote(forward: bigint, strike: bigint, discount: bigint): 
   if (forward < 0n || strike < 0n) throw new DeriveMathError('Black-76 inputs must be non-negative.')
   const fwdDiscounted = (forward * discount) / UNIT
   const strikeDiscounted = (strike * discount) / UNIT
-  if (strike === 0n) return { fwdDiscounted, strikeDiscounted, moneyness: null, k: 0n, intrinsic: { call: fwdDiscounted, put: 0n } }
-  if (forward === 0n) return { fwdDiscounted, strikeDiscounted, moneyness: null, k: 0n, intrinsic: { call: 0n, put: strikeDiscounted } }
+  if (strike === 0n)
+    return { fwdDiscounted, strikeDiscounted, moneyness: null, k: 0n, intrinsic: { call: fwdDiscounted, put: 0n } }
+  if (forward === 0n)
+    return { fwdDiscounted, strikeDiscounted, moneyness: null, k: 0n, intrinsic: { call: 0n, put: strikeDiscounted } }
   const moneyness = (strike * UNIT) / forward
   return { fwdDiscounted, strikeDiscounted, moneyness, k: ln(moneyness === 0n ? 1n : moneyness), intrinsic: null }
 }
@@ -73,7 +75,10 @@ export function priceQuote(q: DeriveQuote, vol: bigint, sqrtTau: bigint): { call
   const stdPut = sum >= UNIT ? sum - UNIT : 0n
   const call = (stdCall * q.fwdDiscounted) / UNIT
   const put = (stdPut * q.fwdDiscounted) / UNIT
-  return { call: call > q.fwdDiscounted ? q.fwdDiscounted : call, put: put > q.strikeDiscounted ? q.strikeDiscounted : put }
+  return {
+    call: call > q.fwdDiscounted ? q.fwdDiscounted : call,
+    put: put > q.strikeDiscounted ? q.strikeDiscounted : put,
+  }
 }
 
 /**
@@ -86,5 +91,9 @@ export function priceQuote(q: DeriveQuote, vol: bigint, sqrtTau: bigint): { call
  *   forward: 1500n * 10n ** 18n, strike: 1500n * 10n ** 18n }) // call = put ≈ 82.805 (Derive's figure)
  */
 export function deriveBlack76(inputs: DeriveBlack76Inputs): { call: bigint; put: bigint } {
-  return priceQuote(deriveQuote(inputs.forward, inputs.strike, inputs.discount), inputs.vol, sqrt(annualise(inputs.secToExpiry)))
+  return priceQuote(
+    deriveQuote(inputs.forward, inputs.strike, inputs.discount),
+    inputs.vol,
+    sqrt(annualise(inputs.secToExpiry)),
+  )
 }

@@ -10,7 +10,11 @@ const dir = fileURLToPath(new URL('../../../../../shared/data/derive_pmrm2', imp
 const present = existsSync(dir)
 const inCi = !!process.env.CI && process.env.CI !== 'false'
 if (!present && !inCi) console.warn(`Skipping Derive case tests: ${dir} is absent (it is the shared reference data).`)
-const files = present ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : []
+const files = present
+  ? readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : []
 /** Commented out upstream ("Invalid param setup"): its LINEAR scenario has a spot shock, which setScenarios rejects. */
 const REJECTED = 'test_67_misc_skew_scenario_with_spot_move.json'
 const load = (f: string) => parseDeriveCase(JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')))
@@ -20,21 +24,29 @@ describe.skipIf(!present && !inCi)('Derive PMRM_2 portfolio cases', () => {
     expect(files).toHaveLength(93)
   })
 
-  it.each(files.filter((f) => f !== REJECTED))('reproduces MM, IM and every scenario loss to 1e-8 relative, collateral MTM to 1e-8: %s', (f) => {
-    const check = checkDeriveCase(load(f))
-    const failed = check.fields.filter((x) => !x.ok).map((x) => `${x.field}: ours ${x.ours} vs ${x.expected} (${x.error})`)
-    expect(failed).toEqual([])
-    expect(check.fields.length).toBeGreaterThan(4)
-    expect(check.maxRelativeError).toBeLessThanOrEqual(1e-8)
-  })
+  it.each(files.filter((f) => f !== REJECTED))(
+    'reproduces MM, IM and every scenario loss to 1e-8 relative, collateral MTM to 1e-8: %s',
+    (f) => {
+      const check = checkDeriveCase(load(f))
+      const failed = check.fields
+        .filter((x) => !x.ok)
+        .map((x) => `${x.field}: ours ${x.ours} vs ${x.expected} (${x.error})`)
+      expect(failed).toEqual([])
+      expect(check.fields.length).toBeGreaterThan(4)
+      expect(check.maxRelativeError).toBeLessThanOrEqual(1e-8)
+    },
+  )
 
-  it.each(files.filter((f) => f !== REJECTED))('gives the same MM, IM and worst scenario when only the possible worst scenarios are exact: %s', (f) => {
-    const c = load(f)
-    const all = deriveMargin(c.scenario, c.parameters)
-    const fast = deriveMargin(c.scenario, c.parameters, { exactScenarios: 'worst' })
-    expect([fast.mm, fast.im, fast.worst]).toEqual([all.mm, all.im, all.worst])
-    for (const s of fast.scenarios.filter((x) => x.exact)) expect(s.pnl).toBe(all.scenarios[s.index]!.pnl)
-  })
+  it.each(files.filter((f) => f !== REJECTED))(
+    'gives the same MM, IM and worst scenario when only the possible worst scenarios are exact: %s',
+    (f) => {
+      const c = load(f)
+      const all = deriveMargin(c.scenario, c.parameters)
+      const fast = deriveMargin(c.scenario, c.parameters, { exactScenarios: 'worst' })
+      expect([fast.mm, fast.im, fast.worst]).toEqual([all.mm, all.im, all.worst])
+      for (const s of fast.scenarios.filter((x) => x.exact)) expect(s.pnl).toBe(all.scenarios[s.index]!.pnl)
+    },
+  )
 
   it('rejects test_67 as Derive’s setScenarios does (skew scenario with a spot shock)', () => {
     const c = load(REJECTED)

@@ -54,7 +54,11 @@ export function checkDeriveCase(c: DeriveCase, tolerance = DERIVE_TOLERANCE): De
   rows.forEach(([field, expected], i) => {
     const ours = result.scenarios[i]!.pnl
     const small = (v: bigint) => v < SMALL && v > -SMALL
-    fields.push(small(ours) || small(expected) ? absolute(field, ours, expected, tolerance) : relative(field, ours, expected, tolerance))
+    fields.push(
+      small(ours) || small(expected)
+        ? absolute(field, ours, expected, tolerance)
+        : relative(field, ours, expected, tolerance),
+    )
   })
   const scored = fields.filter((f) => f.field !== 'OptionMTM' && f.field !== 'CollateralMTM')
   const maxRelativeError = Math.max(0, ...scored.map((f) => (f.kind === 'relative' ? f.error : 0)))

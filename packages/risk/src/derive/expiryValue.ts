@@ -50,18 +50,24 @@ export function skewKStar(sqrtTau: bigint, p: DeriveParameters['skew']): bigint 
  * floored at 0. 1e18 stable.
  * @throws DeriveMathError when kStar is 0 or a strike is 0 (the contract reverts)
  */
-export function skewedExpiryValue(e: DeriveExpiryHoldings, kind: 'linear' | 'abs', p: DeriveParameters['skew']): bigint {
+export function skewedExpiryValue(
+  e: DeriveExpiryHoldings,
+  kind: 'linear' | 'abs',
+  p: DeriveParameters['skew'],
+): bigint {
   const forward = e.forwardVariable + e.forwardFixed
   const sqrtTau = e.sqrtTau
   const quotes = quotesAt(e, forward)
-  const cap = kind === 'linear' ? mulDec(p.linearCBase, sqrtTau) + p.linearBaseCap : mulDec(p.absCBase, sqrtTau) + p.absBaseCap
+  const cap =
+    kind === 'linear' ? mulDec(p.linearCBase, sqrtTau) + p.linearBaseCap : mulDec(p.absCBase, sqrtTau) + p.absBaseCap
   const kStar = skewKStar(sqrtTau, p)
   if (kStar === 0n) throw new DeriveMathError('Skew kStar is zero (division by zero).')
   let total = 0n
   e.options.forEach((o, i) => {
     const quote = quotes[i]!
     // ln(K/F) of the quote equals the contract's ln(strike.divideDecimal(forward)); that one reverts below 1 wei
-    if (quote.moneyness === null || quote.moneyness === 0n) throw new DeriveMathError('ln of a zero strike/forward ratio in the skew shock.')
+    if (quote.moneyness === null || quote.moneyness === 0n)
+      throw new DeriveMathError('ln of a zero strike/forward ratio in the skew shock.')
     let k = quote.k
     if (kind === 'abs' && k < 0n) k = -k
     const tilt = (k * cap) / kStar

@@ -19,7 +19,7 @@ describe('deriveMargin contingencies', () => {
     expect(r.contingencies.imPerp).toBe(20n * E)
     expect(r.contingencies.imConfidence).toBe(2000n * E)
     expect(r.worst).toMatchObject({ index: 0, pnl: -400n * E })
-    expect(r.mm).toBe(-400n * 8n * E / 10n - 60n * E + 1000n * E)
+    expect(r.mm).toBe((-400n * 8n * E) / 10n - 60n * E + 1000n * E)
     expect(r.im).toBe(-400n * E - 2020n * E - 60n * E + 1000n * E)
   })
 
@@ -42,13 +42,18 @@ describe('deriveMargin contingencies', () => {
     const portfolio = arrangeDerivePortfolio(parseDeriveCase(json).scenario)
     expect(nakedShortAmount(portfolio.expiries[0]!)).toBe((25n * E) / 10n)
     const r = margin(json)
-    expect(r.contingencies.mmOption).toBe((2n * E + E / 2n) * 2000n * 3n / 1000n)
+    expect(r.contingencies.mmOption).toBe(((2n * E + E / 2n) * 2000n * 3n) / 1000n)
   })
 
   it('floors the basis contingency at zero for an account with no forward exposure and makes it negative for a short call', () => {
     const flat = margin(caseJson())
     expect(flat.contingencies.basis).toBe(0n)
-    const short = margin(caseJson({ OptionFeeds: [feedJson(2_592_000, 2000)], Options: [{ Expiry: 2_592_000, Strike: 2000, IsCall: 1, Amount: -1 }] }))
+    const short = margin(
+      caseJson({
+        OptionFeeds: [feedJson(2_592_000, 2000)],
+        Options: [{ Expiry: 2_592_000, Strike: 2000, IsCall: 1, Amount: -1 }],
+      }),
+    )
     expect(short.contingencies.basis).toBeLessThan(0n)
     expect(short.scenarios.map((s) => s.name)).toEqual(['spot ×1.1 vol none damp 1', 'skew linear'])
     expect(short.scenarios[1]!.pnl).toBeLessThanOrEqual(0n)

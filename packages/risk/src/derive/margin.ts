@@ -43,7 +43,14 @@ export type DeriveMarginResult = {
   /** Σ amount · price / stablePrice */
   collateralMtm: bigint
   /** option MTM per expiry, in order of first appearance */
-  expiries: { secToExpiry: bigint; mtm: bigint; volShockUp: bigint; volShockDown: bigint; staticDiscountPos: bigint; staticDiscountNeg: bigint }[]
+  expiries: {
+    secToExpiry: bigint
+    mtm: bigint
+    volShockUp: bigint
+    volShockDown: bigint
+    staticDiscountPos: bigint
+    staticDiscountNeg: bigint
+  }[]
   scenarios: DeriveScenarioLoss[]
   /** the scenario that set the margin, or `basis` when the basis contingency is worse than every scenario */
   worst: { index: number; name: string; pnl: bigint }
@@ -67,7 +74,11 @@ export type DeriveMarginResult = {
  * const c = parseDeriveCase(JSON.parse(readFileSync(file, 'utf8')))
  * const { mm, im } = deriveMargin(c.scenario, c.parameters) // 1e18 stable
  */
-export function deriveMargin(scenario: DeriveScenario, parameters: DeriveParameters, options: DeriveMarginOptions = {}): DeriveMarginResult {
+export function deriveMargin(
+  scenario: DeriveScenario,
+  parameters: DeriveParameters,
+  options: DeriveMarginOptions = {},
+): DeriveMarginResult {
   assertDeriveAccepts(scenario, parameters)
   const portfolio = addDerivePrecomputes(arrangeDerivePortfolio(scenario), parameters)
   const c = portfolio.contingencies
@@ -75,14 +86,16 @@ export function deriveMargin(scenario: DeriveScenario, parameters: DeriveParamet
   const needed = exactlyNeeded(portfolio, parameters, options.exactScenarios ?? 'all')
   const scenarios = parameters.scenarios.map((s, index) => {
     const estimate = needed[index]
-    const pnl = estimate === undefined ? deriveScenarioPnl(portfolio, s, parameters) : BigInt(Math.round(estimate * 1e18))
+    const pnl =
+      estimate === undefined ? deriveScenarioPnl(portfolio, s, parameters) : BigInt(Math.round(estimate * 1e18))
     const loss = { ...s, index, name: scenarioName(s), pnl, exact: estimate === undefined }
     if (loss.exact && pnl < worst.pnl) worst = { index, name: loss.name, pnl }
     return loss
   })
   const { other, margin } = parameters
   let imFactor = margin.imFactor
-  if (portfolio.stablePrice < other.pegLossThreshold) imFactor += mulDec(other.pegLossThreshold - portfolio.stablePrice, other.pegLossFactor)
+  if (portfolio.stablePrice < other.pegLossThreshold)
+    imFactor += mulDec(other.pegLossThreshold - portfolio.stablePrice, other.pegLossFactor)
   const mtm = portfolio.totalMtm + portfolio.cash
   const mm = mulDec(worst.pnl, margin.mmFactor) - c.mm + mtm
   const im = mulDec(worst.pnl, imFactor) - c.im - c.mm + mtm
@@ -116,7 +129,11 @@ export function deriveMargin(scenario: DeriveScenario, parameters: DeriveParamet
  * skipped when its estimate minus twice its bound is above the lowest estimate plus twice that one's bound, so its
  * exact P&L is above the exact P&L of the lowest estimate and it cannot be the (first) worst.
  */
-function exactlyNeeded(portfolio: DerivePortfolio, parameters: DeriveParameters, mode: 'all' | 'worst'): (number | undefined)[] {
+function exactlyNeeded(
+  portfolio: DerivePortfolio,
+  parameters: DeriveParameters,
+  mode: 'all' | 'worst',
+): (number | undefined)[] {
   if (mode === 'all') return []
   const view = floatPortfolio(portfolio, parameters)
   const screens = parameters.scenarios.map((s) => screenScenario(view, s))

@@ -31,7 +31,10 @@ describe('parseDeriveCase', () => {
   })
 
   it('names a malformed number inside an array item', () => {
-    const json = caseJson({ OptionFeeds: [feedJson(86_400, 2000)], Options: [{ Expiry: 86_400, Strike: 'abc', IsCall: 1, Amount: 1 }] })
+    const json = caseJson({
+      OptionFeeds: [feedJson(86_400, 2000)],
+      Options: [{ Expiry: 86_400, Strike: 'abc', IsCall: 1, Amount: 1 }],
+    })
     const e = errorOf(() => parseDeriveCase(json))
     expect(e.path).toBe('Scenario.Options[0].Strike')
     expect(e.message).toContain('"abc"')
@@ -47,7 +50,10 @@ describe('parseDeriveCase', () => {
   it('rejects an option whose expiry has no feed and a strike finer than 1e-8', () => {
     const noFeed = caseJson({ Options: [{ Expiry: 86_400, Strike: 2000, IsCall: 1, Amount: 1 }] })
     expect(errorOf(() => parseDeriveCase(noFeed)).path).toBe('Scenario.Options[0].Expiry')
-    const fine = caseJson({ OptionFeeds: [feedJson(86_400, 2000)], Options: [{ Expiry: 86_400, Strike: '2000.000000001', IsCall: 1, Amount: 1 }] })
+    const fine = caseJson({
+      OptionFeeds: [feedJson(86_400, 2000)],
+      Options: [{ Expiry: 86_400, Strike: '2000.000000001', IsCall: 1, Amount: 1 }],
+    })
     expect(errorOf(() => parseDeriveCase(fine)).path).toBe('Scenario.Options[0].Strike')
   })
 
@@ -57,7 +63,9 @@ describe('parseDeriveCase', () => {
   })
 
   it('reports a skew scenario with a spot move as rejected by Derive’s setScenarios', () => {
-    const c = parseDeriveCase(caseJson({}, { Scenarios: [{ SpotShock: 1.18, VolShockDirection: 'LINEAR', DampeningFactor: 1 }] }))
+    const c = parseDeriveCase(
+      caseJson({}, { Scenarios: [{ SpotShock: 1.18, VolShockDirection: 'LINEAR', DampeningFactor: 1 }] }),
+    )
     const e = errorOf(() => deriveMargin(c.scenario, c.parameters))
     expect(e).toBeInstanceOf(DeriveRejectedError)
     expect((e as DeriveRejectedError).contractError).toBe('PMRM_2_InvalidScenarios')

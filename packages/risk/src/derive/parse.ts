@@ -25,7 +25,8 @@ function parseExpected(r: JsonReader): DeriveExpected {
   const losses = (key: string, column: number) =>
     r.array(key).map((row, i) => {
       const path = `${r.at(key)}[${i}]`
-      if (!Array.isArray(row) || row.length <= column) throw new DeriveCaseError(path, `expected a row with at least ${column + 1} values`)
+      if (!Array.isArray(row) || row.length <= column)
+        throw new DeriveCaseError(path, `expected a row with at least ${column + 1} values`)
       return toE18(row[column], `${path}[${column}]`)
     })
   return {

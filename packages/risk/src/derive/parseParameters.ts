@@ -4,7 +4,13 @@ import type { DeriveParameters, DeriveScenarioShock, DeriveVolShock } from './ty
 
 const DAY = 86_400n
 const UNIT = 10n ** 18n
-const VOL_SHOCKS: Record<string, DeriveVolShock> = { Up: 'up', Down: 'down', None: 'none', LINEAR: 'linear', ABS: 'abs' }
+const VOL_SHOCKS: Record<string, DeriveVolShock> = {
+  Up: 'up',
+  Down: 'down',
+  None: 'none',
+  LINEAR: 'linear',
+  ABS: 'abs',
+}
 
 /** Reads `Parameters` of a Derive case file (field names as in the file). @throws DeriveCaseError naming the field */
 export function parseDeriveParameters(value: unknown, path = 'Parameters'): DeriveParameters {
@@ -68,7 +74,10 @@ function parseShock(s: JsonReader): DeriveScenarioShock {
   const direction = s.string('VolShockDirection')
   const volShock = VOL_SHOCKS[direction]
   if (volShock === undefined) {
-    throw new DeriveCaseError(s.at('VolShockDirection'), `expected one of ${Object.keys(VOL_SHOCKS).join(', ')}, got "${direction}"`)
+    throw new DeriveCaseError(
+      s.at('VolShockDirection'),
+      `expected one of ${Object.keys(VOL_SHOCKS).join(', ')}, got "${direction}"`,
+    )
   }
   return { spotShock: s.e18NonNegative('SpotShock'), volShock, dampening: s.e18NonNegative('DampeningFactor') }
 }

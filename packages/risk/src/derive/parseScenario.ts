@@ -8,12 +8,15 @@ const STRIKE_GRANULARITY = 10n ** 10n
 /** Reads `Scenario` (account and market) of a Derive case file. @throws DeriveCaseError naming the field */
 export function parseDeriveScenario(value: unknown, path = 'Scenario'): DeriveScenario {
   const s = JsonReader.of(value, path)
-  const collaterals = s.array('Collaterals').map((c, i) => parseCollateral(JsonReader.of(c, `${s.at('Collaterals')}[${i}]`)))
+  const collaterals = s
+    .array('Collaterals')
+    .map((c, i) => parseCollateral(JsonReader.of(c, `${s.at('Collaterals')}[${i}]`)))
   const options = s.array('Options').map((o, i) => parseOption(JsonReader.of(o, `${s.at('Options')}[${i}]`)))
   const feeds = s.array('OptionFeeds').map((f, i) => parseFeed(JsonReader.of(f, `${s.at('OptionFeeds')}[${i}]`)))
   const seen = new Set<bigint>()
   feeds.forEach((f, i) => {
-    if (seen.has(f.secToExpiry)) throw new DeriveCaseError(`${s.at('OptionFeeds')}[${i}].FeedExpiry`, 'duplicate expiry')
+    if (seen.has(f.secToExpiry))
+      throw new DeriveCaseError(`${s.at('OptionFeeds')}[${i}].FeedExpiry`, 'duplicate expiry')
     seen.add(f.secToExpiry)
   })
   options.forEach((o, i) => {
@@ -54,13 +57,18 @@ function parseCollateral(c: JsonReader): DeriveCollateral {
 
 function parseOption(o: JsonReader): DeriveOption {
   const strike = o.e18NonNegative('Strike')
-  if (strike % STRIKE_GRANULARITY !== 0n) throw new DeriveCaseError(o.at('Strike'), 'finer than 1e-8 (Derive encodes strikes to 8 decimals)')
+  if (strike % STRIKE_GRANULARITY !== 0n)
+    throw new DeriveCaseError(o.at('Strike'), 'finer than 1e-8 (Derive encodes strikes to 8 decimals)')
   return { secToExpiry: o.seconds('Expiry'), strike, isCall: o.bool('IsCall'), amount: o.e18('Amount') }
 }
 
 function parseFeed(f: JsonReader): DeriveExpiryFeed {
   const params = f.array('SVIparam')
-  if (params.length !== 7) throw new DeriveCaseError(f.at('SVIparam'), `expected 7 values (a, b, rho, m, sigma, forward, tau), got ${params.length}`)
+  if (params.length !== 7)
+    throw new DeriveCaseError(
+      f.at('SVIparam'),
+      `expected 7 values (a, b, rho, m, sigma, forward, tau), got ${params.length}`,
+    )
   const at = (i: number) => toE18(params[i], `${f.at('SVIparam')}[${i}]`)
   const nonNegative = (i: number, name: string) => {
     const v = at(i)
@@ -73,7 +81,15 @@ function parseFeed(f: JsonReader): DeriveExpiryFeed {
     forwardConfidence: f.e18NonNegative('ForwardConfidence'),
     rate: f.e18('Rate'),
     rateConfidence: f.e18NonNegative('RateConfidence'),
-    svi: { a: at(0), b: nonNegative(1, 'b'), rho: at(2), m: at(3), sigma: nonNegative(4, 'sigma'), forward: nonNegative(5, 'forward'), tau: nonNegative(6, 'tau') },
+    svi: {
+      a: at(0),
+      b: nonNegative(1, 'b'),
+      rho: at(2),
+      m: at(3),
+      sigma: nonNegative(4, 'sigma'),
+      forward: nonNegative(5, 'forward'),
+      tau: nonNegative(6, 'tau'),
+    },
     volConfidence: f.e18NonNegative('OptionVolConfidences'),
   }
 }

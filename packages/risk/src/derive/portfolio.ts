@@ -140,7 +140,18 @@ export function arrangeDerivePortfolio(scenario: DeriveScenario): DerivePortfoli
     expiries: [...byExpiry.values()],
     collaterals,
     totalMtm: 0n,
-    contingencies: { basis: 0n, mmPerp: 0n, imPerp: 0n, mmOption: 0n, imOption: 0n, mmCollateral: 0n, imCollateral: 0n, imConfidence: 0n, mm: 0n, im: 0n },
+    contingencies: {
+      basis: 0n,
+      mmPerp: 0n,
+      imPerp: 0n,
+      mmOption: 0n,
+      imOption: 0n,
+      mmCollateral: 0n,
+      imCollateral: 0n,
+      imConfidence: 0n,
+      mm: 0n,
+      im: 0n,
+    },
   }
 }
 

@@ -96,7 +96,8 @@ export function nakedShortAmount(e: DeriveExpiryHoldings): bigint {
       if (o.strike !== o2.strike) continue
       seen[j] = true
       if (o.amount * o2.amount < 0n) {
-        naked += o.amount < 0n ? -o.amount - minBig(-o.amount, o2.amount) : absBig(o2.amount) - minBig(o.amount, -o2.amount)
+        naked +=
+          o.amount < 0n ? -o.amount - minBig(-o.amount, o2.amount) : absBig(o2.amount) - minBig(o.amount, -o2.amount)
       } else if (o.amount < 0n) {
         naked += absBig(o.amount) + absBig(o2.amount)
       }

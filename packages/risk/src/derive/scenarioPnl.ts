@@ -12,7 +12,11 @@ import type { DeriveParameters, DeriveScenarioShock } from './types.js'
  *   rotation and its mirror);
  * - each risk-cancelling collateral: value · (spotShock − 1) · dampening.
  */
-export function deriveScenarioPnl(portfolio: DerivePortfolio, scenario: DeriveScenarioShock, params: DeriveParameters): bigint {
+export function deriveScenarioPnl(
+  portfolio: DerivePortfolio,
+  scenario: DeriveScenarioShock,
+  params: DeriveParameters,
+): bigint {
   const { spotShock, volShock, dampening } = scenario
   let pnl = 0n
   if (portfolio.perpPosition !== 0n) {

@@ -80,7 +80,9 @@ export function screenScenario(p: DeriveFloatPortfolio, s: DeriveScenarioShock):
     gross += Math.abs(perp)
   }
   for (const e of p.expiries) {
-    const { value, gross: g } = skew ? skewedValue(e, s.volShock as 'linear' | 'abs', p.skew) : shockedValue(e, S, s.volShock, p.minVolUp)
+    const { value, gross: g } = skew
+      ? skewedValue(e, s.volShock as 'linear' | 'abs', p.skew)
+      : shockedValue(e, S, s.volShock, p.minVolUp)
     const expiryPnl = (value * (value >= 0 ? e.pos : e.neg) - e.mtm) * d
     pnl += skew && expiryPnl > 0 ? -expiryPnl : expiryPnl
     gross += (g * Math.max(1, e.pos, e.neg) + Math.abs(e.mtm)) * Math.abs(d)
@@ -101,7 +103,8 @@ function shockedValue(e: FloatExpiry, S: number, volShock: DeriveScenarioShock['
 
 function skewedValue(e: FloatExpiry, kind: 'linear' | 'abs', p: DeriveParameters['skew']) {
   const forward = e.fVar + e.fFixed
-  const cap = kind === 'linear' ? f(p.linearCBase) * e.sqrtTau + f(p.linearBaseCap) : f(p.absCBase) * e.sqrtTau + f(p.absBaseCap)
+  const cap =
+    kind === 'linear' ? f(p.linearCBase) * e.sqrtTau + f(p.linearBaseCap) : f(p.absCBase) * e.sqrtTau + f(p.absBaseCap)
   const volParam = f(p.volParamStatic) + e.sqrtTau * f(p.volParamScale)
   const kStar = Math.max(f(p.minKStar), e.sqrtTau * f(p.widthScale) * volParam)
   return sum(e, forward, (vol, strike) => {

@@ -37,7 +37,9 @@ describe.skipIf(!present && !inCi)('checkPm2Cases on Derive case files', () => {
     const rejected = report.cases.filter((c) => c.status === 'rejected')
     expect(rejected.map((c) => c.file.split('/').pop())).toEqual(['test_67_misc_skew_scenario_with_spot_move.json'])
     expect(report.cases.filter((c) => c.status === 'ok')).toHaveLength(92)
-    expect(formatPm2Check(report).at(-1)).toBe("92 within 1e-8, 0 off, 1 rejected by Derive's setters, 0 unreadable (93 files).")
+    expect(formatPm2Check(report).at(-1)).toBe(
+      "92 within 1e-8, 0 off, 1 rejected by Derive's setters, 0 unreadable (93 files).",
+    )
   })
 
   it('names a case whose file figures we do not reproduce, with the field and both values, and fails the run', () => {
@@ -64,7 +66,10 @@ describe.skipIf(!present && !inCi)('checkPm2Cases on Derive case files', () => {
     writeFileSync(broken, JSON.stringify(json))
     const report = checkPm2Cases([broken, join(dir, 'test_1_collateral_cash_only.json')])
     expect(report.ok).toBe(false)
-    expect(report.cases[0]).toMatchObject({ status: 'unreadable', reason: expect.stringContaining('Scenario.SpotPrice') })
+    expect(report.cases[0]).toMatchObject({
+      status: 'unreadable',
+      reason: expect.stringContaining('Scenario.SpotPrice'),
+    })
     const out = pm2CheckJson(report) as { cases: { mm?: { ours: string } }[] }
     expect(out.cases[1]!.mm).toEqual({ ours: '1000', expected: '1000' })
   })

@@ -1,6 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { DERIVE_TOLERANCE, DeriveCaseError, DeriveRejectedError, checkDeriveCase, parseDeriveCase } from '@unimargin/risk'
+import {
+  DERIVE_TOLERANCE,
+  DeriveCaseError,
+  DeriveRejectedError,
+  checkDeriveCase,
+  parseDeriveCase,
+} from '@unimargin/risk'
 
 /** A figure of ours beside the file's, 1e18 fixed point. */
 export type Pm2Pair = { ours: bigint; expected: bigint }
@@ -63,7 +69,9 @@ function checkOne(file: string, tolerance: number): Pm2CaseReport {
   try {
     const check = checkDeriveCase(parseDeriveCase(JSON.parse(readFileSync(file, 'utf8'))), tolerance)
     const { result } = check
-    const failures = check.fields.filter((f) => !f.ok).map(({ field, ours, expected, error, kind }) => ({ field, ours, expected, error, kind }))
+    const failures = check.fields
+      .filter((f) => !f.ok)
+      .map(({ field, ours, expected, error, kind }) => ({ field, ours, expected, error, kind }))
     const pick = (field: string) => check.fields.find((f) => f.field === field)!
     return {
       file,
@@ -75,7 +83,8 @@ function checkOne(file: string, tolerance: number): Pm2CaseReport {
       failures,
     }
   } catch (e) {
-    if (e instanceof DeriveRejectedError) return { file, status: 'rejected', contractError: e.contractError, reason: e.message }
+    if (e instanceof DeriveRejectedError)
+      return { file, status: 'rejected', contractError: e.contractError, reason: e.message }
     const reason = e instanceof DeriveCaseError || e instanceof Error ? e.message : String(e)
     return { file, status: 'unreadable', reason }
   }
@@ -96,20 +105,33 @@ export function formatPm2Check(report: Pm2CheckReport): string[] {
   const lines: string[] = []
   for (const c of report.cases) {
     const name = basename(c.file, '.json')
-    if (c.status === 'rejected') lines.push(`${'rejected'.padEnd(12)}${name}: ${c.reason}; upstream skips it, not compared`)
+    if (c.status === 'rejected')
+      lines.push(`${'rejected'.padEnd(12)}${name}: ${c.reason}; upstream skips it, not compared`)
     else if (c.status === 'unreadable') lines.push(`${'UNREADABLE'.padEnd(12)}${name}: ${c.reason}`)
     else {
       lines.push(
-        `${(c.status === 'ok' ? 'ok' : 'OFF').padEnd(12)}${name}  MM ${money(c.mm.ours)} (file ${money(c.mm.expected)})  IM ${money(c.im.ours)} (file ${money(c.im.expected)})  worst ${c.worst.name} [#${c.worst.index}]  max rel err ${c.maxRelativeError.toExponential(2)}`,
+        [
+          `${(c.status === 'ok' ? 'ok' : 'OFF').padEnd(12)}${name}`,
+          `MM ${money(c.mm.ours)} (file ${money(c.mm.expected)})`,
+          `IM ${money(c.im.ours)} (file ${money(c.im.expected)})`,
+          `worst ${c.worst.name} [#${c.worst.index}]`,
+          `max rel err ${c.maxRelativeError.toExponential(2)}`,
+        ].join('  '),
       )
-      for (const f of c.failures) lines.push(`    ${f.field}: ours ${formatE18(f.ours)} file ${formatE18(f.expected)} (${f.kind} error ${f.error.toExponential(2)})`)
+      for (const f of c.failures)
+        lines.push(
+          `    ${f.field}: ours ${formatE18(f.ours)} file ${formatE18(f.expected)} (${f.kind} error ${f.error.toExponential(2)})`,
+        )
     }
   }
   const count = (s: Pm2CaseReport['status']) => report.cases.filter((c) => c.status === s).length
   lines.push(
-    `${count('ok')} within ${report.tolerance}, ${count('off')} off, ${count('rejected')} rejected by Derive's setters, ${count('unreadable')} unreadable (${report.cases.length} files).`,
+    `${count('ok')} within ${report.tolerance}, ${count('off')} off, ` +
+      `${count('rejected')} rejected by Derive's setters, ${count('unreadable')} unreadable (${report.cases.length} files).`,
   )
-  const bad = report.cases.filter((c) => c.status === 'off' || c.status === 'unreadable').map((c) => basename(c.file, '.json'))
+  const bad = report.cases
+    .filter((c) => c.status === 'off' || c.status === 'unreadable')
+    .map((c) => basename(c.file, '.json'))
   if (bad.length > 0) lines.push(`Failing: ${bad.join(', ')}`)
   return lines
 }
