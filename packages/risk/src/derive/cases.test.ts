@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { checkDeriveCase } from './check.js'
+import { fromE18 } from './decimal.js'
 import { DeriveRejectedError } from './errors.js'
 import { deriveMargin } from './margin.js'
 import { parseDeriveCase } from './parse.js'
@@ -45,6 +46,36 @@ describe.skipIf(!present && !inCi)('Derive PMRM_2 portfolio cases', () => {
       const fast = deriveMargin(c.scenario, c.parameters, { exactScenarios: 'worst' })
       expect([fast.mm, fast.im, fast.worst]).toEqual([all.mm, all.im, all.worst])
       for (const s of fast.scenarios.filter((x) => x.exact)) expect(s.pnl).toBe(all.scenarios[s.index]!.pnl)
+    },
+  )
+
+  it.each(files.filter((f) => f !== REJECTED))(
+    'reproduces each contingency, the loss factors and the portfolio MTM: %s',
+    (f) => {
+      const json = JSON.parse(readFileSync(`${dir}/${f}`, 'utf8'))
+      const c = parseDeriveCase(json)
+      const r = deriveMargin(c.scenario, c.parameters)
+      const k = r.contingencies
+      // the files give contingencies as negative amounts (what they take off the margin)
+      const ours: Record<string, bigint> = {
+        MMPerpCont: -k.mmPerp,
+        IMPerpCont: -k.imPerp,
+        MMOptionCont: -k.mmOption,
+        IMOptionCont: -k.imOption,
+        MMBaseCont: -k.mmCollateral,
+        IMBaseCont: -k.imCollateral,
+        OracleCont: -k.imConfidence,
+        ForwardContingency: k.basis,
+        PortfolioMTM: r.mtm,
+        MMLossFactor: r.mmFactor,
+        IMLossFactor: r.imFactor,
+      }
+      const off = Object.entries(ours).filter(([key, v]) => {
+        const expected = Number(json.Result[key])
+        const diff = Math.abs(fromE18(v) - expected)
+        return !(Math.abs(expected) < 1 ? diff <= 1e-8 : diff / Math.abs(expected) <= 1e-8)
+      })
+      expect(off.map(([key, v]) => `${key}: ours ${fromE18(v)} file ${json.Result[key]}`)).toEqual([])
     },
   )
 
