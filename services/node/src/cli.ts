@@ -5,7 +5,6 @@ import { createDatabase } from '@unimargin/db'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import pino from 'pino'
 import { addCoverageCommand } from './operator/backtestCoverage.js'
-import { addCoverageCommand } from './operator/backtestCoverage.js'
 import { startNode } from './runtime/node.js'
 
 const port = (value: string) => {
@@ -59,8 +58,6 @@ program
     for (const w of report.warnings) console.log(`⚠ ${w}`)
     console.log(`Charts: ${report.charts.join(', ')}\nRuns: ${options.out}/stress.json`)
   })
-
-addCoverageCommand(program.command('backtest').description('Backtests of the margin models on the shared price history.'))
 
 addCoverageCommand(program.command('backtest').description('Backtests of the margin models on the shared price history.'))
 
