@@ -24,6 +24,16 @@ describe('parseDeriveCase', () => {
     expect(toE18(2e21, 'x')).toBe(2_000n * 10n ** 36n)
   })
 
+  it('reads missing option, collateral and feed lists as empty, as Derive’s runner does', () => {
+    const json = caseJson()
+    const scenario = json.Scenario as Record<string, unknown>
+    delete scenario.Options
+    delete scenario.Collaterals
+    delete scenario.OptionFeeds
+    const c = parseDeriveCase(json)
+    expect([c.scenario.options, c.scenario.collaterals, c.scenario.feeds]).toEqual([[], [], []])
+  })
+
   it('names a missing field by its path', () => {
     const json = caseJson()
     delete (json.Scenario as Record<string, unknown>).SpotPrice

@@ -23,7 +23,7 @@ export function parseDeriveCase(json: unknown): DeriveCase {
 
 function parseExpected(r: JsonReader): DeriveExpected {
   const losses = (key: string, column: number) =>
-    r.array(key).map((row, i) => {
+    r.array(key, true).map((row, i) => {
       const path = `${r.at(key)}[${i}]`
       if (!Array.isArray(row) || row.length <= column)
         throw new DeriveCaseError(path, `expected a row with at least ${column + 1} values`)

@@ -9,10 +9,10 @@ const STRIKE_GRANULARITY = 10n ** 10n
 export function parseDeriveScenario(value: unknown, path = 'Scenario'): DeriveScenario {
   const s = JsonReader.of(value, path)
   const collaterals = s
-    .array('Collaterals')
+    .array('Collaterals', true)
     .map((c, i) => parseCollateral(JsonReader.of(c, `${s.at('Collaterals')}[${i}]`)))
-  const options = s.array('Options').map((o, i) => parseOption(JsonReader.of(o, `${s.at('Options')}[${i}]`)))
-  const feeds = s.array('OptionFeeds').map((f, i) => parseFeed(JsonReader.of(f, `${s.at('OptionFeeds')}[${i}]`)))
+  const options = s.array('Options', true).map((o, i) => parseOption(JsonReader.of(o, `${s.at('Options')}[${i}]`)))
+  const feeds = s.array('OptionFeeds', true).map((f, i) => parseFeed(JsonReader.of(f, `${s.at('OptionFeeds')}[${i}]`)))
   const seen = new Set<bigint>()
   feeds.forEach((f, i) => {
     if (seen.has(f.secToExpiry))

@@ -33,8 +33,9 @@ export class JsonReader {
     return JsonReader.of(this.raw(key), this.at(key))
   }
 
-  /** An array field. */
-  array(key: string): unknown[] {
+  /** An array field; `optional` reads a missing one as empty (Derive's runner counts items while they exist). */
+  array(key: string, optional = false): unknown[] {
+    if (optional && this.value[key] === undefined) return []
     const v = this.raw(key)
     if (!Array.isArray(v)) throw new DeriveCaseError(this.at(key), `expected an array, got ${describe(v)}`)
     return v
