@@ -9,6 +9,7 @@ export { fromE18, toE18 } from './decimal.js'
 export { DeriveCaseError, DeriveRejectedError } from './errors.js'
 export { DeriveMathError, UNIT as DERIVE_UNIT } from './fixedPoint.js'
 export {
+  type DeriveMarginOptions,
   type DeriveMarginResult,
   type DeriveScenarioLoss,
   deriveMargin,
