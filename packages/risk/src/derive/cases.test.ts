@@ -21,8 +21,8 @@ const REJECTED = 'test_67_misc_skew_scenario_with_spot_move.json'
 const load = (f: string) => parseDeriveCase(JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')))
 
 describe.skipIf(!present && !inCi)('Derive PMRM_2 portfolio cases', () => {
-  it('has the 93 shared cases', () => {
-    expect(files).toHaveLength(93)
+  it('has at least the 93 shared cases', () => {
+    expect(files.length).toBeGreaterThanOrEqual(93)
   })
 
   it.each(files.filter((f) => f !== REJECTED))(

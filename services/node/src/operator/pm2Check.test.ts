@@ -32,13 +32,14 @@ describe('listPm2CaseFiles', () => {
 describe.skipIf(!present && !inCi)('checkPm2Cases on Derive case files', () => {
   it('passes every shared case and reports test_67 as rejected by Derive, not as a failure', () => {
     const report = checkPm2Cases([dir])
-    expect(report.cases).toHaveLength(93)
+    const n = report.cases.length
+    expect(n).toBeGreaterThanOrEqual(93)
     expect(report.ok).toBe(true)
     const rejected = report.cases.filter((c) => c.status === 'rejected')
     expect(rejected.map((c) => c.file.split('/').pop())).toEqual(['test_67_misc_skew_scenario_with_spot_move.json'])
-    expect(report.cases.filter((c) => c.status === 'ok')).toHaveLength(92)
+    expect(report.cases.filter((c) => c.status === 'ok')).toHaveLength(n - 1)
     expect(formatPm2Check(report).at(-1)).toBe(
-      "92 within 1e-8, 0 off, 1 rejected by Derive's setters, 0 unreadable (93 files).",
+      `${n - 1} within 1e-8, 0 off, 1 rejected by Derive's setters, 0 unreadable (${n} files).`,
     )
   })
 
