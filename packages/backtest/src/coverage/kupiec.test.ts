@@ -9,7 +9,7 @@ const region = (n: number, p: number) => {
 }
 
 describe('kupiecPof', () => {
-  it("reproduces Jorion's non-rejection regions (Value at Risk, 3rd ed., table 6-2) at the 95% test level", () => {
+  it("reproduces Jorion's non-rejection regions (Value at Risk, 3rd ed., ch. 6) at the 95% test level", () => {
     // p = 1%: T = 510 → 1 < N < 11, T = 1000 → 4 < N < 17; p = 5%: T = 255 → 6 < N < 21, T = 510 → 16 < N < 36,
     // T = 1000 → 37 < N < 65
     expect(region(510, 0.01)).toEqual([2, 10])

@@ -3,9 +3,10 @@ import fmin from 'fmin'
 import { VolatilityInputError } from './errors.js'
 
 /**
- * Fewest returns a GARCH(1,1) is fitted on. Small-sample studies of the Gaussian MLE (e.g. Hwang & Valls Pereira,
- * "Small sample properties of GARCH estimates and persistence", European Journal of Finance 12(6), 2006) find biased
- * persistence and frequent failures below about 500 observations; 1000 (six weeks of hourly prices) is used here.
+ * Fewest returns a GARCH(1,1) is fitted on. Hwang & Valls Pereira ("Small sample properties of GARCH estimates and
+ * persistence", European Journal of Finance 12(6-7), 2006, 473-494) find the ML estimates biased and often not
+ * converging in small samples and propose at least 500 observations for GARCH(1,1); twice that, 1000 (six weeks of
+ * hourly prices), is used here.
  */
 export const MIN_GARCH_SAMPLE = 1000
 
