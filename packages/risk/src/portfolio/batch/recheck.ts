@@ -86,40 +86,34 @@ export function recheckAccounts(
       continue
     }
     // the worst scenario's P&L, Σ qty·value and Σ |qty|·contingency, summed as the kernel sums them: left to right,
-    // then the padding of its register width (zeros: + 0 turns a −0 into +0 and changes nothing else); the gross scale
-    let x = 0
-    let valueSum = 0
-    let cont = 0
-    let gross = 0
-    for (let p = p0; p < p1; p++) {
-      const b = inst[p]! * W
+    // then the padding of its register width (zeros: + 0 turns a −0 into +0 and changes nothing else); the gross
+    // scale; and the lower bound of Δ over scenarios (rows not on u have dLow = dHigh = dScale = 0 and add zeros)
+    const i0 = inst[p0]!
+    const b0 = i0 * W
+    const q0 = qty[p0]!
+    const m0 = q0 < 0 ? -q0 : q0
+    let x = q0 * M[b0 + s0]!
+    let valueSum = q0 * M[b0 + V]!
+    let cont = m0 * M[b0 + C]!
+    let gross = m0 * M[b0 + A]!
+    let low = q0 > 0 ? q0 * dLow[i0]! : q0 * dHigh[i0]!
+    let scale = m0 * dScale[i0]!
+    for (let p = p0 + 1; p < p1; p++) {
+      const i = inst[p]!
+      const b = i * W
       const q = qty[p]!
       const m = q < 0 ? -q : q
-      if (p === p0) {
-        x = q * M[b + s0]!
-        valueSum = q * M[b + V]!
-        cont = m * M[b + C]!
-      } else {
-        x += q * M[b + s0]!
-        valueSum += q * M[b + V]!
-        cont += m * M[b + C]!
-      }
+      x += q * M[b + s0]!
+      valueSum += q * M[b + V]!
+      cont += m * M[b + C]!
       gross += m * M[b + A]!
+      low += q > 0 ? q * dLow[i]! : q * dHigh[i]!
+      scale += m * dScale[i]!
     }
     if (n < registerWidth(n)) {
       x += 0
       valueSum += 0
       cont += 0
-    }
-    // lower bound of Δ over scenarios, from the positions on u
-    let low = 0
-    let scale = 0
-    for (let p = p0; p < p1; p++) {
-      const i = inst[p]!
-      if (under[i] !== u) continue
-      const q = qty[p]!
-      low += q > 0 ? q * dLow[i]! : q * dHigh[i]!
-      scale += (q < 0 ? -q : q) * dScale[i]!
     }
     const w = out.minPnlUsd[a]!
     const g = out.gapUsd[a]!
