@@ -5,6 +5,11 @@ const positive = (value: string) => {
   if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError('must be a number > 0')
   return n
 }
+const fraction = (value: string) => {
+  const n = Number(value)
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('must be a number between 0 and 1')
+  return n
+}
 const hours = (value: string) => {
   const n = Number(value)
   if (!(Number.isInteger(n) && n > 0)) throw new InvalidArgumentError('must be a whole number of hours > 0')
@@ -53,11 +58,11 @@ export function addCoverageCommand(parent: Command): Command {
     .option('--stride <hours>', 'hours between evaluations', hours, 1)
     .option('--horizon <hours>', 'loss horizon in hours (default the grid horizon, 4)', hours)
     .addOption(new Option('--method <method>', 'realised-vol estimator of the volatility model').choices(['ewma', 'garch']).default('ewma'))
-    .option('--lambda <decay>', 'EWMA decay per hour (default 0.94^(1/24))', positive)
+    .option('--lambda <decay>', 'EWMA decay per hour (default 0.94^(1/24))', fraction)
     .option('--floor <ratio>', 'smallest vol ratio applied to the grid', positive, 0.5)
     .option('--cap <ratio>', 'largest vol ratio applied to the grid', positive, 3)
     .option('--coverage <z>', 'σ multiple of the core move: a number, or "filtered" (filtered-historical quantile)', 'filtered')
-    .option('--confidence <level>', 'one-sided confidence the models claim (default Φ(3.29) = 0.9995)', positive)
+    .option('--confidence <level>', 'one-sided confidence the models claim (default Φ(3.29) = 0.9995)', fraction)
     .option('--from <date>', 'first hour evaluated', date)
     .option('--to <date>', 'evaluate hours before this', date)
     .option('--json', 'print the JSON report instead of the table')
