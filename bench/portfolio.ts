@@ -70,6 +70,7 @@ const holdsPlain = (a: number) => hash(a, 0x27d4eb2f) < 0.25
 const shared = WORKERS > 0
 const f64 = (n: number) => (shared ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n))
 const u32 = (n: number) => (shared ? new Uint32Array(new SharedArrayBuffer(4 * n)) : new Uint32Array(n))
+const u16 = (n: number) => (shared ? new Uint16Array(new SharedArrayBuffer(2 * n)) : new Uint16Array(n))
 
 /**
  * Deterministic pseudo-random accounts: 8 distinct instruments over 1-3 underlyings; USDC collateral, and for a share
@@ -90,10 +91,10 @@ function makeAccounts(n: number): { accounts: BatchAccounts; assetPrice: Float64
     nc += 1 + rc + (holdsPlain(a) ? 1 : 0)
   }
   const positionStart = u32(n + 1)
-  const positionInstrument = u32(nnz)
+  const positionInstrument = u16(nnz)
   const positionQty = f64(nnz)
   const collateralStart = u32(n + 1)
-  const collateralAsset = u32(nc)
+  const collateralAsset = u16(nc)
   const collateralUnits = f64(nc)
   const collateralImUnits = f64(nc)
   const collateralBreakUnits = f64(nc)
@@ -163,6 +164,7 @@ const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20)
 /** BTC at `price`, and WBTC with it (the risk-cancelling collateral row follows the asset price) */
 const btcAt = (price: number) => ({ market: marketAt({ ...spots, BTC: price }), assets: new Map([[wbtcRow, price]]) })
 
+const rssBefore = rssMb()
 const t0 = performance.now()
 const { accounts, assetPrice } = makeAccounts(N)
 const tBuild = performance.now() - t0
@@ -180,6 +182,8 @@ for (let r = 0; r < RUNS; r++) {
 }
 
 const rssAfterFull = rssMb()
+const heapMb = Math.round(process.memoryUsage().heapUsed / 2 ** 20)
+const buffersMb = Math.round(process.memoryUsage().arrayBuffers / 2 ** 20)
 
 // incremental: each tick moves BTC 0.05% and re-checks the accounts exposed to BTC (≈ 44% of this book)
 const tick: { wall: number; cpu: number }[] = []
@@ -250,5 +254,5 @@ console.table([
   row(`tick on BTC (±2%): ${revalued100k} exposed accounts, ${Math.round(fullJump / jump100k.length)} revalued in full`, jump100k),
 ])
 console.log(
-  `RSS after loading and revaluing ${N} accounts: ${rssAfterFull} MB; at the end (second book of 100 000 loaded): ${rssMb()} MB; accounts exposed to BTC: ${btc}; below MM: ${liquidatable}`,
+  `RSS before building the accounts: ${rssBefore} MB; after loading and revaluing ${N} accounts: ${rssAfterFull} MB (typed arrays ${buffersMb} MB, JS heap ${heapMb} MB); at the end (second book of 100 000 loaded): ${rssMb()} MB; accounts exposed to BTC: ${btc}; below MM: ${liquidatable}`,
 )

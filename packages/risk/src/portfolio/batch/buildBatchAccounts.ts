@@ -3,7 +3,7 @@ import { valueCollateral } from '../collateral/valueCollateral.js'
 import type { CollateralParams, PortfolioAccount } from '../types.js'
 import type { AssetTable } from './assetTable.js'
 import type { InstrumentTable } from './instrumentTable.js'
-import type { BatchAccounts } from './layout.js'
+import { type BatchAccounts, MAX_BATCH_ROWS } from './layout.js'
 
 /**
  * Converts accounts to the batch layout: positions netted per instrument (first-seen order, as the per-account engine
@@ -12,6 +12,7 @@ import type { BatchAccounts } from './layout.js'
  * portfolio mode (size tier, depeg and staleness frozen until the account is rebuilt), with the IM haircut and
  * route-break units beside, cash = settled + funding − fees − Σ qty·entry.
  * Also records the collateral asset prices (USD) in `assetPrice`, indexed by the asset table's rows.
+ * @throws {RangeError} when the instrument or asset table outgrows 16-bit rows (`MAX_BATCH_ROWS`)
  */
 export function buildBatchAccounts(
   accounts: readonly PortfolioAccount[],
@@ -63,14 +64,17 @@ export function buildBatchAccounts(
     positionStart[a + 1] = inst.length
     collateralStart[a + 1] = cAsset.length
   })
+  if (instruments.instruments.length > MAX_BATCH_ROWS || assets.keys.length > MAX_BATCH_ROWS) {
+    throw new RangeError(`Batch: more than ${MAX_BATCH_ROWS} instrument or asset rows (16-bit row indices).`)
+  }
   return {
     accounts: {
       count: n,
       positionStart,
-      positionInstrument: Uint32Array.from(inst),
+      positionInstrument: Uint16Array.from(inst),
       positionQty: Float64Array.from(qty),
       collateralStart,
-      collateralAsset: Uint32Array.from(cAsset),
+      collateralAsset: Uint16Array.from(cAsset),
       collateralUnits: Float64Array.from(cUnits),
       collateralImUnits: Float64Array.from(cIm),
       collateralBreakUnits: Float64Array.from(cBreak),

@@ -4,7 +4,7 @@ export { type BatchAccountRisk, type BatchBook, type BatchEngine, createBatchEng
 export { type ExposureIndex, indexExposure } from './exposure.js'
 export { createInstrumentTable, type InstrumentTable } from './instrumentTable.js'
 export { type BatchResults, createBatchResults, revalueAccounts } from './kernel.js'
-export { type BatchAccounts, checkBatchAccounts } from './layout.js'
+export { type BatchAccounts, checkBatchAccounts, MAX_BATCH_ROWS } from './layout.js'
 export { indexNakedShort, type NakedShortIndex } from './nakedShort.js'
 export { collateralAddOnsUsd } from './collateralAddOns.js'
 export { type BatchPrices, type CollateralAssets, nakedRates, priceTable, repriceRow } from './priceTable.js'

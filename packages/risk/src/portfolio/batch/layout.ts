@@ -3,9 +3,9 @@
  *
  * ```
  * account a ∈ [0, count)
- *   positions   p ∈ [positionStart[a], positionStart[a + 1])     positionInstrument[p]  u32  row of the instrument table
+ *   positions   p ∈ [positionStart[a], positionStart[a + 1])     positionInstrument[p]  u16  row of the instrument table
  *                                                                 positionQty[p]         f64  net units (one row per instrument)
- *   collateral  c ∈ [collateralStart[a], collateralStart[a + 1])  collateralAsset[c]     u32  index of the asset price
+ *   collateral  c ∈ [collateralStart[a], collateralStart[a + 1])  collateralAsset[c]     u16  index of the asset price
  *                                                                 collateralUnits[c]     f64  units × (1 − h), or × (1 + h) if < 0
  *                                                                 collateralImUnits[c]   f64  |units| × (h_IM − h), ≥ 0 (optional)
  *                                                                 collateralBreakUnits[c] f64 units × route-break loss (optional)
@@ -19,16 +19,18 @@
  *
  * equity(a) = cashUsd[a] + Σ_c collateralUnits[c]·assetPrice[collateralAsset[c]] + Σ_p positionQty[p]·value[instrument],
  * so a tick only needs the instrument values, the instrument × scenario matrix and the asset prices. Memory for
- * N accounts with P positions and C collateral items each: N·(4 + 4 + 8) + N·P·(4 + 8) + N·C·(4 + 8) bytes
- * (1M × 8 positions × 1 item: ≈ 124 MB).
+ * N accounts with P positions and C collateral items each: N·(4 + 4 + 8) + N·P·(2 + 8) + N·C·(2 + 8 + 8 + 8) bytes
+ * (1M accounts × 8.42 positions × 1.67 items with both add-on arrays, the bench's book: ≈ 144 MB).
  */
 export type BatchAccounts = {
   count: number
   positionStart: Uint32Array
-  positionInstrument: Uint32Array
+  /** instrument-table row of each position (16 bits: a table holds at most `MAX_BATCH_ROWS` rows) */
+  positionInstrument: Uint16Array
   positionQty: Float64Array
   collateralStart: Uint32Array
-  collateralAsset: Uint32Array
+  /** asset-table row of each collateral item (at most `MAX_BATCH_ROWS` assets) */
+  collateralAsset: Uint16Array
   collateralUnits: Float64Array
   /** per collateral item, |units| × (IM haircut − MM haircut); missing = no IM haircut add-on */
   collateralImUnits?: Float64Array
@@ -36,6 +38,9 @@ export type BatchAccounts = {
   collateralBreakUnits?: Float64Array
   cashUsd: Float64Array
 }
+
+/** Rows an instrument or asset table may hold for the batch layout (16-bit row indices). */
+export const MAX_BATCH_ROWS = 65_536
 
 /**
  * Checks that the arrays of a `BatchAccounts` are consistent (lengths, monotone offsets, indices in range).
@@ -46,6 +51,7 @@ export function checkBatchAccounts(a: BatchAccounts, instrumentCount: number, as
     throw new RangeError(`Batch accounts: ${m}.`)
   }
   if (a.positionStart.length !== a.count + 1 || a.collateralStart.length !== a.count + 1 || a.cashUsd.length < a.count) fail('offset or cash arrays do not match count')
+  if (instrumentCount > MAX_BATCH_ROWS || assetCount > MAX_BATCH_ROWS) fail(`more than ${MAX_BATCH_ROWS} instrument or asset rows`)
   if (a.positionStart[0] !== 0 || a.collateralStart[0] !== 0) fail('offsets must start at 0')
   for (let i = 0; i < a.count; i++) {
     if (a.positionStart[i + 1]! < a.positionStart[i]! || a.collateralStart[i + 1]! < a.collateralStart[i]!) fail(`offsets decrease at account ${i}`)

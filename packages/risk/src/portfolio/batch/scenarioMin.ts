@@ -470,7 +470,7 @@ export function minOfMany(
   W: number,
   p0: number,
   p1: number,
-  inst: Uint32Array,
+  inst: Uint16Array,
   qty: Float64Array,
   acc: Float64Array,
   argmin: Int32Array,
