@@ -1,7 +1,7 @@
 import type { BatchAccounts } from './layout.js'
 import type { NakedShortIndex } from './nakedShort.js'
 import type { KernelPrices } from './priceTable.js'
-import { minOf4, minOf8, minOf9, minOf10, minOf12, minOfMany, REGISTER_WIDTHS } from './scenarioMin.js'
+import { minOfMany, REGISTER_WIDTHS, scan4, scan8, scan9, scan10, scan12 } from './scenarioMin.js'
 
 /** Per-account outputs of the batch engine, float64 USD (convert with `BatchEngine.accountRisk`). */
 export type BatchResults = {
@@ -100,8 +100,8 @@ function revalue(
   const cUnits = accounts.collateralUnits
   const cash = accounts.cashUsd
   const acc = new Float64Array(S)
-  const argmin = new Int32Array(1)
-  const second = new Float64Array(1)
+  // scan results: min, second lowest, index of the min, Σ qty·value, Σ |qty|·contingency
+  const st = new Float64Array(5)
   const Z = prices.zeroRow * W
   const equityOut = out.equityUsd
   const riskOut = out.riskUsd
@@ -121,123 +121,29 @@ function revalue(
     let worstIndex = 0xffff
     const n = p1 - p0
     if (n > 0) {
-    if (n <= 4) {
-      const b0 = inst[p0]! * W
-      const b1 = n > 1 ? inst[p0 + 1]! * W : Z
-      const b2 = n > 2 ? inst[p0 + 2]! * W : Z
-      const b3 = n > 3 ? inst[p0 + 3]! * W : Z
-      const q0 = qty[p0]!
-      const q1 = n > 1 ? qty[p0 + 1]! : 0
-      const q2 = n > 2 ? qty[p0 + 2]! : 0
-      const q3 = n > 3 ? qty[p0 + 3]! : 0
-      equity += q0 * M[b0 + V]! + q1 * M[b1 + V]! + q2 * M[b2 + V]! + q3 * M[b3 + V]!
-      cont = Math.abs(q0) * M[b0 + C]! + Math.abs(q1) * M[b1 + C]! + Math.abs(q2) * M[b2 + C]! + Math.abs(q3) * M[b3 + C]!
-      min = minOf4(M, S, b0, b1, b2, b3, q0, q1, q2, q3, argmin, second)
-    } else if (n <= 8) {
-      const b0 = inst[p0]! * W
-      const b1 = n > 1 ? inst[p0 + 1]! * W : Z
-      const b2 = n > 2 ? inst[p0 + 2]! * W : Z
-      const b3 = n > 3 ? inst[p0 + 3]! * W : Z
-      const b4 = n > 4 ? inst[p0 + 4]! * W : Z
-      const b5 = n > 5 ? inst[p0 + 5]! * W : Z
-      const b6 = n > 6 ? inst[p0 + 6]! * W : Z
-      const b7 = n > 7 ? inst[p0 + 7]! * W : Z
-      const q0 = qty[p0]!
-      const q1 = n > 1 ? qty[p0 + 1]! : 0
-      const q2 = n > 2 ? qty[p0 + 2]! : 0
-      const q3 = n > 3 ? qty[p0 + 3]! : 0
-      const q4 = n > 4 ? qty[p0 + 4]! : 0
-      const q5 = n > 5 ? qty[p0 + 5]! : 0
-      const q6 = n > 6 ? qty[p0 + 6]! : 0
-      const q7 = n > 7 ? qty[p0 + 7]! : 0
-      equity += q0 * M[b0 + V]! + q1 * M[b1 + V]! + q2 * M[b2 + V]! + q3 * M[b3 + V]! + q4 * M[b4 + V]! + q5 * M[b5 + V]! + q6 * M[b6 + V]! + q7 * M[b7 + V]!
-      cont = Math.abs(q0) * M[b0 + C]! + Math.abs(q1) * M[b1 + C]! + Math.abs(q2) * M[b2 + C]! + Math.abs(q3) * M[b3 + C]! + Math.abs(q4) * M[b4 + C]! + Math.abs(q5) * M[b5 + C]! + Math.abs(q6) * M[b6 + C]! + Math.abs(q7) * M[b7 + C]!
-      min = minOf8(M, S, b0, b1, b2, b3, b4, b5, b6, b7, q0, q1, q2, q3, q4, q5, q6, q7, argmin, second)
-    } else if (n <= 9) {
-      const b0 = inst[p0]! * W
-      const b1 = n > 1 ? inst[p0 + 1]! * W : Z
-      const b2 = n > 2 ? inst[p0 + 2]! * W : Z
-      const b3 = n > 3 ? inst[p0 + 3]! * W : Z
-      const b4 = n > 4 ? inst[p0 + 4]! * W : Z
-      const b5 = n > 5 ? inst[p0 + 5]! * W : Z
-      const b6 = n > 6 ? inst[p0 + 6]! * W : Z
-      const b7 = n > 7 ? inst[p0 + 7]! * W : Z
-      const b8 = n > 8 ? inst[p0 + 8]! * W : Z
-      const q0 = qty[p0]!
-      const q1 = n > 1 ? qty[p0 + 1]! : 0
-      const q2 = n > 2 ? qty[p0 + 2]! : 0
-      const q3 = n > 3 ? qty[p0 + 3]! : 0
-      const q4 = n > 4 ? qty[p0 + 4]! : 0
-      const q5 = n > 5 ? qty[p0 + 5]! : 0
-      const q6 = n > 6 ? qty[p0 + 6]! : 0
-      const q7 = n > 7 ? qty[p0 + 7]! : 0
-      const q8 = n > 8 ? qty[p0 + 8]! : 0
-      equity += q0 * M[b0 + V]! + q1 * M[b1 + V]! + q2 * M[b2 + V]! + q3 * M[b3 + V]! + q4 * M[b4 + V]! + q5 * M[b5 + V]! + q6 * M[b6 + V]! + q7 * M[b7 + V]! + q8 * M[b8 + V]!
-      cont = Math.abs(q0) * M[b0 + C]! + Math.abs(q1) * M[b1 + C]! + Math.abs(q2) * M[b2 + C]! + Math.abs(q3) * M[b3 + C]! + Math.abs(q4) * M[b4 + C]! + Math.abs(q5) * M[b5 + C]! + Math.abs(q6) * M[b6 + C]! + Math.abs(q7) * M[b7 + C]! + Math.abs(q8) * M[b8 + C]!
-      min = minOf9(M, S, b0, b1, b2, b3, b4, b5, b6, b7, b8, q0, q1, q2, q3, q4, q5, q6, q7, q8, argmin, second)
-    } else if (n <= 10) {
-      const b0 = inst[p0]! * W
-      const b1 = n > 1 ? inst[p0 + 1]! * W : Z
-      const b2 = n > 2 ? inst[p0 + 2]! * W : Z
-      const b3 = n > 3 ? inst[p0 + 3]! * W : Z
-      const b4 = n > 4 ? inst[p0 + 4]! * W : Z
-      const b5 = n > 5 ? inst[p0 + 5]! * W : Z
-      const b6 = n > 6 ? inst[p0 + 6]! * W : Z
-      const b7 = n > 7 ? inst[p0 + 7]! * W : Z
-      const b8 = n > 8 ? inst[p0 + 8]! * W : Z
-      const b9 = n > 9 ? inst[p0 + 9]! * W : Z
-      const q0 = qty[p0]!
-      const q1 = n > 1 ? qty[p0 + 1]! : 0
-      const q2 = n > 2 ? qty[p0 + 2]! : 0
-      const q3 = n > 3 ? qty[p0 + 3]! : 0
-      const q4 = n > 4 ? qty[p0 + 4]! : 0
-      const q5 = n > 5 ? qty[p0 + 5]! : 0
-      const q6 = n > 6 ? qty[p0 + 6]! : 0
-      const q7 = n > 7 ? qty[p0 + 7]! : 0
-      const q8 = n > 8 ? qty[p0 + 8]! : 0
-      const q9 = n > 9 ? qty[p0 + 9]! : 0
-      equity += q0 * M[b0 + V]! + q1 * M[b1 + V]! + q2 * M[b2 + V]! + q3 * M[b3 + V]! + q4 * M[b4 + V]! + q5 * M[b5 + V]! + q6 * M[b6 + V]! + q7 * M[b7 + V]! + q8 * M[b8 + V]! + q9 * M[b9 + V]!
-      cont = Math.abs(q0) * M[b0 + C]! + Math.abs(q1) * M[b1 + C]! + Math.abs(q2) * M[b2 + C]! + Math.abs(q3) * M[b3 + C]! + Math.abs(q4) * M[b4 + C]! + Math.abs(q5) * M[b5 + C]! + Math.abs(q6) * M[b6 + C]! + Math.abs(q7) * M[b7 + C]! + Math.abs(q8) * M[b8 + C]! + Math.abs(q9) * M[b9 + C]!
-      min = minOf10(M, S, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, q0, q1, q2, q3, q4, q5, q6, q7, q8, q9, argmin, second)
-    } else if (n <= 12) {
-      const b0 = inst[p0]! * W
-      const b1 = n > 1 ? inst[p0 + 1]! * W : Z
-      const b2 = n > 2 ? inst[p0 + 2]! * W : Z
-      const b3 = n > 3 ? inst[p0 + 3]! * W : Z
-      const b4 = n > 4 ? inst[p0 + 4]! * W : Z
-      const b5 = n > 5 ? inst[p0 + 5]! * W : Z
-      const b6 = n > 6 ? inst[p0 + 6]! * W : Z
-      const b7 = n > 7 ? inst[p0 + 7]! * W : Z
-      const b8 = n > 8 ? inst[p0 + 8]! * W : Z
-      const b9 = n > 9 ? inst[p0 + 9]! * W : Z
-      const b10 = n > 10 ? inst[p0 + 10]! * W : Z
-      const b11 = n > 11 ? inst[p0 + 11]! * W : Z
-      const q0 = qty[p0]!
-      const q1 = n > 1 ? qty[p0 + 1]! : 0
-      const q2 = n > 2 ? qty[p0 + 2]! : 0
-      const q3 = n > 3 ? qty[p0 + 3]! : 0
-      const q4 = n > 4 ? qty[p0 + 4]! : 0
-      const q5 = n > 5 ? qty[p0 + 5]! : 0
-      const q6 = n > 6 ? qty[p0 + 6]! : 0
-      const q7 = n > 7 ? qty[p0 + 7]! : 0
-      const q8 = n > 8 ? qty[p0 + 8]! : 0
-      const q9 = n > 9 ? qty[p0 + 9]! : 0
-      const q10 = n > 10 ? qty[p0 + 10]! : 0
-      const q11 = n > 11 ? qty[p0 + 11]! : 0
-      equity += q0 * M[b0 + V]! + q1 * M[b1 + V]! + q2 * M[b2 + V]! + q3 * M[b3 + V]! + q4 * M[b4 + V]! + q5 * M[b5 + V]! + q6 * M[b6 + V]! + q7 * M[b7 + V]! + q8 * M[b8 + V]! + q9 * M[b9 + V]! + q10 * M[b10 + V]! + q11 * M[b11 + V]!
-      cont = Math.abs(q0) * M[b0 + C]! + Math.abs(q1) * M[b1 + C]! + Math.abs(q2) * M[b2 + C]! + Math.abs(q3) * M[b3 + C]! + Math.abs(q4) * M[b4 + C]! + Math.abs(q5) * M[b5 + C]! + Math.abs(q6) * M[b6 + C]! + Math.abs(q7) * M[b7 + C]! + Math.abs(q8) * M[b8 + C]! + Math.abs(q9) * M[b9 + C]! + Math.abs(q10) * M[b10 + C]! + Math.abs(q11) * M[b11 + C]!
-      min = minOf12(M, S, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, q0, q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, argmin, second)
-      } else {
+      if (n <= 8) {
+        if (n <= 4) scan4(M, S, W, Z, inst, qty, p0, n, st)
+        else scan8(M, S, W, Z, inst, qty, p0, n, st)
+      } else if (n <= 10) {
+        if (n === 9) scan9(M, S, W, Z, inst, qty, p0, n, st)
+        else scan10(M, S, W, Z, inst, qty, p0, n, st)
+      } else if (n <= 12) scan12(M, S, W, Z, inst, qty, p0, n, st)
+      else {
+        st[3] = 0
+        st[4] = 0
         for (let p = p0; p < p1; p++) {
           const b = inst[p]! * W
           const q = qty[p]!
-          equity += q * M[b + V]!
-          cont += Math.abs(q) * M[b + C]!
+          st[3] = st[3]! + q * M[b + V]!
+          st[4] = st[4]! + Math.abs(q) * M[b + C]!
         }
-        min = minOfMany(M, S, W, p0, p1, inst, qty, acc, argmin, second)
+        minOfMany(M, S, W, p0, p1, inst, qty, acc, st)
       }
-      worstIndex = argmin[0]!
-      gap = second[0]! - min
+      equity += st[3]!
+      cont = st[4]!
+      min = st[0]!
+      worstIndex = st[2]!
+      gap = st[1]! - min
     }
     const n1 = nStart[a + 1]!
     for (let j = nStart[a]!; j < n1; j++) cont += nUnits[j]! * nakedRate[nUnderlying[j]!]!

@@ -10,6 +10,9 @@ import type { KernelPrices } from './priceTable.js'
  */
 const CERTIFY_SLACK = 1e-10
 
+/** 1 when the kernel pads a book of n ≤ `REGISTER_POSITIONS` positions with zero rows (n below its register width) */
+const PADDED = Uint8Array.from({ length: REGISTER_POSITIONS + 1 }, (_, n) => (registerWidth(n) > n ? 1 : 0))
+
 /**
  * Incremental re-check after a tick on underlying `u`, with results equal to a full revaluation
  * (`revalueAccounts`), bit for bit. For each account, with the previous lowest counted P&L W at scenario s₀ and a
@@ -73,6 +76,11 @@ export function recheckAccounts(
     dHigh[i] = hi
     dScale[i] = M[b + A]! + P[b + A]!
   }
+  const equityOut = out.equityUsd
+  const riskOut = out.riskUsd
+  const minOut = out.minPnlUsd
+  const gapOut = out.gapUsd
+  const worstOut = out.worstScenario
   const redo = new Uint32Array(whichCount)
   let redoCount = 0
   for (let k = 0; k < whichCount; k++) {
@@ -80,13 +88,13 @@ export function recheckAccounts(
     const p0 = start[a]!
     const p1 = start[a + 1]!
     const n = p1 - p0
-    const s0 = out.worstScenario[a]!
+    const s0 = worstOut[a]!
     if (n === 0 || n > REGISTER_POSITIONS || s0 === 0xffff) {
       redo[redoCount++] = a
       continue
     }
     // the worst scenario's P&L, Σ qty·value and Σ |qty|·contingency, summed as the kernel sums them: left to right,
-    // then the padding of its register width (zeros: + 0 turns a −0 into +0 and changes nothing else); the gross
+    // then the padding of its register width (`REGISTER_WIDTHS`; zeros: + 0 turns a −0 into +0 and changes nothing else); the gross
     // scale; and the lower bound of Δ over scenarios (rows not on u have dLow = dHigh = dScale = 0 and add zeros)
     const i0 = inst[p0]!
     const b0 = i0 * W
@@ -110,13 +118,13 @@ export function recheckAccounts(
       low += q > 0 ? q * dLow[i]! : q * dHigh[i]!
       scale += m * dScale[i]!
     }
-    if (n < registerWidth(n)) {
+    if (PADDED[n] === 1) {
       x += 0
       valueSum += 0
       cont += 0
     }
-    const w = out.minPnlUsd[a]!
-    const g = out.gapUsd[a]!
+    const w = minOut[a]!
+    const g = gapOut[a]!
     const bound = w + g + low
     const slack = CERTIFY_SLACK * (gross + scale + (w < 0 ? -w : w) + 1)
     if (!(x < bound - slack)) {
@@ -127,10 +135,10 @@ export function recheckAccounts(
     for (let c = cStart[a]!; c < cStart[a + 1]!; c++) equity += cUnits[c]! * assetPrice[cAsset[c]!]!
     equity += valueSum
     for (let j = nStart[a]!; j < nStart[a + 1]!; j++) cont += nUnits[j]! * nakedRate[nUnderlying[j]!]!
-    out.equityUsd[a] = equity
-    out.riskUsd[a] = (x < 0 ? -x : 0) + cont
-    out.minPnlUsd[a] = x
-    out.gapUsd[a] = bound - slack - x
+    equityOut[a] = equity
+    riskOut[a] = (x < 0 ? -x : 0) + cont
+    minOut[a] = x
+    gapOut[a] = bound - slack - x
   }
   if (redoCount > 0) revalueAccounts(accounts, prices, assetPrice, naked, out, redo, redoCount)
   return redoCount

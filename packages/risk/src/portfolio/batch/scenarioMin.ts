@@ -1,11 +1,13 @@
 /**
- * min over scenarios s of Σ_{j<n} q_j·M[b_j + s], summed left to right (position order, as the per-account engine
- * sums), for a fixed number n of rows held in registers: the index of the min in `argmin[0]` (first on ties) and the
- * second-lowest value in `second[0]` (equal to the min on a tie). One function per width, written out so that the n
- * bases and quantities stay in registers; 4 scenarios per iteration give the processor independent sums to
- * overlap (each sum is a chain of dependent additions). Rows beyond an account's positions are padded by the
- * caller with the matrix's zero row (q = 0), which adds exact zeros.
- * Widths: `REGISTER_WIDTHS`; longer books use `minOfMany`.
+ * One account's scenario sums over a fixed number of rows held in registers, one function per width (written out so
+ * that the row bases and quantities stay in registers). `scanN(M, S, W, Z, inst, qty, p0, n, out)` reads the
+ * account's n ≤ N positions at p0 (rows beyond n are padded with the matrix's zero row at offset Z, q = 0: exact
+ * zeros) and writes into `out`:
+ *   [0] min over s of pnl[s] = Σ_j q_j·M[b_j + s], summed left to right (position order, as the per-account engine),
+ *   [1] the second-lowest pnl (equal to the min on a tie), [2] the index of the min (first on ties),
+ *   [3] Σ_j q_j·value_j, [4] Σ_j |q_j|·contingency_j (columns S and S + 1 of the rows).
+ * Four scenarios per iteration give the processor independent sums to overlap (each sum is a chain of dependent
+ * additions). Widths: `REGISTER_WIDTHS`; longer books use `minOfMany`.
  */
 
 /** Widths of the register sums, ascending: an account of n positions uses the first width ≥ n. */
@@ -17,20 +19,18 @@ export function registerWidth(n: number): number {
   return 0
 }
 
-export function minOf4(
-  M: Float64Array,
-  S: number,
-  b0: number,
-  b1: number,
-  b2: number,
-  b3: number,
-  q0: number,
-  q1: number,
-  q2: number,
-  q3: number,
-  argmin: Int32Array,
-  second: Float64Array,
-): number {
+/** `scan` over 4 rows (books of 1-4 positions). */
+export function scan4(M: Float64Array, S: number, W: number, Z: number, inst: Uint16Array, qty: Float64Array, p0: number, n: number, out: Float64Array): void {
+  const b0 = inst[p0]! * W
+  const b1 = n > 1 ? inst[p0 + 1]! * W : Z
+  const b2 = n > 2 ? inst[p0 + 2]! * W : Z
+  const b3 = n > 3 ? inst[p0 + 3]! * W : Z
+  const q0 = qty[p0]!
+  const q1 = n > 1 ? qty[p0 + 1]! : 0
+  const q2 = n > 2 ? qty[p0 + 2]! : 0
+  const q3 = n > 3 ? qty[p0 + 3]! : 0
+  out[3] = q0 * M[b0 + S]! + q1 * M[b1 + S]! + q2 * M[b2 + S]! + q3 * M[b3 + S]!
+  out[4] = Math.abs(q0) * M[b0 + S + 1]! + Math.abs(q1) * M[b1 + S + 1]! + Math.abs(q2) * M[b2 + S + 1]! + Math.abs(q3) * M[b3 + S + 1]!
   let min = Number.POSITIVE_INFINITY
   let next = Number.POSITIVE_INFINITY
   let w = 0
@@ -64,7 +64,7 @@ export function minOf4(
       w = s3
     } else if (x3 < next) next = x3
   }
-  // the last S mod U scenarios, one at a time
+  // the last S mod 4 scenarios, one at a time
   if (s < S) {
     const x = q0 * M[b0 + s]! + q1 * M[b1 + s]! + q2 * M[b2 + s]! + q3 * M[b3 + s]!
     if (x < min) {
@@ -92,33 +92,31 @@ export function minOf4(
     } else if (x < next) next = x
     s++
   }
-  argmin[0] = w
-  second[0] = next
-  return min
+  out[0] = min
+  out[1] = next
+  out[2] = w
 }
 
-export function minOf8(
-  M: Float64Array,
-  S: number,
-  b0: number,
-  b1: number,
-  b2: number,
-  b3: number,
-  b4: number,
-  b5: number,
-  b6: number,
-  b7: number,
-  q0: number,
-  q1: number,
-  q2: number,
-  q3: number,
-  q4: number,
-  q5: number,
-  q6: number,
-  q7: number,
-  argmin: Int32Array,
-  second: Float64Array,
-): number {
+/** `scan` over 8 rows (books of 5-8 positions). */
+export function scan8(M: Float64Array, S: number, W: number, Z: number, inst: Uint16Array, qty: Float64Array, p0: number, n: number, out: Float64Array): void {
+  const b0 = inst[p0]! * W
+  const b1 = n > 1 ? inst[p0 + 1]! * W : Z
+  const b2 = n > 2 ? inst[p0 + 2]! * W : Z
+  const b3 = n > 3 ? inst[p0 + 3]! * W : Z
+  const b4 = n > 4 ? inst[p0 + 4]! * W : Z
+  const b5 = n > 5 ? inst[p0 + 5]! * W : Z
+  const b6 = n > 6 ? inst[p0 + 6]! * W : Z
+  const b7 = n > 7 ? inst[p0 + 7]! * W : Z
+  const q0 = qty[p0]!
+  const q1 = n > 1 ? qty[p0 + 1]! : 0
+  const q2 = n > 2 ? qty[p0 + 2]! : 0
+  const q3 = n > 3 ? qty[p0 + 3]! : 0
+  const q4 = n > 4 ? qty[p0 + 4]! : 0
+  const q5 = n > 5 ? qty[p0 + 5]! : 0
+  const q6 = n > 6 ? qty[p0 + 6]! : 0
+  const q7 = n > 7 ? qty[p0 + 7]! : 0
+  out[3] = q0 * M[b0 + S]! + q1 * M[b1 + S]! + q2 * M[b2 + S]! + q3 * M[b3 + S]! + q4 * M[b4 + S]! + q5 * M[b5 + S]! + q6 * M[b6 + S]! + q7 * M[b7 + S]!
+  out[4] = Math.abs(q0) * M[b0 + S + 1]! + Math.abs(q1) * M[b1 + S + 1]! + Math.abs(q2) * M[b2 + S + 1]! + Math.abs(q3) * M[b3 + S + 1]! + Math.abs(q4) * M[b4 + S + 1]! + Math.abs(q5) * M[b5 + S + 1]! + Math.abs(q6) * M[b6 + S + 1]! + Math.abs(q7) * M[b7 + S + 1]!
   let min = Number.POSITIVE_INFINITY
   let next = Number.POSITIVE_INFINITY
   let w = 0
@@ -152,7 +150,7 @@ export function minOf8(
       w = s3
     } else if (x3 < next) next = x3
   }
-  // the last S mod U scenarios, one at a time
+  // the last S mod 4 scenarios, one at a time
   if (s < S) {
     const x = q0 * M[b0 + s]! + q1 * M[b1 + s]! + q2 * M[b2 + s]! + q3 * M[b3 + s]! + q4 * M[b4 + s]! + q5 * M[b5 + s]! + q6 * M[b6 + s]! + q7 * M[b7 + s]!
     if (x < min) {
@@ -180,35 +178,33 @@ export function minOf8(
     } else if (x < next) next = x
     s++
   }
-  argmin[0] = w
-  second[0] = next
-  return min
+  out[0] = min
+  out[1] = next
+  out[2] = w
 }
 
-export function minOf9(
-  M: Float64Array,
-  S: number,
-  b0: number,
-  b1: number,
-  b2: number,
-  b3: number,
-  b4: number,
-  b5: number,
-  b6: number,
-  b7: number,
-  b8: number,
-  q0: number,
-  q1: number,
-  q2: number,
-  q3: number,
-  q4: number,
-  q5: number,
-  q6: number,
-  q7: number,
-  q8: number,
-  argmin: Int32Array,
-  second: Float64Array,
-): number {
+/** `scan` over 9 rows (books of 9-9 positions). */
+export function scan9(M: Float64Array, S: number, W: number, Z: number, inst: Uint16Array, qty: Float64Array, p0: number, n: number, out: Float64Array): void {
+  const b0 = inst[p0]! * W
+  const b1 = n > 1 ? inst[p0 + 1]! * W : Z
+  const b2 = n > 2 ? inst[p0 + 2]! * W : Z
+  const b3 = n > 3 ? inst[p0 + 3]! * W : Z
+  const b4 = n > 4 ? inst[p0 + 4]! * W : Z
+  const b5 = n > 5 ? inst[p0 + 5]! * W : Z
+  const b6 = n > 6 ? inst[p0 + 6]! * W : Z
+  const b7 = n > 7 ? inst[p0 + 7]! * W : Z
+  const b8 = n > 8 ? inst[p0 + 8]! * W : Z
+  const q0 = qty[p0]!
+  const q1 = n > 1 ? qty[p0 + 1]! : 0
+  const q2 = n > 2 ? qty[p0 + 2]! : 0
+  const q3 = n > 3 ? qty[p0 + 3]! : 0
+  const q4 = n > 4 ? qty[p0 + 4]! : 0
+  const q5 = n > 5 ? qty[p0 + 5]! : 0
+  const q6 = n > 6 ? qty[p0 + 6]! : 0
+  const q7 = n > 7 ? qty[p0 + 7]! : 0
+  const q8 = n > 8 ? qty[p0 + 8]! : 0
+  out[3] = q0 * M[b0 + S]! + q1 * M[b1 + S]! + q2 * M[b2 + S]! + q3 * M[b3 + S]! + q4 * M[b4 + S]! + q5 * M[b5 + S]! + q6 * M[b6 + S]! + q7 * M[b7 + S]! + q8 * M[b8 + S]!
+  out[4] = Math.abs(q0) * M[b0 + S + 1]! + Math.abs(q1) * M[b1 + S + 1]! + Math.abs(q2) * M[b2 + S + 1]! + Math.abs(q3) * M[b3 + S + 1]! + Math.abs(q4) * M[b4 + S + 1]! + Math.abs(q5) * M[b5 + S + 1]! + Math.abs(q6) * M[b6 + S + 1]! + Math.abs(q7) * M[b7 + S + 1]! + Math.abs(q8) * M[b8 + S + 1]!
   let min = Number.POSITIVE_INFINITY
   let next = Number.POSITIVE_INFINITY
   let w = 0
@@ -242,7 +238,7 @@ export function minOf9(
       w = s3
     } else if (x3 < next) next = x3
   }
-  // the last S mod U scenarios, one at a time
+  // the last S mod 4 scenarios, one at a time
   if (s < S) {
     const x = q0 * M[b0 + s]! + q1 * M[b1 + s]! + q2 * M[b2 + s]! + q3 * M[b3 + s]! + q4 * M[b4 + s]! + q5 * M[b5 + s]! + q6 * M[b6 + s]! + q7 * M[b7 + s]! + q8 * M[b8 + s]!
     if (x < min) {
@@ -270,37 +266,35 @@ export function minOf9(
     } else if (x < next) next = x
     s++
   }
-  argmin[0] = w
-  second[0] = next
-  return min
+  out[0] = min
+  out[1] = next
+  out[2] = w
 }
 
-export function minOf10(
-  M: Float64Array,
-  S: number,
-  b0: number,
-  b1: number,
-  b2: number,
-  b3: number,
-  b4: number,
-  b5: number,
-  b6: number,
-  b7: number,
-  b8: number,
-  b9: number,
-  q0: number,
-  q1: number,
-  q2: number,
-  q3: number,
-  q4: number,
-  q5: number,
-  q6: number,
-  q7: number,
-  q8: number,
-  q9: number,
-  argmin: Int32Array,
-  second: Float64Array,
-): number {
+/** `scan` over 10 rows (books of 10-10 positions). */
+export function scan10(M: Float64Array, S: number, W: number, Z: number, inst: Uint16Array, qty: Float64Array, p0: number, n: number, out: Float64Array): void {
+  const b0 = inst[p0]! * W
+  const b1 = n > 1 ? inst[p0 + 1]! * W : Z
+  const b2 = n > 2 ? inst[p0 + 2]! * W : Z
+  const b3 = n > 3 ? inst[p0 + 3]! * W : Z
+  const b4 = n > 4 ? inst[p0 + 4]! * W : Z
+  const b5 = n > 5 ? inst[p0 + 5]! * W : Z
+  const b6 = n > 6 ? inst[p0 + 6]! * W : Z
+  const b7 = n > 7 ? inst[p0 + 7]! * W : Z
+  const b8 = n > 8 ? inst[p0 + 8]! * W : Z
+  const b9 = n > 9 ? inst[p0 + 9]! * W : Z
+  const q0 = qty[p0]!
+  const q1 = n > 1 ? qty[p0 + 1]! : 0
+  const q2 = n > 2 ? qty[p0 + 2]! : 0
+  const q3 = n > 3 ? qty[p0 + 3]! : 0
+  const q4 = n > 4 ? qty[p0 + 4]! : 0
+  const q5 = n > 5 ? qty[p0 + 5]! : 0
+  const q6 = n > 6 ? qty[p0 + 6]! : 0
+  const q7 = n > 7 ? qty[p0 + 7]! : 0
+  const q8 = n > 8 ? qty[p0 + 8]! : 0
+  const q9 = n > 9 ? qty[p0 + 9]! : 0
+  out[3] = q0 * M[b0 + S]! + q1 * M[b1 + S]! + q2 * M[b2 + S]! + q3 * M[b3 + S]! + q4 * M[b4 + S]! + q5 * M[b5 + S]! + q6 * M[b6 + S]! + q7 * M[b7 + S]! + q8 * M[b8 + S]! + q9 * M[b9 + S]!
+  out[4] = Math.abs(q0) * M[b0 + S + 1]! + Math.abs(q1) * M[b1 + S + 1]! + Math.abs(q2) * M[b2 + S + 1]! + Math.abs(q3) * M[b3 + S + 1]! + Math.abs(q4) * M[b4 + S + 1]! + Math.abs(q5) * M[b5 + S + 1]! + Math.abs(q6) * M[b6 + S + 1]! + Math.abs(q7) * M[b7 + S + 1]! + Math.abs(q8) * M[b8 + S + 1]! + Math.abs(q9) * M[b9 + S + 1]!
   let min = Number.POSITIVE_INFINITY
   let next = Number.POSITIVE_INFINITY
   let w = 0
@@ -334,7 +328,7 @@ export function minOf10(
       w = s3
     } else if (x3 < next) next = x3
   }
-  // the last S mod U scenarios, one at a time
+  // the last S mod 4 scenarios, one at a time
   if (s < S) {
     const x = q0 * M[b0 + s]! + q1 * M[b1 + s]! + q2 * M[b2 + s]! + q3 * M[b3 + s]! + q4 * M[b4 + s]! + q5 * M[b5 + s]! + q6 * M[b6 + s]! + q7 * M[b7 + s]! + q8 * M[b8 + s]! + q9 * M[b9 + s]!
     if (x < min) {
@@ -362,41 +356,39 @@ export function minOf10(
     } else if (x < next) next = x
     s++
   }
-  argmin[0] = w
-  second[0] = next
-  return min
+  out[0] = min
+  out[1] = next
+  out[2] = w
 }
 
-export function minOf12(
-  M: Float64Array,
-  S: number,
-  b0: number,
-  b1: number,
-  b2: number,
-  b3: number,
-  b4: number,
-  b5: number,
-  b6: number,
-  b7: number,
-  b8: number,
-  b9: number,
-  b10: number,
-  b11: number,
-  q0: number,
-  q1: number,
-  q2: number,
-  q3: number,
-  q4: number,
-  q5: number,
-  q6: number,
-  q7: number,
-  q8: number,
-  q9: number,
-  q10: number,
-  q11: number,
-  argmin: Int32Array,
-  second: Float64Array,
-): number {
+/** `scan` over 12 rows (books of 11-12 positions). */
+export function scan12(M: Float64Array, S: number, W: number, Z: number, inst: Uint16Array, qty: Float64Array, p0: number, n: number, out: Float64Array): void {
+  const b0 = inst[p0]! * W
+  const b1 = n > 1 ? inst[p0 + 1]! * W : Z
+  const b2 = n > 2 ? inst[p0 + 2]! * W : Z
+  const b3 = n > 3 ? inst[p0 + 3]! * W : Z
+  const b4 = n > 4 ? inst[p0 + 4]! * W : Z
+  const b5 = n > 5 ? inst[p0 + 5]! * W : Z
+  const b6 = n > 6 ? inst[p0 + 6]! * W : Z
+  const b7 = n > 7 ? inst[p0 + 7]! * W : Z
+  const b8 = n > 8 ? inst[p0 + 8]! * W : Z
+  const b9 = n > 9 ? inst[p0 + 9]! * W : Z
+  const b10 = n > 10 ? inst[p0 + 10]! * W : Z
+  const b11 = n > 11 ? inst[p0 + 11]! * W : Z
+  const q0 = qty[p0]!
+  const q1 = n > 1 ? qty[p0 + 1]! : 0
+  const q2 = n > 2 ? qty[p0 + 2]! : 0
+  const q3 = n > 3 ? qty[p0 + 3]! : 0
+  const q4 = n > 4 ? qty[p0 + 4]! : 0
+  const q5 = n > 5 ? qty[p0 + 5]! : 0
+  const q6 = n > 6 ? qty[p0 + 6]! : 0
+  const q7 = n > 7 ? qty[p0 + 7]! : 0
+  const q8 = n > 8 ? qty[p0 + 8]! : 0
+  const q9 = n > 9 ? qty[p0 + 9]! : 0
+  const q10 = n > 10 ? qty[p0 + 10]! : 0
+  const q11 = n > 11 ? qty[p0 + 11]! : 0
+  out[3] = q0 * M[b0 + S]! + q1 * M[b1 + S]! + q2 * M[b2 + S]! + q3 * M[b3 + S]! + q4 * M[b4 + S]! + q5 * M[b5 + S]! + q6 * M[b6 + S]! + q7 * M[b7 + S]! + q8 * M[b8 + S]! + q9 * M[b9 + S]! + q10 * M[b10 + S]! + q11 * M[b11 + S]!
+  out[4] = Math.abs(q0) * M[b0 + S + 1]! + Math.abs(q1) * M[b1 + S + 1]! + Math.abs(q2) * M[b2 + S + 1]! + Math.abs(q3) * M[b3 + S + 1]! + Math.abs(q4) * M[b4 + S + 1]! + Math.abs(q5) * M[b5 + S + 1]! + Math.abs(q6) * M[b6 + S + 1]! + Math.abs(q7) * M[b7 + S + 1]! + Math.abs(q8) * M[b8 + S + 1]! + Math.abs(q9) * M[b9 + S + 1]! + Math.abs(q10) * M[b10 + S + 1]! + Math.abs(q11) * M[b11 + S + 1]!
   let min = Number.POSITIVE_INFINITY
   let next = Number.POSITIVE_INFINITY
   let w = 0
@@ -430,7 +422,7 @@ export function minOf12(
       w = s3
     } else if (x3 < next) next = x3
   }
-  // the last S mod U scenarios, one at a time
+  // the last S mod 4 scenarios, one at a time
   if (s < S) {
     const x = q0 * M[b0 + s]! + q1 * M[b1 + s]! + q2 * M[b2 + s]! + q3 * M[b3 + s]! + q4 * M[b4 + s]! + q5 * M[b5 + s]! + q6 * M[b6 + s]! + q7 * M[b7 + s]! + q8 * M[b8 + s]! + q9 * M[b9 + s]! + q10 * M[b10 + s]! + q11 * M[b11 + s]!
     if (x < min) {
@@ -458,24 +450,16 @@ export function minOf12(
     } else if (x < next) next = x
     s++
   }
-  argmin[0] = w
-  second[0] = next
-  return min
+  out[0] = min
+  out[1] = next
+  out[2] = w
 }
 
-/** The same for books longer than the widest register sum, with an accumulator (sums still left to right in position order). */
-export function minOfMany(
-  M: Float64Array,
-  S: number,
-  W: number,
-  p0: number,
-  p1: number,
-  inst: Uint16Array,
-  qty: Float64Array,
-  acc: Float64Array,
-  argmin: Int32Array,
-  second: Float64Array,
-): number {
+/**
+ * Entries [0] to [2] of `out` as `scanN` writes them, for a book longer than the widest register sum, with an
+ * accumulator (sums still left to right in position order).
+ */
+export function minOfMany(M: Float64Array, S: number, W: number, p0: number, p1: number, inst: Uint16Array, qty: Float64Array, acc: Float64Array, out: Float64Array): void {
   const b0 = inst[p0]! * W
   const q0 = qty[p0]!
   for (let s = 0; s < S; s++) acc[s] = q0 * M[b0 + s]!
@@ -495,7 +479,7 @@ export function minOfMany(
       w = s
     } else if (x < next) next = x
   }
-  argmin[0] = w
-  second[0] = next
-  return min
+  out[0] = min
+  out[1] = next
+  out[2] = w
 }
