@@ -32,7 +32,7 @@ describe('parallel batch engine', () => {
       const many = parallel.buildAccounts(list, market.nowMs)
       const reference = single.load(one.accounts, one.assetPrice, market)
       const book = await parallel.load(many.accounts, many.assetPrice, market)
-      expect(isShared(book.results.riskUsd) && isShared(book.accounts.positionQty) && isShared(book.prices.matrix)).toBe(true)
+      for (const x of [book.results.riskUsd, book.accounts.positionQty, book.prices.matrix, book.naked.start, book.naked.units, book.exposure.accounts]) expect(isShared(x)).toBe(true)
       expectSameBits(book, reference)
       const moved = moveSpot(moveSpot(market, 'ETH', -0.05), 'BTC', 0.03)
       single.revalueAll(reference, moved)

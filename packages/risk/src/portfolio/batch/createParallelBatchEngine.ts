@@ -121,9 +121,9 @@ export function createParallelBatchEngine(engine: PortfolioEngine, options: Para
       const ctx = engine.context(market)
       const prices = priceTable(instruments, ctx, { price: assetPrice, follows: assets.follows })
       prices.matrix = shareTyped(prices.matrix)
-      const naked = indexNakedShort(accounts, prices.strikeGroup, prices.underlyingOf, prices.groupCount, ctx.set.underlyings.length)
+      const naked = indexNakedShort(accounts, prices.strikeGroup, prices.underlyingOf, prices.groupCount, ctx.set.underlyings.length, { shared: true })
       const assetUnderlying = Int32Array.from(assets.follows, (u) => ctx.underlyingIndex.get(u) ?? -1)
-      const exposure = indexExposure(accounts, ctx.set.underlyings, prices.underlyingOf, assetUnderlying)
+      const exposure = indexExposure(accounts, ctx.set.underlyings, prices.underlyingOf, assetUnderlying, { shared: true })
       const book: BatchBook = {
         accounts,
         assetPrice,
@@ -131,8 +131,8 @@ export function createParallelBatchEngine(engine: PortfolioEngine, options: Para
         ctx,
         prices,
         results: createBatchResults(accounts.count, { shared: true }),
-        exposure: { ...exposure, accounts: shareTyped(exposure.accounts) },
-        naked: { start: shareTyped(naked.start), underlying: shareTyped(naked.underlying), units: shareTyped(naked.units) },
+        exposure,
+        naked,
         previous: new Float64Array(new SharedArrayBuffer(prices.matrix.byteLength)),
         lastTick: { exposed: 0, revaluedInFull: 0 },
       }

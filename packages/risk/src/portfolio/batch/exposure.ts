@@ -8,8 +8,15 @@ export type ExposureIndex = { underlyings: readonly string[]; start: Uint32Array
  * allocation).
  * @param instrumentUnderlying underlying index (into `underlyings`) of each instrument row
  * @param assetUnderlying underlying index of each asset row, −1 when it follows none of them
+ * @param options `shared`: the account list in a `SharedArrayBuffer` (for worker threads)
  */
-export function indexExposure(accounts: BatchAccounts, underlyings: readonly string[], instrumentUnderlying: Uint16Array, assetUnderlying: Int32Array): ExposureIndex {
+export function indexExposure(
+  accounts: BatchAccounts,
+  underlyings: readonly string[],
+  instrumentUnderlying: Uint16Array,
+  assetUnderlying: Int32Array,
+  options: { shared?: boolean } = {},
+): ExposureIndex {
   const U = underlyings.length
   const counts = new Uint32Array(U + 1)
   const seen = new Int32Array(U).fill(-1)
@@ -32,7 +39,7 @@ export function indexExposure(accounts: BatchAccounts, underlyings: readonly str
   for (let a = 0; a < accounts.count; a++) visit(a, (u) => counts[u + 1]!++)
   for (let u = 0; u < U; u++) counts[u + 1]! += counts[u]!
   const fill = counts.slice(0, U)
-  const list = new Uint32Array(counts[U]!)
+  const list = options.shared ? new Uint32Array(new SharedArrayBuffer(4 * counts[U]!)) : new Uint32Array(counts[U]!)
   seen.fill(-1)
   for (let a = 0; a < accounts.count; a++) visit(a, (u) => (list[fill[u]!++] = a))
   return { underlyings, start: counts, accounts: list }

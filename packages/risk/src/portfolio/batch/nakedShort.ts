@@ -14,14 +14,22 @@ export type NakedShortIndex = { start: Uint32Array; underlying: Uint16Array; uni
  * @param strikeGroup strike group per instrument row, −1 for non-options
  * @param instrumentUnderlying underlying index per instrument row
  * @param groupCount number of strike groups
+ * @param options `shared`: the index in `SharedArrayBuffer`s (for worker threads)
  */
-export function indexNakedShort(accounts: BatchAccounts, strikeGroup: Int32Array, instrumentUnderlying: Uint16Array, groupCount: number, underlyingCount: number): NakedShortIndex {
+export function indexNakedShort(
+  accounts: BatchAccounts,
+  strikeGroup: Int32Array,
+  instrumentUnderlying: Uint16Array,
+  groupCount: number,
+  underlyingCount: number,
+  options: { shared?: boolean } = {},
+): NakedShortIndex {
   const net = new Float64Array(groupCount)
   const perUnderlying = new Float64Array(underlyingCount)
-  const start = new Uint32Array(accounts.count + 1)
+  const start = options.shared ? new Uint32Array(new SharedArrayBuffer(4 * (accounts.count + 1))) : new Uint32Array(accounts.count + 1)
   const { positionStart, positionInstrument, positionQty } = accounts
-  let under = new Uint16Array(0)
-  let units = new Float64Array(0)
+  let under: Uint16Array = new Uint16Array(0)
+  let units: Float64Array = new Float64Array(0)
   for (const fill of [false, true]) {
     let k = 0
     for (let a = 0; a < accounts.count; a++) {
@@ -56,8 +64,8 @@ export function indexNakedShort(accounts: BatchAccounts, strikeGroup: Int32Array
       start[a + 1] = k
     }
     if (!fill) {
-      under = new Uint16Array(k)
-      units = new Float64Array(k)
+      under = options.shared ? new Uint16Array(new SharedArrayBuffer(2 * k)) : new Uint16Array(k)
+      units = options.shared ? new Float64Array(new SharedArrayBuffer(8 * k)) : new Float64Array(k)
     }
   }
   return { start, underlying: under, units }
