@@ -76,6 +76,7 @@ export function recalibrate(current: ParameterSet | null, inputs: CalibrationInp
       effectiveAtMs: nowMs,
       sigmaHorizon,
       maxCredit,
+      ...(policy.coverage !== undefined ? { coverage: policy.coverage } : {}),
       movedBy: { realizedSigmaHorizon: { ...inputs.realizedSigmaHorizon }, meanAbsCorrelation: realizedRho, correlation: inputs.correlation ?? null, bounds },
     },
   }

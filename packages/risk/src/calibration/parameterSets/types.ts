@@ -36,6 +36,8 @@ export type ParameterSet = {
   sigmaHorizon: Readonly<Record<string, number>>
   /** diversification cap in force, 0..1 (`PortfolioParams.diversification.maxCredit`) */
   maxCredit: number
+  /** σ multiple of the grid's core move under this set (`ParameterSetPolicy.coverage`); absent = the grid's `sigmaCoverage` */
+  coverage?: number
   /** what moved it: the inputs and the bounds that bound */
   movedBy: {
     realizedSigmaHorizon: Readonly<Record<string, number>>
@@ -71,6 +73,11 @@ export type ParameterSetPolicy = {
   minChange: number
   /** how long an account that adds no risk keeps the set it was last margined under, seconds */
   graceSeconds: number
+  /**
+   * σ multiple of the core move (`maxMove = coverage × σ_horizon`), carried into every set; default the grid's
+   * `sigmaCoverage` (a normal quantile). `FILTERED_COVERAGE_999` is the measured fat-tailed one.
+   */
+  coverage?: number
   /** the published diversification cap and its shrinkage with correlation (`effectiveMaxCredit`) */
   maxCredit: number
   referenceCorrelation?: number

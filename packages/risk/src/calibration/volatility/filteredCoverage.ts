@@ -4,6 +4,16 @@ import { VolatilityInputError } from './errors.js'
 export const MIN_FILTERED_SAMPLE = 10_000
 
 /**
+ * The filtered-historical σ multiple of a 99.9% core move, as measured on the reference history: the 99.9% quantile of
+ * |4-hour log move| / its EWMA σ forecast (λ = `HOURLY_LAMBDA`, no look-ahead) pooled over the BTC, ETH, SOL, LINK and
+ * AVAX USDT perpetuals, hourly, 2020-01..2024-04 (`shared/data/prices/perp_1h`; 175 317 moves): 6.67, rounded up.
+ * Per symbol 6.27 (AVAX) to 6.94 (BTC). A normal quantile (3.29) covers a fraction of that: the coverage backtest
+ * (`unimargin backtest coverage`) rejects it on every book. Checked against the data by
+ * `packages/backtest/src/coverage/filteredCoverageConstant.test.ts`.
+ */
+export const FILTERED_COVERAGE_999 = 6.7
+
+/**
  * Filtered historical coverage (Barone-Adesi, Giannopoulos & Vosper 1999, "VaR without correlations for portfolios
  * of derivative securities", Journal of Futures Markets 19(5); Hull & White 1998): the `level` quantile of past
  * absolute horizon moves each divided by the σ forecast made at its start, |ln(P_{s+H}/P_s)| / σ_s. Used as the σ

@@ -19,4 +19,4 @@ export {
   type VolatilityScalingBounds,
   volatilityDrivenGrid,
 } from './volatilityDrivenGrid.js'
-export { filteredCoverage, MIN_FILTERED_SAMPLE } from './filteredCoverage.js'
+export { FILTERED_COVERAGE_999, filteredCoverage, MIN_FILTERED_SAMPLE } from './filteredCoverage.js'
