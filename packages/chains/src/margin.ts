@@ -38,6 +38,13 @@ export const marginSchema = z.object({
   volSurfaces: z.record(z.string(), volSurfaceSchema).default({}),
   /** continuously compounded rate per year for forwards and discounting */
   rate: z.number().min(-1).max(1).default(0),
+  /**
+   * portfolio mode: `static` margins with the grid as configured; `volatility` with the hub's published parameter
+   * sets (`GET /v1/risk/parameters`): the grid's moves, vol shocks and size-tier haircuts scaled to each underlying's
+   * realised σ with a stressed-period floor, bounded steps and a cooldown, and the diversification cap shrunk as
+   * correlations rise; an account that adds no risk keeps the set it was last margined under for a grace window
+   */
+  calibration: z.enum(['static', 'volatility']).default('static'),
   /** when set, a liquidation closes only as much as brings health (bps of MM) back to this; absent = close all */
   liquidationTargetHealthBps: z.number().int().min(10_000).optional(),
 })

@@ -28,6 +28,24 @@ export type RiskView = {
   liquidationPrices: { underlying: string; spotUsd8: IntString; belowUsd8: IntString | null; aboveUsd8: IntString | null; liquidatableNow: boolean }[]
 }
 
+/** The risk parameter set an account is margined under, and what moved it. */
+export type ParameterSetView = {
+  version: number
+  /** when the set took effect, unix seconds */
+  effectiveAt: number
+  /**
+   * `current` (the latest set), `grace` (an older set kept: the account added no risk since the recalibration),
+   * `added-risk`, `grace-expired` or `unknown-version` (each: the latest set)
+   */
+  reason: 'current' | 'grace' | 'added-risk' | 'grace-expired' | 'unknown-version'
+  /** end of the grace window, unix seconds; null outside one */
+  graceEndsAt: number | null
+  latestVersion: number
+  /** the realised σ over the grid horizon per underlying and mean |ρ| it was computed from, and the bounds that bound */
+  movedBy: { realizedSigmaHorizon: Record<string, number>; meanAbsCorrelation: number | null; bounds: { parameter: string; bound: string; target: number; value: number }[] }
+  applied: boolean
+}
+
 /** `GET /v1/accounts/:address`. `...Usd8` fields are USD with 8 decimals. */
 export type AccountView = {
   address: string
@@ -115,10 +133,15 @@ export type AccountView = {
     updatedAt: string
   }[]
   lock: { state: string; epoch: number; chains: number[]; lockedChains: number[] }
-  /** the protocol's margin model: `linear` (IMF/MMF per market) or the portfolio engine's `portfolio`, `tiered`, `isolated` */
+  /** the protocol's margin model: `linear` (IMF/MMF per market) or the portfolio engine's `portfolio`, `tiered`, `isolated`, `span` */
   marginMode: 'linear' | 'portfolio' | 'tiered' | 'isolated' | 'span'
   /** the portfolio engine's outputs (absent in `linear` mode) */
   risk?: RiskView
+  /**
+   * the risk parameter set in force for the account (`GET /v1/risk/parameters`); null before the first calibration.
+   * `applied`: the hub margins the account under it (`margin.calibration = 'volatility'`), else it is only published
+   */
+  parameterSet?: ParameterSetView | null
   /** per chain: the newest block whose events are processed; balances and prices are as of these blocks */
   valuationBlocks: { chainId: number; blockNumber: IntString; blockTimestamp: IntString }[]
   prices: { chainId: number; symbol: string; feed: string; priceUsd8: IntString; roundId: IntString; updatedAt: IntString; ageSeconds: IntString; stale: boolean }[]

@@ -138,7 +138,7 @@ export async function startLiquidation(ctx: Context, account: AccountRow): Promi
     settledPnlUsd8: account.settledPnl,
     penaltyBps: config.liquidation.penaltyBps,
     ...(target !== undefined ? { targetHealthBps: target } : {}),
-    margin: plannerMarginOf(config, valuation.book, ctx.referenceTs),
+    margin: plannerMarginOf(valuation.config, valuation.book, ctx.referenceTs),
   })
   const now = ctx.now()
   // a partial plan leaves positions open at their reduced sizes; a full one leaves none

@@ -1,3 +1,4 @@
+export { type AccountConfig, accountConfigOf, parameterSetStoreOf } from './accountConfig.js'
 export { type AccountParameterSetView, accountParameterSet } from './accountParameterSet.js'
 export { defaultRiskParameterPolicy } from './defaultPolicy.js'
 export { createParameterSetStore, type ParameterSetStore } from './parameterSetStore.js'

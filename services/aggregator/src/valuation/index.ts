@@ -11,4 +11,4 @@ export {
   type ValuedPosition,
   valueAccount,
 } from './valueAccount.js'
-export { computeMargin, instrumentOf, marketStateOf, plannerMarginOf, portfolioAccountOf, type RiskModel, riskModelOf, withdrawableAmounts } from './riskModel.js'
+export { computeMargin, configUnderParameterSet, instrumentOf, marketStateOf, plannerMarginOf, portfolioAccountOf, type RiskModel, riskModelOf, withdrawableAmounts } from './riskModel.js'

@@ -8,6 +8,8 @@ import {
   maxWithdrawable,
   type PortfolioAccount,
   createPortfolioEngine,
+  engineConfigFor,
+  type ParameterSet,
   type Instrument,
   type MarketState,
   type PortfolioEngine,
@@ -56,6 +58,29 @@ export function riskModelOf(config: Config): RiskModel {
     models.set(config, model)
   }
   return model
+}
+
+const underSets = new WeakMap<Config, Map<number, Config>>()
+
+/**
+ * The protocol's config as margined under a published parameter set (`engineConfigFor`: the grid's moves, vol shocks
+ * and size tiers scaled to the set's σ, its diversification cap): a copy of `config` whose risk model is the engine
+ * built for that set, cached per (config, version), so every function taking a config values with the set. The
+ * base config when it runs no portfolio-mode engine.
+ */
+export function configUnderParameterSet(config: Config, set: ParameterSet): Config {
+  const base = riskModelOf(config)
+  if (!base.engine || base.mode !== 'portfolio') return config
+  const byVersion = underSets.get(config) ?? new Map<number, Config>()
+  underSets.set(config, byVersion)
+  let derived = byVersion.get(set.version)
+  if (!derived) {
+    const { grid, params } = engineConfigFor(set, { grid: base.engine.grid, params: base.engine.params })
+    derived = { ...config, margin: { ...config.margin } }
+    models.set(derived, { ...base, engine: createPortfolioEngine({ mode: base.mode, grid, params }) })
+    byVersion.set(set.version, derived)
+  }
+  return derived
 }
 
 const markets = new WeakMap<PriceBook, Map<bigint, MarketState>>()

@@ -4,6 +4,7 @@ import type { AccountMargin, AccountRisk, Instrument, PortfolioCollateral, Posit
 import { assetOn, marketOf } from '../common/config.js'
 import type { AccountRow, BalanceRow } from '../ledger/index.js'
 import { readCollateralBalances } from '../ledger/index.js'
+import { type AccountParameterSetView, accountConfigOf } from '../riskParameters/index.js'
 import { loadPriceBook, type PriceBook, type PriceQuote } from '../pricing/index.js'
 import { collateralItemOf } from './collateralItem.js'
 import { computeMargin, instrumentOf } from './riskModel.js'
@@ -28,6 +29,14 @@ export type MarginInputs = {
 }
 
 export type AccountValuation = MarginInputs & {
+  /**
+   * the config the account was valued with: the protocol's, or with `margin.calibration = 'volatility'` its copy under
+   * the account's parameter set; every later computation on this valuation (withdrawable amounts, the liquidation
+   * planner, the risk view) must use it
+   */
+  config: Config
+  /** the parameter set in force for the account (null when the grid is static) */
+  parameterSet: AccountParameterSetView | null
   account: AccountRow
   balances: BalanceRow[]
   positionRows: PositionRow[]
@@ -109,11 +118,23 @@ export async function readValuationRows(tx: DbOrTx, config: Config, address: str
 
 /**
  * Loads an account's collateral (free balances plus refused escrows, see `readCollateralBalances`), positions
- * and the price book and computes its margin. A withdrawal counts against equity only while it can still be paid.
+ * and the price book and computes its margin, under the account's parameter set when the grid follows realised
+ * volatility (`accountConfigOf`). A withdrawal counts against equity only while it can still be paid.
  * @param account the account row (read or locked by the caller)
  * @param referenceTs unix seconds used as "now" for chains with no processed block yet
  */
 export async function valueAccount(tx: DbOrTx, config: Config, account: AccountRow, referenceTs: bigint): Promise<AccountValuation> {
-  const { balances, positionRows, book } = await readValuationRows(tx, config, account.address, referenceTs)
-  return { account, balances, positionRows, book, ...buildMargin(config, book, balances, positionRows, account.settledPnl, referenceTs) }
+  const [{ balances, positionRows, book }, under] = await Promise.all([
+    readValuationRows(tx, config, account.address, referenceTs),
+    accountConfigOf(tx, config, account.address, Number(referenceTs) * 1000),
+  ])
+  return {
+    config: under.config,
+    parameterSet: under.parameterSet,
+    account,
+    balances,
+    positionRows,
+    book,
+    ...buildMargin(under.config, book, balances, positionRows, account.settledPnl, referenceTs),
+  }
 }

@@ -60,7 +60,7 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
   )
   const byMargin = blockedBy
     ? targets.map(() => 0n)
-    : withdrawableAmounts(config, valuation.book, toUnixSeconds(now), { items: valuation.items, positions: valuation.positions, settledPnlUsd8: account.settledPnl }, margin, targets, bufferByChain)
+    : withdrawableAmounts(valuation.config, valuation.book, toUnixSeconds(now), { items: valuation.items, positions: valuation.positions, settledPnlUsd8: account.settledPnl }, margin, targets, bufferByChain)
   const withdrawable: AccountView['withdrawable'] = []
   for (const [i, item] of targets.entries()) {
     const limit = byMargin[i] ?? 0n
@@ -151,7 +151,7 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
     })),
     lock: { state: account.lockState, epoch: account.lockEpoch, chains: account.lockChains, lockedChains: account.lockedChains },
     marginMode: config.margin.mode,
-    ...(margin.risk ? { risk: riskView(config, valuation, toUnixSeconds(now)) } : {}),
+    ...(margin.risk ? { risk: riskView(valuation.config, valuation, toUnixSeconds(now)) } : {}),
     valuationBlocks: config.chains.flatMap((c) => {
       const b = valuation.book.blocks.get(c.chainId)
       return b ? [{ chainId: c.chainId, blockNumber: s(b.blockNumber), blockTimestamp: s(b.blockTimestamp) }] : []

@@ -1,10 +1,10 @@
 import type { Config } from '@unimargin/chains'
-import type { AccountMargin } from '@unimargin/risk'
+import type { AccountMargin, ParameterSet } from '@unimargin/risk'
 import type { Address } from 'viem'
 import { assetOn, marketOf } from '../common/config.js'
 import type { BalanceRow } from '../ledger/index.js'
 import { type PriceQuote, priceBookOf, type ValuationBlock } from '../pricing/index.js'
-import { buildMargin, collateralItemOf, computeMargin, instrumentOf, type PositionRow, type ValuedCollateralItem, type ValuedPosition } from '../valuation/index.js'
+import { buildMargin, collateralItemOf, computeMargin, configUnderParameterSet, instrumentOf, type PositionRow, type ValuedCollateralItem, type ValuedPosition } from '../valuation/index.js'
 
 /** A hypothetical change: position size deltas (1e18, signed) by market and collateral deltas (base units, signed). */
 export type WhatIfChange = {
@@ -26,6 +26,11 @@ export type WhatIfInput = {
   /** the price book's quotes and valuation blocks (see `priceBookOf`) */
   quotes: PriceQuote[]
   blocks: Map<number, ValuationBlock>
+  /**
+   * with `margin.calibration = 'volatility'`: the parameter set the account is margined under now (the "before"), and
+   * the latest one, which any change is valued under (a change may add risk, which ends a grace window)
+   */
+  parameterSets?: { account: ParameterSet; latest: ParameterSet }
 }
 
 /** The margin figures a what-if compares (usd8 as decimal strings). */
@@ -63,7 +68,10 @@ const summary = (m: AccountMargin & { risk?: { worstScenario: string | null } })
 export function computeWhatIf(config: Config, input: WhatIfInput, change: WhatIfChange): WhatIfResult {
   const { nowSeconds } = input
   const book = priceBookOf(config, input.quotes, input.blocks)
-  const valuation = buildMargin(config, book, input.balances, input.positionRows, input.settledPnlUsd8, nowSeconds)
+  const sets = input.parameterSets
+  const current = sets ? configUnderParameterSet(config, sets.account) : config
+  const changed = sets ? configUnderParameterSet(config, sets.latest) : config
+  const valuation = buildMargin(current, book, input.balances, input.positionRows, input.settledPnlUsd8, nowSeconds)
   const items: ValuedCollateralItem[] = valuation.items.map((i) => ({ ...i }))
   for (const c of change.collateral ?? []) {
     const asset = assetOn(config, c.chainId, c.asset)
@@ -87,8 +95,8 @@ export function computeWhatIf(config: Config, input: WhatIfInput, change: WhatIf
   const open = positions.filter((p) => p.size !== 0n)
   const settledPnlUsd8 = input.settledPnlUsd8
   // an option or future entering now enters at its model value: price it once with the engine, then re-run
-  const probe = computeMargin(config, book, nowSeconds, { items, positions: open, settledPnlUsd8 })
+  const probe = computeMargin(changed, book, nowSeconds, { items, positions: open, settledPnlUsd8 })
   for (const [i, p] of open.entries()) if (!valuation.positions.some((x) => x.market === p.market)) p.entryPrice = probe.positions[i]?.markPrice ?? p.entryPrice
-  const after = computeMargin(config, book, nowSeconds, { items, positions: open, settledPnlUsd8 })
+  const after = computeMargin(changed, book, nowSeconds, { items, positions: open, settledPnlUsd8 })
   return { before: summary(valuation.margin), after: summary(after) }
 }

@@ -92,7 +92,7 @@ export async function decideWithdrawal(ctx: Context, request: WithdrawalRequest)
       const after = valuation.margin
       // the limit is measured before this request: give the escrowed amount back to the balance it came from
       const before = buildMargin(
-        config,
+        valuation.config,
         valuation.book,
         addBack(valuation.balances, { account: address, chainId, asset: assetConfig.address, amount }),
         valuation.positionRows,
@@ -104,7 +104,7 @@ export async function decideWithdrawal(ctx: Context, request: WithdrawalRequest)
         before.items.find((i) => i.chainId === chainId && i.asset.toLowerCase() === asset.toLowerCase()) ??
         collateralItemOf(valuation.book, chainId, assetConfig, 0n)
       const [marginLimit = 0n] = withdrawableAmounts(
-        config,
+        valuation.config,
         valuation.book,
         ctx.referenceTs,
         { items: before.items, positions: before.positions, settledPnlUsd8: account.settledPnl },

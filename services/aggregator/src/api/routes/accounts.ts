@@ -43,7 +43,8 @@ const whatIfBody = z
 
 /**
  * `GET /v1/accounts/:address`: the account view (see `AccountView`), with `parameterSet`: the risk parameter set in
- * force for the account, why, and what moved it (`AccountParameterSetView`; null before the first calibration).
+ * force for the account, why, and what moved it (`AccountParameterSetView`; null before the first calibration), and
+ * `applied`: whether the hub margins the account under it (`margin.calibration = 'volatility'`) or only publishes it.
  * `POST /v1/accounts/:address/what-if`: margin before and after hypothetical position and collateral changes,
  * computed in the what-if worker pool: 400 on an unknown market or asset, 503 with `Retry-After` when the pool's
  * queue is full (`busy`) or the what-if outlives its timeout (`what_if_timeout`).
@@ -62,7 +63,9 @@ export function accountRoutes(deps: {
       const now = deps.now()
       const view = await getAccountView(deps.db, deps.config, address, now)
       const parameterSet = await accountParameterSet(deps.db, await deps.riskParameters.state(), address, now.getTime())
-      return c.json({ ...view, parameterSet })
+      // applied: the hub margins the account under it (`margin.calibration = 'volatility'` in portfolio mode)
+      const applied = deps.config.margin.calibration === 'volatility' && deps.config.margin.mode === 'portfolio'
+      return c.json({ ...view, parameterSet: parameterSet && { ...parameterSet, applied } })
     })
     .post('/:address/what-if', deps.whatIfRateLimit, validate('param', params), validate('json', whatIfBody), async (c) => {
       const { address } = c.req.valid('param')
