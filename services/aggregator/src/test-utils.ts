@@ -121,3 +121,24 @@ export async function seedPrices(emitter: ReturnType<typeof createEmitter>, eth 
   await emitter.price(B, feeds.usdcB, usd(1))
   await emitter.price(C, feeds.usdcC, usd(1))
 }
+
+/**
+ * ETH on the hub's feed every hour after the standard prices: `calm` hours of ±0.3%, then `wild` hours of ±8%,
+ * alternating; `onHour(h)` runs after each hour's price. Resolves to the last ETH price, USD.
+ */
+export async function publishHourlyEthPrices(
+  emitter: ReturnType<typeof createEmitter>,
+  calm: number,
+  wild: number,
+  onHour?: (h: number) => Promise<void>,
+): Promise<number> {
+  let eth = 2000
+  await seedPrices(emitter, usd(eth))
+  for (let h = 1; h <= calm + wild; h++) {
+    emitter.tick(3600)
+    eth *= 1 + (h % 2 === 0 ? 1 : -1) * (h <= calm ? 0.003 : 0.08)
+    await emitter.price(A, feeds.ethA, BigInt(Math.round(eth * 1e8)), BigInt(h + 1))
+    await onHour?.(h)
+  }
+  return eth
+}

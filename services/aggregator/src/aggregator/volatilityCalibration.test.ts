@@ -1,13 +1,12 @@
 import { type Database, positions, testDatabases } from '@unimargin/db'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApi } from '../api/index.js'
-import { A, addr, B, C, createEmitter, E6, E18, feeds, silentLogger, testConfig, tokens, usd } from '../test-utils.js'
+import { addr, B, createEmitter, E6, E18, publishHourlyEthPrices, silentLogger, testConfig, tokens, usd } from '../test-utils.js'
 import { getAccountView } from '../view/index.js'
 import { createAggregator } from './createAggregator.js'
 
 const alice = addr(0xa11ce)
 const bob = addr(0xb0b)
-const HOUR = 3600
 
 type Body = { mmUsd8: string; parameterSet: { version: number; latestVersion: number; reason: string; applied: boolean } | null }
 
@@ -18,26 +17,10 @@ describe.each(testDatabases())('the hub margining under volatility-driven parame
   })
   afterEach(() => database.close())
 
-  /** ETH on the hub's feed every hour: `calm` hours of ±0.3%, then `wild` hours of ±8%; `onHour` after each price. */
-  async function publishPrices(emitter: ReturnType<typeof createEmitter>, calm: number, wild: number, onHour: (h: number) => Promise<void>) {
-    let eth = 2000
-    await emitter.price(A, feeds.ethA, usd(eth))
-    await emitter.price(C, feeds.ethC, usd(eth))
-    await emitter.price(B, feeds.usdcB, usd(1))
-    await emitter.price(C, feeds.usdcC, usd(1))
-    for (let h = 1; h <= calm + wild; h++) {
-      emitter.tick(HOUR)
-      eth *= 1 + (h % 2 === 0 ? 1 : -1) * (h <= calm ? 0.003 : 0.08)
-      await emitter.price(A, feeds.ethA, BigInt(Math.round(eth * 1e8)), BigInt(h + 1))
-      await onHour(h)
-    }
-    return eth
-  }
-
   it('asks less of an ETH long after three calm days than the static grid, and says which set it applied', async () => {
     const config = testConfig({ margin: { mode: 'portfolio', calibration: 'volatility' } })
     const emitter = createEmitter(database.db)
-    await publishPrices(emitter, 72, 0, async (h) => {
+    await publishHourlyEthPrices(emitter, 72, 0, async (h) => {
       if (h !== 1) return
       await emitter.deposit(B, alice, tokens.usdcB, 5_000n * E6)
       await database.db.insert(positions).values({ account: alice, market: 'ETH-PERP', size: 2n * E18, entryPrice: usd(2000), updatedAt: new Date(Number(emitter.ts) * 1000) })
@@ -63,7 +46,7 @@ describe.each(testDatabases())('the hub margining under volatility-driven parame
     }
     let mark = 2000
     // the same book for both; alice opens it in the calm, bob right after the sell-off's last recalibration
-    mark = await publishPrices(emitter, 24, 3, async (h) => {
+    mark = await publishHourlyEthPrices(emitter, 24, 3, async (h) => {
       if (h === 12) await open(alice, usd(2000))
     })
     await open(bob, BigInt(Math.round(mark * 1e8)))
@@ -92,7 +75,7 @@ describe.each(testDatabases())('the hub margining under volatility-driven parame
   it('publishes the sets without applying them when the grid is static', async () => {
     const config = testConfig({ margin: { mode: 'portfolio' } })
     const emitter = createEmitter(database.db)
-    await publishPrices(emitter, 6, 0, async (h) => {
+    await publishHourlyEthPrices(emitter, 6, 0, async (h) => {
       if (h === 1) await emitter.deposit(B, alice, tokens.usdcB, 5_000n * E6)
     })
     const now = new Date(Number(emitter.ts) * 1000)

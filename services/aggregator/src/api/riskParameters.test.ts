@@ -1,7 +1,7 @@
 import { type Database, testDatabases } from '@unimargin/db'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createAggregator } from '../aggregator/index.js'
-import { A, addr, B, C, createEmitter, E6, feeds, silentLogger, testConfig, tokens, usd } from '../test-utils.js'
+import { addr, B, C, createEmitter, E6, publishHourlyEthPrices, silentLogger, testConfig, tokens, usd } from '../test-utils.js'
 import type { AccountParameterSetView } from '../riskParameters/index.js'
 import { createApi } from './createApi.js'
 
@@ -24,20 +24,6 @@ describe.each(testDatabases())('risk parameters api on $kind', ({ open }) => {
     await database.close()
   })
 
-  /** ETH on the hub's feed every hour: `calm` hours of ±0.3%, then `wild` hours of ±8%. */
-  async function publishPrices(emitter: ReturnType<typeof createEmitter>, calm: number, wild: number, onHour?: (h: number) => Promise<void>) {
-    let eth = 2000
-    await emitter.price(A, feeds.ethA, usd(eth))
-    await emitter.price(C, feeds.ethC, usd(eth))
-    await emitter.price(B, feeds.usdcB, usd(1))
-    await emitter.price(C, feeds.usdcC, usd(1))
-    for (let h = 1; h <= calm + wild; h++) {
-      emitter.tick(HOUR)
-      eth *= 1 + (h % 2 === 0 ? 1 : -1) * (h <= calm ? 0.003 : 0.08)
-      await emitter.price(A, feeds.ethA, BigInt(Math.round(eth * 1e8)), BigInt(h + 1))
-      await onHour?.(h)
-    }
-  }
 
   it('answers null before any price, then the current set with its history, newest first', async () => {
     const config = testConfig()
@@ -47,7 +33,7 @@ describe.each(testDatabases())('risk parameters api on $kind', ({ open }) => {
     expect(empty.current).toBeNull()
     expect(empty.history).toEqual([])
 
-    await publishPrices(emitter, 24, 6)
+    await publishHourlyEthPrices(emitter, 24, 6)
     const res = await app.request('/v1/risk/parameters')
     expect(res.status).toBe(200)
     const body = (await res.json()) as ParametersBody
@@ -68,7 +54,7 @@ describe.each(testDatabases())('risk parameters api on $kind', ({ open }) => {
     const app = createApi({ db: database.db, config, now: () => clock })
     const aggregator = createAggregator({ db: database.db, config, logger: silentLogger, now: () => clock })
     // alice deposits in the calm; the sell-off after it recalibrates the hub
-    await publishPrices(emitter, 24, 3, async (h) => {
+    await publishHourlyEthPrices(emitter, 24, 3, async (h) => {
       if (h === 12) await emitter.deposit(B, alice, tokens.usdcB, 1000n * E6)
     })
     clock = new Date(Number(emitter.ts) * 1000)
@@ -92,7 +78,7 @@ describe.each(testDatabases())('risk parameters api on $kind', ({ open }) => {
     const config = testConfig()
     const emitter = createEmitter(database.db)
     const app = createApi({ db: database.db, config, now: () => new Date(Number(emitter.ts) * 1000) })
-    await publishPrices(emitter, 24, 3)
+    await publishHourlyEthPrices(emitter, 24, 3)
     await emitter.deposit(C, alice, tokens.usdcC, 5n * E6)
     const body = (await (await app.request(`/v1/accounts/${alice}`)).json()) as { parameterSet: AccountParameterSetView }
     expect(body.parameterSet).toMatchObject({ reason: 'current', graceEndsAt: null })
