@@ -15,6 +15,7 @@ import {
   parseDeriveParameters,
   parseDeriveScenario,
 } from '@unimargin/risk'
+import { DERIVE_STANDARD_PARAMETERS } from '../packages/risk/src/derive/_test/standardParameters.js'
 
 const RUNS = Number(process.argv[2] ?? 15)
 const CASES = process.argv[3] ?? new URL('../../shared/data/derive_pmrm2', import.meta.url).pathname
@@ -42,50 +43,7 @@ const parameters = parseDeriveParameters({
     { SpotShock: 1, VolShockDirection: 'LINEAR', DampeningFactor: 1 },
     { SpotShock: 1, VolShockDirection: 'ABS', DampeningFactor: 1 },
   ],
-  SkewShock: {
-    LINEAR_SCALE_CAP: 0.15,
-    LINEAR_CBASE: -0.05,
-    ABS_SCALE_CAP: 0.15,
-    ABS_CBASE: -0.05,
-    MIN_K_STAR: 0.01,
-    MIN_WIDTH_SCALE: 4,
-    VOL_PARAM_STATIC: 0.6,
-    VOL_PARAM_SCALE: -0.1,
-  },
-  VolShock: {
-    VOLRANGEUP: 0.5,
-    MIN_VOL_EVAL_SHOCKED: 0.45,
-    VOLRANGEDOWN: 0.275,
-    SHORTTERMPOWER: 0.3,
-    LONGTERMPOWER: 0.13,
-    DTE_FLOOR: 1,
-  },
-  Margin: {
-    MM_LOSS_FACTOR: 0.8,
-    IM_LOSS_FACTOR: 1,
-    SHORT_RATE_MULTSCALE: 0.5,
-    LONG_RATE_MULTSCALE: 1,
-    SHORT_RATE_ADDSCALE: 0.08,
-    LONG_RATE_ADDSCALE: 0.08,
-    BASE_STATIC_DISCOUNT: 0.95,
-    BASE_STATIC_DISCOUNT_NEG: 1.04,
-  },
-  BasisContingency: {
-    SCENARIO_SPOT_UP: 1.045,
-    SCENARIO_SPOT_DOWN: 0.955,
-    BASIS_CONT_ADD_FACTOR: 0.5,
-    BASIS_CONT_MULT_FACTOR: 2,
-  },
-  OtherContingency: {
-    PEG_LOSS_THRESHOLD: 0.98,
-    PEG_LOSS_FACTOR: 2,
-    CONF_THRESHOLD: 0.55,
-    CONF_MARGIN: 1,
-    MM_PERP_PERCENT: 0.015,
-    IM_PERP_PERCENT: 0.005,
-    MM_OPTION_PERCENT: 0.003,
-    IM_OPTION_PERCENT: 0.002,
-  },
+  ...DERIVE_STANDARD_PARAMETERS,
 })
 
 // ETH book: 4 expiries (7, 28, 63, 119 days) × 12 strikes × call/put = 96 options with skewed SVI surfaces, a perp,
