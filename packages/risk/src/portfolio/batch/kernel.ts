@@ -2,6 +2,10 @@ import type { BatchAccounts } from './layout.js'
 import type { NakedShortIndex } from './nakedShort.js'
 import type { KernelPrices } from './priceTable.js'
 import { minOfMany, REGISTER_WIDTHS, scan4, scan8, scan9, scan10, scan12 } from './scenarioMin.js'
+import { createWasmScan, MATRIX_BYTE } from './wasmScan.js'
+
+/** this thread's WebAssembly scans (null without WebAssembly SIMD: the JavaScript scans are used) */
+const wasm = createWasmScan()
 
 /** Per-account outputs of the batch engine, float64 USD (convert with `BatchEngine.accountRisk`). */
 export type BatchResults = {
@@ -102,6 +106,18 @@ function revalue(
   const acc = new Float64Array(S)
   // scan results: min, second lowest, index of the min, Σ qty·value, Σ |qty|·contingency
   const st = new Float64Array(5)
+  const simd = wasm !== null
+  if (simd) wasm.load(M)
+  const rowByte = simd ? wasm.i32 : new Int32Array(0)
+  const qUnits = simd ? wasm.f64 : new Float64Array(0)
+  const W8 = W * 8
+  const S8 = S * 8
+  const zeroByte = MATRIX_BYTE + prices.zeroRow * W8
+  const scanW4 = wasm?.scan.get(4)
+  const scanW8 = wasm?.scan.get(8)
+  const scanW9 = wasm?.scan.get(9)
+  const scanW10 = wasm?.scan.get(10)
+  const scanW12 = wasm?.scan.get(12)
   const Z = prices.zeroRow * W
   const equityOut = out.equityUsd
   const riskOut = out.riskUsd
@@ -121,7 +137,24 @@ function revalue(
     let worstIndex = 0xffff
     const n = p1 - p0
     if (n > 0) {
-      if (n <= 8) {
+      if (simd && n <= REGISTER_POSITIONS) {
+        // the same sums in WebAssembly, two scenarios per vector (`wasmScan.ts`)
+        const width = n <= 4 ? 4 : n <= 8 ? 8 : n <= 10 ? n : 12
+        for (let j = 0; j < width; j++) {
+          rowByte[j] = j < n ? MATRIX_BYTE + inst[p0 + j]! * W8 : zeroByte
+          qUnits[8 + j] = j < n ? qty[p0 + j]! : 0
+        }
+        if (width === 8) scanW8!(S, S8)
+        else if (width === 9) scanW9!(S, S8)
+        else if (width === 4) scanW4!(S, S8)
+        else if (width === 10) scanW10!(S, S8)
+        else scanW12!(S, S8)
+        st[0] = qUnits[20]!
+        st[1] = qUnits[21]!
+        st[2] = qUnits[22]!
+        st[3] = qUnits[23]!
+        st[4] = qUnits[24]!
+      } else if (n <= 8) {
         if (n <= 4) scan4(M, S, W, Z, inst, qty, p0, n, st)
         else scan8(M, S, W, Z, inst, qty, p0, n, st)
       } else if (n <= 10) {
