@@ -139,44 +139,53 @@ function revalue(
     if (n > 0) {
       if (simd && n <= REGISTER_POSITIONS) {
         // the same sums in WebAssembly, two scenarios per vector (`wasmScan.ts`)
-        const width = n <= 4 ? 4 : n <= 8 ? 8 : n <= 10 ? n : 12
-        for (let j = 0; j < width; j++) {
-          rowByte[j] = j < n ? MATRIX_BYTE + inst[p0 + j]! * W8 : zeroByte
-          qUnits[8 + j] = j < n ? qty[p0 + j]! : 0
+        for (let j = 0; j < n; j++) {
+          rowByte[j] = MATRIX_BYTE + inst[p0 + j]! * W8
+          qUnits[8 + j] = qty[p0 + j]!
         }
-        if (width === 8) scanW8!(S, S8)
-        else if (width === 9) scanW9!(S, S8)
-        else if (width === 4) scanW4!(S, S8)
-        else if (width === 10) scanW10!(S, S8)
-        else scanW12!(S, S8)
-        st[0] = qUnits[20]!
-        st[1] = qUnits[21]!
-        st[2] = qUnits[22]!
-        st[3] = qUnits[23]!
-        st[4] = qUnits[24]!
-      } else if (n <= 8) {
-        if (n <= 4) scan4(M, S, W, Z, inst, qty, p0, n, st)
-        else scan8(M, S, W, Z, inst, qty, p0, n, st)
-      } else if (n <= 10) {
-        if (n === 9) scan9(M, S, W, Z, inst, qty, p0, n, st)
-        else scan10(M, S, W, Z, inst, qty, p0, n, st)
-      } else if (n <= 12) scan12(M, S, W, Z, inst, qty, p0, n, st)
-      else {
-        st[3] = 0
-        st[4] = 0
-        for (let p = p0; p < p1; p++) {
-          const b = inst[p]! * W
-          const q = qty[p]!
-          st[3] = st[3]! + q * M[b + V]!
-          st[4] = st[4]! + Math.abs(q) * M[b + C]!
+        if (n === 8) scanW8!(S, S8)
+        else if (n === 9) scanW9!(S, S8)
+        else {
+          const width = n < 4 ? 4 : n < 8 ? 8 : n === 10 ? 10 : 12
+          for (let j = n; j < width; j++) {
+            rowByte[j] = zeroByte
+            qUnits[8 + j] = 0
+          }
+          if (width === 4) scanW4!(S, S8)
+          else if (width === 8) scanW8!(S, S8)
+          else if (width === 10) scanW10!(S, S8)
+          else scanW12!(S, S8)
         }
-        minOfMany(M, S, W, p0, p1, inst, qty, acc, st)
+        equity += qUnits[23]!
+        cont = qUnits[24]!
+        min = qUnits[20]!
+        worstIndex = qUnits[22]!
+        gap = qUnits[21]! - min
+      } else {
+        if (n <= 8) {
+          if (n <= 4) scan4(M, S, W, Z, inst, qty, p0, n, st)
+          else scan8(M, S, W, Z, inst, qty, p0, n, st)
+        } else if (n <= 10) {
+          if (n === 9) scan9(M, S, W, Z, inst, qty, p0, n, st)
+          else scan10(M, S, W, Z, inst, qty, p0, n, st)
+        } else if (n <= 12) scan12(M, S, W, Z, inst, qty, p0, n, st)
+        else {
+          st[3] = 0
+          st[4] = 0
+          for (let p = p0; p < p1; p++) {
+            const b = inst[p]! * W
+            const q = qty[p]!
+            st[3] = st[3]! + q * M[b + V]!
+            st[4] = st[4]! + Math.abs(q) * M[b + C]!
+          }
+          minOfMany(M, S, W, p0, p1, inst, qty, acc, st)
+        }
+        equity += st[3]!
+        cont = st[4]!
+        min = st[0]!
+        worstIndex = st[2]!
+        gap = st[1]! - min
       }
-      equity += st[3]!
-      cont = st[4]!
-      min = st[0]!
-      worstIndex = st[2]!
-      gap = st[1]! - min
     }
     const n1 = nStart[a + 1]!
     for (let j = nStart[a]!; j < n1; j++) cont += nUnits[j]! * nakedRate[nUnderlying[j]!]!

@@ -5,8 +5,9 @@ import type { NakedShortIndex } from './nakedShort.js'
 import type { KernelPrices } from './priceTable.js'
 
 /**
- * Margin, relative to the account's gross scenario P&L Σ|qty|·max|row|, that the shortcut must clear. The float sums
- * of up to eight terms err by less than 1e-15 of that gross; 1e-10 leaves room for the bound's own arithmetic.
+ * Margin, relative to the account's gross scenario P&L Σ|qty|·max|row| (plus the scale of the tick's change), that the
+ * shortcut must clear. The float sums of up to twelve terms err by less than 2e-15 of that gross; 1e-10 leaves room
+ * for the bound's own arithmetic (its mid/half-width form errs by a few 1e-16 of the change's scale).
  */
 const CERTIFY_SLACK = 1e-10
 
@@ -57,10 +58,11 @@ export function recheckAccounts(
   const nUnderlying = naked.underlying
   const nUnits = naked.units
   const nakedRate = prices.nakedRateByUnderlying
-  // per row of u: min and max over scenarios of (row' − row), and the scale of both rows
+  // per row of u: the middle and half-width of [min, max] over scenarios of (row' − row), and the scale of both
+  // rows, so that min_s q·(row' − row)[s] = q·mid − |q|·half for either sign of q (no branch on the sign)
   const I = under.length
-  const dLow = new Float64Array(I)
-  const dHigh = new Float64Array(I)
+  const dMid = new Float64Array(I)
+  const dHalf = new Float64Array(I)
   const dScale = new Float64Array(I)
   for (let i = 0; i < I; i++) {
     if (under[i] !== u) continue
@@ -72,8 +74,8 @@ export function recheckAccounts(
       if (d < lo) lo = d
       if (d > hi) hi = d
     }
-    dLow[i] = lo
-    dHigh[i] = hi
+    dMid[i] = (lo + hi) / 2
+    dHalf[i] = (hi - lo) / 2
     dScale[i] = M[b + A]! + P[b + A]!
   }
   const equityOut = out.equityUsd
@@ -95,27 +97,27 @@ export function recheckAccounts(
     }
     // the worst scenario's P&L, Σ qty·value and Σ |qty|·contingency, summed as the kernel sums them: left to right,
     // then the padding of its register width (`REGISTER_WIDTHS`; zeros: + 0 turns a −0 into +0 and changes nothing else); the gross
-    // scale; and the lower bound of Δ over scenarios (rows not on u have dLow = dHigh = dScale = 0 and add zeros)
+    // scale; and the lower bound of Δ over scenarios (rows not on u have dMid = dHalf = dScale = 0 and add zeros)
     const i0 = inst[p0]!
     const b0 = i0 * W
     const q0 = qty[p0]!
-    const m0 = q0 < 0 ? -q0 : q0
+    const m0 = Math.abs(q0)
     let x = q0 * M[b0 + s0]!
     let valueSum = q0 * M[b0 + V]!
     let cont = m0 * M[b0 + C]!
     let gross = m0 * M[b0 + A]!
-    let low = q0 > 0 ? q0 * dLow[i0]! : q0 * dHigh[i0]!
+    let low = q0 * dMid[i0]! - m0 * dHalf[i0]!
     let scale = m0 * dScale[i0]!
     for (let p = p0 + 1; p < p1; p++) {
       const i = inst[p]!
       const b = i * W
       const q = qty[p]!
-      const m = q < 0 ? -q : q
+      const m = Math.abs(q)
       x += q * M[b + s0]!
       valueSum += q * M[b + V]!
       cont += m * M[b + C]!
       gross += m * M[b + A]!
-      low += q > 0 ? q * dLow[i]! : q * dHigh[i]!
+      low += q * dMid[i]! - m * dHalf[i]!
       scale += m * dScale[i]!
     }
     if (PADDED[n] === 1) {

@@ -34,6 +34,8 @@ export type WasmScan = {
 export const MATRIX_BYTE = 256
 const Q_BYTE = 64
 const OUT_BYTE = 160
+/** vectors of two scenarios summed per loop iteration */
+const VECTORS = 2
 
 const uleb = (n: number): number[] => {
   const out: number[] = []
@@ -95,10 +97,10 @@ function scanBody(n: number): number[] {
   const k = 3 + n
   const w = 4 + n
   const q = (j: number) => 5 + n + j
-  const x = 5 + 2 * n
-  const min = 6 + 2 * n
-  const next = 7 + 2 * n
-  const t = 8 + 2 * n
+  const x = 5 + 2 * n // VECTORS locals
+  const min = 5 + 2 * n + VECTORS
+  const next = 6 + 2 * n + VECTORS
+  const t = 7 + 2 * n + VECTORS
   const code: number[] = []
   const emit = (...parts: number[][]) => {
     for (const p of parts) code.push(...p)
@@ -125,22 +127,31 @@ function scanBody(n: number): number[] {
     ...op.get(t), ...op.get(next), ...op.f64Lt, ...op.if, ...op.get(t), ...op.set(next), ...op.end,
     ...op.end,
   ]
+  // VECTORS vectors (2·VECTORS scenarios) per iteration: independent chains of additions the processor overlaps
   emit(op.loop)
   for (let j = 0; j < n; j++) {
-    emit(op.get(q(j)), op.get(b(j)), op.get(s), op.i32Add, op.v128Load(0), op.f64x2Mul)
-    if (j > 0) emit(op.f64x2Add)
+    for (let v = 0; v < VECTORS; v++) {
+      emit(op.get(q(j)), op.get(b(j)), op.get(s), op.i32Add, op.v128Load(16 * v), op.f64x2Mul)
+      if (j > 0) emit(op.get(x + v), op.f64x2Add)
+      emit(op.set(x + v))
+    }
   }
-  emit(op.set(x))
-  emit(op.get(x), op.f64x2Extract(0), op.set(t), update(op.get(k)))
-  emit(op.get(k), op.i32(1), op.i32Add, op.get(0), op.i32LtS, op.if)
-  emit(op.get(x), op.f64x2Extract(1), op.set(t), update([...op.get(k), ...op.i32(1), ...op.i32Add]))
-  emit(op.end)
-  emit(op.get(s), op.i32(16), op.i32Add, op.set(s), op.get(k), op.i32(2), op.i32Add, op.set(k))
+  for (let v = 0; v < VECTORS; v++) {
+    for (let lane = 0; lane < 2; lane++) {
+      const d = 2 * v + lane
+      const index = d === 0 ? op.get(k) : [...op.get(k), ...op.i32(d), ...op.i32Add]
+      // scenario k + d exists (k < S holds in the loop)
+      if (d > 0) emit(index, op.get(0), op.i32LtS, op.if)
+      emit(op.get(x + v), op.f64x2Extract(lane), op.set(t), update(index))
+      if (d > 0) emit(op.end)
+    }
+  }
+  emit(op.get(s), op.i32(16 * VECTORS), op.i32Add, op.set(s), op.get(k), op.i32(2 * VECTORS), op.i32Add, op.set(k))
   emit(op.get(k), op.get(0), op.i32LtS, op.brIf(0), op.end)
   emit(op.i32(0), op.get(min), op.f64Store(OUT_BYTE), op.i32(0), op.get(next), op.f64Store(OUT_BYTE + 8))
   emit(op.i32(0), op.get(w), op.f64ConvertI32S, op.f64Store(OUT_BYTE + 16))
   emit(op.end)
-  const locals = vec([[...uleb(n + 3), I32], [...uleb(n + 1), V128], [...uleb(3), F64]])
+  const locals = vec([[...uleb(n + 3), I32], [...uleb(n + VECTORS), V128], [...uleb(3), F64]])
   const body = [...locals, ...code]
   return [...uleb(body.length), ...body]
 }
@@ -173,7 +184,8 @@ export function createWasmScan(): WasmScan | null {
     i32: new Int32Array(memory.buffer),
     f64: new Float64Array(memory.buffer),
     load(matrix) {
-      const need = MATRIX_BYTE + matrix.byteLength + 16
+      // the last iteration may read up to 2·VECTORS − 1 numbers past a row's last scenario (ignored lanes)
+      const need = MATRIX_BYTE + matrix.byteLength + 16 * VECTORS
       if (need > memory.buffer.byteLength) {
         memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65_536))
         self.i32 = new Int32Array(memory.buffer)
