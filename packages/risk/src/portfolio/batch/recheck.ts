@@ -5,9 +5,10 @@ import type { NakedShortIndex } from './nakedShort.js'
 import type { KernelPrices } from './priceTable.js'
 
 /**
- * Margin, relative to the account's gross scenario P&L Σ|qty|·max|row| (plus the scale of the tick's change), that the
- * shortcut must clear. The float sums of up to twelve terms err by less than 2e-15 of that gross; 1e-10 leaves room
- * for the bound's own arithmetic (its mid/half-width form errs by a few 1e-16 of the change's scale).
+ * Margin, relative to the account's gross scenario P&L Σ|qty|·max|row| (rows of the ticked underlying counted at their
+ * max |P&L| before plus after the tick), that the shortcut must clear. The float sums of up to twelve terms err by less
+ * than 2e-15 of that gross; 1e-10 leaves room for the bound's own arithmetic (its mid/half-width form errs by a few
+ * 1e-16 of the change's scale).
  */
 const CERTIFY_SLACK = 1e-10
 
@@ -58,15 +59,18 @@ export function recheckAccounts(
   const nUnderlying = naked.underlying
   const nUnits = naked.units
   const nakedRate = prices.nakedRateByUnderlying
-  // per row of u: the middle and half-width of [min, max] over scenarios of (row' − row), and the scale of both
-  // rows, so that min_s q·(row' − row)[s] = q·mid − |q|·half for either sign of q (no branch on the sign)
+  // per row, five numbers side by side (a small table that stays in the first-level cache): value, contingency,
+  // scale (max |P&L| of the row now and, for rows of u, before), and for rows of u the middle and half-width of
+  // [min, max] over scenarios of (row' − row), so that min_s q·(row' − row)[s] = q·mid − |q|·half for either sign of q
+  // (no branch on the sign); other rows have mid = half = 0 and add zeros to the bound
   const I = under.length
-  const dMid = new Float64Array(I)
-  const dHalf = new Float64Array(I)
-  const dScale = new Float64Array(I)
+  const aux = new Float64Array(5 * I)
   for (let i = 0; i < I; i++) {
-    if (under[i] !== u) continue
     const b = i * W
+    aux[5 * i] = M[b + V]!
+    aux[5 * i + 1] = M[b + C]!
+    aux[5 * i + 2] = M[b + A]!
+    if (under[i] !== u) continue
     let lo = Number.POSITIVE_INFINITY
     let hi = Number.NEGATIVE_INFINITY
     for (let s = 0; s < S; s++) {
@@ -74,9 +78,9 @@ export function recheckAccounts(
       if (d < lo) lo = d
       if (d > hi) hi = d
     }
-    dMid[i] = (lo + hi) / 2
-    dHalf[i] = (hi - lo) / 2
-    dScale[i] = M[b + A]! + P[b + A]!
+    aux[5 * i + 2] = M[b + A]! + P[b + A]!
+    aux[5 * i + 3] = (lo + hi) / 2
+    aux[5 * i + 4] = (hi - lo) / 2
   }
   const equityOut = out.equityUsd
   const riskOut = out.riskUsd
@@ -96,29 +100,26 @@ export function recheckAccounts(
       continue
     }
     // the worst scenario's P&L, Σ qty·value and Σ |qty|·contingency, summed as the kernel sums them: left to right,
-    // then the padding of its register width (`REGISTER_WIDTHS`; zeros: + 0 turns a −0 into +0 and changes nothing else); the gross
-    // scale; and the lower bound of Δ over scenarios (rows not on u have dMid = dHalf = dScale = 0 and add zeros)
+    // then the padding of its register width (`REGISTER_WIDTHS`; zeros: + 0 turns a −0 into +0 and changes nothing
+    // else); the scale of the sums' rounding; and the lower bound of Δ over scenarios
     const i0 = inst[p0]!
-    const b0 = i0 * W
     const q0 = qty[p0]!
     const m0 = Math.abs(q0)
-    let x = q0 * M[b0 + s0]!
-    let valueSum = q0 * M[b0 + V]!
-    let cont = m0 * M[b0 + C]!
-    let gross = m0 * M[b0 + A]!
-    let low = q0 * dMid[i0]! - m0 * dHalf[i0]!
-    let scale = m0 * dScale[i0]!
+    let x = q0 * M[i0 * W + s0]!
+    let valueSum = q0 * aux[5 * i0]!
+    let cont = m0 * aux[5 * i0 + 1]!
+    let scale = m0 * aux[5 * i0 + 2]!
+    let low = q0 * aux[5 * i0 + 3]! - m0 * aux[5 * i0 + 4]!
     for (let p = p0 + 1; p < p1; p++) {
       const i = inst[p]!
-      const b = i * W
+      const o = 5 * i
       const q = qty[p]!
       const m = Math.abs(q)
-      x += q * M[b + s0]!
-      valueSum += q * M[b + V]!
-      cont += m * M[b + C]!
-      gross += m * M[b + A]!
-      low += q * dMid[i]! - m * dHalf[i]!
-      scale += m * dScale[i]!
+      x += q * M[i * W + s0]!
+      valueSum += q * aux[o]!
+      cont += m * aux[o + 1]!
+      scale += m * aux[o + 2]!
+      low += q * aux[o + 3]! - m * aux[o + 4]!
     }
     if (PADDED[n] === 1) {
       x += 0
@@ -128,7 +129,7 @@ export function recheckAccounts(
     const w = minOut[a]!
     const g = gapOut[a]!
     const bound = w + g + low
-    const slack = CERTIFY_SLACK * (gross + scale + (w < 0 ? -w : w) + 1)
+    const slack = CERTIFY_SLACK * (scale + (w < 0 ? -w : w) + 1)
     if (!(x < bound - slack)) {
       redo[redoCount++] = a
       continue
