@@ -74,6 +74,9 @@ export function revalueRange(accounts: BatchAccounts, prices: KernelPrices, asse
   revalue(accounts, prices, assetPrice, naked, out, undefined, from, to)
 }
 
+/** Accounts per `scanRange` call (their positions and outputs, ≈ 140 KB for 1 024 books of 8-9, stay in cache). */
+const CHUNK_ACCOUNTS = 1_024
+
 /** Positions per account summed in registers (more: an accumulator array). */
 export const REGISTER_POSITIONS = Math.max(...REGISTER_WIDTHS)
 
@@ -108,8 +111,14 @@ function revalue(
   const st = new Float64Array(5)
   const simd = wasm !== null
   if (simd) wasm.load(M)
-  const rowByte = simd ? wasm.i32 : new Int32Array(0)
-  const qUnits = simd ? wasm.f64 : new Float64Array(0)
+  let rowByte = simd ? wasm.i32 : new Int32Array(0)
+  let qUnits = simd ? wasm.f64 : new Float64Array(0)
+  // a contiguous range goes to WebAssembly a chunk of accounts at a time (`scanRange`): positions copied in bulk, one
+  // call per chunk; the outputs of account k are at qUnits[outAt + 5·(k − chunkFrom) ..]
+  const chunked = simd && which === undefined
+  let chunkFrom = from
+  let chunkTo = from
+  let outAt = 0
   const W8 = W * 8
   const S8 = S * 8
   const zeroByte = MATRIX_BYTE + prices.zeroRow * W8
@@ -125,6 +134,26 @@ function revalue(
   const gapOut = out.gapUsd
   const worstOut = out.worstScenario
   for (let k = from; k < to; k++) {
+    if (chunked && k === chunkTo) {
+      chunkFrom = k
+      chunkTo = Math.min(to, k + CHUNK_ACCOUNTS)
+      const count = chunkTo - chunkFrom
+      const base = start[chunkFrom]!
+      const span = start[chunkTo]! - base
+      const startByte = wasm.free
+      const outByte = startByte + 8 * (count + 1)
+      const instByte = outByte + 40 * count
+      const qtyByte = instByte + 8 * Math.ceil((span + REGISTER_POSITIONS) / 4)
+      wasm.reserve(qtyByte + 8 * (span + REGISTER_POSITIONS))
+      const u32 = wasm.u32
+      for (let i = 0; i <= count; i++) u32[startByte / 4 + i] = start[chunkFrom + i]! - base
+      wasm.u16.set(inst.subarray(base, base + span), instByte / 2)
+      wasm.f64.set(qty.subarray(base, base + span), qtyByte / 8)
+      wasm.scanRange(count, S, S8, zeroByte, W8, startByte, instByte, qtyByte, outByte)
+      rowByte = wasm.i32
+      qUnits = wasm.f64
+      outAt = outByte / 8
+    }
     const a = which ? which[k]! : k
     const p0 = start[a]!
     const p1 = start[a + 1]!
@@ -137,7 +166,14 @@ function revalue(
     let worstIndex = 0xffff
     const n = p1 - p0
     if (n > 0) {
-      if (simd && n <= REGISTER_POSITIONS) {
+      if (chunked && n <= REGISTER_POSITIONS) {
+        const o = outAt + 5 * (k - chunkFrom)
+        equity += qUnits[o + 3]!
+        cont = qUnits[o + 4]!
+        min = qUnits[o]!
+        worstIndex = qUnits[o + 2]!
+        gap = qUnits[o + 1]! - min
+      } else if (simd && n <= REGISTER_POSITIONS) {
         // the same sums in WebAssembly, two scenarios per vector (`wasmScan.ts`)
         for (let j = 0; j < n; j++) {
           rowByte[j] = MATRIX_BYTE + inst[p0 + j]! * W8

@@ -1,6 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { REGISTER_WIDTHS, scan4, scan8, scan9, scan10, scan12 } from './scenarioMin.js'
+import { createPortfolioEngine } from '../engine/createPortfolioEngine.js'
+import { accountWithWrappedArb, market } from '../testing/arbitraries.js'
+import { createBatchEngine } from './createBatchEngine.js'
+import { createBatchResults, revalueAccounts } from './kernel.js'
 import { createWasmScan, MATRIX_BYTE } from './wasmScan.js'
 
 const js = new Map([
@@ -48,5 +52,22 @@ describe('WebAssembly scans', () => {
       ),
       { numRuns: 300 },
     )
+  })
+
+  it('revalue a contiguous range chunk by chunk with the bits of the account-by-account scans', () => {
+    const batch = createBatchEngine(createPortfolioEngine())
+    // 2 500 accounts: three chunks of `scanRange`, the last one partial
+    const list = fc.sample(accountWithWrappedArb, { numRuns: 2_500, seed: 23 })
+    const { accounts, assetPrice } = batch.buildAccounts(list, market.nowMs)
+    const book = batch.load(accounts, assetPrice, market)
+    const one = createBatchResults(accounts.count)
+    // a list of accounts (not a range) goes account by account
+    revalueAccounts(accounts, book.prices, assetPrice, book.naked, one, Uint32Array.from({ length: accounts.count }, (_, a) => a))
+    const all = createBatchResults(accounts.count)
+    revalueAccounts(accounts, book.prices, assetPrice, book.naked, all)
+    for (const key of ['equityUsd', 'riskUsd', 'minPnlUsd', 'gapUsd', 'worstScenario'] as const) {
+      const bits = (x: Float64Array | Uint16Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength)
+      expect(bits(all[key]).equals(bits(one[key])), key).toBe(true)
+    }
   })
 })
