@@ -14,24 +14,36 @@ type BookArrays = {
 }
 
 /**
- * One unit of work for a worker thread of `createParallelBatchEngine`, posted with `postMessage` (typed arrays on a
- * `SharedArrayBuffer` arrive as views of the same memory, so nothing large is copied):
- * - `revalue`: `revalueRange` over accounts [from, to);
- * - `recheck`: `recheckAccounts` after a tick on underlying `u` for the exposed accounts `which` (a disjoint slice
- *   of the exposure index), `previous` the matrix before the tick.
+ * Work shared by the calling thread and the worker threads of `createParallelBatchEngine`, posted with `postMessage`
+ * (typed arrays on a `SharedArrayBuffer` arrive as views of the same memory, so nothing large is copied). The work is
+ * cut into slices `[bounds[i], bounds[i + 1])`; each thread claims the next slice from the shared `next` counter
+ * (`Atomics.add`) until none is left, so a thread that starts late or is descheduled leaves its slices to the others.
+ * - `revalue`: slices of accounts, `revalueRange`;
+ * - `recheck`: slices of `which` (the accounts exposed to a tick on underlying `u`), `recheckAccounts`, `previous` the
+ *   matrix before the tick.
  */
-export type BatchTask =
-  | ({ kind: 'revalue'; from: number; to: number } & BookArrays)
+export type BatchTask = { bounds: readonly number[]; next: Int32Array } & (
+  | ({ kind: 'revalue' } & BookArrays)
   | ({ kind: 'recheck'; u: number; previous: Float64Array; which: Uint32Array } & BookArrays)
+)
 
 /**
- * Runs a task on the calling thread (a worker thread's handler, or the main thread's own share).
- * @returns accounts revalued in full (`recheck`), or the number revalued (`revalue`)
+ * Claims and runs slices of a task on the calling thread (a worker thread's handler, or the calling thread's own
+ * share) until none is left.
+ * @returns accounts revalued in full (`recheck`), or accounts revalued (`revalue`), over the slices this thread ran
  */
 export function runBatchTask(task: BatchTask): number {
-  if (task.kind === 'revalue') {
-    revalueRange(task.accounts, task.prices, task.assetPrice, task.naked, task.results, task.from, task.to)
-    return task.to - task.from
+  const slices = task.bounds.length - 1
+  let total = 0
+  for (let i = Atomics.add(task.next, 0, 1); i < slices; i = Atomics.add(task.next, 0, 1)) {
+    const from = task.bounds[i]!
+    const to = task.bounds[i + 1]!
+    if (task.kind === 'revalue') {
+      revalueRange(task.accounts, task.prices, task.assetPrice, task.naked, task.results, from, to)
+      total += to - from
+    } else {
+      total += recheckAccounts(task.accounts, task.prices, task.previous, task.u, task.assetPrice, task.naked, task.results, task.which.subarray(from, to))
+    }
   }
-  return recheckAccounts(task.accounts, task.prices, task.previous, task.u, task.assetPrice, task.naked, task.results, task.which)
+  return total
 }

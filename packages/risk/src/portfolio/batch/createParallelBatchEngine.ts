@@ -16,10 +16,13 @@ import { type KernelPrices, priceTable } from './priceTable.js'
 import { repriceUnderlying } from './repriceUnderlying.js'
 import { shareBatchAccounts, shareTyped } from './shared.js'
 
+/** Slices of work per thread in a revaluation or tick (claimed as threads become free). */
+const SLICES_PER_THREAD = 8
+
 export type ParallelBatchEngineOptions = {
   /** worker threads beside the calling thread, which takes a share too; default: available cores − 1 (0: none) */
   workers?: number
-  /** fewest accounts worth a thread in a tick (smaller ticks stay on the calling thread); default 8 192 */
+  /** fewest accounts in a slice of a tick (a tick of fewer than twice as many stays on the calling thread); default 4 096 */
   minAccountsPerThread?: number
 }
 
@@ -60,7 +63,7 @@ export type ParallelBatchEngine = Pick<BatchEngine, 'instruments' | 'assets' | '
 export function createParallelBatchEngine(engine: PortfolioEngine, options: ParallelBatchEngineOptions = {}): ParallelBatchEngine {
   const base = createBatchEngine(engine)
   const { instruments, assets } = base
-  const minPerThread = options.minAccountsPerThread ?? 8_192
+  const minPerThread = options.minAccountsPerThread ?? 4_096
   const pool: BatchWorkers = startBatchWorkers(options.workers ?? Math.max(0, os.availableParallelism() - 1))
 
   const kernelPrices = (book: BatchBook): KernelPrices => {
@@ -69,24 +72,25 @@ export function createParallelBatchEngine(engine: PortfolioEngine, options: Para
   }
   const arrays = (book: BatchBook) => ({ accounts: book.accounts, prices: kernelPrices(book), assetPrice: book.assetPrice, naked: book.naked, results: book.results })
 
-  /** runs tasks[0..] on the workers and the last one here; resolves to the sum of their counts */
-  const runAll = async (tasks: BatchTask[]): Promise<number> => {
-    const mine = tasks.pop()!
-    const theirs = tasks.map((t, i) => pool.run(i, t))
+  /** runs a task on every worker thread and on this one (each claims slices until none is left); sums their counts */
+  const runAll = async (task: BatchTask, threads: number): Promise<number> => {
+    const theirs = Array.from({ length: threads - 1 }, (_, i) => pool.run(i, task))
     // a worker's failure is reported after the calling thread's share is done
     const settled = Promise.allSettled(theirs)
-    let total = runBatchTask(mine)
+    let total = runBatchTask(task)
     for (const r of await settled) {
       if (r.status === 'rejected') throw r.reason
       total += r.value
     }
     return total
   }
+  const counter = () => new Int32Array(new SharedArrayBuffer(4))
 
   const revalueAll = (book: BatchBook) => {
-    const bounds = splitByPositions(book.accounts.positionStart, book.accounts.count, pool.size + 1)
-    const shared = arrays(book)
-    return runAll(bounds.slice(1).map((to, k) => ({ kind: 'revalue', from: bounds[k]!, to, ...shared })))
+    // slices of about equal work, several per thread so that a slow thread holds back little
+    const slices = pool.size === 0 ? 1 : SLICES_PER_THREAD * (pool.size + 1)
+    const bounds = splitByPositions(book.accounts.positionStart, book.accounts.count, slices)
+    return runAll({ kind: 'revalue', bounds, next: counter(), ...arrays(book) }, pool.size + 1)
   }
 
   /** the fresh matrix written into the book's shared one (replaced when the instrument table grew) */
@@ -156,10 +160,11 @@ export function createParallelBatchEngine(engine: PortfolioEngine, options: Para
       const from = book.exposure.start[u]!
       const to = book.exposure.start[u + 1]!
       const exposed = book.exposure.accounts.subarray(from, to)
-      const parts = Math.max(1, Math.min(pool.size + 1, Math.floor(exposed.length / minPerThread)))
-      const bounds = splitEvenly(exposed.length, parts)
-      const shared = arrays(book)
-      const full = await runAll(bounds.slice(1).map((end, k) => ({ kind: 'recheck', u, previous: book.previous, which: exposed.subarray(bounds[k]!, end), ...shared })))
+      // slices of at least minAccountsPerThread accounts, several per thread when there are enough
+      const slices = Math.max(1, Math.min(SLICES_PER_THREAD * (pool.size + 1), Math.floor(exposed.length / minPerThread)))
+      const bounds = splitEvenly(exposed.length, slices)
+      const task: BatchTask = { kind: 'recheck', bounds, next: counter(), u, previous: book.previous, which: exposed, ...arrays(book) }
+      const full = await runAll(task, Math.min(pool.size + 1, slices))
       book.lastTick = { exposed: to - from, revaluedInFull: full }
       return to - from
     },
