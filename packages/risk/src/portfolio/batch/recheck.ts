@@ -135,9 +135,11 @@ export function recheckAccounts(
       continue
     }
     let equity = cash[a]!
-    for (let c = cStart[a]!; c < cStart[a + 1]!; c++) equity += cUnits[c]! * assetPrice[cAsset[c]!]!
+    const c1 = cStart[a + 1]!
+    for (let c = cStart[a]!; c < c1; c++) equity += cUnits[c]! * assetPrice[cAsset[c]!]!
     equity += valueSum
-    for (let j = nStart[a]!; j < nStart[a + 1]!; j++) cont += nUnits[j]! * nakedRate[nUnderlying[j]!]!
+    const j1 = nStart[a + 1]!
+    for (let j = nStart[a]!; j < j1; j++) cont += nUnits[j]! * nakedRate[nUnderlying[j]!]!
     equityOut[a] = equity
     riskOut[a] = (x < 0 ? -x : 0) + cont
     minOut[a] = x
