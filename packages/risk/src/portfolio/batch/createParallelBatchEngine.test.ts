@@ -71,6 +71,33 @@ describe('parallel batch engine', () => {
     )
   })
 
+  it('keeps revaluing a loaded book bit for bit after other books added instruments to the table', async () => {
+    const single = createBatchEngine(engine)
+    const grow = createParallelBatchEngine(engine, { workers: 1 })
+    try {
+      const first = fc.sample(accountWithWrappedArb, { numRuns: 60, seed: 41 })
+      const one = single.buildAccounts(first, market.nowMs)
+      const many = grow.buildAccounts(first, market.nowMs)
+      const reference = single.load(one.accounts, one.assetPrice, market)
+      const book = await grow.load(many.accounts, many.assetPrice, market)
+      const rows = grow.instruments.instruments.length
+      // a second book with other instruments: the shared matrix of the first no longer fits the table
+      const second = fc.sample(accountWithWrappedArb, { numRuns: 60, seed: 97 })
+      single.buildAccounts(second, market.nowMs)
+      grow.buildAccounts(second, market.nowMs)
+      expect(grow.instruments.instruments.length).toBeGreaterThan(rows)
+      const moved = moveSpot(market, 'BTC', 0.04)
+      single.revalueAll(reference, moved)
+      await grow.revalueAll(book, moved)
+      expectSameBits(book, reference)
+      single.tick(reference, moveSpot(moved, 'ETH', -0.03), 'ETH')
+      await grow.tick(book, moveSpot(moved, 'ETH', -0.03), 'ETH')
+      expectSameBits(book, reference)
+    } finally {
+      await grow.close()
+    }
+  })
+
   it('runs on the calling thread alone with no worker threads, with the same results', async () => {
     const alone = createParallelBatchEngine(engine, { workers: 0 })
     const single = createBatchEngine(engine)
