@@ -15,7 +15,10 @@ import { toUsd, toUsd8 } from './market.js'
 export type LiquidationOptions = {
   /** liquidation penalty, bps of closed notional (default 100) */
   penaltyBps?: number
-  /** health a partial liquidation restores, bps of MM (default 12 500 = 1.25) */
+  /**
+   * health a partial liquidation restores, bps of MM; absent = close every position, the product's default
+   * (`margin.liquidationTargetHealthBps` unset)
+   */
   targetHealthBps?: number
 }
 
@@ -90,7 +93,7 @@ export function liquidate(
     positions,
     settledPnlUsd8: account.settledPnlUsd8,
     penaltyBps: options.penaltyBps ?? 100,
-    targetHealthBps: options.targetHealthBps ?? 12_500,
+    ...(options.targetHealthBps !== undefined ? { targetHealthBps: options.targetHealthBps } : {}),
     margin: (a) => engine.marginAccount(toPortfolio(a), market),
   })
   const flows: Record<string, number> = {}

@@ -8,7 +8,7 @@ const leveraged = SAMPLE_PORTFOLIOS.find((p) => p.name === 'leveraged')!
 describe('replay', () => {
   it('counts the health of the hour a liquidation fires, before the liquidation, in the minimum', () => {
     // the 5× long loses 15% × 50,000 = 7,500 of its ~9,650 equity in the third hour
-    const run = replay(syntheticWindow({ ETH: [2_000, 2_000, 1_700, 1_700] }), leveraged, 'portfolio')
+    const run = replay(syntheticWindow({ ETH: [2_000, 2_000, 1_700, 1_700] }), leveraged, 'portfolio', { targetHealthBps: 12_500 })
     expect(run.liquidations.map((l) => l.t)).toEqual([run.points[2]!.t])
     const hour = run.points[2]!
     expect(hour.healthBefore!).toBeLessThan(1)
