@@ -11,7 +11,8 @@ import { type BatchResults, createBatchResults, revalueAccounts } from './kernel
 import { type BatchAccounts, checkBatchAccounts } from './layout.js'
 import { type NakedShortIndex, indexNakedShort } from './nakedShort.js'
 import { recheckAccounts } from './recheck.js'
-import { type BatchPrices, nakedRates, priceTable, repriceRow } from './priceTable.js'
+import { type BatchPrices, priceTable } from './priceTable.js'
+import { repriceUnderlying } from './repriceUnderlying.js'
 import { collateralAddOnsUsd } from './collateralAddOns.js'
 import { batchMarketAddOns } from './marketAddOnsBatch.js'
 
@@ -120,17 +121,7 @@ export function createBatchEngine(engine: PortfolioEngine): BatchEngine {
       const u = ctx.underlyingIndex.get(underlying)
       if (u === undefined) throw new MissingMarketDataError(underlying, 'price')
       // asset prices first: collateral rows of u are repriced at them
-      for (const [row, price] of assetPrices ?? []) book.assetPrice[row] = price
-      const rows = book.prices.underlyingOf
-      const W = book.prices.stride
-      for (let r = 0; r < rows.length; r++) {
-        if (rows[r] !== u) continue
-        book.previous.set(book.prices.matrix.subarray(r * W, (r + 1) * W), r * W)
-        repriceRow(book.prices, instruments, ctx, r, { price: book.assetPrice, follows: assets.follows })
-      }
-      book.prices.nakedRateByUnderlying = nakedRates(ctx)
-      book.market = market
-      book.ctx = ctx
+      repriceUnderlying(book, instruments, assets, ctx, u, assetPrices)
       const from = book.exposure.start[u]!
       const to = book.exposure.start[u + 1]!
       const full = recheckAccounts(book.accounts, book.prices, book.previous, u, book.assetPrice, book.naked, book.results, book.exposure.accounts.subarray(from, to))
