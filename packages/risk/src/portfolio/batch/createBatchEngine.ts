@@ -96,12 +96,6 @@ export function createBatchEngine(engine: PortfolioEngine): BatchEngine {
     return { accounts, assetPrice, market, ctx, prices, results, exposure, naked, previous: new Float64Array(prices.matrix.length), lastTick: { exposed: 0, revaluedInFull: 0 } }
   }
 
-  const sameUniverse = (book: BatchBook, ctx: MarketContext) => {
-    if (ctx.set.names.length !== book.prices.S || ctx.set.underlyings.join() !== book.prices.underlyings.join()) {
-      throw new InvalidInputError('The market has other underlyings than the loaded book; load it again.')
-    }
-  }
-
   return {
     instruments,
     assets,
@@ -155,5 +149,15 @@ export function createBatchEngine(engine: PortfolioEngine): BatchEngine {
         pnlSigmaUsd8: usd8Up(Math.max(0, -r.minPnlUsd[a]!) / engine.grid.sigmaCoverage),
       }
     },
+  }
+}
+
+/**
+ * Checks that `ctx` prices the scenarios and underlyings `book` was loaded with.
+ * @throws {InvalidInputError} when the market has other underlyings or another scenario count
+ */
+export function sameUniverse(book: BatchBook, ctx: MarketContext): void {
+  if (ctx.set.names.length !== book.prices.S || ctx.set.underlyings.join() !== book.prices.underlyings.join()) {
+    throw new InvalidInputError('The market has other underlyings than the loaded book; load it again.')
   }
 }

@@ -1,12 +1,11 @@
 import os from 'node:os'
 import type { PortfolioEngine } from '../engine/createPortfolioEngine.js'
-import { InvalidInputError, MissingMarketDataError } from '../errors.js'
-import type { MarketContext } from '../market/marketContext.js'
+import { MissingMarketDataError } from '../errors.js'
 import type { MarketState } from '../types.js'
 import type { BatchTask } from './batchTask.js'
 import { runBatchTask } from './batchTask.js'
 import { type BatchWorkers, startBatchWorkers } from './batchWorkers.js'
-import { type BatchEngine, type BatchBook, createBatchEngine } from './createBatchEngine.js'
+import { type BatchBook, type BatchEngine, createBatchEngine, sameUniverse } from './createBatchEngine.js'
 import { indexExposure } from './exposure.js'
 import { createBatchResults } from './kernel.js'
 import { type BatchAccounts, checkBatchAccounts } from './layout.js'
@@ -103,12 +102,6 @@ export function createParallelBatchEngine(engine: PortfolioEngine, options: Para
       book.previous = new Float64Array(new SharedArrayBuffer(fresh.matrix.byteLength))
     }
     book.prices = fresh
-  }
-
-  const sameUniverse = (book: BatchBook, ctx: MarketContext) => {
-    if (ctx.set.names.length !== book.prices.S || ctx.set.underlyings.join() !== book.prices.underlyings.join()) {
-      throw new InvalidInputError('The market has other underlyings than the loaded book; load it again.')
-    }
   }
 
   return {
