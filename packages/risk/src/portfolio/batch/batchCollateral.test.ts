@@ -25,7 +25,10 @@ describe('batch engine with risk-cancelling collateral', () => {
           // the add-ons are exact usd8 per account and float in the batch: a few usd8 apart at most
           expect(abs(b.collateralImUsd8 - one.collateralImUsd8)).toBeLessThanOrEqual(2n + one.collateralImUsd8 / 1_000_000_000n)
           expect(abs(b.routeBreakUsd8 - one.routeBreakUsd8)).toBeLessThanOrEqual(2n + one.routeBreakUsd8 / 1_000_000_000n)
-          const slack = 12n + one.imUsd8 / 1_000_000_000n
+          // the per-account engine's rounding slack grows with gross exposure (see batch.test.ts), which a hedged book's
+          // requirement does not show
+          const notionalUsd8 = one.positions.reduce((t, p) => t + p.notionalUsd8, 0n)
+          const slack = 12n + one.imUsd8 / 1_000_000_000n + (notionalUsd8 * 6n) / 1_000_000_000_000n
           expect(abs(one.mmUsd8 - b.mmUsd8)).toBeLessThanOrEqual(slack)
           expect(abs(one.imUsd8 - b.imUsd8)).toBeLessThanOrEqual((slack * 3n) / 2n)
           const eq = one.equityUsd8 - b.equityUsd8
