@@ -61,12 +61,14 @@ export function riskModelOf(config: Config): RiskModel {
 }
 
 const underSets = new WeakMap<Config, Map<number, Config>>()
+/** versions kept per config: the latest sets and those still in a grace window (one new set an hour at most) */
+const SETS_KEPT = 16
 
 /**
  * The protocol's config as margined under a published parameter set (`engineConfigFor`: the grid's moves, vol shocks
  * and size tiers scaled to the set's σ, its diversification cap): a copy of `config` whose risk model is the engine
- * built for that set, cached per (config, version), so every function taking a config values with the set. The
- * base config when it runs no portfolio-mode engine.
+ * built for that set, cached per (config, version) for the 16 versions built last, so every function taking a config
+ * values with the set. The base config when it runs no portfolio-mode engine.
  */
 export function configUnderParameterSet(config: Config, set: ParameterSet): Config {
   const base = riskModelOf(config)
@@ -79,6 +81,8 @@ export function configUnderParameterSet(config: Config, set: ParameterSet): Conf
     derived = { ...config, margin: { ...config.margin } }
     models.set(derived, { ...base, engine: createPortfolioEngine({ mode: base.mode, grid, params }) })
     byVersion.set(set.version, derived)
+    // the oldest version goes first; it is rebuilt if an account still asks for it
+    if (byVersion.size > SETS_KEPT) byVersion.delete(byVersion.keys().next().value!)
   }
   return derived
 }
