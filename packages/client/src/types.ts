@@ -42,7 +42,7 @@ export type ParameterSetView = {
   graceEndsAt: number | null
   latestVersion: number
   /** the realised σ over the grid horizon per underlying and mean |ρ| it was computed from, and the bounds that bound */
-  movedBy: { realizedSigmaHorizon: Record<string, number>; meanAbsCorrelation: number | null; bounds: { parameter: string; bound: string; target: number; value: number }[] }
+  movedBy: { realizedSigmaHorizon: Record<string, number>; meanAbsCorrelation: number | null; bounds: readonly { parameter: string; bound: string; target: number; value: number }[] }
   applied: boolean
 }
 

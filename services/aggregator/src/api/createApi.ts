@@ -16,7 +16,7 @@ import { healthRoutes } from './routes/health.js'
 import { positionRoutes } from './routes/positions.js'
 import { riskParameterRoutes } from './routes/riskParameters.js'
 import { routeRoutes } from './routes/routes.js'
-import { createParameterSetStore, type ParameterSetStore } from '../riskParameters/index.js'
+import { type ParameterSetStore, parameterSetStoreOf } from '../riskParameters/index.js'
 
 export type CreateApiParameters = {
   db: Db
@@ -81,12 +81,12 @@ export function createApi(parameters: CreateApiParameters): Hono {
   app.route('/', healthRoutes({ db, config, now, readyLagSeconds }))
   app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }))
   const whatIfRateLimit = rateLimitOf({ ...rate, name: 'what-ifs', limit: whatIfLimit })
-  const riskParameters = parameters.riskParameters ?? createParameterSetStore({ db, config })
+  const riskParameters = parameters.riskParameters ?? parameterSetStoreOf(config)
   app.route('/v1/accounts', accountRoutes({ db, config, now, whatIfPool: poolOf, whatIfRateLimit, riskParameters }))
   app.route('/v1/commands', commandRoutes({ db }))
   app.route('/v1/positions', positionRoutes({ db, config, logger, now }))
   app.route('/v1/routes', routeRoutes({ db, config, now }))
-  app.route('/v1/risk', riskParameterRoutes({ store: riskParameters }))
+  app.route('/v1/risk', riskParameterRoutes({ db, store: riskParameters }))
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } } satisfies ApiErrorBody, 404))
   app.onError((error, c) => errorResponse(error, c, logger))
   return app

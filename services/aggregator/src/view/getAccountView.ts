@@ -151,6 +151,8 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
     })),
     lock: { state: account.lockState, epoch: account.lockEpoch, chains: account.lockChains, lockedChains: account.lockedChains },
     marginMode: config.margin.mode,
+    // the set the account was valued under (`margin.calibration = 'volatility'`), as the valuation found it
+    ...(valuation.parameterSet ? { parameterSet: { ...valuation.parameterSet, applied: true } } : {}),
     ...(margin.risk ? { risk: riskView(valuation.config, valuation, toUnixSeconds(now)) } : {}),
     valuationBlocks: config.chains.flatMap((c) => {
       const b = valuation.book.blocks.get(c.chainId)

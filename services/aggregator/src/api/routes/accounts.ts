@@ -62,10 +62,10 @@ export function accountRoutes(deps: {
       const { address } = c.req.valid('param')
       const now = deps.now()
       const view = await getAccountView(deps.db, deps.config, address, now)
-      const parameterSet = await accountParameterSet(deps.db, await deps.riskParameters.state(), address, now.getTime())
-      // applied: the hub margins the account under it (`margin.calibration = 'volatility'` in portfolio mode)
-      const applied = deps.config.margin.calibration === 'volatility' && deps.config.margin.mode === 'portfolio'
-      return c.json({ ...view, parameterSet: parameterSet && { ...parameterSet, applied } })
+      if (view.parameterSet) return c.json(view)
+      // the grid is static: show the set the hub publishes for the account, not applied
+      const published = await accountParameterSet(deps.db, await deps.riskParameters.state(deps.db), address, now.getTime())
+      return c.json({ ...view, parameterSet: published && { ...published, applied: false } })
     })
     .post('/:address/what-if', deps.whatIfRateLimit, validate('param', params), validate('json', whatIfBody), async (c) => {
       const { address } = c.req.valid('param')

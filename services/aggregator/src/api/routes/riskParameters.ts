@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import type { DbOrTx } from '@unimargin/db'
 import type { ParameterSet } from '@unimargin/risk'
 import type { ParameterSetStore } from '../../riskParameters/index.js'
 
@@ -17,9 +18,9 @@ const setJson = (s: ParameterSet) => ({
  * what moved it; `realizedSigmaHorizon` and `correlation` are the latest market inputs; `policy` the
  * anti-procyclicality bounds; `history` every set, newest first.
  */
-export function riskParameterRoutes(deps: { store: ParameterSetStore }) {
+export function riskParameterRoutes(deps: { db: DbOrTx; store: ParameterSetStore }) {
   return new Hono().get('/parameters', async (c) => {
-    const state = await deps.store.state()
+    const state = await deps.store.state(deps.db)
     const sets = state.history.sets
     const latest = sets[sets.length - 1]
     return c.json({
