@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readCrashWindowRows } from './crashWindowCsv.js'
 import type { PriceWindow } from './windows.js'
 
 /** Daily volatility and volume of one underlying over a window: the inputs of the square-root impact law. */
@@ -20,31 +20,16 @@ const DAY_MS = 86_400_000
  * @throws Error when a symbol's series has fewer than two bars or no volume column
  */
 export function windowLiquidity(path: string, window: PriceWindow): Record<string, Liquidity> {
-  const [header, ...lines] = readFileSync(path, 'utf8').trim().split(/\r?\n/)
-  const cols = (header ?? '').split(',')
-  const at = (name: string) => {
-    const i = cols.indexOf(name)
-    if (i < 0) throw new Error(`${path}: no column ${name}`)
-    return i
-  }
-  const [iT, iS, iV, iI, iVol, iSrc] = [
-    'timestamp_utc_open',
-    'symbol',
-    'venue',
-    'interval',
-    'volume_base',
-    'source_set',
-  ].map(at) as number[]
+  const rows = readCrashWindowRows(path)
   const out: Record<string, Liquidity> = {}
   for (const [symbol, source] of Object.entries(window.sources)) {
     const [, interval, venue, set] = /^(\S+) (\S+) \((.*)\)$/.exec(source) ?? []
     const inWindow = new Set(window.times)
     const volumes = new Map<number, number>()
-    for (const line of lines) {
-      const f = line.split(',')
-      if (f[iS!] !== symbol || f[iI!] !== interval || f[iV!] !== venue || f[iSrc!] !== set) continue
-      const t = Date.parse(f[iT!] ?? '')
-      const v = Number(f[iVol!])
+    for (const r of rows) {
+      if (r.symbol !== symbol || r.interval !== interval || r.venue !== venue || r.source_set !== set) continue
+      const t = Date.parse(r.timestamp_utc_open)
+      const v = Number(r.volume_base)
       if (inWindow.has(t) && Number.isFinite(v) && !volumes.has(t)) volumes.set(t, v)
     }
     const closes = window.closes[symbol]!

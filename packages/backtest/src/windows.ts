@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { basename, join } from 'node:path'
+import { readCrashWindowRows } from './crashWindowCsv.js'
 
 /** Hourly closes of several symbols over one crash window, aligned on common timestamps. */
 export type PriceWindow = {
@@ -36,25 +37,16 @@ export function listCrashWindows(dir: string): string[] {
  * @throws Error when a requested symbol has no usable series, naming the file and symbol.
  */
 export function loadCrashWindow(path: string, symbols: readonly string[]): PriceWindow {
-  const [header, ...lines] = readFileSync(path, 'utf8').trim().split(/\r?\n/)
-  const cols = (header ?? '').split(',')
-  const at = (name: string) => {
-    const i = cols.indexOf(name)
-    if (i < 0) throw new Error(`${path}: no column ${name}`)
-    return i
-  }
-  const [iT, iS, iV, iI, iC, iSrc] = ['timestamp_utc_open', 'symbol', 'venue', 'interval', 'close', 'source_set'].map(at) as number[]
   type Row = { t: number; close: number; source: string }
   const series = new Map<string, Row[]>()
-  for (const line of lines) {
-    const f = line.split(',')
-    const key = `${f[iS!]}|${f[iI!]}|${f[iV!]}`
-    const close = Number(f[iC!])
-    const t = Date.parse(f[iT!] ?? '')
+  for (const r of readCrashWindowRows(path)) {
+    const key = `${r.symbol}|${r.interval}|${r.venue}`
+    const close = Number(r.close)
+    const t = Date.parse(r.timestamp_utc_open)
     if (!Number.isFinite(close) || !Number.isFinite(t)) continue
     const rows = series.get(key) ?? []
     if (rows.length === 0) series.set(key, rows)
-    rows.push({ t, close, source: f[iSrc!] ?? '' })
+    rows.push({ t, close, source: r.source_set })
   }
   const chosen = new Map<string, Map<number, number>>()
   const sources: Record<string, string> = {}
