@@ -66,8 +66,8 @@ export function createAggregator(parameters: CreateAggregatorParameters): Aggreg
         event_name: event.eventName,
         duration: Date.now() - started,
       }
-      if (result === 'ignored') logger.info(fields, 'Ignored event')
-      else logger.debug({ ...fields, result }, 'Processed event')
+      // an ignored event (one per price tick on most chains) is routine: debug, like a processed one
+      logger.debug({ ...fields, result }, result === 'ignored' ? 'Ignored event' : 'Processed event')
       return true
     })
   }

@@ -1,6 +1,6 @@
 import { commands, commandTransitions, eq, testDatabases } from '@unimargin/db'
 import { describe, expect, it } from 'vitest'
-import { listCommands, NotDeadLetteredError, retryDeadCommand } from './commands.js'
+import { listCommands, NotDeadLetteredError, retryDeadCommand, UnknownCommandStateError } from './commands.js'
 
 describe.each(testDatabases())('operator commands on $kind', ({ open }) => {
   it('lists dead-lettered commands and puts one back in the queue with a recorded transition', async () => {
@@ -18,6 +18,17 @@ describe.each(testDatabases())('operator commands on $kind', ({ open }) => {
       const [t] = await db.select().from(commandTransitions).where(eq(commandTransitions.commandId, '0xdead'))
       expect(t).toMatchObject({ fromState: 'dead', toState: 'failed', detail: { operator_retry: true, reason: 'rpc is back' } })
       await expect(retryDeadCommand(db, '0xdone', 'no')).rejects.toBeInstanceOf(NotDeadLetteredError)
+    } finally {
+      await close()
+    }
+  })
+  it('refuses a state the outbox does not have and names it, instead of listing nothing', async () => {
+    const { db, close } = await open()
+    try {
+      const error = await listCommands(db, ['dead', 'deadd']).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(UnknownCommandStateError)
+      expect((error as Error).message).toContain("'deadd'")
+      expect((error as Error).message).toContain('pending, published, attested, delivered, executed, failed, dead')
     } finally {
       await close()
     }

@@ -1,12 +1,38 @@
-import { and, commands, commandTransitions, type Db, desc, eq, inArray } from '@unimargin/db'
+import { and, type CommandState, commands, commandTransitions, type Db, desc, eq, inArray } from '@unimargin/db'
 
 export type CommandSummary = Pick<
   typeof commands.$inferSelect,
   'id' | 'kind' | 'account' | 'destChainId' | 'state' | 'outcome' | 'attempts' | 'lastError' | 'cause' | 'updatedAt'
 >
 
-/** Commands in the given states (default: dead and failed), newest first, at most `limit`. */
+/** Every state of the outbox's state machine (a record, so a state added to `CommandState` must be named here). */
+const STATES: Record<CommandState, true> = {
+  pending: true,
+  published: true,
+  attested: true,
+  delivered: true,
+  executed: true,
+  failed: true,
+  dead: true,
+}
+/** The outbox's command states, in the order a command moves through them. */
+export const COMMAND_STATES = Object.keys(STATES) as CommandState[]
+
+/** Thrown when an operator names a state the outbox does not have (a typo would otherwise list nothing). */
+export class UnknownCommandStateError extends Error {
+  override name = 'UnknownCommandStateError'
+  constructor(readonly unknown: string[]) {
+    super(`Unknown command state${unknown.length > 1 ? 's' : ''} ${unknown.map((s) => `'${s}'`).join(', ')}; the states are ${COMMAND_STATES.join(', ')}.`)
+  }
+}
+
+/**
+ * Commands in the given states (default: dead and failed), newest first, at most `limit`.
+ * @throws {UnknownCommandStateError} if a state is not one of {@link COMMAND_STATES} (nothing is read)
+ */
 export async function listCommands(db: Db, states: string[] = ['dead', 'failed'], limit = 50): Promise<CommandSummary[]> {
+  const unknown = states.filter((s) => !(s in STATES))
+  if (unknown.length > 0) throw new UnknownCommandStateError(unknown)
   return db
     .select({
       id: commands.id,
@@ -21,7 +47,7 @@ export async function listCommands(db: Db, states: string[] = ['dead', 'failed']
       updatedAt: commands.updatedAt,
     })
     .from(commands)
-    .where(inArray(commands.state, states as (typeof commands.$inferSelect)['state'][]))
+    .where(inArray(commands.state, states as CommandState[]))
     .orderBy(desc(commands.updatedAt))
     .limit(limit)
 }
