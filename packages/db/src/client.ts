@@ -6,6 +6,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
+import { lockDataDir } from './dataDirLock.js'
 import * as schema from './schema.js'
 
 /** A drizzle database over either driver, with the project's schema. */
@@ -34,22 +35,63 @@ export type Database = {
 
 const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url))
 
+/** Thrown when PostgreSQL cannot be reached or refuses the connection (server down, unknown database, bad role). */
+export class DatabaseConnectionError extends Error {
+  override name = 'DatabaseConnectionError'
+}
+
 /**
  * Opens the database: PostgreSQL through postgres.js when `url` is given, otherwise embedded PGlite (in memory,
- * or persisted in `dataDir`). Applies the drizzle migrations from `packages/db/migrations` unless told not to.
- * @throws the driver's error when the server cannot be reached or a migration fails.
+ * or persisted in `dataDir`, locked for this process while open). Applies the drizzle migrations from
+ * `packages/db/migrations` unless told not to.
+ * @throws {DatabaseConnectionError} when PostgreSQL cannot be reached or refuses the connection, naming the server
+ *   and database (never the password) and the server's reason, before any migration is tried.
+ * @throws {DatabaseInUseError} when `dataDir` is open in another live process (PGlite is single-process).
+ * @throws the migrator's error when a migration fails.
  * @example const { db, close } = await createDatabase({ url: process.env.DATABASE_URL })
  */
 export async function createDatabase(parameters: CreateDatabaseParameters = {}): Promise<Database> {
   const { url, dataDir, migrate = true } = parameters
   if (url) {
     const client = postgres(url, { max: 10, onnotice: () => {} })
+    try {
+      await client`select 1`
+    } catch (error) {
+      await client.end({ timeout: 1 }).catch(() => {})
+      throw new DatabaseConnectionError(`Cannot open PostgreSQL ${describeUrl(url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+    }
     const db = drizzlePostgres(client, { schema })
     if (migrate) await migratePostgres(db, { migrationsFolder })
     return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
   }
-  const client = new PGlite(dataDir)
-  const db = drizzlePglite(client, { schema })
-  if (migrate) await migratePglite(db, { migrationsFolder })
-  return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() }
+  const release = dataDir ? lockDataDir(dataDir) : () => {}
+  try {
+    const client = new PGlite(dataDir)
+    const db = drizzlePglite(client, { schema })
+    if (migrate) await migratePglite(db, { migrationsFolder })
+    return {
+      db: db as unknown as Db,
+      kind: 'pglite',
+      close: async () => {
+        try {
+          await client.close()
+        } finally {
+          release()
+        }
+      },
+    }
+  } catch (error) {
+    release()
+    throw error
+  }
+}
+
+/** `host:port/database` of a PostgreSQL URL, without user or password. */
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`
+  } catch {
+    return '(unparseable URL)'
+  }
 }

@@ -1,4 +1,5 @@
-export { createDatabase, type CreateDatabaseParameters, type Database, type DatabaseKind, type Db, type DbOrTx, type Tx } from './client.js'
+export { createDatabase, type CreateDatabaseParameters, type Database, DatabaseConnectionError, type DatabaseKind, type Db, type DbOrTx, type Tx } from './client.js'
+export { DatabaseInUseError, dataDirLockFile } from './dataDirLock.js'
 export * from './schema.js'
 export { testDatabases, type TestDatabase } from './testing.js'
 /** Query operators of the drizzle version the schema is built with, so services share one copy. */
