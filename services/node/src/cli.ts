@@ -7,6 +7,12 @@ import pino from 'pino'
 import { addCoverageCommand } from './operator/backtestCoverage.js'
 import { startNode } from './runtime/node.js'
 
+const seconds = (value: string) => {
+  const n = Number(value)
+  if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError('must be a positive number of seconds')
+  return n
+}
+
 const port = (value: string) => {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('must be a port number (0-65535)')
@@ -67,7 +73,8 @@ program
   .requiredOption('-c, --config <file>', 'configuration JSON (see README, Configuration)')
   .option('--data-dir <dir>', 'PGlite data directory when DATABASE_URL is not set; the node id is kept beside it in <dir>.node-id unless the config sets node.id', '.unimargin/data')
   .option('--api-port <port>', 'HTTP API port', port, 8787)
-  .action(async (options: { config: string; dataDir: string; apiPort: number }) => {
+  .option('--shutdown-timeout <seconds>', 'on SIGINT/SIGTERM, exit after this long even if a part of the node (a hung RPC call) has not stopped; a second signal exits at once', seconds, 10)
+  .action(async (options: { config: string; dataDir: string; apiPort: number; shutdownTimeout: number }) => {
     const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' })
     const config = defineConfig(JSON.parse(readFileSync(options.config, 'utf8')))
     const database = await createDatabase({ url: process.env.DATABASE_URL, dataDir: options.dataDir })
@@ -75,14 +82,24 @@ program
     const nodeId = resolveNodeId({ configured: config.node?.id, dataDir: options.dataDir })
     if (nodeId.source === 'generated') logger.info({ node_id: nodeId.id, file: nodeIdFile(options.dataDir) }, 'Generated the node id')
     const node = await startNode({ config, db: database.db, logger, apiPort: options.apiPort, nodeId: nodeId.id })
-    const shutdown = async () => {
-      logger.info('Stopping node')
-      await node.stop()
-      await database.close()
-      process.exit(0)
+    let stopping = false
+    const shutdown = async (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ signal }, 'Second signal: exiting now')
+        process.exit(1)
+      }
+      stopping = true
+      logger.info({ signal, deadline_s: options.shutdownTimeout }, 'Stopping node')
+      const { stopWithin } = await import('./runtime/shutdown.js')
+      const { unfinished, failed } = await stopWithin(
+        [...node.stopSteps(), { name: 'database', stop: () => database.close() }],
+        options.shutdownTimeout * 1000,
+        logger,
+      )
+      process.exit(unfinished.length > 0 || failed.length > 0 ? 1 : 0)
     }
-    process.once('SIGINT', shutdown)
-    process.once('SIGTERM', shutdown)
+    process.on('SIGINT', shutdown)
+    process.on('SIGTERM', shutdown)
   })
 
 program

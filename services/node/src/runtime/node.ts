@@ -7,6 +7,7 @@ import { createRelayer } from '@unimargin/relayer'
 import { createWatcher, type Watcher } from '@unimargin/watcher'
 import type { Logger } from 'pino'
 import type { Abi } from 'viem'
+import type { ShutdownStep } from './shutdown.js'
 
 export type StartNodeParameters = {
   config: Config
@@ -31,6 +32,8 @@ export type RunningNode = {
   relayer: ReturnType<typeof createRelayer> | undefined
   apiUrl: string | undefined
   stop: () => Promise<void>
+  /** the same stop as named steps, for a caller that bounds it in time (`stopWithin`) */
+  stopSteps: () => ShutdownStep[]
 }
 
 /**
@@ -78,16 +81,21 @@ export async function startNode(parameters: StartNodeParameters): Promise<Runnin
   relayer?.start()
   logger.info({ chains: config.chains.map((c) => c.chainId), api: apiUrl, node_id: nodeId }, 'Started node')
 
+  /** The parts of the node in the order they stop: the API, the relayer, the aggregator, then the watchers. */
+  const stopSteps = (): ShutdownStep[] => [
+    ...(server ? [{ name: 'api', stop: () => server.close() }] : []),
+    ...(relayer ? [{ name: 'relayer', stop: () => relayer.stop() }] : []),
+    ...(aggregator ? [{ name: 'aggregator', stop: () => aggregator.stop() }] : []),
+    { name: 'watchers', stop: () => Promise.all(watchers.map((w) => w.stop())).then(() => {}) },
+  ]
   return {
     watchers,
     aggregator,
     relayer,
     apiUrl,
     async stop() {
-      await server?.close()
-      await relayer?.stop()
-      await aggregator?.stop()
-      await Promise.all(watchers.map((w) => w.stop()))
+      for (const step of stopSteps()) await step.stop()
     },
+    stopSteps,
   }
 }
