@@ -1,5 +1,5 @@
 export { type Aggregator, createAggregator, type CreateAggregatorParameters } from './aggregator/index.js'
-export { type ApiErrorBody, type ApiIssue, type ApiServer, createApi, type CreateApiParameters, serveApi, type ServeApiParameters } from './api/index.js'
+export { ApiListenError, type ApiErrorBody, type ApiIssue, type ApiServer, createApi, type CreateApiParameters, serveApi, type ServeApiParameters } from './api/index.js'
 export { AggregatorError, InvalidEventError, PositionReportError, type PositionReportErrorCode } from './common/errors.js'
 export { InvalidLimitsError, type SetLimitsParameters, writeSetLimits } from './limits/index.js'
 export { commandIdOf, type CommandBody } from './outbox/index.js'

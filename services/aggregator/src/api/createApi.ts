@@ -101,10 +101,17 @@ export type ServeApiParameters = CreateApiParameters & {
 
 export type ApiServer = { port: number; close: () => Promise<void> }
 
+/** Thrown by {@link serveApi} when the address is taken or cannot be bound; names the host and port. */
+export class ApiListenError extends Error {
+  override name = 'ApiListenError'
+}
+
 /**
  * Serves the API over HTTP with @hono/node-server. Unless `app` or `whatIfPool` is given, it builds the what-if pool
  * (one thread started at once) and `close()` terminates it after the server has closed.
  * @returns the bound port (useful with `port: 0`) and `close()`.
+ * @throws {ApiListenError} when the port is in use (EADDRINUSE) or may not be bound (EACCES), with the what-if pool
+ *   it built already closed
  */
 export async function serveApi(parameters: ServeApiParameters): Promise<ApiServer> {
   // one thread started at once: the first what-if does not wait for a thread to load
@@ -113,8 +120,9 @@ export async function serveApi(parameters: ServeApiParameters): Promise<ApiServe
       ? undefined
       : createWhatIfPool({ config: parameters.config, minThreads: 1, ...resolveApiLimits(parameters.limits).whatIf })
   const app = parameters.app ?? createApi({ ...parameters, ...(ownPool ? { whatIfPool: ownPool } : {}) })
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: parameters.port, hostname: parameters.hostname ?? '127.0.0.1' }, (info) => {
+  const hostname = parameters.hostname ?? '127.0.0.1'
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port: parameters.port, hostname }, (info) => {
       parameters.logger?.info({ port: info.port }, 'Started API server')
       resolve({
         port: info.port,
@@ -126,6 +134,14 @@ export async function serveApi(parameters: ServeApiParameters): Promise<ApiServe
           }
         },
       })
+    })
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const why =
+        error.code === 'EADDRINUSE'
+          ? `Port ${parameters.port} on ${hostname} is in use by another process; stop it or choose another port (--api-port).`
+          : `Cannot listen on ${hostname}:${parameters.port}: ${error.message}`
+      const failed = new ApiListenError(why, { cause: error })
+      void (ownPool?.close() ?? Promise.resolve()).finally(() => reject(failed))
     })
   })
 }

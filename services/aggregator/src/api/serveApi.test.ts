@@ -2,7 +2,7 @@ import { type Database, testDatabases } from '@unimargin/db'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { testConfig } from '../test-utils.js'
 import type { WhatIfPool } from '../whatif/index.js'
-import { serveApi } from './createApi.js'
+import { ApiListenError, serveApi } from './createApi.js'
 
 const pools = vi.hoisted(() => [] as { closed: boolean }[])
 vi.mock('../whatif/index.js', async (importOriginal) => {
@@ -39,5 +39,16 @@ describe.each(testDatabases())('serveApi on $kind', ({ open }) => {
     expect(pools).toEqual([{ closed: false }])
     await server.close()
     expect(pools).toEqual([{ closed: true }])
+  })
+  it('refuses a port in use with an error that names it, and closes the what-if pool it built', async () => {
+    const first = await serveApi({ db: database.db, config: testConfig(), port: 0 })
+    try {
+      const error = await serveApi({ db: database.db, config: testConfig(), port: first.port }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ApiListenError)
+      expect((error as Error).message).toBe(`Port ${first.port} on 127.0.0.1 is in use by another process; stop it or choose another port (--api-port).`)
+      expect(pools.map((p) => p.closed)).toEqual([false, true])
+    } finally {
+      await first.close()
+    }
   })
 })
