@@ -20,6 +20,9 @@ const port = (value: string) => {
 }
 
 export const program = new Command('unimargin').description('Cross-chain unified margin: hub node and local devnet.')
+// usage errors throw (bin.ts maps them to exit code 64) instead of exiting 1 from inside commander; subcommands
+// inherit this from the program they are added to
+program.exitOverride()
 
 program
   .command('dev')
@@ -119,7 +122,8 @@ program
   .option('--json', 'print the /ready body as JSON')
   .action(async (options: { api: string; json?: boolean }) => {
     const { formatReadiness } = await import('./operator/status.js')
-    const res = await fetch(new URL('/ready', options.api))
+    const { fetchNode } = await import('./operator/nodeApi.js')
+    const res = await fetchNode(options.api, '/ready')
     const view = (await res.json()) as ReadyView
     console.log(options.json ? JSON.stringify(view, null, 2) : formatReadiness(view).join('\n'))
     if (!res.ok) process.exitCode = 1
@@ -131,7 +135,8 @@ program
   .argument('<address>', 'account address (0x…)')
   .option('--api <url>', 'node API base URL', 'http://127.0.0.1:8787')
   .action(async (address: string, options: { api: string }) => {
-    const res = await fetch(new URL(`/v1/accounts/${address}`, options.api))
+    const { fetchNode } = await import('./operator/nodeApi.js')
+    const res = await fetchNode(options.api, `/v1/accounts/${address}`)
     console.log(JSON.stringify(await res.json(), null, 2))
     if (!res.ok) process.exitCode = 1
   })
