@@ -3,6 +3,7 @@ import { createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { AnvilStartError, PortInUseError } from '../errors.js'
 import { anvilBinary } from './binary.js'
+import { forgetAnvil, reclaimOrphanAnvil, recordAnvil } from './orphans.js'
 import { track } from './registry.js'
 
 export interface AnvilOptions {
@@ -28,11 +29,14 @@ export interface Anvil {
 
 /**
  * Spawns `anvil --host 127.0.0.1 --port P --chain-id ID --silent` and waits until `eth_chainId` answers with ID.
+ * An anvil still holding the port after the devnet that started it was killed is stopped first (`orphans.ts`).
  * @throws {PortInUseError} if the port is taken (checked before spawning, and from anvil's own error).
  * @throws {AnvilStartError} if anvil exits early or does not answer within `readyTimeoutMs`.
  */
 export async function startAnvil(options: AnvilOptions): Promise<Anvil> {
   const { port, chainId } = options
+  // an anvil left on this port by a devnet that was killed (SIGKILL runs no exit handler) is stopped first
+  await reclaimOrphanAnvil(port)
   await assertPortFree(port)
   const args = ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId), '--silent']
   if (options.blockTimeSeconds !== undefined) args.push('--block-time', String(options.blockTimeSeconds))
@@ -40,6 +44,11 @@ export async function startAnvil(options: AnvilOptions): Promise<Anvil> {
 
   const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] })
   track(child)
+  if (child.pid !== undefined) {
+    const pid = child.pid
+    recordAnvil(port, pid)
+    child.once('exit', () => forgetAnvil(port, pid))
+  }
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
   let exited: number | null | undefined
