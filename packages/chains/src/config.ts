@@ -82,8 +82,14 @@ export const chainSchema = z.object({
   /** Wormhole chain id of this chain (independent of the EVM chain id) */
   wormholeChainId: z.number().int().positive().max(65_535),
   rpcUrl: z.string().url(),
-  /** blocks a log must be buried under before the watcher writes it (finality depth) */
+  /** blocks a log must be buried under before the watcher writes it (finality depth), with `finality: 'confirmations'` */
   confirmations: z.number().int().min(0).default(2),
+  /**
+   * what makes a block final for the watcher: `confirmations` (head − `confirmations`, the default), or the node's
+   * `safe` / `finalized` block tag (EIP-1898 / the Engine API's fork choice: on Ethereum, a justified or finalized
+   * checkpoint; on OP Stack chains, a block derived from L1 data / from finalized L1 data)
+   */
+  finality: z.enum(['confirmations', 'safe', 'finalized']).default('confirmations'),
   /** expected block interval, ms; used for polling cadence */
   blockTimeMs: z.number().int().positive().default(1000),
   /** largest `eth_getLogs` range, blocks */

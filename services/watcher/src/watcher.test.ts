@@ -56,6 +56,25 @@ describe.each(testDatabases())('watcher on $kind', ({ open }) => {
     expect(answers.length).toBeGreaterThanOrEqual(3)
   })
 
+  it("with finality 'finalized', writes a deposit only once the node's finalized block has passed it", async () => {
+    const finalizedChain = { ...chain(), finality: 'finalized' as const }
+    const w = createWatcher({ db: database.db, chain: finalizedChain, logger, contracts: [{ address: chain().vault, abi: MarginVault.abi as Abi }] })
+    const receipt = await userDeposit(devnet, { chainId: chain().chainId, key: user, symbol: 'USDC', amount: 2_000n })
+    const client = devnet.chain(chain().chainId).publicClient
+    // far more blocks than the confirmation depth, fewer than anvil's finality lag (64 blocks)
+    await devnet.mine(chain().chainId, 10)
+    await drain(w)
+    const finalized = (await client.getBlock({ blockTag: 'finalized' })).number
+    expect(finalized).toBeLessThan(receipt.blockNumber)
+    expect((await deposits()).filter((e) => e.txHash === receipt.transactionHash)).toHaveLength(0)
+    const [checkpoint] = await database.db.select().from(chainCheckpoints).where(eq(chainCheckpoints.chainId, chain().chainId))
+    expect(checkpoint?.blockNumber ?? 0n).toBeLessThanOrEqual(finalized)
+
+    await devnet.mine(chain().chainId, 64)
+    await drain(w)
+    expect((await deposits()).filter((e) => e.txHash === receipt.transactionHash)).toHaveLength(1)
+  })
+
   it('resumes from its checkpoint after a restart without writing anything twice', async () => {
     const first = watcher()
     const a = await userDeposit(devnet, { chainId: chain().chainId, key: user, symbol: 'USDC', amount: 1n })

@@ -46,7 +46,8 @@ export type Watcher = {
 
 /**
  * Creates the watcher of one chain. It polls `eth_getLogs` for `contracts` over bounded block ranges starting after
- * the checkpoint stored in `chain_checkpoints` (or at `chain.startBlock`), only up to `head − chain.confirmations`,
+ * the checkpoint stored in `chain_checkpoints` (or at `chain.startBlock`), only up to the last final block
+ * (`head − chain.confirmations`, or the node's `safe` / `finalized` block with `chain.finality`),
  * and writes each log once into `chain_events` (key: chain id, block hash, log index) together with the new
  * checkpoint in one transaction, so a restart resumes exactly where the last committed range ended.
  * Before each range it checks that the checkpoint block still has the stored hash (parent-hash continuity);
@@ -74,6 +75,12 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
   const state: WatcherStatus = { chainId: chain.chainId, checkpoint: undefined, head: undefined, failures: 0, halted: undefined }
   let range = BigInt(chain.maxLogRange)
 
+  /** The number of the node's `safe` or `finalized` block (a tag the node does not support is a poll failure). */
+  async function taggedBlock(tag: 'safe' | 'finalized'): Promise<bigint> {
+    const block = await client.getBlock({ blockTag: tag })
+    return block.number
+  }
+
   async function readCheckpoint() {
     const [row] = await db.select().from(chainCheckpoints).where(eq(chainCheckpoints.chainId, chain.chainId))
     return row
@@ -96,7 +103,7 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
     if (state.halted) throw state.halted
     const head = await client.getBlockNumber({ cacheTime: 0 })
     state.head = head
-    const safe = head - BigInt(chain.confirmations)
+    const safe = chain.finality === 'confirmations' ? head - BigInt(chain.confirmations) : await taggedBlock(chain.finality)
     const checkpoint = await readCheckpoint()
     if (checkpoint) {
       const block = await client.getBlock({ blockNumber: checkpoint.blockNumber })
