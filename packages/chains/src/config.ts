@@ -81,7 +81,15 @@ export const chainSchema = z.object({
   chainId: z.number().int().positive(),
   /** Wormhole chain id of this chain (independent of the EVM chain id) */
   wormholeChainId: z.number().int().positive().max(65_535),
+  /** the chain's JSON-RPC endpoint over HTTP(S) */
   rpcUrl: z.string().url(),
+  /**
+   * more endpoints of the same chain, tried in order after `rpcUrl` when it fails (viem `fallback`); use providers
+   * that do not share infrastructure
+   */
+  fallbackRpcUrls: z.array(z.string().url()).default([]),
+  /** let viem rank `rpcUrl` and the fallbacks by measured latency and stability instead of keeping their order */
+  rankRpcUrls: z.boolean().default(false),
   /** blocks a log must be buried under before the watcher writes it (finality depth), with `finality: 'confirmations'` */
   confirmations: z.number().int().min(0).default(2),
   /**

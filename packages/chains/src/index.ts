@@ -1,6 +1,6 @@
 export { type ApiConfig, apiSchema } from './api.js'
 export { type CollateralRisk, collateralRiskOf, RISK_CANCELLING_HAIRCUTS, RISK_CANCELLING_UNDERLYINGS } from './collateralRisk.js'
-export { createChainPublicClient, createChainWalletClient, toViemChain } from './clients.js'
+export { chainTransport, createChainPublicClient, createChainWalletClient, rpcUrlsOf, toViemChain } from './clients.js'
 export {
   type AssetConfig,
   type ChainConfig,

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net'
 import { MarginVault, MockPriceFeed } from '@unimargin/contracts'
 import { chainCheckpoints, chainEvents, type Database, eq, testDatabases } from '@unimargin/db'
 import { type Devnet, startDevnet, userDeposit } from '@unimargin/devnet'
@@ -9,6 +10,16 @@ import { FinalityViolationError } from './errors.js'
 import { createWatcher } from './watcher.js'
 
 const logger = pino({ level: 'silent' })
+
+/** A port nothing listens on: bound once by the OS, then released. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
 
 describe.each(testDatabases())('watcher on $kind', ({ open }) => {
   let devnet: Devnet
@@ -73,6 +84,19 @@ describe.each(testDatabases())('watcher on $kind', ({ open }) => {
     await devnet.mine(chain().chainId, 64)
     await drain(w)
     expect((await deposits()).filter((e) => e.txHash === receipt.transactionHash)).toHaveLength(1)
+  })
+
+  it('keeps ingesting through a fallback RPC when the first endpoint is down', async () => {
+    const dead = `http://127.0.0.1:${await closedPort()}`
+    const withFallback = { ...chain(), rpcUrl: dead, fallbackRpcUrls: [chain().rpcUrl] }
+    const w = createWatcher({ db: database.db, chain: withFallback, logger, contracts: [{ address: chain().vault, abi: MarginVault.abi as Abi }] })
+    const receipt = await userDeposit(devnet, { chainId: chain().chainId, key: user, symbol: 'USDC', amount: 3_000n })
+    await devnet.mine(chain().chainId, chain().confirmations)
+    await drain(w)
+    expect((await deposits()).filter((e) => e.txHash === receipt.transactionHash)).toHaveLength(1)
+
+    const alone = createWatcher({ db: database.db, chain: { ...chain(), rpcUrl: dead, fallbackRpcUrls: [] }, logger, contracts: [{ address: chain().vault, abi: MarginVault.abi as Abi }] })
+    await expect(alone.poll()).rejects.toThrow()
   })
 
   it('resumes from its checkpoint after a restart without writing anything twice', async () => {
