@@ -90,6 +90,12 @@ export const chainSchema = z.object({
   fallbackRpcUrls: z.array(z.string().url()).default([]),
   /** let viem rank `rpcUrl` and the fallbacks by measured latency and stability instead of keeping their order */
   rankRpcUrls: z.boolean().default(false),
+  /**
+   * quorum reads: how many of the chain's providers (`rpcUrl` + `fallbackRpcUrls`) must return the same end block hash
+   * and the same logs for a range before the watcher writes any of it; a disagreement halts the chain. 1 = trust the
+   * first provider that answers.
+   */
+  quorum: z.number().int().min(1).default(1),
   /** blocks a log must be buried under before the watcher writes it (finality depth), with `finality: 'confirmations'` */
   confirmations: z.number().int().min(0).default(2),
   /**
@@ -207,6 +213,11 @@ export const configSchema = z
     }
     if (!ids.has(config.hub.chainId))
       ctx.addIssue({ code: 'custom', path: ['hub', 'chainId'], message: `hub chain ${config.hub.chainId} is not in chains` })
+    for (const [i, chain] of config.chains.entries()) {
+      const providers = new Set([chain.rpcUrl, ...chain.fallbackRpcUrls]).size
+      if (chain.quorum > providers)
+        ctx.addIssue({ code: 'custom', path: ['chains', i, 'quorum'], message: `quorum ${chain.quorum} needs at least ${chain.quorum} distinct RPC URLs, the chain has ${providers}` })
+    }
     const routed = new Set<number>()
     for (const [i, route] of config.routes.entries()) {
       const chain = config.chains.find((c) => c.chainId === route.chainId)

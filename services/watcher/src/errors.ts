@@ -1,5 +1,14 @@
+/**
+ * Ingestion of a chain stopped on purpose: what the providers returned cannot be trusted, so nothing more of this
+ * chain is credited until an operator has looked. Recorded in the chain's checkpoint row (`halted_reason`) so `/ready`
+ * shows it from any process; other chains keep going.
+ */
+export class ChainHaltError extends Error {
+  override name = 'ChainHaltError'
+}
+
 /** The chain's block at the checkpoint height no longer has the stored hash: a reorg deeper than the finality depth. */
-export class FinalityViolationError extends Error {
+export class FinalityViolationError extends ChainHaltError {
   override name = 'FinalityViolationError'
   constructor(
     readonly chainId: number,
@@ -11,5 +20,43 @@ export class FinalityViolationError extends Error {
       `Chain ${chainId} reorganised below its finality depth: block ${blockNumber} was ${storedHash} when written, now ${chainHash}. ` +
         'Ingestion of this chain is halted; raise its confirmations and rebuild from a block before the fork.',
     )
+  }
+}
+
+/** What one group of providers answered for a block range: the same block hash at its end and the same logs. */
+export type QuorumAnswer = { providers: string[]; toBlockHash: string; logCount: number }
+
+/**
+ * Enough providers answered a block range, but no `quorum` of them agree on its end block's hash and its logs: one
+ * of them lies (forged or withheld logs, a private fork) or lags badly. Halts the chain; nothing of the range is
+ * written.
+ */
+export class QuorumDisagreementError extends ChainHaltError {
+  override name = 'QuorumDisagreementError'
+  constructor(
+    readonly chainId: number,
+    readonly fromBlock: bigint,
+    readonly toBlock: bigint,
+    readonly quorum: number,
+    readonly answers: QuorumAnswer[],
+  ) {
+    super(
+      `Chain ${chainId}: no ${quorum} providers agree on blocks ${fromBlock}-${toBlock} (${answers
+        .map((a) => `${a.providers.join(' + ')}: end ${a.toBlockHash.slice(0, 10)}…, ${a.logCount} logs`)
+        .join('; ')}). Ingestion of this chain is halted and nothing of the range was credited.`,
+    )
+  }
+}
+
+/** Fewer providers than the quorum answered a range (errors, timeouts, a head behind the range): retried, not a halt. */
+export class QuorumUnavailableError extends Error {
+  override name = 'QuorumUnavailableError'
+  constructor(
+    readonly chainId: number,
+    readonly answered: number,
+    readonly quorum: number,
+    readonly errors: string[],
+  ) {
+    super(`Chain ${chainId}: only ${answered} of the ${quorum} providers needed answered (${errors.join('; ')}).`)
   }
 }

@@ -1,3 +1,3 @@
 export { toJsonArgs } from './args.js'
-export { FinalityViolationError } from './errors.js'
+export { ChainHaltError, FinalityViolationError, type QuorumAnswer, QuorumDisagreementError, QuorumUnavailableError } from './errors.js'
 export { createWatcher, type CreateWatcherParameters, type WatchedContract, type Watcher, type WatcherStatus } from './watcher.js'

@@ -4,7 +4,8 @@ import { createPollLoop } from '@unimargin/lifecycle'
 import type { Logger } from 'pino'
 import { type Abi, type AbiEvent, type Address, type Chain, decodeEventLog, type Log, type PublicClient, type Transport, toEventSelector } from 'viem'
 import { toJsonArgs } from './args.js'
-import { FinalityViolationError } from './errors.js'
+import { ChainHaltError, FinalityViolationError } from './errors.js'
+import { createQuorumReader } from './quorum.js'
 
 /** A contract whose logs the watcher ingests, decoded with `abi`. */
 export type WatchedContract = { address: Address; abi: Abi }
@@ -27,7 +28,8 @@ export type WatcherStatus = {
   head: bigint | undefined
   /** consecutive failed polls */
   failures: number
-  halted: FinalityViolationError | undefined
+  /** why ingestion of this chain stopped (a reorg below finality, providers that disagree); undefined while running */
+  halted: ChainHaltError | undefined
 }
 
 export type Watcher = {
@@ -35,10 +37,12 @@ export type Watcher = {
    * Ingests at most one bounded range of confirmed blocks. Returns the number of events written (duplicates not
    * counted) and whether more confirmed blocks remain.
    * @throws {FinalityViolationError} when the checkpoint block was reorganised away.
+   * @throws {QuorumDisagreementError} when the chain has a quorum and its providers disagree on the range.
+   * @throws {QuorumUnavailableError} when fewer providers than the quorum answered (retried, not a halt).
    * @throws the RPC or database error after the transport's own retries.
    */
   poll: () => Promise<{ written: number; caughtUp: boolean }>
-  /** Polls until stopped; errors are logged and retried with exponential backoff (capped at 30 s); a finality violation halts it. */
+  /** Polls until stopped; errors are logged and retried with exponential backoff (capped at 30 s); a {@link ChainHaltError} halts it. */
   start: () => void
   stop: () => Promise<void>
   status: () => WatcherStatus
@@ -74,6 +78,7 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
   const addresses = contracts.map((c) => c.address)
   const state: WatcherStatus = { chainId: chain.chainId, checkpoint: undefined, head: undefined, failures: 0, halted: undefined }
   let range = BigInt(chain.maxLogRange)
+  const quorum = chain.quorum > 1 ? createQuorumReader(chain, chain.quorum) : undefined
 
   /** The number of the node's `safe` or `finalized` block (a tag the node does not support is a poll failure). */
   async function taggedBlock(tag: 'safe' | 'finalized'): Promise<bigint> {
@@ -90,7 +95,7 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
    * Records the halt in the checkpoint row (keeping the first `halted_at` of a halt that repeats after a restart).
    * The halt is latched in memory only once recorded: a failed write throws, and the next poll detects it again.
    */
-  async function recordHalt(error: FinalityViolationError): Promise<never> {
+  async function recordHalt(error: ChainHaltError): Promise<never> {
     await db
       .update(chainCheckpoints)
       .set({ haltedReason: error.message, haltedAt: sql`coalesce(${chainCheckpoints.haltedAt}, ${new Date().toISOString()}::timestamptz)` })
@@ -123,20 +128,30 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
     const to = from + range - 1n < safe ? from + range - 1n : safe
 
     let logs: Log[]
+    let toBlock: { hash: `0x${string}`; timestamp: bigint }
+    let reader: PublicClient = client
     try {
-      logs = await client.getLogs({ address: addresses, fromBlock: from, toBlock: to })
+      if (quorum) {
+        const agreed = await quorum.read(addresses, from, to)
+        logs = agreed.logs
+        toBlock = agreed.toBlock
+        reader = agreed.client
+      } else {
+        logs = await client.getLogs({ address: addresses, fromBlock: from, toBlock: to })
+        toBlock = await client.getBlock({ blockNumber: to })
+      }
     } catch (error) {
+      if (error instanceof ChainHaltError) await recordHalt(error)
       if (range > 1n) {
         range = range / 2n
         log.warn({ from_block: from, to_block: to, range, err: (error as Error).message }, 'Shrank log range after a provider error')
       }
       throw error
     }
-    const toBlock = await client.getBlock({ blockNumber: to })
     const timestamps = new Map<string, bigint>([[toBlock.hash, toBlock.timestamp]])
     for (const l of logs) {
       if (l.blockHash && !timestamps.has(l.blockHash)) {
-        const b = await client.getBlock({ blockHash: l.blockHash })
+        const b = await reader.getBlock({ blockHash: l.blockHash })
         timestamps.set(l.blockHash, b.timestamp)
       }
     }
@@ -192,8 +207,8 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
       return !caughtUp
     },
     onError: (error, failures, retryInMs) => {
-      if (error instanceof FinalityViolationError) {
-        log.error({ err: error.message }, 'Halted ingestion after a reorg below finality')
+      if (error instanceof ChainHaltError) {
+        log.error({ err: error.message, reason: error.name }, error instanceof FinalityViolationError ? 'Halted ingestion after a reorg below finality' : 'Halted ingestion: providers disagree')
         return 'stop'
       }
       state.failures = failures
