@@ -4,11 +4,11 @@ import { z } from 'zod'
  * What one HTTP client may ask of the node's API. Every field is optional; the API's defaults (in parentheses)
  * apply to those left out.
  */
-export const apiSchema = z.object({
+export const apiSchema = z.strictObject({
   /** largest request body, bytes; a larger one is refused with 413 before it is read (65536) */
   bodyLimitBytes: z.number().int().positive().optional(),
   rateLimit: z
-    .object({
+    .strictObject({
       /** the window the limits count over, ms (60000) */
       windowMs: z.number().int().positive().optional(),
       /** requests per window and client (IP, or API key) to `/v1` routes (1200) */
@@ -22,7 +22,7 @@ export const apiSchema = z.object({
     })
     .optional(),
   whatIf: z
-    .object({
+    .strictObject({
       /** ms a what-if may take, waiting for a thread included, before it is answered 503 (5000) */
       timeoutMs: z.number().int().positive().optional(),
       /** worker threads computing what-ifs (cores − 1, at least 1; also the ceiling) */

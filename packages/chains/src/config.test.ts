@@ -47,10 +47,10 @@ describe('routes', () => {
         return (error as ConfigError).issues.map((i) => i.path)
       }
     }
-    expect(issues(base({ routes: [{ chainId: 31339, transport: 'layerzero' }] }))).toEqual(['routes.0.transport'])
-    expect(issues(base({ routes: [{ chainId: 1, transport: 'wormhole' }] }))).toEqual(['routes.0.chainId'])
-    expect(issues(base({ routes: [{ chainId: 31338 }, { chainId: 31338 }] }))).toEqual(['routes.1.chainId'])
-    expect(issues(base({ chains: [chain(31337, lz(40101)), chain(31338, lz(40101))] }))).toEqual(['chains.1.layerzero.eid'])
+    expect(issues(base({ routes: [{ chainId: 31339, transport: 'layerzero' }] }))).toEqual(['routes[0].transport'])
+    expect(issues(base({ routes: [{ chainId: 1, transport: 'wormhole' }] }))).toEqual(['routes[0].chainId'])
+    expect(issues(base({ routes: [{ chainId: 31338 }, { chainId: 31338 }] }))).toEqual(['routes[1].chainId'])
+    expect(issues(base({ chains: [chain(31337, lz(40101)), chain(31338, lz(40101))] }))).toEqual(['chains[c31338].layerzero.eid'])
     expect(() => defineConfig(base({ routes: [{ chainId: 31339, transport: 'layerzero' }] }))).toThrow(ConfigError)
   })
 })
@@ -66,8 +66,8 @@ describe('markets', () => {
   })
 
   it('refuses a maximum notional of 0 and a deviation above 10 000 bps', () => {
-    expect(() => defineConfig(base({ markets: [{ ...market, maxNotionalUsd8: 0 }] }))).toThrow(/markets\.0\.maxNotionalUsd8/)
-    expect(() => defineConfig(base({ markets: [{ ...market, maxEntryDeviationBps: 10_001 }] }))).toThrow(/markets\.0\.maxEntryDeviationBps/)
+    expect(() => defineConfig(base({ markets: [{ ...market, maxNotionalUsd8: 0 }] }))).toThrow(/markets\[ETH-PERP\]\.maxNotionalUsd8/)
+    expect(() => defineConfig(base({ markets: [{ ...market, maxEntryDeviationBps: 10_001 }] }))).toThrow(/markets\[ETH-PERP\]\.maxEntryDeviationBps/)
   })
 })
 
@@ -94,8 +94,8 @@ describe('collateral in the scenarios', () => {
     expect(off).toMatchObject({ riskCancelling: false, mmHaircutBps: 1000, imHaircutBps: 1000 })
     const [set] = withAssets([{ ...weth, mmHaircutBps: 300, imHaircutBps: 450 }])
     expect(set).toMatchObject({ mmHaircutBps: 300, imHaircutBps: 450 })
-    expect(() => withAssets([{ ...weth, mmHaircutBps: 300, imHaircutBps: 200 }])).toThrow(/chains\.0\.assets\.0\.imHaircutBps/)
-    expect(() => withAssets([{ ...weth, routeBreakLossBps: 10_001 }])).toThrow(/chains\.0\.assets\.0\.routeBreakLossBps/)
+    expect(() => withAssets([{ ...weth, mmHaircutBps: 300, imHaircutBps: 200 }])).toThrow(/chains\[c31337\]\.assets\[ETH\]\.imHaircutBps/)
+    expect(() => withAssets([{ ...weth, routeBreakLossBps: 10_001 }])).toThrow(/chains\[c31337\]\.assets\[ETH\]\.routeBreakLossBps/)
   })
 })
 
@@ -106,3 +106,26 @@ describe('node', () => {
     expect(() => defineConfig(base({ node: { id: 'hub eu/1' } }))).toThrow(/node\.id/)
   })
 })
+
+describe('strictness', () => {
+  it('refuses an unknown key, a typo included, naming it, the chain by name and the file', () => {
+    const typo = base({ chains: [{ ...chain(31337, lz(40101)), confirmation: 12 } as ConfigInput['chains'][number]] })
+    const error = (() => {
+      try {
+        defineConfig(typo, 'unimargin.json')
+      } catch (e) {
+        return e as ConfigError
+      }
+    })()
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error?.issues).toEqual([{ path: 'chains[c31337]', message: "unknown key 'confirmation'" }])
+    expect(error?.message).toBe("Invalid configuration in unimargin.json:\n  - chains[c31337]: unknown key 'confirmation'")
+  })
+
+  it('refuses unknown keys at every level, and lists every one', () => {
+    const input = { ...base(), extra: true, relayer: { privateKey: `0x${'11'.repeat(32)}`, maxAttempt: 3 } } as ConfigInput
+    expect(() => defineConfig(input)).toThrow(/\(root\): unknown key 'extra'/)
+    expect(() => defineConfig(input)).toThrow(/relayer: unknown key 'maxAttempt'/)
+  })
+})
+

@@ -23,7 +23,7 @@ const decimalBigint = z
  * the portfolio engine treats it in the scenarios (see `collateralRiskOf` for the defaults).
  */
 export const assetSchema = z
-  .object({
+  .strictObject({
     /** canonical symbol shared across chains, e.g. `ETH` for WETH on every chain; also the feed's underlying */
     symbol: z.string().min(1),
     address,
@@ -45,7 +45,7 @@ export const assetSchema = z
   .transform((asset) => ({ ...asset, ...collateralRiskOf(asset) }))
 
 /** LayerZero v2 contracts on one chain, when the chain is reachable over LayerZero. */
-export const layerZeroChainSchema = z.object({
+export const layerZeroChainSchema = z.strictObject({
   /** LayerZero endpoint id of this chain (e.g. 40101) */
   eid: z.number().int().positive().max(4_294_967_295),
   /** EndpointV2 */
@@ -70,12 +70,12 @@ export const transportSchema = z.enum(['wormhole', 'layerzero'])
 export type TransportName = z.output<typeof transportSchema>
 
 /** The route hub → `chainId`: which transport carries the commands to that chain's vault. */
-export const routeSchema = z.object({
+export const routeSchema = z.strictObject({
   chainId: z.number().int().positive(),
   transport: transportSchema.default('wormhole'),
 })
 
-export const chainSchema = z.object({
+export const chainSchema = z.strictObject({
   name: z.string().min(1),
   /** EVM chain id (`eth_chainId`) */
   chainId: z.number().int().positive(),
@@ -117,7 +117,7 @@ export const chainSchema = z.object({
   layerzero: layerZeroChainSchema.optional(),
 })
 
-export const marketSchema = z.object({
+export const marketSchema = z.strictObject({
   /** e.g. `ETH-PERP` */
   symbol: z.string().min(1),
   /** symbol of the underlying whose feed on the hub chain is the mark price */
@@ -138,8 +138,8 @@ export const marketSchema = z.object({
 })
 
 export const configSchema = z
-  .object({
-    hub: z.object({
+  .strictObject({
+    hub: z.strictObject({
       /** EVM chain id of the chain that hosts MarginHub */
       chainId: z.number().int().positive(),
       address,
@@ -148,7 +148,7 @@ export const configSchema = z
     }),
     chains: z.array(chainSchema).min(1),
     markets: z.array(marketSchema),
-    guardians: z.object({
+    guardians: z.strictObject({
       /** guardian set index the local keys form */
       setIndex: z.number().int().min(0).default(0),
       /** local guardian private keys (devnet); production uses a remote attestation source instead */
@@ -156,13 +156,13 @@ export const configSchema = z
       /** base URL of a Wormholescan-compatible API serving signed VAAs, when not signing locally */
       apiUrl: z.string().url().optional(),
     }),
-    venue: z.object({
+    venue: z.strictObject({
       /** the address whose EIP-712 signature a position report must carry */
       reporter: address,
       /** EIP-712 domain name for position reports */
       domainName: z.string().default('Unimargin'),
     }),
-    relayer: z.object({
+    relayer: z.strictObject({
       /** key that sends publish and delivery transactions */
       privateKey,
       /** first retry delay, ms; doubles per attempt up to `maxDelayMs` */
@@ -171,7 +171,7 @@ export const configSchema = z
       /** attempts before a command is dead-lettered */
       maxAttempts: z.number().int().positive().default(8),
     }),
-    liquidation: z.object({
+    liquidation: z.strictObject({
       /** account credited with seized collateral inside each vault */
       receiver: address,
       /** liquidation penalty, bps of closed notional, capped at the remaining equity */
@@ -181,7 +181,7 @@ export const configSchema = z
     }),
     /** this node of the hub */
     node: z
-      .object({
+      .strictObject({
         /**
          * stable id of this node in the outbox's `claimed_by`: the same across restarts, unique among the nodes sharing
          * a database (default: generated on first start and kept beside the data dir, in `<data dir>.node-id`)
@@ -254,20 +254,50 @@ export type RouteConfig = Config['routes'][number]
 /** Thrown by {@link defineConfig} with every problem, each with its path. */
 export class ConfigError extends Error {
   override name = 'ConfigError'
-  constructor(readonly issues: { path: string; message: string }[]) {
-    super(`Invalid configuration:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`)
+  constructor(
+    readonly issues: { path: string; message: string }[],
+    /** the file the configuration came from, when known */
+    readonly source?: string,
+  ) {
+    super(`Invalid configuration${source ? ` in ${source}` : ''}:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`)
   }
 }
 
 /**
- * Validates and normalises a configuration (addresses checksummed, defaults applied).
- * @throws {ConfigError} listing every invalid field by path.
- * @example const config = defineConfig(JSON.parse(readFileSync('unimargin.json', 'utf8')))
+ * A readable path of a config issue: list items by their name where they have one (`chains[arbitrum].assets[USDC]`,
+ * `markets[ETH-PERP]`), by index otherwise (`routes[0]`).
  */
-export function defineConfig(input: ConfigInput): Config {
+export function configPath(path: readonly PropertyKey[], input: unknown): string {
+  let node: unknown = input
+  let out = ''
+  for (const key of path) {
+    const item = Array.isArray(node) && typeof key === 'number' ? (node[key] as Record<string, unknown> | undefined) : undefined
+    if (typeof key === 'number') {
+      const name = item && ['name', 'symbol'].map((k) => item[k]).find((v) => typeof v === 'string' && v !== '')
+      out += `[${name ?? key}]`
+    } else out += `${out ? '.' : ''}${String(key)}`
+    node = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined
+  }
+  return out || '(root)'
+}
+
+/**
+ * Validates and normalises a configuration (addresses checksummed, defaults applied). Unknown keys are errors, so a
+ * typo (`"confirmation": 12`) is reported instead of silently keeping a default.
+ * @param source the file the configuration was read from, named in the error
+ * @throws {ConfigError} listing every invalid field by path, list items by name (see {@link configPath}).
+ * @example const config = defineConfig(JSON.parse(readFileSync('unimargin.json', 'utf8')), 'unimargin.json')
+ */
+export function defineConfig(input: ConfigInput, source?: string): Config {
   const result = configSchema.safeParse(input)
   if (!result.success)
-    throw new ConfigError(result.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })))
+    throw new ConfigError(
+      result.error.issues.map((i) => ({
+        path: configPath(i.path, input),
+        message: i.code === 'unrecognized_keys' ? `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}` : i.message,
+      })),
+      source,
+    )
   return result.data
 }
 

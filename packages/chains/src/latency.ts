@@ -8,7 +8,7 @@ import { z } from 'zod'
  * `attestationMs` + destination inclusion (one destination block time), or `seedMs` of the route when given.
  * Buffers are `z · σ · sqrt(p99 / H)` with σ the P&L sigma of the portfolio engine over its horizon H.
  */
-export const latencySchema = z.object({
+export const latencySchema = z.strictObject({
   /** confidence multiplier z_α of the buffers (2.33 ≈ one-sided 99%) */
   z: z.number().min(0).max(10).default(2.33),
   windowSize: z.number().int().positive().default(200),

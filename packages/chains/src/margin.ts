@@ -9,14 +9,14 @@ const decimalBigint = z
  * strike (USD with 8 decimals) and right. Expiries are unix seconds.
  */
 export const instrumentSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('perp') }),
-  z.object({ kind: z.literal('future'), expiry: z.number().int().positive() }),
-  z.object({ kind: z.literal('option'), expiry: z.number().int().positive(), strikeUsd8: decimalBigint, right: z.enum(['call', 'put']) }),
+  z.strictObject({ kind: z.literal('perp') }),
+  z.strictObject({ kind: z.literal('future'), expiry: z.number().int().positive() }),
+  z.strictObject({ kind: z.literal('option'), expiry: z.number().int().positive(), strikeUsd8: decimalBigint, right: z.enum(['call', 'put']) }),
 ])
 
 /** A minimal vol surface of one underlying: ATM vol per expiry (days) and a skew per unit of log-moneyness. */
-export const volSurfaceSchema = z.object({
-  expiries: z.array(z.object({ days: z.number().positive(), atmVol: z.number().positive().max(10) })).min(1),
+export const volSurfaceSchema = z.strictObject({
+  expiries: z.array(z.strictObject({ days: z.number().positive(), atmVol: z.number().positive().max(10) })).min(1),
   skew: z.number().default(0),
 })
 
@@ -28,7 +28,7 @@ export const volSurfaceSchema = z.object({
  *   charges, inter-commodity credits and the short option minimum), with `params` overriding its defaults (SPAN's
  *   under `params.span`, defaults derived from the grid).
  */
-export const marginSchema = z.object({
+export const marginSchema = z.strictObject({
   mode: z.enum(['linear', 'portfolio', 'tiered', 'isolated', 'span']).default('linear'),
   /** overrides of the engine's parameters (`PortfolioParams`, top-level keys replaced whole; validated by the engine) */
   params: z.record(z.string(), z.unknown()).optional(),

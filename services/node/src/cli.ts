@@ -79,7 +79,7 @@ program
   .option('--shutdown-timeout <seconds>', 'on SIGINT/SIGTERM, exit after this long even if a part of the node (a hung RPC call) has not stopped; a second signal exits at once', seconds, 10)
   .action(async (options: { config: string; dataDir: string; apiPort: number; shutdownTimeout: number }) => {
     const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' })
-    const config = defineConfig(JSON.parse(readFileSync(options.config, 'utf8')))
+    const config = defineConfig(JSON.parse(readFileSync(options.config, 'utf8')), options.config)
     const database = await createDatabase({ url: process.env.DATABASE_URL, dataDir: options.dataDir })
     const { nodeIdFile, resolveNodeId } = await import('./runtime/nodeId.js')
     const nodeId = resolveNodeId({ configured: config.node?.id, dataDir: options.dataDir })
@@ -193,7 +193,7 @@ commandsCmd
       return
     }
     const { burnDeadPacket } = await import('./operator/burn.js')
-    const config = defineConfig(JSON.parse(readFileSync(options.config, 'utf8')))
+    const config = defineConfig(JSON.parse(readFileSync(options.config, 'utf8')), options.config)
     const database = await createDatabase({ url: process.env.DATABASE_URL, dataDir: options.dataDir })
     try {
       const packets = await burnDeadPacket({ db: database.db, config, commandId: id, delegateKey: delegateKey as `0x${string}`, reason: options.reason })
