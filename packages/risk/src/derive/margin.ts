@@ -157,8 +157,19 @@ function exactlyNeeded(
   return screens.map((x) => (Number.isFinite(x.pnl) && Number.isFinite(x.bound) && x.pnl - 2 * x.bound > ceiling ? x : undefined))
 }
 
-/** Short readable name of a scenario. */
+const names = new WeakMap<DeriveScenarioShock, string>()
+
+/** Short readable name of a scenario (remembered per scenario object: parameter sets are reused across accounts). */
 export function scenarioName(s: DeriveScenarioShock): string {
+  let name = names.get(s)
+  if (name === undefined) {
+    name = nameOf(s)
+    names.set(s, name)
+  }
+  return name
+}
+
+function nameOf(s: DeriveScenarioShock): string {
   if (s.volShock === 'linear' || s.volShock === 'abs') return `skew ${s.volShock}`
   const f = (x: bigint) => String(Number(fromE18(x).toPrecision(12)))
   return `spot ×${f(s.spotShock)} vol ${s.volShock} damp ${f(s.dampening)}`

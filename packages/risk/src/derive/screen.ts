@@ -16,7 +16,7 @@ export type DeriveScreen = { pnl: number; bound: number }
 /** 1e18 fixed point to float64, relative error ≤ u (2^-53). */
 const f = (x: bigint) => Number(x) / 1e18
 
-type FloatOption = { K: number; amount: number; vol: number; isCall: boolean }
+type FloatOption = { strikeIndex: number; amount: number; isCall: boolean }
 type FloatExpiry = {
   fVar: number
   fFixed: number
@@ -33,6 +33,8 @@ type FloatExpiry = {
   kStar: number
   /** the contract reverts in a skew scenario (kStar = 0, or K/F = 0 for an option) */
   skewReverts: boolean
+  /** distinct strikes and their vols (a call and a put at one strike share the float price and its bound) */
+  strikes: { K: number; vol: number }[]
   options: FloatOption[]
 }
 /** The precomputed portfolio in float64, built once per margin call. */
@@ -75,7 +77,8 @@ function floatExpiry(e: DeriveExpiryHoldings, skew: DeriveParameters['skew']): F
     absCap: f(mulDec(skew.absCBase, e.sqrtTau) + skew.absBaseCap),
     kStar: f(kStar),
     skewReverts: kStar === 0n || (e.options.length > 0 && zeroRatio),
-    options: e.options.map((o) => ({ K: f(o.strike), amount: f(o.amount), vol: f(o.vol), isCall: o.isCall })),
+    strikes: e.strikes.map((k) => ({ K: f(k.strike), vol: f(k.vol) })),
+    options: e.options.map((o) => ({ strikeIndex: o.strikeIndex, amount: f(o.amount), isCall: o.isCall })),
   }
 }
 
@@ -98,7 +101,7 @@ export function screenScenario(p: DeriveFloatPortfolio, s: DeriveScenarioShock):
   }
   for (const e of p.expiries) {
     const x = skew ? skewedValue(e, s.volShock as 'linear' | 'abs') : shockedValue(e, S, s.volShock, p.minVolUp)
-    if (x.bound === Number.POSITIVE_INFINITY) return { pnl: Number.NaN, bound: x.bound }
+    if (!(x.bound < Number.POSITIVE_INFINITY)) return { pnl: Number.NaN, bound: Number.POSITIVE_INFINITY }
     const maxDiscount = Math.max(e.pos, e.neg)
     // value × (pos or neg by sign): the same discount errs by the value's bound × discount + 1 wei + 2u; when the
     // value's sign is undecided, the contract may apply the other one: ≤ (bound + 2|value|) × max discount
@@ -177,16 +180,20 @@ function sum(
   dF: number,
   volOf: (vol: number, strike: number) => { v: number; dV: number },
 ): ValueWithBound {
+  const prices = e.strikes.map((k) => {
+    const { v, dV } = volOf(k.vol, k.K)
+    return black76WithBound(F, k.K, e.D, v, dF, dV)
+  })
   let value = 0
   let bound = 0
   let gross = 0
   for (const o of e.options) {
-    const { v, dV } = volOf(o.vol, o.K)
-    const x = black76WithBound(F, o.K, e.D, v, o.isCall, dF, dV)
+    const x = prices[o.strikeIndex]!
+    const price = o.isCall ? x.call : x.put
     const a = Math.abs(o.amount)
-    value += x.price * o.amount
-    bound += a * x.bound + WEI + 3 * U * a * x.price
-    gross += a * x.price
+    value += price * o.amount
+    bound += a * x.bound + WEI + 3 * U * a * price
+    gross += a * price
   }
   return { value, bound: bound + e.options.length * U * gross }
 }

@@ -29,33 +29,32 @@ export const INV_SQRT_2PI = 0.3989422804014327
  */
 const CAP_GAP = 1e-27
 
-/** One option price and the bound on |float − contract|, both in the forward's unit. */
-export type PriceWithBound = { price: number; bound: number }
+/** Call and put prices at one strike and the bound on |float − contract| of either, in the forward's unit. */
+export type PricesWithBound = { call: number; put: number; bound: number }
 
 /**
- * Price of one option in float64 as the contract computes it (standardized call N(d1) − m·N(d2) at total vol v, 1
+ * Call and put in float64 as the contract computes them (standardized call N(d1) − m·N(d2) at total vol v, 1
  * above 24, floored at 0; put by parity; × F·D; capped at F·D and K·D) and a bound on its distance to the contract's
  * fixed-point price. `dF`, `dV` bound the distance of the contract's own forward and total vol to `F`, `v`.
  * @param F forward; K strike; D discount factor; v total vol σ√τ (float64, converted from or computed like 1e18)
- * @returns the price and the bound (Infinity when K/F is outside [1e-9, 1e9])
+ * @returns both prices and the bound, valid for either (Infinity when K/F is outside [1e-9, 1e9])
  */
 export function black76WithBound(
   F: number,
   K: number,
   D: number,
   v: number,
-  isCall: boolean,
   dF: number,
   dV: number,
-): PriceWithBound {
+): PricesWithBound {
   const FD = F * D
   const KD = K * D
   // inputs: |∂P/∂F| ≤ D, |∂P/∂K| ≤ D, |∂P/∂v| ≤ F·D·φ(d1) ≤ F·D/√(2π), |∂P/∂D| ≤ max(F, K); K and D are float
   // conversions of the contract's integers (relative error ≤ u); the caps are 1-Lipschitz
   const inputs = D * (dF + U * K) + INV_SQRT_2PI * FD * dV + Math.max(F, K) * U * D
   const rounding = 4 * WEI + 8 * U * (F + K) * D
-  if (K === 0) return { price: isCall ? FD : 0, bound: inputs + rounding }
-  if (F === 0) return { price: isCall ? 0 : KD, bound: inputs + rounding }
+  if (K === 0) return { call: FD, put: 0, bound: inputs + rounding }
+  if (F === 0) return { call: 0, put: KD, bound: inputs + rounding }
   const m = K / F
   const k = Math.log(m)
   const tv = Math.max(v, WEI)
@@ -63,8 +62,9 @@ export function black76WithBound(
   let std = 1
   if (v < 24) std = Math.max(0, normCdf(d1) - m * normCdf(d1 - tv))
   const stdPut = Math.max(0, std + m - 1)
-  const price = isCall ? Math.min(std * FD, FD) : Math.min(stdPut * FD, KD)
-  if (!(m >= MONEYNESS_MIN && m <= MONEYNESS_MAX)) return { price, bound: Number.POSITIVE_INFINITY }
+  const call = Math.min(std * FD, FD)
+  const put = Math.min(stdPut * FD, KD)
+  if (!(m >= MONEYNESS_MIN && m <= MONEYNESS_MAX)) return { call, put, bound: Number.POSITIVE_INFINITY }
   // d1 of the contract at its total vol v' ≥ vLow against the exact d1 there: (v'²/2 truncated twice: ≤ (1 + v')
   // wei; ln(K/F) with K/F truncated to the wei: ≤ EPS_LN_FIXED + 1 wei / m) / v', then the division's own wei
   const vLow = Math.max(WEI, v - dV)
@@ -78,5 +78,5 @@ export function black76WithBound(
   const stdError =
     std1 * (EPS_CDF_FIXED + EPS_CDF_FLOAT + INV_SQRT_2PI * (dd1Fixed + dd1Float) + 4 * WEI + CAP_GAP + 8 * U)
   // × the contract's F'·D (F' ≤ F + dF) truncated to the wei: ≤ (1 + m) wei more (std call ≤ 1, std put ≤ m)
-  return { price, bound: stdError * (F + dF) * D + std1 * 2 * WEI + inputs + rounding }
+  return { call, put, bound: stdError * (F + dF) * D + std1 * 2 * WEI + inputs + rounding }
 }
