@@ -74,6 +74,17 @@ describe('the fixed-point path against the reference implementation (bit-identic
     )
   })
 
+  it('exp gives the reference integers at and around every multiple of ln 2/2 it reduces by (−42 to 135)', () => {
+    // 0.5·ln 2 in 1e18: t + ½ crosses an integer there, where the float64 range reduction defers to the division
+    const halfLn2 = 346573590279972655n
+    for (let j = -122n; j <= 390n; j++) {
+      for (const d of [-2n, -1n, 0n, 1n, 2n, 1000n, -1000n]) {
+        const x = j * halfLn2 + d
+        expect(outcome(() => exp(x))).toEqual(outcome(() => ref.exp(x)))
+      }
+    }
+  })
+
   it('Black-76 prices are the reference integers', () => {
     const positive = (bits: number) => wide(bits).map((x) => (x < 0n ? -x : x))
     fc.assert(
