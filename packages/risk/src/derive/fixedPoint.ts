@@ -186,6 +186,8 @@ export function stdNormalCdf(x: bigint): bigint {
   let c = 0n
   if (z > CDF_CUTOFF) return x <= 0n ? 0n : UNIT
   let e = exp(-(((z >> 1n) * z) / UNIT))
+  // |x| above ≈ 9.18: e^(−x²/2) is 0 in 1e18, so both approximations give c = 0
+  if (e === 0n) return x <= 0n ? 0n : UNIT
   z = (z << 46n) / FIVE_POW_18
   e = (e << 46n) / FIVE_POW_18
   if (z < HART_LIMIT) {

@@ -85,6 +85,14 @@ describe('the fixed-point path against the reference implementation (bit-identic
     }
   })
 
+  it('the normal CDF gives the reference integers across |x| ≈ 9.18, where e^(−x²/2) reaches 0 in 1e18', () => {
+    for (let i = -20_000n; i <= 20_000n; i++) {
+      const x = 9_180_000_000_000_000_000n + i * 17_000_000_000_000n
+      expect(stdNormalCdf(x)).toBe(ref.stdNormalCdf(x))
+      expect(stdNormalCdf(-x)).toBe(ref.stdNormalCdf(-x))
+    }
+  })
+
   it('Black-76 prices are the reference integers', () => {
     const positive = (bits: number) => wide(bits).map((x) => (x < 0n ? -x : x))
     fc.assert(
