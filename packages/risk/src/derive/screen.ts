@@ -1,7 +1,7 @@
 import { mulDec } from './fixedPoint.js'
 import { skewKStar } from './expiryValue.js'
 import type { DeriveExpiryHoldings, DerivePortfolio } from './portfolio.js'
-import { U, WEI, black76WithBound } from './screenBlack76.js'
+import { EPS_LN_FIXED, U, WEI, black76WithBound } from './screenBlack76.js'
 import type { DeriveParameters, DeriveScenarioShock } from './types.js'
 
 /**
@@ -158,8 +158,8 @@ function skewedValue(e: FloatExpiry, kind: 'linear' | 'abs'): ValueWithBound {
   const slope = Math.abs(cap) / e.kStar
   return sum(e, F, 3 * U * F, (vol, K) => {
     const k0 = Math.log(K / F)
-    // the contract's k = ln(floor(K/F)) errs from the float one by ≤ EPS_LN_FIXED + 1 wei/m + 3u(1 + |k|)
-    const dk = 1e-14 + (2 * WEI * F) / K + 3 * U * (1 + Math.abs(k0))
+    // the contract's k = ln(floor(K/F)) errs from the float one by ≤ EPS_LN_FIXED + 2 wei/m + 3u(1 + |k|)
+    const dk = EPS_LN_FIXED + (2 * WEI * F) / K + 3 * U * (1 + Math.abs(k0))
     // a negative cap makes the multiplier jump at k = 0 (min(cap, ·) above, max(−cap, ·) below): undecidable near 0
     if (kind === 'linear' && cap < 0 && Math.abs(k0) <= dk) return { v: Number.NaN, dV: Number.POSITIVE_INFINITY }
     const k = kind === 'abs' ? Math.abs(k0) : k0
