@@ -17,19 +17,27 @@ export function shockedExpiryValue(
   const multiplier = volShock === 'up' ? e.volShockUp : volShock === 'down' ? e.volShockDown : UNIT
   const minVol = volShock === 'up' ? minVolUpShock : 0n
   const quotes = quotesAt(e, mulDec(e.forwardVariable, spotShock) + e.forwardFixed)
-  let total = 0n
-  e.options.forEach((o, i) => {
-    const { call, put } = priceQuote(quotes[i]!, maxBig(minVol, mulDec(o.vol, multiplier)), e.sqrtTau)
-    total += mulDec(o.isCall ? call : put, o.amount)
-  })
-  return total
+  const prices = new Array<{ call: bigint; put: bigint }>(e.strikes.length)
+  for (let i = 0; i < prices.length; i++)
+    prices[i] = priceQuote(quotes[i]!, maxBig(minVol, mulDec(e.strikes[i]!.vol, multiplier)), e.sqrtTau)
+  return total(e, prices)
 }
 
-/** The expiry's options quoted at `forward` (cached on the expiry: scenarios at one spot shock share them). */
+/** Σ mulDec(call or put at the option's strike, amount) over the expiry's options. */
+function total(e: DeriveExpiryHoldings, prices: { call: bigint; put: bigint }[]): bigint {
+  let sum = 0n
+  for (const o of e.options) {
+    const price = prices[o.strikeIndex]!
+    sum += mulDec(o.isCall ? price.call : price.put, o.amount)
+  }
+  return sum
+}
+
+/** The expiry's strikes quoted at `forward` (cached on the expiry: scenarios at one spot shock share them). */
 function quotesAt(e: DeriveExpiryHoldings, forward: bigint): DeriveQuote[] {
   let quotes = e.quotes.get(forward)
   if (quotes === undefined) {
-    quotes = e.options.map((o) => deriveQuote(forward, o.strike, e.discount))
+    quotes = e.strikes.map((k) => deriveQuote(forward, k.strike, e.discount))
     e.quotes.set(forward, quotes)
   }
   return quotes
@@ -62,8 +70,8 @@ export function skewedExpiryValue(
     kind === 'linear' ? mulDec(p.linearCBase, sqrtTau) + p.linearBaseCap : mulDec(p.absCBase, sqrtTau) + p.absBaseCap
   const kStar = skewKStar(sqrtTau, p)
   if (kStar === 0n) throw new DeriveMathError('Skew kStar is zero (division by zero).')
-  let total = 0n
-  e.options.forEach((o, i) => {
+  const prices = new Array<{ call: bigint; put: bigint }>(e.strikes.length)
+  for (let i = 0; i < prices.length; i++) {
     const quote = quotes[i]!
     // ln(K/F) of the quote equals the contract's ln(strike.divideDecimal(forward)); that one reverts below 1 wei
     if (quote.moneyness === null || quote.moneyness === 0n)
@@ -72,8 +80,7 @@ export function skewedExpiryValue(
     if (kind === 'abs' && k < 0n) k = -k
     const tilt = (k * cap) / kStar
     const multiplier = UNIT + (k >= 0n ? minBig(cap, tilt) : maxBig(-cap, tilt))
-    const { call, put } = priceQuote(quote, mulDec(o.vol, multiplier < 0n ? 0n : multiplier), sqrtTau)
-    total += mulDec(o.isCall ? call : put, o.amount)
-  })
-  return total
+    prices[i] = priceQuote(quote, mulDec(e.strikes[i]!.vol, multiplier < 0n ? 0n : multiplier), sqrtTau)
+  }
+  return total(e, prices)
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DeriveMathError, UNIT, decPow, exp, ln, sqrt, sqrtInt, stdNormalCdf } from './fixedPoint.js'
+import { DeriveMathError, UNIT, decPow, exp, ilog2, ln, sqrt, sqrtInt, stdNormalCdf } from './fixedPoint.js'
 
 const near = (x: bigint, y: bigint, wei: bigint) => expect(x > y ? x - y : y - x).toBeLessThanOrEqual(wei)
 
@@ -46,5 +46,16 @@ describe('Derive fixed-point math', () => {
 
   it('raises to fractional powers through exp and ln', () => {
     near(decPow(4n * UNIT, UNIT / 2n), 2n * UNIT, 10n)
+  })
+})
+
+describe('ilog2', () => {
+  it('is the bit length minus one at, just below and just above every power of two up to 2^1100', () => {
+    for (let k = 0; k <= 1100; k++) {
+      const p = 1n << BigInt(k)
+      for (const x of [p - 1n, p, p + 1n, p + (p >> 1n)]) {
+        if (x > 0n) expect(ilog2(x)).toBe(x.toString(2).length - 1)
+      }
+    }
   })
 })

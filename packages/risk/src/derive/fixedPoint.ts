@@ -42,10 +42,19 @@ export function absBig(x: bigint): bigint {
   return x < 0n ? -x : x
 }
 
-/** floor(log2(x)) for x > 0 (0 for 0). */
+/**
+ * floor(log2(x)) for x > 0 (0 for 0): from the float64 log2 where it is more than 1e-9 from an integer (its error is
+ * below 1e-13 for x < 2^1024), else from the length of the binary string.
+ */
 export function ilog2(x: bigint): number {
-  return x <= 0n ? 0 : x.toString(2).length - 1
+  if (x <= 0n) return 0
+  const l = Math.log2(Number(x))
+  const n = Math.floor(l)
+  if (l - n > 1e-9 && l - n < 1 - 1e-9) return n
+  return x.toString(2).length - 1
 }
+
+const LN_P7_SHIFTED = 795164235651350426258249787498n << 96n
 
 /**
  * Natural log in 1e18 fixed point: range reduction to [1, 2)·2^96 and an (8, 8) rational approximation.
@@ -62,7 +71,7 @@ export function ln(x: bigint): bigint {
   p = ((p * x) >> 96n) - 11111509109440967052023855526967n
   p = ((p * x) >> 96n) - 45023709667254063763336534515857n
   p = ((p * x) >> 96n) - 14706773417378608786704636184526n
-  p = p * x - (795164235651350426258249787498n << 96n)
+  p = p * x - LN_P7_SHIFTED
   let q = x + 5573035233440673466300451813936n
   q = ((q * x) >> 96n) + 71694874799317883764090561454958n
   q = ((q * x) >> 96n) + 283447036172924575727196451306956n
@@ -81,6 +90,8 @@ const EXP_ZERO_BELOW = -42139678854452767551n
 const EXP_OVERFLOW_AT = 135305999368893231589n
 const FIVE_POW_18 = 5n ** 18n
 const LN2_BASE96 = 54916777467707473351141471128n
+const HALF_BASE96 = 1n << 95n
+const EXP_P5_SHIFTED = 4385272521454847904632057985693276n << 96n
 
 /**
  * e^x in 1e18 fixed point: range reduction by powers of two and a (6, 7) rational approximation in base 2^96.
@@ -91,13 +102,13 @@ export function exp(x: bigint): bigint {
   if (x <= EXP_ZERO_BELOW) return 0n
   if (x >= EXP_OVERFLOW_AT) throw new DeriveMathError(`exp overflow (${x}).`)
   x = (x << 78n) / FIVE_POW_18
-  const k = ((x << 96n) / LN2_BASE96 + (1n << 95n)) >> 96n
+  const k = expReduction(x)
   x -= k * LN2_BASE96
   let p = x + 2772001395605857295435445496992n
   p = ((p * x) >> 96n) + 44335888930127919016834873520032n
   p = ((p * x) >> 96n) + 398888492587501845352592340339721n
   p = ((p * x) >> 96n) + 1993839819670624470859228494792842n
-  p = p * x + (4385272521454847904632057985693276n << 96n)
+  p = p * x + EXP_P5_SHIFTED
   let z = x + 750530180792738023273180420736n
   z = ((z * x) >> 96n) + 32788456221302202726307501949080n
   let w = x - 2218138959503481824038194425854n
@@ -106,6 +117,21 @@ export function exp(x: bigint): bigint {
   q = ((q * w) >> 96n) + 4203224763890128580604056984195872n
   const r = p / q
   return (r * 3822833074963236453042738258902158003155416615667n) >> (195n - k)
+}
+
+const LN2_BASE96_FLOAT = Number(LN2_BASE96)
+
+/**
+ * k = ((x << 96) / ln2 + 2^95) >> 96 of `exp`, the nearest multiple of ln 2 (x and ln 2 in base 2^96), without the
+ * 190-bit division when the float64 quotient is far from a rounding boundary: |x / ln2| < 200 there, so its float64
+ * error is below 1e-13, and a fractional part of t + ½ within 1e-9 of an integer takes the exact division.
+ */
+function expReduction(x: bigint): bigint {
+  const t = Number(x) / LN2_BASE96_FLOAT + 0.5
+  const k = Math.floor(t)
+  const frac = t - k
+  if (frac > 1e-9 && frac < 1 - 1e-9) return BigInt(k)
+  return ((x << 96n) / LN2_BASE96 + HALF_BASE96) >> 96n
 }
 
 /** floor(sqrt(x)) of an integer, by the contract's seven Babylonian steps from a power-of-two guess. */
@@ -144,6 +170,12 @@ const M = [
 const SQRT_TWOPI_BASE2 = 46239130270042206915n
 const HART_LIMIT = 130438178253327725388n
 const CDF_CUTOFF = 37n * UNIT
+const ONE_BASE128 = 1n << 128n
+const TWO_BASE128 = 2n << 128n
+const THREE_BASE128 = 3n << 128n
+const FOUR_BASE128 = 4n << 128n
+const [N0, N1, N2, N3, N4, N5, N6] = N
+const [M0, M1, M2, M3, M4, M5, M6, M7] = M
 
 /**
  * Standard normal CDF in 1e18 fixed point: Hart's (6, 7) rational approximation for |x| < 7.07 and a continued
@@ -154,29 +186,31 @@ export function stdNormalCdf(x: bigint): bigint {
   let c = 0n
   if (z > CDF_CUTOFF) return x <= 0n ? 0n : UNIT
   let e = exp(-(((z >> 1n) * z) / UNIT))
+  // |x| above ≈ 9.18: e^(−x²/2) is 0 in 1e18, so both approximations give c = 0
+  if (e === 0n) return x <= 0n ? 0n : UNIT
   z = (z << 46n) / FIVE_POW_18
   e = (e << 46n) / FIVE_POW_18
   if (z < HART_LIMIT) {
-    let n = ((N[6] * z) >> 64n) + N[5]
-    n = ((n * z) >> 64n) + N[4]
-    n = ((n * z) >> 64n) + N[3]
-    n = ((n * z) >> 64n) + N[2]
-    n = ((n * z) >> 64n) + N[1]
-    n = ((n * z) >> 64n) + N[0]
-    let d = ((M[7] * z) >> 64n) + M[6]
-    d = ((d * z) >> 64n) + M[5]
-    d = ((d * z) >> 64n) + M[4]
-    d = ((d * z) >> 64n) + M[3]
-    d = ((d * z) >> 64n) + M[2]
-    d = ((d * z) >> 64n) + M[1]
-    d = ((d * z) >> 64n) + M[0]
+    let n = ((N6 * z) >> 64n) + N5
+    n = ((n * z) >> 64n) + N4
+    n = ((n * z) >> 64n) + N3
+    n = ((n * z) >> 64n) + N2
+    n = ((n * z) >> 64n) + N1
+    n = ((n * z) >> 64n) + N0
+    let d = ((M7 * z) >> 64n) + M6
+    d = ((d * z) >> 64n) + M5
+    d = ((d * z) >> 64n) + M4
+    d = ((d * z) >> 64n) + M3
+    d = ((d * z) >> 64n) + M2
+    d = ((d * z) >> 64n) + M1
+    d = ((d * z) >> 64n) + M0
     c = (n * e) / d
   } else {
     let f = 11990383647911208550n
-    f = (4n << 128n) / (z + f)
-    f = (3n << 128n) / (z + f)
-    f = (2n << 128n) / (z + f)
-    f = (1n << 128n) / (z + f)
+    f = FOUR_BASE128 / (z + f)
+    f = THREE_BASE128 / (z + f)
+    f = TWO_BASE128 / (z + f)
+    f = ONE_BASE128 / (z + f)
     f += z
     f = (f * SQRT_TWOPI_BASE2) >> 64n
     c = (e << 64n) / f

@@ -3,7 +3,7 @@ import { mulDec } from './fixedPoint.js'
 import { type DeriveContingencies, type DerivePortfolio, arrangeDerivePortfolio } from './portfolio.js'
 import { addDerivePrecomputes } from './precompute.js'
 import { deriveScenarioPnl } from './scenarioPnl.js'
-import { floatPortfolio, screenScenario } from './screen.js'
+import { type DeriveScreen, floatPortfolio, screenScenario } from './screen.js'
 import type { DeriveParameters, DeriveScenario, DeriveScenarioShock } from './types.js'
 import { assertDeriveAccepts } from './validate.js'
 
@@ -14,16 +14,19 @@ export type DeriveScenarioLoss = DeriveScenarioShock & {
   name: string
   /** P&L against MTM, 1e18 stable (negative = loss), before the loss factor */
   pnl: bigint
-  /** false when `pnl` is the float64 estimate (option `exactScenarios: 'worst'`, a scenario that cannot be the worst) */
+  /** false when `pnl` is the float64 estimate (`exactScenarios: 'worst'`, the default, of a scenario that cannot be the worst) */
   exact: boolean
+  /** 0 when exact; for an estimate, a proven bound on |pnl − fixed-point P&L|, 1e18 (rounded up) */
+  bound: bigint
 }
 
 /** Options of {@link deriveMargin}. */
 export type DeriveMarginOptions = {
   /**
-   * `all` (default): every scenario P&L in fixed point, as the contract. `worst`: every scenario is first estimated in
-   * float64 with a bound on its error (`screen.ts`), and only those that can be the worst are computed in fixed point;
-   * MM, IM, the worst scenario and the contingencies are the same as with `all`, other scenarios' `pnl` are estimates.
+   * `worst` (default): every scenario is first estimated in float64 with a rigorous bound on its distance to the
+   * fixed-point P&L (`screen.ts`, derivation in README.md), and only those that can be the worst are computed in fixed
+   * point; MM, IM, the worst scenario and the contingencies are the same to the wei as with `all`, the other
+   * scenarios' `pnl` are estimates (`exact: false`). `all`: every scenario P&L in fixed point, as the contract.
    */
   exactScenarios?: 'all' | 'worst'
 }
@@ -66,7 +69,8 @@ export type DeriveMarginResult = {
  * `PMRM_2.sol`, `docs/managers/PMRM.md` (method; see README.md in this folder).
  * @param scenario the account and market, as parsed by `parseDeriveCase`
  * @param parameters scenarios and risk parameters
- * @param options `exactScenarios: 'worst'` computes only the scenarios that can be the worst in fixed point (faster)
+ * @param options `exactScenarios: 'all'` computes every scenario in fixed point (default `worst`: only those that
+ * can be the worst, the same MM, IM and worst scenario)
  * @returns MM, IM, MTMs, every scenario's P&L, the worst one and each contingency
  * @throws DeriveRejectedError when Derive's setters would reject the parameters; DeriveMathError where the contract
  * would revert (e.g. negative SVI variance)
@@ -83,12 +87,13 @@ export function deriveMargin(
   const portfolio = addDerivePrecomputes(arrangeDerivePortfolio(scenario), parameters)
   const c = portfolio.contingencies
   let worst = { index: parameters.scenarios.length, name: 'basis', pnl: c.basis }
-  const needed = exactlyNeeded(portfolio, parameters, options.exactScenarios ?? 'all')
+  const needed = exactlyNeeded(portfolio, parameters, options.exactScenarios ?? 'worst')
   const scenarios = parameters.scenarios.map((s, index) => {
-    const estimate = needed[index]
+    const screen = needed[index]
     const pnl =
-      estimate === undefined ? deriveScenarioPnl(portfolio, s, parameters) : BigInt(Math.round(estimate * 1e18))
-    const loss = { ...s, index, name: scenarioName(s), pnl, exact: estimate === undefined }
+      screen === undefined ? deriveScenarioPnl(portfolio, s, parameters) : BigInt(Math.round(screen.pnl * 1e18))
+    const bound = screen === undefined ? 0n : boundInWei(screen)
+    const loss = { ...s, index, name: scenarioName(s), pnl, exact: screen === undefined, bound }
     if (loss.exact && pnl < worst.pnl) worst = { index, name: loss.name, pnl }
     return loss
   })
@@ -125,27 +130,46 @@ export function deriveMargin(
 }
 
 /**
- * Per scenario, `undefined` when it must be computed exactly, else its float64 estimate: with `worst`, a scenario is
- * skipped when its estimate minus twice its bound is above the lowest estimate plus twice that one's bound, so its
- * exact P&L is above the exact P&L of the lowest estimate and it cannot be the (first) worst.
+ * The screening bound in wei, rounded up, covering the estimate's rounding to the wei too (½ wei, and the float
+ * product estimate · 1e18: 2u relative).
+ */
+function boundInWei(x: DeriveScreen): bigint {
+  return BigInt(Math.ceil(x.bound * 1e18 * (1 + 2 ** -50) + Math.abs(x.pnl) * 1e18 * 2 ** -51)) + 1n
+}
+
+/**
+ * Per scenario, `undefined` when it must be computed exactly, else its float64 screen. With `worst`, every scenario
+ * x has an estimate e(x) and a bound b(x) ≥ |e(x) − exact(x)|; the ceiling min over x of e(x) + 2·b(x) is above the
+ * exact P&L of some scenario, so a scenario y with e(y) − 2·b(y) > ceiling has exact(y) > that P&L and cannot be the
+ * (first) worst. The factor 2 is slack over the bound. A NaN estimate or an infinite bound makes the scenario exact.
  */
 function exactlyNeeded(
   portfolio: DerivePortfolio,
   parameters: DeriveParameters,
   mode: 'all' | 'worst',
-): (number | undefined)[] {
+): (DeriveScreen | undefined)[] {
   if (mode === 'all') return []
   const view = floatPortfolio(portfolio, parameters)
   const screens = parameters.scenarios.map((s) => screenScenario(view, s))
-  if (!screens.every((x) => Number.isFinite(x.pnl) && Number.isFinite(x.bound))) return []
-  let low = screens[0]!
-  for (const x of screens) if (x.pnl < low.pnl) low = x
-  const ceiling = low.pnl + 2 * low.bound
-  return screens.map((x) => (x.pnl - 2 * x.bound <= ceiling ? undefined : x.pnl))
+  let ceiling = Number.POSITIVE_INFINITY
+  for (const x of screens) if (x.pnl + 2 * x.bound < ceiling) ceiling = x.pnl + 2 * x.bound
+  if (!Number.isFinite(ceiling)) return []
+  return screens.map((x) => (Number.isFinite(x.pnl) && Number.isFinite(x.bound) && x.pnl - 2 * x.bound > ceiling ? x : undefined))
 }
 
-/** Short readable name of a scenario. */
+const names = new WeakMap<DeriveScenarioShock, string>()
+
+/** Short readable name of a scenario (remembered per scenario object: parameter sets are reused across accounts). */
 export function scenarioName(s: DeriveScenarioShock): string {
+  let name = names.get(s)
+  if (name === undefined) {
+    name = nameOf(s)
+    names.set(s, name)
+  }
+  return name
+}
+
+function nameOf(s: DeriveScenarioShock): string {
   if (s.volShock === 'linear' || s.volShock === 'abs') return `skew ${s.volShock}`
   const f = (x: bigint) => String(Number(fromE18(x).toPrecision(12)))
   return `spot ×${f(s.spotShock)} vol ${s.volShock} damp ${f(s.dampening)}`

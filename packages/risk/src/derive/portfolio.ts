@@ -7,8 +7,11 @@ import type { DeriveParameters, DeriveScenario } from './types.js'
 /** Seconds before expiry in which Derive's forward feed blends in the settlement price (30 minutes). */
 const FORWARD_BLEND_SEC = 1_800n
 
-/** One option of an expiry with its surface vol, 1e18. */
-export type DeriveStrikeHolding = { strike: bigint; vol: bigint; amount: bigint; isCall: boolean }
+/** One option of an expiry with its surface vol, 1e18; `strikeIndex` points into the expiry's `strikes`. */
+export type DeriveStrikeHolding = { strike: bigint; vol: bigint; amount: bigint; isCall: boolean; strikeIndex: number }
+
+/** A distinct strike of an expiry and its surface vol, 1e18: a call and a put there share one Black-76 evaluation. */
+export type DeriveStrike = { strike: bigint; vol: bigint }
 
 /** One expiry's holdings and precomputed values (`IPMRM_2.ExpiryHoldings`), 1e18 unless noted. */
 export type DeriveExpiryHoldings = {
@@ -24,6 +27,8 @@ export type DeriveExpiryHoldings = {
   /** Σ|amount| */
   netOptions: bigint
   options: DeriveStrikeHolding[]
+  /** distinct strikes of `options`, in order of first appearance */
+  strikes: DeriveStrike[]
   mtm: bigint
   basisUpMtm: bigint
   basisDownMtm: bigint
@@ -33,7 +38,7 @@ export type DeriveExpiryHoldings = {
   staticDiscountNeg: bigint
   /** √τ (years), 1e18, shared by every price of the expiry */
   sqrtTau: bigint
-  /** vol-independent Black-76 parts per forward (1e18), one per option, filled as scenarios need them */
+  /** vol-independent Black-76 parts per forward (1e18), one per distinct strike, filled as scenarios need them */
   quotes: Map<bigint, DeriveQuote[]>
 }
 
@@ -104,6 +109,7 @@ export function arrangeDerivePortfolio(scenario: DeriveScenario): DerivePortfoli
         minConfidence: minBig(feed.forwardConfidence, feed.rateConfidence),
         netOptions: 0n,
         options: [],
+        strikes: [],
         mtm: 0n,
         basisUpMtm: 0n,
         basisDownMtm: 0n,
@@ -118,7 +124,10 @@ export function arrangeDerivePortfolio(scenario: DeriveScenario): DerivePortfoli
     }
     e.minConfidence = minBig(e.minConfidence, feed.volConfidence)
     e.netOptions += absBig(o.amount)
-    e.options.push({ strike: o.strike, vol: sviVol(o.strike, feed.svi), amount: o.amount, isCall: o.isCall })
+    let strikeIndex = e.strikes.findIndex((k) => k.strike === o.strike)
+    if (strikeIndex < 0) strikeIndex = e.strikes.push({ strike: o.strike, vol: sviVol(o.strike, feed.svi) }) - 1
+    const vol = e.strikes[strikeIndex]!.vol
+    e.options.push({ strike: o.strike, vol, amount: o.amount, isCall: o.isCall, strikeIndex })
   }
   const collaterals = scenario.collaterals.map((c) => ({
     name: c.name,

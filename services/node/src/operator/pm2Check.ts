@@ -3,6 +3,7 @@ import { basename, join } from 'node:path'
 import {
   DERIVE_TOLERANCE,
   DeriveCaseError,
+  type DeriveMarginOptions,
   DeriveRejectedError,
   checkDeriveCase,
   parseDeriveCase,
@@ -59,15 +60,21 @@ export function listPm2CaseFiles(paths: string[]): string[] {
  * IM, each scenario loss (relative) and collateral MTM (absolute) with the file's `Result`, as Derive's Foundry runner
  * does.
  * @param tolerance relative (and, for collateral MTM, absolute) tolerance; Derive's is 1e-8
+ * @param options `{ exactScenarios: 'all' }` computes every scenario loss in fixed point (default: only those that
+ * can be the worst; the others are float64 estimates within a proven bound of it, see `deriveMargin`)
  */
-export function checkPm2Cases(paths: string[], tolerance = DERIVE_TOLERANCE): Pm2CheckReport {
-  const cases = listPm2CaseFiles(paths).map((file) => checkOne(file, tolerance))
+export function checkPm2Cases(
+  paths: string[],
+  tolerance = DERIVE_TOLERANCE,
+  options: DeriveMarginOptions = {},
+): Pm2CheckReport {
+  const cases = listPm2CaseFiles(paths).map((file) => checkOne(file, tolerance, options))
   return { tolerance, cases, ok: cases.every((c) => c.status === 'ok' || c.status === 'rejected') }
 }
 
-function checkOne(file: string, tolerance: number): Pm2CaseReport {
+function checkOne(file: string, tolerance: number, options: DeriveMarginOptions): Pm2CaseReport {
   try {
-    const check = checkDeriveCase(parseDeriveCase(JSON.parse(readFileSync(file, 'utf8'))), tolerance)
+    const check = checkDeriveCase(parseDeriveCase(JSON.parse(readFileSync(file, 'utf8'))), tolerance, options)
     const { result } = check
     const failures = check.fields
       .filter((f) => !f.ok)
