@@ -182,7 +182,7 @@ function revalue(
         if (n === 8) scanW8!(S, S8)
         else if (n === 9) scanW9!(S, S8)
         else {
-          const width = n < 4 ? 4 : n < 8 ? 8 : n === 10 ? 10 : 12
+          const width = n <= 4 ? 4 : n < 8 ? 8 : n === 10 ? 10 : 12
           for (let j = n; j < width; j++) {
             rowByte[j] = zeroByte
             qUnits[8 + j] = 0
