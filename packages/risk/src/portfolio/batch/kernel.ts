@@ -2,10 +2,8 @@ import type { BatchAccounts } from './layout.js'
 import type { NakedShortIndex } from './nakedShort.js'
 import type { KernelPrices } from './priceTable.js'
 import { minOfMany, REGISTER_WIDTHS, scan4, scan8, scan9, scan10, scan12 } from './scenarioMin.js'
-import { createWasmScan, MATRIX_BYTE } from './wasmScan.js'
-
-/** this thread's WebAssembly scans (null without WebAssembly SIMD: the JavaScript scans are used) */
-const wasm = createWasmScan()
+import { wasm as threadWasm } from './wasmInstance.js'
+import { MATRIX_BYTE } from './wasmScan.js'
 
 /** Per-account outputs of the batch engine, float64 USD (convert with `BatchEngine.accountRisk`). */
 export type BatchResults = {
@@ -109,6 +107,7 @@ function revalue(
   const acc = new Float64Array(S)
   // scan results: min, second lowest, index of the min, Σ qty·value, Σ |qty|·contingency
   const st = new Float64Array(5)
+  const wasm = threadWasm
   const simd = wasm !== null
   if (simd) wasm.load(M)
   let rowByte = simd ? wasm.i32 : new Int32Array(0)
