@@ -3,6 +3,8 @@ import type { NakedShortIndex } from './nakedShort.js'
 import type { KernelPrices } from './priceTable.js'
 import { minOfMany, REGISTER_WIDTHS, scan4, scan8, scan9, scan10, scan12 } from './scenarioMin.js'
 import { wasm as threadWasm } from './wasmInstance.js'
+import { CHUNK_ACCOUNTS, moduleChunks } from './wasmChunks.js'
+import { RECHECK_FULL } from './wasmRecheck.js'
 import { MATRIX_BYTE } from './wasmScan.js'
 
 /** Per-account outputs of the batch engine, float64 USD (convert with `BatchEngine.accountRisk`). */
@@ -72,8 +74,10 @@ export function revalueRange(accounts: BatchAccounts, prices: KernelPrices, asse
   revalue(accounts, prices, assetPrice, naked, out, undefined, from, to)
 }
 
-/** Accounts per `scanRange` call (their positions and outputs, ≈ 140 KB for 1 024 books of 8-9, stay in cache). */
-const CHUNK_ACCOUNTS = 1_024
+/** the re-check table of a revaluation (not read) */
+const EMPTY = new Float64Array(0)
+/** accounts a chunk leaves to the account-by-account path */
+let skippedScratch = new Uint32Array(0)
 
 /** Positions per account summed in registers (more: an accumulator array). */
 export const REGISTER_POSITIONS = Math.max(...REGISTER_WIDTHS)
@@ -109,15 +113,20 @@ function revalue(
   const st = new Float64Array(5)
   const wasm = threadWasm
   const simd = wasm !== null
+  if (simd && which === undefined && to > from) {
+    // a contiguous range goes to WebAssembly a chunk of accounts at a time (`recheckRange` revaluing in full, arrays
+    // copied in bulk); the accounts it leaves (no positions, more than REGISTER_POSITIONS) come back here one by one
+    const chunks = moduleChunks(wasm, accounts, prices, EMPTY, assetPrice, naked, out)
+    if (skippedScratch.length < CHUNK_ACCOUNTS) skippedScratch = new Uint32Array(CHUNK_ACCOUNTS)
+    for (let k = from; k < to; k += CHUNK_ACCOUNTS) {
+      const skipped = chunks.run(null, k, Math.min(to, k + CHUNK_ACCOUNTS), RECHECK_FULL, skippedScratch, 0)
+      if (skipped > 0) revalue(accounts, prices, assetPrice, naked, out, skippedScratch.slice(0, skipped), 0, skipped)
+    }
+    return
+  }
   if (simd) wasm.load(M)
-  let rowByte = simd ? wasm.i32 : new Int32Array(0)
-  let qUnits = simd ? wasm.f64 : new Float64Array(0)
-  // a contiguous range goes to WebAssembly a chunk of accounts at a time (`scanRange`): positions copied in bulk, one
-  // call per chunk; the outputs of account k are at qUnits[outAt + 5·(k − chunkFrom) ..]
-  const chunked = simd && which === undefined
-  let chunkFrom = from
-  let chunkTo = from
-  let outAt = 0
+  const rowByte = simd ? wasm.i32 : new Int32Array(0)
+  const qUnits = simd ? wasm.f64 : new Float64Array(0)
   const W8 = W * 8
   const S8 = S * 8
   const zeroByte = MATRIX_BYTE + prices.zeroRow * W8
@@ -133,26 +142,6 @@ function revalue(
   const gapOut = out.gapUsd
   const worstOut = out.worstScenario
   for (let k = from; k < to; k++) {
-    if (chunked && k === chunkTo) {
-      chunkFrom = k
-      chunkTo = Math.min(to, k + CHUNK_ACCOUNTS)
-      const count = chunkTo - chunkFrom
-      const base = start[chunkFrom]!
-      const span = start[chunkTo]! - base
-      const startByte = wasm.free
-      const outByte = startByte + 8 * (count + 1)
-      const instByte = outByte + 40 * count
-      const qtyByte = instByte + 8 * Math.ceil((span + REGISTER_POSITIONS) / 4)
-      wasm.reserve(qtyByte + 8 * (span + REGISTER_POSITIONS))
-      const u32 = wasm.u32
-      for (let i = 0; i <= count; i++) u32[startByte / 4 + i] = start[chunkFrom + i]! - base
-      wasm.u16.set(inst.subarray(base, base + span), instByte / 2)
-      wasm.f64.set(qty.subarray(base, base + span), qtyByte / 8)
-      wasm.scanRange(count, S, S8, zeroByte, W8, startByte, instByte, qtyByte, outByte)
-      rowByte = wasm.i32
-      qUnits = wasm.f64
-      outAt = outByte / 8
-    }
     const a = which ? which[k]! : k
     const p0 = start[a]!
     const p1 = start[a + 1]!
@@ -165,14 +154,7 @@ function revalue(
     let worstIndex = 0xffff
     const n = p1 - p0
     if (n > 0) {
-      if (chunked && n <= REGISTER_POSITIONS) {
-        const o = outAt + 5 * (k - chunkFrom)
-        equity += qUnits[o + 3]!
-        cont = qUnits[o + 4]!
-        min = qUnits[o]!
-        worstIndex = qUnits[o + 2]!
-        gap = qUnits[o + 1]! - min
-      } else if (simd && n <= REGISTER_POSITIONS) {
+      if (simd && n <= REGISTER_POSITIONS) {
         // the same sums in WebAssembly, two scenarios per vector (`wasmScan.ts`)
         for (let j = 0; j < n; j++) {
           rowByte[j] = MATRIX_BYTE + inst[p0 + j]! * W8

@@ -4,14 +4,12 @@ import type { BatchAccounts } from './layout.js'
 import type { NakedShortIndex } from './nakedShort.js'
 import type { KernelPrices } from './priceTable.js'
 import { wasm } from './wasmInstance.js'
-import { CERTIFY_SLACK, RECHECK_FULL_BYTE, RECHECK_ROW } from './wasmRecheck.js'
-import { MATRIX_BYTE } from './wasmScan.js'
+import { CHUNK_ACCOUNTS, moduleChunks } from './wasmChunks.js'
+import { CERTIFY_SLACK, RECHECK_ROW } from './wasmRecheck.js'
 
 /** 1 when the kernel pads a book of n ≤ `REGISTER_POSITIONS` positions with zero rows (n below its register width) */
 const PADDED = Uint8Array.from({ length: REGISTER_POSITIONS + 1 }, (_, n) => (registerWidth(n) > n ? 1 : 0))
 
-/** Exposed accounts per `recheckRange` call. */
-const CHUNK_ACCOUNTS = 1_024
 /**
  * Accounts a chunk may span (first to last exposed, inclusive): the chunk copies the arrays of all of them, so a
  * chunk whose exposed accounts are fewer than a quarter of its span goes through the JavaScript loop instead.
@@ -32,9 +30,10 @@ let redoScratch = new Uint32Array(0)
  * per-row extremes of row' − row are computed once per tick, so a shortcut costs one scenario and a few loads per
  * position instead of 8·S multiply-adds; a full revaluation restores exact gaps.
  *
- * With WebAssembly SIMD, chunks of up to `CHUNK_ACCOUNTS` exposed accounts go to `recheckRange` (`wasmRecheck.ts`):
- * the arrays of the accounts a chunk spans are copied into the instance in bulk (one `set` per array), the module
- * re-checks each exposed account, revalues in full those that fail the bound, and the results are copied back. A
+ * With WebAssembly SIMD, chunks of up to `CHUNK_ACCOUNTS` exposed accounts go to `recheckRange` (`wasmRecheck.ts`,
+ * `wasmChunks.ts`): the arrays of the accounts a chunk spans are copied into the instance in bulk (one `set` per
+ * array), the module re-checks each exposed account, revalues in full those that fail the bound, and the results are
+ * copied back. A
  * sparse chunk, and every account without WebAssembly, goes through the JavaScript loop, which performs the same
  * operations in the same order (same results and gap bounds, bit for bit). Accounts without positions, with more
  * than `REGISTER_POSITIONS`, or never revalued are revalued by `revalueAccounts`.
@@ -61,7 +60,7 @@ export function recheckAccounts(
   if (redoScratch.length < whichCount) redoScratch = new Uint32Array(whichCount)
   const redo = redoScratch
   let redoCount = 0
-  const chunks = wasm && useModule ? wasmChunks(accounts, prices, table, assetPrice, naked, out) : null
+  const chunks = wasm && useModule ? moduleChunks(wasm, accounts, prices, table, assetPrice, naked, out) : null
   let fullInModule = 0
   for (let k = 0; k < whichCount; ) {
     const first = which[k]!
@@ -70,8 +69,8 @@ export function recheckAccounts(
     while (end < limit && which[end]! > which[end - 1]! && which[end]! - first < CHUNK_SPAN) end++
     const span = which[end - 1]! - first + 1
     if (chunks && 4 * (end - k) >= span) {
-      redoCount = chunks(which, k, end, redo, redoCount)
-      fullInModule += wasm!.u32[RECHECK_FULL_BYTE / 4]!
+      redoCount = chunks.run(which, k, end, 0, redo, redoCount)
+      fullInModule += chunks.lastFull()
     } else redoCount = recheckLoop(accounts, prices, table, assetPrice, naked, out, which, k, end, redo, redoCount)
     k = end
   }
@@ -203,98 +202,4 @@ function recheckLoop(
     gapOut[a] = cut - x
   }
   return redoCount
-}
-
-/**
- * Prepares this thread's instance for a tick (matrix, re-check table, asset prices and naked-short rates copied in)
- * and returns the function that re-checks one chunk `which[from .. to)` (strictly ascending) in WebAssembly: the
- * arrays of the accounts from the first to the last of the chunk are copied in, `recheckRange` runs, and the results
- * of those accounts are copied back (accounts of the span that are not in the chunk get their own values back).
- * Accounts the module leaves (no positions, too many, never revalued) are appended to `redo`.
- */
-function wasmChunks(accounts: BatchAccounts, prices: KernelPrices, T: Float64Array, assetPrice: Float64Array, naked: NakedShortIndex, out: BatchResults) {
-  const w = wasm!
-  const { S, stride: W } = prices
-  w.load(prices.matrix)
-  const align = (bytes: number) => (bytes + 15) & ~15
-  const tableByte = align(w.free)
-  const assetByte = tableByte + align(T.byteLength)
-  const rateByte = assetByte + align(assetPrice.byteLength)
-  const chunkByte = rateByte + align(prices.nakedRateByUnderlying.byteLength)
-  w.reserve(chunkByte)
-  w.f64.set(T, tableByte / 8)
-  w.f64.set(assetPrice, assetByte / 8)
-  w.f64.set(prices.nakedRateByUnderlying, rateByte / 8)
-  const zeroByte = MATRIX_BYTE + prices.zeroRow * W * 8
-  const { positionStart, positionInstrument, positionQty, collateralStart, collateralAsset, collateralUnits, cashUsd } = accounts
-  return (which: Uint32Array, from: number, to: number, redo: Uint32Array, redoCount: number): number => {
-    const count = to - from
-    const first = which[from]!
-    const end = which[to - 1]! + 1
-    const span = end - first
-    const pBase = positionStart[first]!
-    const positions = positionStart[end]! - pBase
-    const cBase = collateralStart[first]!
-    const items = collateralStart[end]! - cBase
-    const nBase = naked.start[first]!
-    const nakedItems = naked.start[end]! - nBase
-    let at = chunkByte
-    const take = (bytes: number) => {
-      const b = at
-      at += align(bytes)
-      return b
-    }
-    const listByte = take(4 * count)
-    const startByte = take(4 * (span + 1))
-    // the width scans read up to REGISTER_POSITIONS entries from an account's first position
-    const instByte = take(2 * (positions + REGISTER_POSITIONS))
-    const qtyByte = take(8 * (positions + REGISTER_POSITIONS))
-    const cStartByte = take(4 * (span + 1))
-    const cAssetByte = take(2 * items)
-    const cUnitsByte = take(8 * items)
-    const nStartByte = take(4 * (span + 1))
-    const nUnderByte = take(2 * nakedItems)
-    const nUnitsByte = take(8 * nakedItems)
-    const cashByte = take(8 * span)
-    const equityByte = take(8 * span)
-    const riskByte = take(8 * span)
-    const minByte = take(8 * span)
-    const gapByte = take(8 * span)
-    const worstByte = take(2 * span)
-    const skipByte = take(4 * count)
-    w.reserve(at)
-    const { u32, u16, f64 } = w
-    for (let k = 0; k < count; k++) u32[listByte / 4 + k] = which[from + k]! - first
-    u32.set(positionStart.subarray(first, end + 1), startByte / 4)
-    u16.set(positionInstrument.subarray(pBase, pBase + positions), instByte / 2)
-    f64.set(positionQty.subarray(pBase, pBase + positions), qtyByte / 8)
-    u32.set(collateralStart.subarray(first, end + 1), cStartByte / 4)
-    u16.set(collateralAsset.subarray(cBase, cBase + items), cAssetByte / 2)
-    f64.set(collateralUnits.subarray(cBase, cBase + items), cUnitsByte / 8)
-    u32.set(naked.start.subarray(first, end + 1), nStartByte / 4)
-    u16.set(naked.underlying.subarray(nBase, nBase + nakedItems), nUnderByte / 2)
-    f64.set(naked.units.subarray(nBase, nBase + nakedItems), nUnitsByte / 8)
-    f64.set(cashUsd.subarray(first, end), cashByte / 8)
-    // equity and risk are only written by the module; when every account of the span is in the chunk they need not be
-    // copied in (the module writes them all, but for the accounts it skips, which `revalueAccounts` writes afterwards)
-    if (count < span) {
-      f64.set(out.equityUsd.subarray(first, end), equityByte / 8)
-      f64.set(out.riskUsd.subarray(first, end), riskByte / 8)
-    }
-    f64.set(out.minPnlUsd.subarray(first, end), minByte / 8)
-    f64.set(out.gapUsd.subarray(first, end), gapByte / 8)
-    u16.set(out.worstScenario.subarray(first, end), worstByte / 2)
-    const skipped = w.recheckRange(
-      count, S, 8 * S, zeroByte, 8 * W, listByte, startByte, pBase, instByte, qtyByte, tableByte, cStartByte, cBase,
-      cAssetByte, cUnitsByte, assetByte, nStartByte, nBase, nUnderByte, nUnitsByte, rateByte, cashByte, equityByte,
-      riskByte, minByte, gapByte, worstByte, skipByte,
-    )
-    out.equityUsd.set(f64.subarray(equityByte / 8, equityByte / 8 + span), first)
-    out.riskUsd.set(f64.subarray(riskByte / 8, riskByte / 8 + span), first)
-    out.minPnlUsd.set(f64.subarray(minByte / 8, minByte / 8 + span), first)
-    out.gapUsd.set(f64.subarray(gapByte / 8, gapByte / 8 + span), first)
-    out.worstScenario.set(u16.subarray(worstByte / 2, worstByte / 2 + span), first)
-    for (let k = 0; k < skipped; k++) redo[redoCount++] = first + u32[skipByte / 4 + k]!
-    return redoCount
-  }
 }

@@ -43,7 +43,13 @@ export const RECHECK_PARAMS = [
   'gapByte',
   'worstByte', // u16
   'skipByte', // u32 × count: accounts left to the caller (no positions, more than 12, or no worst scenario yet)
+  'mode', // RECHECK_FULL | RECHECK_DENSE bits (a number)
 ] as const
+
+/** `mode` bit: every account revalued in full (a revaluation of the chunk; the table and the old results not read) */
+export const RECHECK_FULL = 1
+/** `mode` bit: the chunk's accounts are 0 .. count − 1 of its span (no list read) */
+export const RECHECK_DENSE = 2
 
 /** bytes of the scratch area the full scans write their outputs to (the `scanN` outputs, unused meanwhile) */
 const SCAN_OUT_BYTE = 160
@@ -57,12 +63,13 @@ export const RECHECK_FULL_BYTE = 200
  * P&L Σ q·row[s₀]; then either the shortcut (the old worst scenario still below every other's bound) or the full scan
  * of its register width; then equity (cash + collateral + value) and the naked-short charges. Returns how many
  * accounts it left to the caller, listed at skipByte, and stores how many it revalued in full at `RECHECK_FULL_BYTE`.
+ * With `RECHECK_FULL` in `mode` every account takes the full scan: the same outputs as the kernel's revaluation.
  */
 export function recheckBody(): number[] {
   const P = Object.fromEntries(RECHECK_PARAMS.map((p, i) => [p, i])) as Record<(typeof RECHECK_PARAMS)[number], number>
   const maxWidth = Math.max(...REGISTER_WIDTHS)
   let next = RECHECK_PARAMS.length
-  const i32s = ['k', 'a', 'p0', 'n', 's0', 'ia', 'qa', 'j', 'c', 'c1', 'skips', 'fulls', 'row', 'inst', 'scanS', 'scanK', 'scanW'] as const
+  const i32s = ['k', 'a', 'p0', 'n', 's0', 'ia', 'qa', 'j', 'c', 'c1', 'skips', 'fulls', 'full', 'row', 'inst', 'scanS', 'scanK', 'scanW'] as const
   const I = Object.fromEntries(i32s.map((x) => [x, next++])) as Record<(typeof i32s)[number], number>
   const b0 = next
   next += maxWidth
@@ -111,14 +118,17 @@ export function recheckBody(): number[] {
     emit(op.set(F.x))
   }
   const load32 = (base: number, index: number, offset: number) => [...at(base, index, 2), ...op.i32Load(offset)]
+  const mode = (bit: number) => [...op.get(P.mode), ...op.i32(bit), ...op.i32And]
   emit(op.block, op.get(P.count), op.i32Eqz, op.brIf(0), op.loop, op.block)
   // the account, its positions and its worst scenario
-  emit(load32(P.listByte, I.k, 0), op.set(I.a))
+  emit(mode(RECHECK_DENSE), op.if, op.get(I.k), op.set(I.a), op.else, load32(P.listByte, I.k, 0), op.set(I.a), op.end)
   emit(load32(P.startByte, I.a, 0), op.get(P.pBase), op.i32Sub, op.set(I.p0))
   emit(load32(P.startByte, I.a, 4), op.get(P.pBase), op.i32Sub, op.get(I.p0), op.i32Sub, op.set(I.n))
-  emit(at(P.worstByte, I.a, 1), op.i32Load16U(0), op.set(I.s0))
+  emit(mode(RECHECK_FULL), op.set(I.full))
+  emit(op.get(I.full), op.if, op.i32(0), op.set(I.s0), op.else, at(P.worstByte, I.a, 1), op.i32Load16U(0), op.set(I.s0), op.end)
   emit(op.get(I.n), op.i32Eqz, op.get(I.n), op.i32(maxWidth), op.i32GtS, op.i32Or, op.get(I.s0), op.i32(0xffff), op.i32Eq, op.i32Or, op.if)
   emit(at(P.skipByte, I.skips, 2), op.get(I.a), op.i32Store(0), op.get(I.skips), op.i32(1), op.i32Add, op.set(I.skips), op.br(1), op.end)
+  emit(op.get(I.full), op.i32Eqz, op.if)
   emit(at(P.instByte, I.p0, 1), op.set(I.ia), at(P.qtyByte, I.p0, 3), op.set(I.qa))
   position(true)
   emit(op.i32(1), op.set(I.j), op.block, op.loop, op.get(I.j), op.get(I.n), op.i32LtS, op.i32Eqz, op.brIf(1))
@@ -137,7 +147,9 @@ export function recheckBody(): number[] {
   // shortcut: the worst scenario stays; the gap bound becomes the margin cleared
   emit(op.get(F.x), op.set(F.min), at(P.gapByte, I.a, 3), op.get(F.cut), op.get(F.x), op.f64Sub, op.f64Store(0))
   emit(op.get(V.VC), op.f64x2Extract(0), op.set(F.value), op.get(V.VC), op.f64x2Extract(1), op.set(F.cont))
-  emit(op.else)
+  emit(op.else, op.i32(1), op.set(I.full), op.end, op.end)
+  // the full scan of the register width
+  emit(op.get(I.full), op.if)
   emitWidthScan(emit, { instByte: P.instByte, qtyByte: P.qtyByte, p0: I.p0, n: I.n, zeroByte: P.zeroByte, rowBytes: P.rowBytes }, L)
   emit(op.get(I.fulls), op.i32(1), op.i32Add, op.set(I.fulls))
   emit(at(P.gapByte, I.a, 3), op.get(F.next), op.get(F.min), op.f64Sub, op.f64Store(0))

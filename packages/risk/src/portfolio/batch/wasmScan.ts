@@ -1,7 +1,7 @@
 import { REGISTER_WIDTHS } from './scenarioMin.js'
 import { body, F64, I32, name, op, section, uleb, V128, vec } from './wasmEncoding.js'
 import { RECHECK_PARAMS, recheckBody } from './wasmRecheck.js'
-import { type Emit, emitScan, emitWidthScan, MATRIX_BYTE, type ScanLocals, VECTORS } from './wasmScanCode.js'
+import { type Emit, emitScan, MATRIX_BYTE, type ScanLocals, VECTORS } from './wasmScanCode.js'
 
 export { MATRIX_BYTE } from './wasmScanCode.js'
 
@@ -28,9 +28,10 @@ declare const WebAssembly: {
 export type WasmScan = {
   /** scan functions by width (`REGISTER_WIDTHS`) */
   readonly scan: ReadonlyMap<number, (S: number, valueByte: number) => void>
-  /** the scans of a range of accounts in one call (`rangeBody`; all arguments i32, byte offsets into the memory) */
-  readonly scanRange: (count: number, S: number, valueByte: number, zeroByte: number, rowBytes: number, startByte: number, instByte: number, qtyByte: number, outByte: number) => void
-  /** the incremental re-check of a chunk of exposed accounts (`recheckBody`; arguments `RECHECK_PARAMS`); returns how many it skipped */
+  /**
+   * the re-check or the full revaluation of a chunk of accounts in one call (`recheckBody`; arguments
+   * `RECHECK_PARAMS`, driven by `moduleChunks`); returns how many accounts it left to the caller
+   */
   readonly recheckRange: (...args: number[]) => number
   /** copies the matrix into the instance (growing its memory when needed) */
   load(matrix: Float64Array): void
@@ -76,52 +77,7 @@ function scanBody(n: number): number[] {
 }
 
 /**
- * The body of `scanRange(count, S, valueByte, zeroByte, rowBytes, startByte, instByte, qtyByte, outByte)`: for each of
- * `count` accounts a, positions [start[a], start[a + 1]) of the u32 offsets at startByte (relative to the u16 rows at
- * instByte and f64 quantities at qtyByte; both readable 12 entries past the last account), the scan of its register
- * width (rows j ≥ n select the zero row at zeroByte and q = 0), outputs at outByte + 40·a. Accounts with no positions
- * or more than 12 are skipped (the caller handles them).
- */
-function rangeBody(): number[] {
-  const P = { count: 0, S: 1, valueByte: 2, zeroByte: 3, rowBytes: 4, startByte: 5, instByte: 6, qtyByte: 7, outByte: 8 }
-  const a = 9
-  const p0 = 10
-  const n = 11
-  const addr = 15
-  const maxWidth = Math.max(...REGISTER_WIDTHS)
-  const L: ScanLocals = {
-    S: P.S,
-    valueByte: P.valueByte,
-    s: 12,
-    k: 13,
-    w: 14,
-    b: (j) => 16 + j,
-    q: (j) => 16 + maxWidth + j,
-    x: 16 + 2 * maxWidth,
-    min: 16 + 2 * maxWidth + VECTORS,
-    next: 17 + 2 * maxWidth + VECTORS,
-    t: 18 + 2 * maxWidth + VECTORS,
-    out: op.get(addr),
-    outOffset: 0,
-  }
-  const code: number[] = []
-  const emit: Emit = (...parts) => {
-    for (const p of parts) code.push(...p)
-  }
-  const startAddr = [...op.get(P.startByte), ...op.get(a), ...op.i32(2), ...op.i32Shl, ...op.i32Add]
-  emit(op.block, op.get(P.count), op.i32Eqz, op.brIf(0), op.loop)
-  emit(startAddr, op.i32Load(0), op.set(p0))
-  emit(startAddr, op.i32Load(4), op.get(p0), op.i32Sub, op.set(n))
-  emit(op.get(P.outByte), op.get(a), op.i32(40), op.i32Mul, op.i32Add, op.set(addr))
-  emit(op.block, op.get(n), op.i32Eqz, op.get(n), op.i32(maxWidth), op.i32GtS, op.i32Or, op.brIf(0))
-  emitWidthScan(emit, { instByte: P.instByte, qtyByte: P.qtyByte, p0, n, zeroByte: P.zeroByte, rowBytes: P.rowBytes }, L)
-  emit(op.end)
-  emit(op.get(a), op.i32(1), op.i32Add, op.tee(a), op.get(P.count), op.i32LtS, op.brIf(0), op.end, op.end)
-  return body([[...uleb(7 + maxWidth), I32], [...uleb(maxWidth + VECTORS), V128], [...uleb(3), F64]], code)
-}
-
-/**
- * The module's bytes: one `scanN` per width of `REGISTER_WIDTHS`, `scanRange`, `recheckRange` (`wasmRecheck.ts`), and
+ * The module's bytes: one `scanN` per width of `REGISTER_WIDTHS`, `recheckRange` (`wasmRecheck.ts`), and
  * its memory exported as `memory`.
  */
 export function wasmScanModule(): Uint8Array {
@@ -132,22 +88,20 @@ export function wasmScanModule(): Uint8Array {
       1,
       vec([
         [0x60, ...vec([[I32], [I32]]), 0],
-        [0x60, ...vec(Array.from({ length: 9 }, () => [I32])), 0],
         [0x60, ...vec(RECHECK_PARAMS.map(() => [I32])), ...vec([[I32]])],
       ]),
     ),
-    ...section(3, vec([...widths.map(() => [0]), [1], [2]])),
+    ...section(3, vec([...widths.map(() => [0]), [1]])),
     ...section(5, vec([[0x00, ...uleb(2)]])),
     ...section(
       7,
       vec([
         [...name('memory'), 0x02, 0],
         ...widths.map((n, i) => [...name(`scan${n}`), 0x00, ...uleb(i)]),
-        [...name('scanRange'), 0x00, ...uleb(widths.length)],
-        [...name('recheckRange'), 0x00, ...uleb(widths.length + 1)],
+        [...name('recheckRange'), 0x00, ...uleb(widths.length)],
       ]),
     ),
-    ...section(10, vec([...widths.map((n) => scanBody(n)), rangeBody(), recheckBody()])),
+    ...section(10, vec([...widths.map((n) => scanBody(n)), recheckBody()])),
   ])
 }
 
@@ -169,7 +123,6 @@ export function createWasmScan(): WasmScan | null {
   }
   const self: WasmScan = {
     scan,
-    scanRange: instance.exports.scanRange as WasmScan['scanRange'],
     recheckRange: instance.exports.recheckRange as WasmScan['recheckRange'],
     free: MATRIX_BYTE,
     i32: new Int32Array(0),
