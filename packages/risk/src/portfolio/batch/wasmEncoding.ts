@@ -80,6 +80,9 @@ export const op = {
   /** a v128 constant of two float64 lanes given by their bit patterns (lane 0 first, each as [low, high] u32) */
   v128Const: (lanes: readonly [number, number, number, number]) => [0xfd, 0x0c, ...Array.from(new Uint8Array(Uint32Array.from(lanes).buffer))],
   v128And: [0xfd, 0x4e],
+  v128Or: [0xfd, 0x50],
+  v128AnyTrue: [0xfd, 0x53],
+  f64x2Lt: [0xfd, 0x49],
   f64x2Splat: [0xfd, 0x14],
   f64x2Extract: (lane: number) => [0xfd, 0x21, lane],
   f64x2Add: [0xfd, 0xf0, 0x01],

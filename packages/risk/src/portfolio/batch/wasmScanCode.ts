@@ -66,6 +66,13 @@ export function emitScan(emit: Emit, n: number, L: ScanLocals): void {
       emit(op.set(L.x + v))
     }
   }
+  // the lanes update the lowest or second lowest only where a value is below the second lowest (min ≤ next, and
+  // NaN compares false either way): one vector comparison skips the scalar updates of the iteration when none is
+  for (let v = 0; v < VECTORS; v++) {
+    emit(op.get(L.x + v), op.get(L.next), op.f64x2Splat, op.f64x2Lt)
+    if (v > 0) emit(op.v128Or)
+  }
+  emit(op.v128AnyTrue, op.if)
   for (let v = 0; v < VECTORS; v++) {
     for (let lane = 0; lane < 2; lane++) {
       const d = 2 * v + lane
@@ -76,6 +83,7 @@ export function emitScan(emit: Emit, n: number, L: ScanLocals): void {
       if (d > 0) emit(op.end)
     }
   }
+  emit(op.end)
   emit(op.get(L.s), op.i32(16 * VECTORS), op.i32Add, op.set(L.s), op.get(L.k), op.i32(2 * VECTORS), op.i32Add, op.set(L.k))
   emit(op.get(L.k), op.get(L.S), op.i32LtS, op.brIf(0), op.end)
   emit(L.out, op.get(L.min), op.f64Store(L.outOffset), L.out, op.get(L.next), op.f64Store(L.outOffset + 8))
