@@ -3,8 +3,7 @@ import type { BatchAccounts } from './layout.js'
 import type { NakedShortIndex } from './nakedShort.js'
 import type { KernelPrices } from './priceTable.js'
 import { REGISTER_WIDTHS } from './scenarioMin.js'
-import type { WasmScan } from './wasmScan.js'
-import { MATRIX_BYTE } from './wasmScan.js'
+import { MATRIX_BYTE, type WasmScan } from './wasmScan.js'
 import { RECHECK_DENSE, RECHECK_FULL, RECHECK_FULL_BYTE } from './wasmRecheck.js'
 
 /** Accounts per `recheckRange` call (their arrays, ≈ 170 KB for 1 024 books of 8-9 positions, stay in cache). */

@@ -20,10 +20,11 @@ declare const WebAssembly: {
  * per thread, with its own copy of the price matrix.
  *
  * Memory of the instance (bytes): [0, 48) row offsets b_j (i32, bytes into memory), [64, 160) quantities q_j (f64),
- * [160, 200) outputs [min, second lowest, index of the min, Σ q·value, Σ |q|·contingency] (f64), then the matrix from
- * `MATRIX_BYTE`. Function `scanN(S, valueByte)`: S scenarios, valueByte = 8·S (the value column; the contingency
- * column follows it). A row's pair (S − 1, S) reads the value column in its second lane when S is odd; that lane is
- * not used.
+ * [160, 200) outputs [min, second lowest, index of the min, Σ q·value, Σ |q|·contingency] (f64), [200, 204) the
+ * count of full scans of the last `recheckRange` (u32), then the matrix from `MATRIX_BYTE`, then `moduleChunks`'
+ * tables and chunk arrays. Function `scanN(S, valueByte)`: S scenarios, valueByte = 8·S (the value column; the
+ * contingency column follows it). A row's pair (S − 1, S) reads the value column in its second lane when S is odd;
+ * that lane is not used.
  */
 export type WasmScan = {
   /** scan functions by width (`REGISTER_WIDTHS`) */
