@@ -48,7 +48,9 @@ export function createBatchResults(count: number, options: { shared?: boolean } 
  * 8, 9, 10 and 12; missing positions are padded with the matrix's zero row, which adds exact zeros); the value and
  * contingency columns of the same rows give equity and contingencies without another pass. Longer books use an
  * accumulator. Each account is computed on its own, so any partition of the accounts (`revalueRange` on worker
- * threads) gives the same bits.
+ * threads) gives the same bits. With WebAssembly SIMD, a contiguous range (no `which`) goes to the module 1 024
+ * accounts per call (`moduleChunks` in `RECHECK_FULL` mode: the same scans, then equity and contingencies in the
+ * module), and a list of accounts goes account by account through the `scanN` functions; the bits are the same.
  * @param which account indices to revalue (default: all, in order)
  * @param whichCount how many entries of `which` to use
  */
