@@ -2,10 +2,10 @@ import type { BatchAccounts } from './layout.js'
 import type { NakedShortIndex } from './nakedShort.js'
 import type { KernelPrices } from './priceTable.js'
 import { minOfMany, REGISTER_WIDTHS, scan4, scan8, scan9, scan10, scan12 } from './scenarioMin.js'
-import { createWasmScan, MATRIX_BYTE } from './wasmScan.js'
-
-/** this thread's WebAssembly scans (null without WebAssembly SIMD: the JavaScript scans are used) */
-const wasm = createWasmScan()
+import { wasm as threadWasm } from './wasmInstance.js'
+import { CHUNK_ACCOUNTS, moduleChunks } from './wasmChunks.js'
+import { RECHECK_FULL } from './wasmRecheck.js'
+import { MATRIX_BYTE } from './wasmScan.js'
 
 /** Per-account outputs of the batch engine, float64 USD (convert with `BatchEngine.accountRisk`). */
 export type BatchResults = {
@@ -48,7 +48,9 @@ export function createBatchResults(count: number, options: { shared?: boolean } 
  * 8, 9, 10 and 12; missing positions are padded with the matrix's zero row, which adds exact zeros); the value and
  * contingency columns of the same rows give equity and contingencies without another pass. Longer books use an
  * accumulator. Each account is computed on its own, so any partition of the accounts (`revalueRange` on worker
- * threads) gives the same bits.
+ * threads) gives the same bits. With WebAssembly SIMD, a contiguous range (no `which`) goes to the module 1 024
+ * accounts per call (`moduleChunks` in `RECHECK_FULL` mode: the same scans, then equity and contingencies in the
+ * module), and a list of accounts goes account by account through the `scanN` functions; the bits are the same.
  * @param which account indices to revalue (default: all, in order)
  * @param whichCount how many entries of `which` to use
  */
@@ -74,8 +76,10 @@ export function revalueRange(accounts: BatchAccounts, prices: KernelPrices, asse
   revalue(accounts, prices, assetPrice, naked, out, undefined, from, to)
 }
 
-/** Accounts per `scanRange` call (their positions and outputs, ≈ 140 KB for 1 024 books of 8-9, stay in cache). */
-const CHUNK_ACCOUNTS = 1_024
+/** the re-check table of a revaluation (not read) */
+const EMPTY = new Float64Array(0)
+/** accounts a chunk leaves to the account-by-account path */
+let skippedScratch = new Uint32Array(0)
 
 /** Positions per account summed in registers (more: an accumulator array). */
 export const REGISTER_POSITIONS = Math.max(...REGISTER_WIDTHS)
@@ -109,16 +113,22 @@ function revalue(
   const acc = new Float64Array(S)
   // scan results: min, second lowest, index of the min, Σ qty·value, Σ |qty|·contingency
   const st = new Float64Array(5)
+  const wasm = threadWasm
   const simd = wasm !== null
+  if (simd && which === undefined && to > from) {
+    // a contiguous range goes to WebAssembly a chunk of accounts at a time (`recheckRange` revaluing in full, arrays
+    // copied in bulk); the accounts it leaves (no positions, more than REGISTER_POSITIONS) come back here one by one
+    const chunks = moduleChunks(wasm, accounts, prices, EMPTY, assetPrice, naked, out)
+    if (skippedScratch.length < CHUNK_ACCOUNTS) skippedScratch = new Uint32Array(CHUNK_ACCOUNTS)
+    for (let k = from; k < to; k += CHUNK_ACCOUNTS) {
+      const skipped = chunks.run(null, k, Math.min(to, k + CHUNK_ACCOUNTS), RECHECK_FULL, skippedScratch, 0)
+      if (skipped > 0) revalue(accounts, prices, assetPrice, naked, out, skippedScratch.slice(0, skipped), 0, skipped)
+    }
+    return
+  }
   if (simd) wasm.load(M)
-  let rowByte = simd ? wasm.i32 : new Int32Array(0)
-  let qUnits = simd ? wasm.f64 : new Float64Array(0)
-  // a contiguous range goes to WebAssembly a chunk of accounts at a time (`scanRange`): positions copied in bulk, one
-  // call per chunk; the outputs of account k are at qUnits[outAt + 5·(k − chunkFrom) ..]
-  const chunked = simd && which === undefined
-  let chunkFrom = from
-  let chunkTo = from
-  let outAt = 0
+  const rowByte = simd ? wasm.i32 : new Int32Array(0)
+  const qUnits = simd ? wasm.f64 : new Float64Array(0)
   const W8 = W * 8
   const S8 = S * 8
   const zeroByte = MATRIX_BYTE + prices.zeroRow * W8
@@ -134,26 +144,6 @@ function revalue(
   const gapOut = out.gapUsd
   const worstOut = out.worstScenario
   for (let k = from; k < to; k++) {
-    if (chunked && k === chunkTo) {
-      chunkFrom = k
-      chunkTo = Math.min(to, k + CHUNK_ACCOUNTS)
-      const count = chunkTo - chunkFrom
-      const base = start[chunkFrom]!
-      const span = start[chunkTo]! - base
-      const startByte = wasm.free
-      const outByte = startByte + 8 * (count + 1)
-      const instByte = outByte + 40 * count
-      const qtyByte = instByte + 8 * Math.ceil((span + REGISTER_POSITIONS) / 4)
-      wasm.reserve(qtyByte + 8 * (span + REGISTER_POSITIONS))
-      const u32 = wasm.u32
-      for (let i = 0; i <= count; i++) u32[startByte / 4 + i] = start[chunkFrom + i]! - base
-      wasm.u16.set(inst.subarray(base, base + span), instByte / 2)
-      wasm.f64.set(qty.subarray(base, base + span), qtyByte / 8)
-      wasm.scanRange(count, S, S8, zeroByte, W8, startByte, instByte, qtyByte, outByte)
-      rowByte = wasm.i32
-      qUnits = wasm.f64
-      outAt = outByte / 8
-    }
     const a = which ? which[k]! : k
     const p0 = start[a]!
     const p1 = start[a + 1]!
@@ -166,14 +156,7 @@ function revalue(
     let worstIndex = 0xffff
     const n = p1 - p0
     if (n > 0) {
-      if (chunked && n <= REGISTER_POSITIONS) {
-        const o = outAt + 5 * (k - chunkFrom)
-        equity += qUnits[o + 3]!
-        cont = qUnits[o + 4]!
-        min = qUnits[o]!
-        worstIndex = qUnits[o + 2]!
-        gap = qUnits[o + 1]! - min
-      } else if (simd && n <= REGISTER_POSITIONS) {
+      if (simd && n <= REGISTER_POSITIONS) {
         // the same sums in WebAssembly, two scenarios per vector (`wasmScan.ts`)
         for (let j = 0; j < n; j++) {
           rowByte[j] = MATRIX_BYTE + inst[p0 + j]! * W8
@@ -182,7 +165,7 @@ function revalue(
         if (n === 8) scanW8!(S, S8)
         else if (n === 9) scanW9!(S, S8)
         else {
-          const width = n < 4 ? 4 : n < 8 ? 8 : n === 10 ? 10 : 12
+          const width = n <= 4 ? 4 : n < 8 ? 8 : n === 10 ? 10 : 12
           for (let j = n; j < width; j++) {
             rowByte[j] = zeroByte
             qUnits[8 + j] = 0

@@ -56,7 +56,7 @@ describe('WebAssembly scans', () => {
 
   it('revalue a contiguous range chunk by chunk with the bits of the account-by-account scans', () => {
     const batch = createBatchEngine(createPortfolioEngine())
-    // 2 500 accounts: three chunks of `scanRange`, the last one partial
+    // 2 500 accounts: three chunks of `recheckRange` revaluing in full, the last one partial
     const list = fc.sample(accountWithWrappedArb, { numRuns: 2_500, seed: 23 })
     const { accounts, assetPrice } = batch.buildAccounts(list, market.nowMs)
     const book = batch.load(accounts, assetPrice, market)
