@@ -1,6 +1,6 @@
 import { LzEndpointV2, MarginHub, MarginVault, MockERC20, TimelockController } from '@unimargin/contracts'
 import { type Command, encodeCommand } from '@unimargin/protocol'
-import { type Address, encodeAbiParameters, type Hex, keccak256, parseEventLogs, toHex, zeroHash } from 'viem'
+import { type Address, encodeAbiParameters, type Hex, keccak256, pad, parseEventLogs, toHex, zeroHash } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -259,6 +259,36 @@ describe('MarginVault guardian pause and owner powers behind a timelock', () => 
     expect(await isPublisher()).toBe(false)
     await throughTimelock(hub, { address: hub.addresses.hub!, abi: MarginHub.abi, functionName: 'setPublisher', args: [relayer, true] })
     expect(await isPublisher()).toBe(true)
+  })
+
+  it('lets the owner, only through its timelock, name a guardian, delist an asset and set a hub peer, and change the timelock itself only by its own delayed calls', async () => {
+    const g = guardian().address
+    const other = privateKeyToAddress(devnet.keys.users[5]!)
+    const named = await throughTimelock(spoke, { address: vault, abi: MarginVault.abi, functionName: 'setGuardian', args: [other] })
+    expect(parseEventLogs({ abi: MarginVault.abi, logs: named.logs, eventName: 'GuardianSet' })[0]?.args).toEqual({ previousGuardian: g, newGuardian: other })
+    await throughTimelock(spoke, { address: vault, abi: MarginVault.abi, functionName: 'setGuardian', args: [g] })
+    expect(await spoke.publicClient.readContract({ address: vault, abi: MarginVault.abi, functionName: 'guardian' })).toBe(g)
+
+    const weth = spoke.addresses.tokens.ETH
+    const listed = () => spoke.publicClient.readContract({ address: vault, abi: MarginVault.abi, functionName: 'isAssetSupported', args: [weth] })
+    await throughTimelock(spoke, { address: vault, abi: MarginVault.abi, functionName: 'setAssetSupported', args: [weth, false] })
+    expect(await listed()).toBe(false)
+    await throughTimelock(spoke, { address: vault, abi: MarginVault.abi, functionName: 'setAssetSupported', args: [weth, true] })
+    expect(await listed()).toBe(true)
+
+    const hubAddress = hub.addresses.hub!
+    const peer = pad(spoke.addresses.vault.toLowerCase() as Address, { size: 32 })
+    const set = await throughTimelock(hub, { address: hubAddress, abi: MarginHub.abi, functionName: 'setPeer', args: [spoke.addresses.layerzero.eid, peer] })
+    expect(parseEventLogs({ abi: MarginHub.abi, logs: set.logs, eventName: 'PeerSet' })[0]?.args).toEqual({ eid: spoke.addresses.layerzero.eid, peer })
+
+    const tl = { address: spoke.addresses.timelock, abi: TimelockController.abi } as const
+    await expectRevert(spoke.publicClient.simulateContract({ ...tl, functionName: 'updateDelay', args: [0n], account: deployer() }), 'TimelockUnauthorizedCaller')
+    const proposer = await spoke.publicClient.readContract({ ...tl, functionName: 'PROPOSER_ROLE' })
+    await expectRevert(
+      spoke.publicClient.simulateContract({ ...tl, functionName: 'grantRole', args: [proposer, privateKeyToAddress(devnet.keys.relayer)], account: deployer() }),
+      'AccessControlUnauthorizedAccount',
+    )
+    await throughTimelock(spoke, { ...tl, functionName: 'updateDelay', args: [BigInt(DEVNET_TIMELOCK_DELAY_SECONDS)] })
   })
 
   it('bounds the request timeout to 1 hour .. 7 days, so an unanswered request can always be cancelled within a week', async () => {
