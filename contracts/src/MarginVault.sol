@@ -35,8 +35,8 @@ import {IWormhole} from "./interfaces/IWormhole.sol";
 /// cancelled by its account ({cancelWithdrawal}), which returns the escrow to the account's balance here.
 /// @dev Guardian and owner. A guardian key ({setGuardian}) may {pause} the whole vault at once: no new withdrawal
 /// request and no payout of any asset (an approval answers {Outcome.VaultPaused} and the request stays pending);
-/// deposits, rejections, cancellations, locks and seizures go on, so no user is kept from their funds' accounting
-/// and a paused vault can still hand escrows back. Only the owner may {unpause}. The owner is meant to be a
+/// deposits, rejections, cancellations, locks and seizures go on, so a paused vault still hands escrows back to
+/// balances. Only the owner may {unpause}. The owner is meant to be a
 /// TimelockController (the devnet deploys OpenZeppelin's, 2 days), which is also the OApp's delegate on the
 /// endpoint. The vault is not upgradeable: no proxy, its hub, transports and endpoint are immutables.
 contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
@@ -241,7 +241,7 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
     /// cancellations, locks, unlocks, seizures and SetLimits go on. Emits Paused(guardian).
     /// @dev Reverts NotGuardian for any other caller (the owner included) or EnforcedPause when already paused.
     function pause() external {
-        if (msg.sender != guardian || msg.sender == address(0)) revert NotGuardian(msg.sender);
+        if (msg.sender != guardian) revert NotGuardian(msg.sender);
         _pause();
     }
 
