@@ -1,5 +1,5 @@
 /**
- * Builds @unimargin/contracts: compiles `src/**\/*.sol` (plus OpenZeppelin's ERC1967Proxy) with the pinned solc,
+ * Builds @unimargin/contracts: compiles `src/**\/*.sol` (plus OpenZeppelin's ERC1967Proxy and TimelockController) with the pinned solc,
  * adds the Wormhole core Implementation and Setup and LayerZero's shipped EndpointV2, SendUln302 and ReceiveUln302,
  * and writes typed artifacts to `artifacts/`.
  * Caches in `cache/`. Run with `pnpm build` (tsx scripts/build.ts).
@@ -17,8 +17,8 @@ const srcDir = join(root, 'src')
 const cacheDir = join(root, 'cache')
 
 /** Contracts compiled from dependencies because the devnet deploys them. */
-const EXTRA_SOURCES = ['@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol']
-const EXTRA_CONTRACTS = new Set(['ERC1967Proxy'])
+const EXTRA_SOURCES = ['@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol', '@openzeppelin/contracts/governance/TimelockController.sol']
+const EXTRA_CONTRACTS = new Set(['ERC1967Proxy', 'TimelockController'])
 
 const started = performance.now()
 const sources: Record<string, string> = {}

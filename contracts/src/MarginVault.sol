@@ -7,6 +7,7 @@ import {OAppReceiver, Origin} from "@layerzerolabs/lz-evm-oapp-v2/contracts/oapp
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CommandCodec} from "./CommandCodec.sol";
 import {IWormhole} from "./interfaces/IWormhole.sol";
@@ -18,8 +19,8 @@ import {IWormhole} from "./interfaces/IWormhole.sol";
 /// `EndpointV2.lzReceive`. Both transports apply a command through the same checks and code, and a command id takes
 /// effect at most once whichever transport delivers it first.
 /// @dev The LayerZero peer is fixed at construction to MarginHub on the hub's endpoint ({setPeer} reverts), so the
-/// owner cannot redirect where commands come from. The owner is also the OApp's delegate on the endpoint, which
-/// chooses the receive library and DVNs: that key is trusted like the hub's.
+/// owner cannot redirect where commands come from. The OApp's delegate on the endpoint chooses the receive library
+/// and DVNs, so it is trusted like the hub's key: deployments hand it, with ownership, to a timelock.
 /// @dev Balances are signed. An account may withdraw on this chain more than it holds here when the hub approves it
 /// against collateral on other chains: the payout comes from the vault's pooled tokens and the account's balance
 /// here goes negative (a liability on this chain that the hub counts against the unified account and that later
@@ -32,7 +33,13 @@ import {IWormhole} from "./interfaces/IWormhole.sol";
 /// that is not newer than the limits in force is consumed as {Outcome.Superseded} and changes nothing, so limits
 /// delivered out of order (over two transports, or a retry) never replace newer ones. Escape hatch: a request still pending `requestTimeoutSeconds` after it was made may be
 /// cancelled by its account ({cancelWithdrawal}), which returns the escrow to the account's balance here.
-contract MarginVault is OAppReceiver, ReentrancyGuard {
+/// @dev Guardian and owner. A guardian key ({setGuardian}) may {pause} the whole vault at once: no new withdrawal
+/// request and no payout of any asset (an approval answers {Outcome.VaultPaused} and the request stays pending);
+/// deposits, rejections, cancellations, locks and seizures go on, so a paused vault still hands escrows back to
+/// balances. Only the owner may {unpause}. The owner is meant to be a
+/// TimelockController (the devnet deploys OpenZeppelin's, 2 days), which is also the OApp's delegate on the
+/// endpoint. The vault is not upgradeable: no proxy, its hub, transports and endpoint are immutables.
+contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
     using SafeERC20 for IERC20;
 
     enum WithdrawalStatus {
@@ -61,7 +68,9 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
         RateLimited,
         /// a SetLimits whose `limitsSequence` is not greater than that of the asset's limits in force (a newer one
         /// was applied first): the limits are unchanged
-        Superseded
+        Superseded,
+        /// an approval while the guardian has paused the whole vault: the request stays pending
+        VaultPaused
     }
 
     struct WithdrawalRequest {
@@ -116,6 +125,12 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
     /// @notice Seconds after its creation from which a still pending request may be cancelled by its account.
     uint64 public requestTimeoutSeconds = 1 days;
 
+    /// @notice Bounds of {setRequestTimeout}, seconds: at least an hour, so the hub has time to answer a request
+    /// before its account may take the escrow back; at most 7 days, so a request the hub never answers (a hub
+    /// down, or held back by its operator) can be cancelled within days whatever the owner sets.
+    uint64 public constant MIN_REQUEST_TIMEOUT = 1 hours;
+    uint64 public constant MAX_REQUEST_TIMEOUT = 7 days;
+
     event AssetSupportSet(address indexed asset, bool supported);
     event Deposited(address indexed account, address indexed asset, uint256 amount, address depositor);
     event WithdrawalRequested(
@@ -160,7 +175,7 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
     error WithdrawalNotPending(uint64 requestId);
     error NotRequester(uint64 requestId, address caller);
     error CancelTooEarly(uint64 requestId, uint256 cancellableAt);
-    error ZeroTimeout();
+    error RequestTimeoutOutOfRange(uint64 requestTimeoutSeconds, uint64 min, uint64 max);
 
     /// @param wormhole_ the Wormhole core bridge on this chain
     /// @param hubChainId_ Wormhole chain id of the chain hosting MarginHub
@@ -195,11 +210,45 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
     }
 
     /// @notice Sets the request timeout (seconds after a request from which its account may cancel it). Applies to
-    /// requests already pending too. Reverts ZeroTimeout for 0.
+    /// requests already pending too. Reverts RequestTimeoutOutOfRange outside
+    /// [{MIN_REQUEST_TIMEOUT}, {MAX_REQUEST_TIMEOUT}] (1 hour .. 7 days).
     function setRequestTimeout(uint64 seconds_) external onlyOwner {
-        if (seconds_ == 0) revert ZeroTimeout();
+        if (seconds_ < MIN_REQUEST_TIMEOUT || seconds_ > MAX_REQUEST_TIMEOUT) {
+            revert RequestTimeoutOutOfRange(seconds_, MIN_REQUEST_TIMEOUT, MAX_REQUEST_TIMEOUT);
+        }
         requestTimeoutSeconds = seconds_;
         emit RequestTimeoutSet(seconds_);
+    }
+
+    // ------------------------------------------------------------------ guardian
+
+    /// @notice The key that may {pause} the vault; address(0) = none. Set by the owner ({setGuardian}).
+    address public guardian;
+
+    /// @notice the owner replaced the guardian `previousGuardian` by `newGuardian` (address(0) = none)
+    event GuardianSet(address indexed previousGuardian, address indexed newGuardian);
+
+    error NotGuardian(address caller);
+
+    /// @notice Names the key that may pause the vault, or address(0) for none. Owner only.
+    function setGuardian(address newGuardian) external onlyOwner {
+        emit GuardianSet(guardian, newGuardian);
+        guardian = newGuardian;
+    }
+
+    /// @notice Stops every outflow of the vault at once: {requestWithdrawal} reverts EnforcedPause and an
+    /// approval is consumed as {Outcome.VaultPaused}, its request left pending. Deposits, rejections,
+    /// cancellations, locks, unlocks, seizures and SetLimits go on. Emits Paused(guardian).
+    /// @dev Reverts NotGuardian for any other caller (the owner included) or EnforcedPause when already paused.
+    function pause() external {
+        if (msg.sender != guardian) revert NotGuardian(msg.sender);
+        _pause();
+    }
+
+    /// @notice Lifts the guardian's pause. Owner only (through its timelock). Emits Unpaused(owner).
+    /// @dev Reverts ExpectedPause when not paused.
+    function unpause() external onlyOwner {
+        _unpause();
     }
 
     // ------------------------------------------------------------------ users
@@ -223,11 +272,13 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
     /// account's collateral on every chain, and a rejection restores the balance.
     /// If the hub has not answered `requestTimeoutSeconds` later, the caller may take the escrow back with
     /// {cancelWithdrawal}.
-    /// @dev Reverts AccountIsLocked, WithdrawalsPaused (the asset is paused by SetLimits), ZeroAmount or ZeroAddress.
+    /// @dev Reverts EnforcedPause (the guardian paused the vault), AccountIsLocked, WithdrawalsPaused (the asset is
+    /// paused by SetLimits), ZeroAmount or ZeroAddress.
     /// @return requestId sequential from 1
     function requestWithdrawal(address asset, uint256 amount, address recipient)
         external
         nonReentrant
+        whenNotPaused
         returns (uint64 requestId)
     {
         if (_locks[msg.sender].locked) revert AccountIsLocked(msg.sender);
@@ -347,6 +398,7 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
         if (r.status != WithdrawalStatus.Pending || r.account != c.account) return Outcome.RequestNotPending;
         AccountLock memory l = _locks[r.account];
         if (l.locked || l.epoch != c.lockEpoch) return Outcome.VoidedByLock;
+        if (paused()) return Outcome.VaultPaused;
         if (IERC20(r.asset).balanceOf(address(this)) < r.amount) return Outcome.InsufficientLiquidity;
         if (!_spendAllowance(r.asset, r.amount)) return Outcome.RateLimited;
         r.status = WithdrawalStatus.Executed;

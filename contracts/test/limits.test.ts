@@ -3,7 +3,7 @@ import { type Command, encodeCommand } from '@unimargin/protocol'
 import { type Address, type Hex, keccak256, parseEventLogs, toHex, zeroAddress } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Devnet, type DevnetChain, signTestVaa, startDevnet } from './devnet.js'
+import { type Devnet, type DevnetChain, signTestVaa, startDevnet, throughTimelock } from './devnet.js'
 import { expectRevert } from './revert.js'
 
 const Outcome = { Applied: 0, RequestNotPending: 3, RateLimited: 5, Superseded: 6 } as const
@@ -280,14 +280,12 @@ describe('MarginVault outflow limits, pause and request cancellation', () => {
       expect(await read.balance(u.address)).toBe(300n)
     })
 
-    it('lets the owner change the timeout and refuses a zero timeout', async () => {
-      const owner = spoke.walletClient
-      const hash = await owner.writeContract({ address: vault, abi: MarginVault.abi, functionName: 'setRequestTimeout', args: [3600n] })
-      await spoke.publicClient.waitForTransactionReceipt({ hash })
+    it('lets the owner change the timeout through its timelock and refuses a zero timeout', async () => {
+      await throughTimelock(spoke, { address: vault, abi: MarginVault.abi, functionName: 'setRequestTimeout', args: [3600n] })
       expect(await spoke.publicClient.readContract({ address: vault, abi: MarginVault.abi, functionName: 'requestTimeoutSeconds' })).toBe(3600n)
       await expectRevert(
-        spoke.publicClient.simulateContract({ address: vault, abi: MarginVault.abi, functionName: 'setRequestTimeout', args: [0n], account: owner.account }),
-        'ZeroTimeout',
+        spoke.publicClient.simulateContract({ address: vault, abi: MarginVault.abi, functionName: 'setRequestTimeout', args: [0n], account: spoke.addresses.timelock }),
+        'RequestTimeoutOutOfRange',
       )
       await expectRevert(
         spoke.publicClient.simulateContract({

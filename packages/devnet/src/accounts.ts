@@ -9,7 +9,8 @@ export const DEVNET_GUARDIAN_KEY: Hex = '0xcfb12303a19cde580bb4dd771639b0d26bc68
 
 /** Private keys of the devnet's roles, all anvil default accounts (funded). */
 export interface DevnetKeys {
-  /** account 0: deploys everything, owns the vaults, feeds and hub */
+  /** account 0: deploys everything, owns the feeds; proposes and executes the owner calls of the vaults' and hub's
+   * timelocks (which own them) */
   deployer: Hex
   /** account 1: the hub's publisher and the vaults' delivery sender */
   relayer: Hex
@@ -21,6 +22,8 @@ export interface DevnetKeys {
   users: Hex[]
   /** guardian private keys; index i is guardian i of set 0 */
   guardians: Hex[]
+  /** account 10 (funded by the deploy): the vaults' guardian, which may pause them (not a Wormhole guardian) */
+  vaultGuardian: Hex
 }
 
 /** The private key of anvil default account `index` (BIP-44 m/44'/60'/0'/0/index of {@link ANVIL_MNEMONIC}). */
@@ -48,5 +51,6 @@ export function devnetKeys(guardianCount: number): DevnetKeys {
     receiver: anvilKey(3),
     users: [4, 5, 6, 7, 8, 9].map(anvilKey),
     guardians: guardianKeys(guardianCount),
+    vaultGuardian: anvilKey(10),
   }
 }

@@ -6,7 +6,7 @@ import { type DevnetKeys, devnetKeys } from './accounts.js'
 import type { Anvil } from './anvil/index.js'
 import { chainClients } from './clients.js'
 import { buildConfig } from './config.js'
-import type { AssetSymbol, ChainAddresses } from './deploy/index.js'
+import { type AssetSymbol, type ChainAddresses, DEVNET_TIMELOCK_DELAY_SECONDS } from './deploy/index.js'
 import { DeployError, DevnetError } from './errors.js'
 import { type ChainSpec, startNetwork } from './network.js'
 import { stateKey } from './state/index.js'
@@ -28,6 +28,12 @@ export interface DevnetOptions {
    * Wormhole. Only the config changes: every chain always has both transports deployed.
    */
   routes?: Record<number, TransportName>
+  /**
+   * minimum delay (seconds) of the TimelockController that owns each chain's vault and the hub and is their
+   * LayerZero delegate; default 2 days ({@link DEVNET_TIMELOCK_DELAY_SECONDS}). Owner calls go through
+   * `throughTimelock`.
+   */
+  timelockDelaySeconds?: number
   logger?: Logger
 }
 
@@ -51,7 +57,7 @@ export interface DevnetChain {
   publicClient: PublicClient<Transport, Chain>
   /** anvil test actions (mine, snapshot, revert, increaseTime, …) */
   testClient: TestClient<'anvil', Transport, Chain>
-  /** the deployer's wallet (owner of the vault, feeds and hub) */
+  /** the deployer's wallet: owns the feeds, proposes and executes through the timelock that owns the vault and hub */
   walletClient: WalletClient<Transport, Chain, Account>
   /** a wallet signing locally with `privateKey`, e.g. `wallet(devnet.keys.users[0])` */
   wallet(privateKey: Hex): WalletClient<Transport, Chain, Account>
@@ -88,7 +94,9 @@ const BASE_WORMHOLE_CHAIN_ID = 10002
  * 40101, 40102, …) with SendUln302/ReceiveUln302 wired to every chain (the relayer as the single required DVN and,
  * through our LzWorker, the executor), mock USDC/WETH/WBTC and USD feeds (1, 1600, 21 000), and a MarginVault
  * (an OApp whose peer is the hub) listing the three tokens; MarginHub on the first chain with the relayer as
- * publisher and every vault as its LayerZero peer. anvils are killed on {@link Devnet.stop}, on process exit and on SIGINT/SIGTERM.
+ * publisher and every vault as its LayerZero peer. Each chain's vault (and the hub) is then owned by a
+ * TimelockController, also their LayerZero delegate, with the deployer as proposer and executor; the vaults'
+ * guardian is `keys.vaultGuardian`. anvils are killed on {@link Devnet.stop}, on process exit and on SIGINT/SIGTERM.
  * @example
  * const devnet = await startDevnet({ basePort: 18545, stateDir: '.unimargin/devnet' })
  * await devnet.mint(31338, 'USDC', user, 1_000_000_000n)
@@ -102,6 +110,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   const basePort = options.basePort ?? 8545
   const guardianCount = options.guardianCount ?? 1
   const { blockTimeSeconds, logger, stateDir, routes } = options
+  const timelockDelaySeconds = options.timelockDelaySeconds ?? DEVNET_TIMELOCK_DELAY_SECONDS
+  if (!Number.isInteger(timelockDelaySeconds) || timelockDelaySeconds < 0) throw new RangeError(`timelockDelaySeconds must be a whole number >= 0, got ${timelockDelaySeconds}`)
   if (!Number.isInteger(chainCount) || chainCount < 1 || chainCount > 64) throw new RangeError(`chains must be 1..64, got ${chainCount}`)
   if (!Number.isInteger(basePort) || basePort < 1024 || basePort + chainCount > 65_536) throw new RangeError(`basePort ${basePort} out of range`)
   if (blockTimeSeconds !== undefined && !(blockTimeSeconds > 0)) throw new RangeError(`blockTimeSeconds must be > 0, got ${blockTimeSeconds}`)
@@ -116,8 +126,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     port: basePort + i,
   }))
   // bump `manifest` when what a cached deployment records changes
-  const key = stateKey({ artifactsHash, chains: chainCount, guardianCount, manifest: 3 })
-  const network = await startNetwork({ specs, keys, key, stateDir, blockTimeSeconds, logger })
+  const key = stateKey({ artifactsHash, chains: chainCount, guardianCount, timelockDelaySeconds, manifest: 4 })
+  const network = await startNetwork({ specs, keys, key, stateDir, blockTimeSeconds, timelockDelaySeconds, logger })
   const anvils: Anvil[] = network.anvils
 
   const chains: DevnetChain[] = specs.map((s) => {

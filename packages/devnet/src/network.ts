@@ -5,7 +5,7 @@ import type { Logger } from 'pino'
 import type { Hex } from 'viem'
 import { type Anvil, startAnvil } from './anvil/index.js'
 import { chainClients } from './clients.js'
-import { DEVNET_BASE_EID, deployChain, expectedHubAddress, setHubPeers } from './deploy/index.js'
+import { type ChainAddresses, DEVNET_BASE_EID, deployChain, expectedHubAddress, handOverToTimelock, setHubPeers } from './deploy/index.js'
 import { decodeDump, type Manifest, readManifest, statePaths, writeState } from './state/index.js'
 import { privateKeyToAddress } from 'viem/accounts'
 import type { DevnetKeys } from './accounts.js'
@@ -43,9 +43,11 @@ export async function startNetwork(params: {
   key: string
   stateDir?: string
   blockTimeSeconds?: number
+  /** minimum delay of each chain's timelock, seconds */
+  timelockDelaySeconds: number
   logger?: Logger
 }): Promise<Network> {
-  const { specs, keys, key, stateDir, blockTimeSeconds, logger } = params
+  const { specs, keys, key, stateDir, blockTimeSeconds, timelockDelaySeconds, logger } = params
   const cached = stateDir ? readManifest(stateDir, key) : undefined
   if (cached && stateDir) {
     const anvils = await startAll(specs, (s) => ({ port: s.port, chainId: s.chainId, blockTimeSeconds, loadState: statePaths(stateDir, key).chain(s.index) }))
@@ -60,7 +62,7 @@ export async function startNetwork(params: {
     const guardians = keys.guardians.map((k) => privateKeyToAddress(k))
     const hubSpec = specs[0]!
     const eids = specs.map((s) => DEVNET_BASE_EID + s.index)
-    const deployedChains = await Promise.all(
+    const configured = await Promise.all(
       specs.map(async (s, i) => {
         const clients = chainClients({ name: s.name, chainId: s.chainId, rpcUrl: anvils[i]!.rpcUrl })
         const ctx = { publicClient: clients.publicClient, walletClient: clients.wallet(keys.deployer) }
@@ -78,11 +80,25 @@ export async function startNetwork(params: {
           remoteEids: eids,
           lzConfirmations: LZ_CONFIRMATIONS,
         })
-        return { chainId: s.chainId, wormholeChainId: s.wormholeChainId, addresses, startBlock: String(firstBlock) }
+        return { chainId: s.chainId, wormholeChainId: s.wormholeChainId, addresses, startBlock: String(firstBlock), ctx }
       }),
     )
     const hubClients = chainClients({ name: hubSpec.name, chainId: hubSpec.chainId, rpcUrl: anvils[0]!.rpcUrl })
-    await setHubPeers({ publicClient: hubClients.publicClient, walletClient: hubClients.wallet(keys.deployer) }, hub, deployedChains.map((c) => ({ eid: c.addresses.layerzero.eid, vault: c.addresses.vault })))
+    await setHubPeers({ publicClient: hubClients.publicClient, walletClient: hubClients.wallet(keys.deployer) }, hub, configured.map((c) => ({ eid: c.addresses.layerzero.eid, vault: c.addresses.vault })))
+    const deployedChains = await Promise.all(
+      configured.map(async ({ ctx, addresses, ...c }) => {
+        const { timelock } = await handOverToTimelock(ctx, {
+          minDelaySeconds: timelockDelaySeconds,
+          operator: ctx.walletClient.account.address,
+          vault: addresses.vault,
+          hub: addresses.hub,
+          endpoint: addresses.layerzero.endpoint,
+          guardian: privateKeyToAddress(keys.vaultGuardian),
+        })
+        const all: ChainAddresses = { ...addresses, timelock }
+        return { ...c, addresses: all }
+      }),
+    )
     const manifest: Manifest = { key, chains: deployedChains, hub }
     logger?.info({ chains: specs.length, duration: Math.round(performance.now() - started) }, 'Deployed devnet contracts')
 

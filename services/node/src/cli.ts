@@ -179,7 +179,8 @@ commandsCmd
   .command('burn')
   .description(
     "Remove a dead-lettered command's verified LayerZero packets from the destination endpoint so they can never execute " +
-      '(EndpointV2 burn, or clear when no later packet has executed), signed by the vault\'s delegate key from UNIMARGIN_DELEGATE_KEY.',
+      '(EndpointV2 burn, or clear when no later packet has executed), signed by the vault\'s delegate key from UNIMARGIN_DELEGATE_KEY. ' +
+      'When the delegate is the vault\'s timelock, that key must be its proposer: the first run schedules the removal, a run after the delay executes it.',
   )
   .argument('<id>', 'command id (0x…)')
   .requiredOption('-c, --config <file>', 'configuration JSON (chains, RPC URLs, LayerZero contracts)')
@@ -188,7 +189,7 @@ commandsCmd
   .action(async (id: string, options: { config: string; reason: string; dataDir: string }) => {
     const delegateKey = process.env.UNIMARGIN_DELEGATE_KEY
     if (!delegateKey || !/^0x[0-9a-fA-F]{64}$/.test(delegateKey)) {
-      console.error("Set UNIMARGIN_DELEGATE_KEY to the private key of the vault's delegate on the endpoint (its owner); the relayer's key is not used.")
+      console.error("Set UNIMARGIN_DELEGATE_KEY to the private key of the vault's delegate on the endpoint, or of its timelock's proposer; the relayer's key is not used.")
       process.exitCode = 1
       return
     }
@@ -197,7 +198,12 @@ commandsCmd
     const database = await createDatabase({ url: process.env.DATABASE_URL, dataDir: options.dataDir })
     try {
       const packets = await burnDeadPacket({ db: database.db, config, commandId: id, delegateKey: delegateKey as `0x${string}`, reason: options.reason })
-      for (const p of packets) console.log(`nonce ${p.nonce}  ${p.action.padEnd(7)} ${p.tx ?? p.note ?? ''}`)
+      for (const p of packets)
+        console.log(
+          p.action === 'scheduled'
+            ? `nonce ${p.nonce}  scheduled ${p.note} (tx ${p.tx}); run again from ${new Date(Number(p.readyAt) * 1000).toISOString()}`
+            : `nonce ${p.nonce}  ${p.action.padEnd(7)} ${p.tx ?? p.note ?? ''}`,
+        )
     } finally {
       await database.close()
     }

@@ -18,6 +18,8 @@ export interface ChainAddresses {
   feeds: Record<AssetSymbol, Address>
   /** LayerZero v2: endpoint id, EndpointV2, SendUln302, ReceiveUln302 and our executor/DVN worker */
   layerzero: LayerZeroAddresses
+  /** the TimelockController owning the vault (and the hub) and their delegate on the endpoint; see handOverToTimelock */
+  timelock: Address
 }
 
 /** The deployer's nonce at which the hub chain deploys MarginHub, on a fresh chain (see {@link deployChain}). */
@@ -54,11 +56,12 @@ export interface DeployChainParams {
  * Deploys on a fresh chain (deployer nonce 0): the Wormhole core (nonces 0-2), LayerZero's EndpointV2, SendUln302,
  * ReceiveUln302 and our worker (3-6), USDC/WETH/WBTC (7-9), the three feeds (10-12), the vault (13) listing the
  * three tokens (14-16) and, on the hub chain, MarginHub (17) with the relayer as publisher (18); then configures
- * LayerZero's libraries for `remoteEids`. The hub's LayerZero peers are set later, by {@link setHubPeers}.
+ * LayerZero's libraries for `remoteEids`. The hub's LayerZero peers are set later, by {@link setHubPeers}, and the
+ * owner's powers are then handed to a timelock by `handOverToTimelock` (later nonces, so the hub's stays 17).
  * @returns the addresses and the last deployment block.
  * @throws {DeployError} if a transaction reverts or the chain was not fresh.
  */
-export async function deployChain(ctx: DeployContext, p: DeployChainParams): Promise<{ addresses: ChainAddresses; lastBlock: bigint }> {
+export async function deployChain(ctx: DeployContext, p: DeployChainParams): Promise<{ addresses: Omit<ChainAddresses, 'timelock'>; lastBlock: bigint }> {
   const { walletClient } = ctx
   const deployer = walletClient.account.address
   const nonce = await ctx.publicClient.getTransactionCount({ address: deployer })
@@ -96,7 +99,8 @@ export async function deployChain(ctx: DeployContext, p: DeployChainParams): Pro
     last = (await confirm(ctx, hash, `setAssetSupported ${symbol}`)).blockNumber
   }
 
-  const addresses: ChainAddresses = { wormhole, vault, tokens, feeds, layerzero }
+  // the timelock is deployed last, by handOverToTimelock, once the owner has configured everything
+  const addresses: Omit<ChainAddresses, 'timelock'> = { wormhole, vault, tokens, feeds, layerzero }
   if (p.isHub) {
     const hubHash = await walletClient.deployContract({ abi: MarginHub.abi, bytecode: MarginHub.bytecode, args: [wormhole, layerzero.endpoint, deployer, 1] })
     const hub = await deployed(ctx, hubHash, 'MarginHub')

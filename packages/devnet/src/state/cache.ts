@@ -15,7 +15,7 @@ export interface Manifest {
 const FORMAT = 1
 
 /** Cache key of a deployed state: changes with the contracts' artifacts or any option that shapes the state. */
-export function stateKey(input: { artifactsHash: string; chains: number; guardianCount: number; manifest: number }): string {
+export function stateKey(input: { artifactsHash: string; chains: number; guardianCount: number; timelockDelaySeconds: number; manifest: number }): string {
   return createHash('sha256')
     .update(JSON.stringify({ format: FORMAT, ...input }))
     .digest('hex')

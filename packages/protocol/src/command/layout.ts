@@ -32,7 +32,7 @@ export const RejectReason = {
   Expired: 5,
   /** The vault on that chain holds too few tokens of the asset to pay it now. */
   InsufficientLiquidity: 6,
-  /** The vault on that chain has paused payouts of the asset or reached its outflow limit for the period. */
+  /** The vault on that chain has paused payouts (of the asset, or all of them by its guardian) or reached its outflow limit for the period. */
   RateLimited: 7,
 } as const
 export type RejectReasonName = keyof typeof RejectReason

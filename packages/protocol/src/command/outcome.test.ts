@@ -20,8 +20,9 @@ describe('command outcome names', () => {
     expect(solidityOutcomes().map(snake)).toEqual([...commandOutcomes])
   })
 
-  it('name code 6 superseded and a code this version does not know unknown_<code>', () => {
+  it('name code 6 superseded, code 7 vault_paused and a code this version does not know unknown_<code>', () => {
     expect(commandOutcomeName(6)).toBe('superseded')
-    expect(commandOutcomeName(7)).toBe('unknown_7')
+    expect(commandOutcomeName(7)).toBe('vault_paused')
+    expect(commandOutcomeName(8)).toBe('unknown_8')
   })
 })

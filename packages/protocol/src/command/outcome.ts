@@ -4,6 +4,7 @@
  * an approval of an asset that is paused on that vault, or that would exceed the asset's outflow allowance for the
  * current period; the vault keeps the request pending. `superseded`: a SetLimits whose `limitsSequence` is not
  * greater than that of the asset's limits in force (a newer SetLimits got there first); the limits are unchanged.
+ * `vault_paused`: an approval while the vault's guardian has paused the whole vault; the request stays pending.
  */
 export const commandOutcomes = [
   'applied',
@@ -13,6 +14,7 @@ export const commandOutcomes = [
   'insufficient_liquidity',
   'rate_limited',
   'superseded',
+  'vault_paused',
 ] as const
 export type CommandOutcome = (typeof commandOutcomes)[number]
 

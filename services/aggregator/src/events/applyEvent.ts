@@ -232,6 +232,10 @@ const UNPAID_APPROVALS = {
     code: RejectReason.RateLimited,
     reason: (chainId: number) => `The vault on chain ${chainId} had paused payouts of the asset or reached its outflow limit for the period.`,
   },
+  vault_paused: {
+    code: RejectReason.RateLimited,
+    reason: (chainId: number) => `The vault on chain ${chainId} was paused by its guardian when the approval arrived.`,
+  },
 } as const
 
 async function applyAnswerUpdated(ctx: Context, event: ChainEventRow) {

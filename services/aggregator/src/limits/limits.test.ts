@@ -95,6 +95,21 @@ describe.each(testDatabases())('vault limits and cancellations on $kind', ({ ope
     expect(decodeCommand(reject!.payload as Hex)).toMatchObject({ kind: 'RejectWithdrawal', requestId: 3n, reason: RejectReason.RateLimited })
   })
 
+  it('voids an approval the vault answered vault_paused (its guardian paused it) and rejects the request, so the escrow goes back', async () => {
+    const s = setup()
+    const approved = await approvedWithdrawal(s)
+    await s.emitter.emit(C, vaults[C]!, 'CommandExecuted', { commandId: approved.commandId!, kind: '1', account: alice, outcome: '7', vmHash: `0x${'56'.repeat(32)}` })
+    await s.aggregator.processPending()
+
+    const [w] = await s.db.select().from(withdrawals)
+    expect(w?.state).toBe('voided')
+    expect(w?.reason).toContain('paused by its guardian')
+    const [approval] = await s.db.select().from(commands).where(eq(commands.id, approved.commandId!))
+    expect(approval?.outcome).toBe('vault_paused')
+    const [reject] = await s.db.select().from(commands).where(eq(commands.id, w!.commandId!))
+    expect(decodeCommand(reject!.payload as Hex)).toMatchObject({ kind: 'RejectWithdrawal', requestId: 3n, reason: RejectReason.RateLimited })
+  })
+
   it('applies a LimitsSet event without changing balances', async () => {
     const s = setup()
     // the watcher stores a bool argument as a JSON boolean, which the emitter's signature does not name

@@ -1,6 +1,6 @@
 import { LzEndpointV2 } from '@unimargin/contracts'
 import { commands, commandTransitions, type Database, eq, testDatabases } from '@unimargin/db'
-import { type Devnet, startDevnet } from '@unimargin/devnet'
+import { DEVNET_TIMELOCK_DELAY_SECONDS, type Devnet, startDevnet } from '@unimargin/devnet'
 import { lzReceiveArgs, verifyPacket } from '@unimargin/devnet/testing'
 import { createLocalGuardianAttester, decodePacket, encodeCommand } from '@unimargin/protocol'
 import { createRelayer } from '@unimargin/relayer'
@@ -81,6 +81,19 @@ describe.each(testDatabases())('burning dead-lettered LayerZero packets on $kind
   const storedHash = (p: { srcEid: number; sender: Hex; nonce: bigint }) =>
     spoke().publicClient.readContract({ address: endpoint(), abi: LzEndpointV2.abi, functionName: 'inboundPayloadHash', args: [spoke().addresses.vault, p.srcEid, p.sender, p.nonce] })
   const burn = (commandId: string, key: Hex = devnet.keys.deployer) => burnDeadPacket({ db: database.db, config: devnet.config, commandId, delegateKey: key, reason: 'expired; must never execute' })
+  /**
+   * Burns through the vault's delegate, its timelock: the first call schedules, a call before the delay finds the
+   * batch pending, and one after the delay executes it.
+   */
+  async function burnThroughTimelock(commandId: string) {
+    const scheduled = await burn(commandId)
+    const readyAt = scheduled.find((p) => p.action === 'scheduled')?.readyAt
+    expect(readyAt).toBe((await now()) + BigInt(DEVNET_TIMELOCK_DELAY_SECONDS))
+    expect(await burn(commandId)).toEqual(scheduled)
+    await spoke().testClient.increaseTime({ seconds: DEVNET_TIMELOCK_DELAY_SECONDS })
+    await devnet.mine(spoke().chainId)
+    return { scheduled, done: await burn(commandId) }
+  }
 
   it("burns a dead command's packet that stays verified after a later packet executed, so nobody can execute it", async () => {
     const { id, r } = await deadVerified(0, 1)
@@ -91,7 +104,9 @@ describe.each(testDatabases())('burning dead-lettered LayerZero packets on $kind
 
     await expect(burn(later)).rejects.toBeInstanceOf(NotDeadLetteredError)
     await expect(burn(id, devnet.keys.relayer)).rejects.toThrow(CannotBurnError)
-    const [burnt] = await burn(id)
+    const { scheduled, done } = await burnThroughTimelock(id)
+    expect(scheduled).toMatchObject([{ nonce: packet.nonce, action: 'scheduled', note: 'burn', payloadHash: packet.payloadHash }])
+    const [burnt] = done
 
     expect(burnt).toMatchObject({ nonce: packet.nonce, action: 'burn', payloadHash: packet.payloadHash })
     expect(await storedHash(packet)).toBe(zeroHash)
@@ -110,8 +125,15 @@ describe.each(testDatabases())('burning dead-lettered LayerZero packets on $kind
     expect(transitions.at(-1)).toMatchObject({
       fromState: 'dead',
       toState: 'dead',
-      detail: { operator_burn: true, reason: 'expired; must never execute', delegate: privateKeyToAddress(devnet.keys.deployer), packets: [{ nonce: String(packet.nonce), action: 'burn', tx: burnt!.tx }] },
+      detail: {
+        operator_burn: true,
+        reason: 'expired; must never execute',
+        delegate: spoke().addresses.timelock,
+        executor: privateKeyToAddress(devnet.keys.deployer),
+        packets: [{ nonce: String(packet.nonce), action: 'burn', tx: burnt!.tx }],
+      },
     })
+    expect(transitions.at(-2)).toMatchObject({ detail: { operator_burn_scheduled: true, timelock: spoke().addresses.timelock, tx: scheduled[0]!.tx } })
     expect((await row(id)).state).toBe('dead')
     await expect(burn(id)).rejects.toThrow(/executed or removed already/)
   })
@@ -119,7 +141,7 @@ describe.each(testDatabases())('burning dead-lettered LayerZero packets on $kind
   it("clears a dead command's verified packet when no later packet has executed yet, and the path goes on", async () => {
     const { id, r } = await deadVerified(1, 1)
     const packet = await packetOf(id)
-    const [cleared] = await burn(id)
+    const [cleared] = (await burnThroughTimelock(id)).done
     expect(cleared).toMatchObject({ nonce: packet.nonce, action: 'clear' })
     expect(await storedHash(packet)).toBe(zeroHash)
     const later = await enqueue(1, 2, 3600n)

@@ -1,8 +1,8 @@
 import { type Config, createChainPublicClient, createChainWalletClient, getChain, getLayerZero } from '@unimargin/chains'
-import { LzEndpointV2, MarginHub } from '@unimargin/contracts'
-import { and, asc, commands, commandTransitions, type Db, eq } from '@unimargin/db'
+import { LzEndpointV2, MarginHub, TimelockController } from '@unimargin/contracts'
+import { and, asc, commands, commandTransitions, type Db, desc, eq } from '@unimargin/db'
 import { type DecodedPacket, decodePacket } from '@unimargin/protocol'
-import { type Address, type Hex, parseEventLogs, zeroHash } from 'viem'
+import { type Address, encodeFunctionData, type Hex, parseEventLogs, toHex, zeroHash } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { NotDeadLetteredError } from './commands.js'
 
@@ -16,12 +16,20 @@ export type BurntPacket = {
   nonce: bigint
   guid: Hex
   payloadHash: Hex
-  /** `burn` or `clear` when this call removed it; `skipped` when it was not verified (see `note`) */
-  action: 'burn' | 'clear' | 'skipped'
-  /** the endpoint transaction, for `burn` and `clear` */
+  /**
+   * `burn` or `clear` when this call removed it; `scheduled` when the delegate is a timelock and this call scheduled
+   * (or found scheduled) its removal, executable from `readyAt`; `skipped` when it was not verified (see `note`)
+   */
+  action: 'burn' | 'clear' | 'scheduled' | 'skipped'
+  /** the transaction: the endpoint call, the timelock's executeBatch, or its scheduleBatch for `scheduled` */
   tx?: Hex
+  /** for `scheduled`: unix seconds (destination chain) from which a new call executes the removal */
+  readyAt?: bigint
   note?: string
 }
+
+/** TimelockController.OperationState, as `getOperationState` returns it. */
+const OperationState = { Unset: 0, Waiting: 1, Ready: 2, Done: 3 } as const
 
 /**
  * Removes the LayerZero packets of a dead-lettered command from the destination EndpointV2, so that no one (the
@@ -38,11 +46,21 @@ export type BurntPacket = {
  * (and the relayer re-verifies earlier packets on a path), and `skip` only applies to a nonce not yet verified.
  * Packets that are not verified (never verified, already executed or already removed) are skipped.
  *
- * @param delegateKey private key of the vault's delegate on the endpoint (the vault's owner); never the relayer's
- *   unless that key is the delegate. Checked against `EndpointV2.delegates(vault)` before anything is sent.
+ * When the delegate is a TimelockController (as deployed: it owns the vault) and the key is one of its proposers
+ * and executors, the removal goes through it in two calls of this function: the first schedules one batch of the
+ * endpoint calls (`scheduleBatch`, the timelock's minimum delay) and records it in a `dead → dead` transition
+ * (`operator_burn_scheduled`, with the calls and salt); a call once the delay has passed executes that recorded
+ * batch (`executeBatch`) and records the outcome as above. Between the two, calls return the packets as
+ * `scheduled`. If the endpoint state changed meanwhile so that the batch reverts, the error is thrown and the next
+ * call after the batch is known to have failed must schedule anew (it does once the operation is not pending).
+ *
+ * @param delegateKey private key of the vault's delegate on the endpoint, or of a proposer and executor of the
+ *   timelock that is the delegate; never the relayer's. Checked against `EndpointV2.delegates(vault)` (and the
+ *   timelock's roles) before anything is sent.
  * @returns each packet with its action.
  * @throws {NotDeadLetteredError} if the command does not exist or is not `dead`.
- * @throws {CannotBurnError} if it has no LayerZero packet, the key is not the delegate, or no packet is verified.
+ * @throws {CannotBurnError} if it has no LayerZero packet, the key is neither the delegate nor a proposer of the
+ *   delegate's timelock, or no packet is verified.
  * @throws Error (a viem error) if a read fails or a transaction reverts.
  * JSON-RPC: `eth_getTransactionReceipt` on the hub; `eth_call`, `eth_sendRawTransaction` on the destination.
  */
@@ -68,9 +86,55 @@ export async function burnDeadPacket(params: { db: Db; config: Config; commandId
   const dest = createChainPublicClient(destChain)
   const delegate = privateKeyToAccount(params.delegateKey)
   const allowed = await dest.readContract({ address: endpoint, abi: LzEndpointV2.abi, functionName: 'delegates', args: [vault] })
-  if (allowed.toLowerCase() !== delegate.address.toLowerCase())
-    throw new CannotBurnError(`${delegate.address} is not the delegate of vault ${vault} on chain ${destChain.chainId} (the delegate is ${allowed}).`)
+  const direct = allowed.toLowerCase() === delegate.address.toLowerCase()
+  if (!direct && !(await isTimelockProposer(dest, allowed, delegate.address)))
+    throw new CannotBurnError(
+      `${delegate.address} is neither the delegate of vault ${vault} on chain ${destChain.chainId} nor a proposer of the timelock that is (the delegate is ${allowed}).`,
+    )
   const wallet = createChainWalletClient(destChain, delegate)
+  const timelock = allowed
+  const record = async (detail: Record<string, unknown>) =>
+    db.transaction(async (tx) => {
+      await tx.update(commands).set({ updatedAt: new Date() }).where(eq(commands.id, commandId))
+      await tx.insert(commandTransitions).values({ commandId, fromState: 'dead', toState: 'dead', detail })
+    })
+
+  if (!direct) {
+    // a removal already scheduled on this timelock: report it while pending, execute it once ready
+    const [last] = await db
+      .select()
+      .from(commandTransitions)
+      .where(and(eq(commandTransitions.commandId, commandId), eq(commandTransitions.fromState, 'dead'), eq(commandTransitions.toState, 'dead')))
+      .orderBy(desc(commandTransitions.id))
+      .limit(1)
+    const pending = last?.detail.operator_burn_scheduled === true && last.detail.timelock === timelock ? (last.detail as unknown as ScheduledBurn) : undefined
+    if (pending) {
+      const operation = pending.operation as Hex
+      const state = await dest.readContract({ address: timelock, abi: TimelockController.abi, functionName: 'getOperationState', args: [operation] })
+      const planned = pending.packets.map((p) => ({ nonce: BigInt(p.nonce), guid: p.guid, payloadHash: p.payload_hash }))
+      if (state === OperationState.Waiting)
+        return planned.map((p, i) => ({ ...p, action: 'scheduled' as const, tx: pending.tx, readyAt: BigInt(pending.ready_at), note: pending.packets[i]!.action }))
+      if (state === OperationState.Ready) {
+        const args = [pending.calls.map((c) => c.target), pending.calls.map(() => 0n), pending.calls.map((c) => c.data), zeroHash, pending.salt] as const
+        const { request } = await dest.simulateContract({ account: delegate, address: timelock, abi: TimelockController.abi, functionName: 'executeBatch', args })
+        const tx = await wallet.writeContract(request)
+        const receipt = await dest.waitForTransactionReceipt({ hash: tx })
+        if (receipt.status !== 'success') throw new Error(`TimelockController.executeBatch ${tx} reverted on chain ${destChain.chainId}.`)
+        const results = planned.map((p, i) => ({ ...p, action: pending.packets[i]!.action, tx }))
+        await record({
+          operator_burn: true,
+          reason: params.reason,
+          delegate: timelock,
+          timelock,
+          operation,
+          executor: delegate.address,
+          packets: results.map((r) => ({ nonce: r.nonce.toString(), guid: r.guid, payload_hash: r.payloadHash, action: r.action, tx: r.tx })),
+        })
+        return results
+      }
+      // Unset (cancelled) or Done: look at the endpoint again below
+    }
+  }
 
   const results: BurntPacket[] = []
   for (const p of packets) {
@@ -87,6 +151,22 @@ export async function burnDeadPacket(params: { db: Db; config: Config; commandId
     }
     // simulated first, so a refusal (e.g. an earlier nonce that clear cannot pass) throws without spending gas
     const action = p.nonce <= lazy ? 'burn' : 'clear'
+    if (!direct) {
+      // as the timelock will call it: the same refusal surfaces now rather than after the delay
+      const on = { account: timelock, address: endpoint, abi: LzEndpointV2.abi } as const
+      let data: Hex
+      if (action === 'burn') {
+        const args = [vault, p.srcEid, p.sender, p.nonce, p.payloadHash] as const
+        await dest.simulateContract({ ...on, functionName: 'burn', args })
+        data = encodeFunctionData({ abi: LzEndpointV2.abi, functionName: 'burn', args })
+      } else {
+        const args = [vault, { srcEid: p.srcEid, sender: p.sender, nonce: p.nonce }, p.guid, p.message] as const
+        await dest.simulateContract({ ...on, functionName: 'clear', args })
+        data = encodeFunctionData({ abi: LzEndpointV2.abi, functionName: 'clear', args })
+      }
+      results.push({ ...base, action, tx: data })
+      continue
+    }
     const tx =
       action === 'burn'
         ? await wallet.writeContract(
@@ -109,18 +189,81 @@ export async function burnDeadPacket(params: { db: Db; config: Config; commandId
   }
   if (!results.some((r) => r.action !== 'skipped'))
     throw new CannotBurnError(`No packet of command ${commandId} is verified at chain ${destChain.chainId}: ${results.map((r) => `nonce ${r.nonce} ${r.note}`).join('; ')}.`)
+  if (!direct) return scheduleBurn({ dest, wallet, timelock, endpoint, results, record, reason: params.reason, proposer: delegate.address })
 
-  const detail = {
+  await record({
     operator_burn: true,
     reason: params.reason,
     delegate: delegate.address,
     packets: results.map((r) => ({ nonce: r.nonce.toString(), guid: r.guid, payload_hash: r.payloadHash, action: r.action, tx: r.tx, note: r.note })),
-  }
-  await db.transaction(async (tx) => {
-    await tx.update(commands).set({ updatedAt: new Date() }).where(eq(commands.id, commandId))
-    await tx.insert(commandTransitions).values({ commandId, fromState: 'dead', toState: 'dead', detail })
   })
   return results
+}
+
+/** The detail of an `operator_burn_scheduled` transition: the batch scheduled on the timelock and its packets. */
+type ScheduledBurn = {
+  operator_burn_scheduled: true
+  timelock: Address
+  operation: Hex
+  salt: Hex
+  tx: Hex
+  ready_at: string
+  calls: { target: Address; data: Hex }[]
+  packets: { nonce: string; guid: Hex; payload_hash: Hex; action: 'burn' | 'clear' }[]
+}
+
+/** Whether `address` is a TimelockController on which `account` holds the proposer role (false for anything else). */
+async function isTimelockProposer(client: ReturnType<typeof createChainPublicClient>, address: Address, account: Address): Promise<boolean> {
+  try {
+    const role = await client.readContract({ address, abi: TimelockController.abi, functionName: 'PROPOSER_ROLE' })
+    return await client.readContract({ address, abi: TimelockController.abi, functionName: 'hasRole', args: [role, account] })
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Schedules the endpoint calls of `results` (their `tx` holds the encoded call until then) as one batch on the
+ * timelock with its minimum delay and a fresh salt, and records it.
+ * @returns the packets as `scheduled` (skipped ones unchanged), with the time from which the batch may execute.
+ */
+async function scheduleBurn(p: {
+  dest: ReturnType<typeof createChainPublicClient>
+  wallet: ReturnType<typeof createChainWalletClient>
+  timelock: Address
+  endpoint: Address
+  results: BurntPacket[]
+  record: (detail: Record<string, unknown>) => Promise<unknown>
+  reason: string
+  proposer: Address
+}): Promise<BurntPacket[]> {
+  const { dest, wallet, timelock } = p
+  const planned = p.results.filter((r) => r.action !== 'skipped')
+  const calls = planned.map((r) => ({ target: p.endpoint, data: r.tx! }))
+  const salt = toHex(crypto.getRandomValues(new Uint8Array(32)))
+  const delay = await dest.readContract({ address: timelock, abi: TimelockController.abi, functionName: 'getMinDelay' })
+  const batch = [calls.map((c) => c.target), calls.map(() => 0n), calls.map((c) => c.data), zeroHash, salt] as const
+  const { request } = await dest.simulateContract({ account: wallet.account, address: timelock, abi: TimelockController.abi, functionName: 'scheduleBatch', args: [...batch, delay] })
+  const tx = await wallet.writeContract(request)
+  const receipt = await dest.waitForTransactionReceipt({ hash: tx })
+  if (receipt.status !== 'success') throw new Error(`TimelockController.scheduleBatch ${tx} reverted on chain ${dest.chain.id}.`)
+  const operation = await dest.readContract({ address: timelock, abi: TimelockController.abi, functionName: 'hashOperationBatch', args: batch })
+  const readyAt = await dest.readContract({ address: timelock, abi: TimelockController.abi, functionName: 'getTimestamp', args: [operation] })
+  const detail: ScheduledBurn & { reason: string; proposer: Address; delegate: Address } = {
+    operator_burn_scheduled: true,
+    reason: p.reason,
+    delegate: timelock,
+    proposer: p.proposer,
+    timelock,
+    operation,
+    salt,
+    tx,
+    ready_at: readyAt.toString(),
+    calls,
+    packets: planned.map((r) => ({ nonce: r.nonce.toString(), guid: r.guid, payload_hash: r.payloadHash, action: r.action as 'burn' | 'clear' })),
+  }
+  await p.record(detail)
+  return p.results.map((r) => (r.action === 'skipped' ? r : { ...r, action: 'scheduled', tx, readyAt, note: r.action }))
 }
 
 /**
