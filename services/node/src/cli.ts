@@ -5,6 +5,7 @@ import { createDatabase } from '@unimargin/db'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import pino from 'pino'
 import { addCoverageCommand } from './operator/backtestCoverage.js'
+import { type NodeService, parseServices } from './runtime/services.js'
 import { startNode } from './runtime/node.js'
 
 const seconds = (value: string) => {
@@ -23,6 +24,7 @@ export const program = new Command('unimargin').description('Cross-chain unified
 // usage errors throw (bin.ts maps them to exit code 64) instead of exiting 1 from inside commander; subcommands
 // inherit this from the program they are added to
 program.exitOverride()
+program.version((JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version)
 
 program
   .command('dev')
@@ -76,15 +78,27 @@ program
   .requiredOption('-c, --config <file>', 'configuration JSON (see README, Configuration)')
   .option('--data-dir <dir>', 'PGlite data directory when DATABASE_URL is not set; the node id is kept beside it in <dir>.node-id unless the config sets node.id', '.unimargin/data')
   .option('--api-port <port>', 'HTTP API port', port, 8787)
+  .option('--hostname <host>', 'interface the HTTP API listens on (0.0.0.0 for every interface)', '127.0.0.1')
+  .option('--services <list>', 'comma-separated parts to run: watcher, aggregator, relayer, api (several nodes may share one PostgreSQL)', parseServices, parseServices('watcher,aggregator,relayer,api'))
+  .addOption(new Option('--log-level <level>', 'log level (default: LOG_LEVEL, else info)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
   .option('--shutdown-timeout <seconds>', 'on SIGINT/SIGTERM, exit after this long even if a part of the node (a hung RPC call) has not stopped; a second signal exits at once', seconds, 10)
-  .action(async (options: { config: string; dataDir: string; apiPort: number; shutdownTimeout: number }) => {
-    const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' })
+  .action(async (options: { config: string; dataDir: string; apiPort: number; hostname: string; services: Record<NodeService, boolean>; logLevel?: string; shutdownTimeout: number }) => {
+    const logger = pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' })
     const config = defineConfig(JSON.parse(readFileSync(options.config, 'utf8')), options.config)
     const database = await createDatabase({ url: process.env.DATABASE_URL, dataDir: options.dataDir })
     const { nodeIdFile, resolveNodeId } = await import('./runtime/nodeId.js')
     const nodeId = resolveNodeId({ configured: config.node?.id, dataDir: options.dataDir })
     if (nodeId.source === 'generated') logger.info({ node_id: nodeId.id, file: nodeIdFile(options.dataDir) }, 'Generated the node id')
-    const node = await startNode({ config, db: database.db, logger, apiPort: options.apiPort, nodeId: nodeId.id })
+    const { watcher, aggregator, relayer, api } = options.services
+    const node = await startNode({
+      config,
+      db: database.db,
+      logger,
+      apiPort: api ? options.apiPort : undefined,
+      apiHostname: options.hostname,
+      services: { watchers: watcher, aggregator, relayer },
+      nodeId: nodeId.id,
+    })
     let stopping = false
     const shutdown = async (signal: NodeJS.Signals) => {
       if (stopping) {

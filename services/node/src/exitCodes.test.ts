@@ -20,13 +20,17 @@ function freePort(): Promise<number> {
 const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', bin, ...args], { encoding: 'utf8', timeout: 120_000 })
 
 describe('unimargin exit codes', () => {
-  it('exits 0 for --help', () => {
+  it('exits 0 for --help, and for --version after printing the package version', () => {
     expect(run('--help').status).toBe(ExitCode.ok)
+    const version = run('--version')
+    expect(version.status).toBe(ExitCode.ok)
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
   })
 
   it('exits 64 for an unknown option or a bad argument', () => {
     expect(run('status', '--no-such-option').status).toBe(ExitCode.usage)
     expect(run('start', '-c', 'x.json', '--api-port', 'eighty').status).toBe(ExitCode.usage)
+    expect(run('start', '-c', 'x.json', '--services', 'watcher,relayers').status).toBe(ExitCode.usage)
   })
 
   it('exits 78 for an invalid configuration, 65 for a file that is not JSON', () => {

@@ -15,6 +15,8 @@ export type StartNodeParameters = {
   logger: Logger
   /** HTTP API port; `undefined` = no API server */
   apiPort?: number | undefined
+  /** interface the API listens on (default 127.0.0.1) */
+  apiHostname?: string
   /** which services this node runs (default: all) */
   services?: { watchers?: boolean; aggregator?: boolean; relayer?: boolean }
   /** aggregator poll interval, ms */
@@ -73,8 +75,9 @@ export async function startNode(parameters: StartNodeParameters): Promise<Runnin
     : undefined
   const nodeId = parameters.nodeId ?? config.node?.id
   const relayer = enabled.relayer ? createRelayer({ db, config, logger, attester: attesterFromConfig(config), ...(nodeId ? { id: nodeId } : {}) }) : undefined
-  const server = parameters.apiPort !== undefined ? await serveApi({ db, config, logger, port: parameters.apiPort, limits: config.api }) : undefined
-  const apiUrl = server ? `http://127.0.0.1:${server.port}` : undefined
+  const hostname = parameters.apiHostname ?? '127.0.0.1'
+  const server = parameters.apiPort !== undefined ? await serveApi({ db, config, logger, port: parameters.apiPort, hostname, limits: config.api }) : undefined
+  const apiUrl = server ? `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${server.port}` : undefined
 
   for (const w of watchers) w.start()
   aggregator?.start()
