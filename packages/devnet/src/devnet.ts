@@ -116,7 +116,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     port: basePort + i,
   }))
   // bump `manifest` when what a cached deployment records changes
-  const key = stateKey({ artifactsHash, chains: chainCount, guardianCount, manifest: 3 })
+  const key = stateKey({ artifactsHash, chains: chainCount, guardianCount, manifest: 4 })
   const network = await startNetwork({ specs, keys, key, stateDir, blockTimeSeconds, logger })
   const anvils: Anvil[] = network.anvils
 

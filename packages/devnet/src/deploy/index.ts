@@ -2,3 +2,4 @@ export { ASSET_SYMBOLS, ASSETS, type AssetSymbol, FEED_DECIMALS, haircutBps, rou
 export { type ChainAddresses, deployChain, type DeployChainParams, expectedHubAddress, setHubPeers } from './chain.js'
 export { confirm, type DeployContext } from './context.js'
 export { configureLayerZero, DEVNET_BASE_EID, DEVNET_LZ_FEES, deployLayerZero, type LayerZeroAddresses } from './layerzero.js'
+export { DEVNET_DUAL_TRANSPORT_ABOVE_USD, setDualTransportThresholds } from './dualTransport.js'
