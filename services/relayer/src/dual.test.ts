@@ -2,6 +2,7 @@ import type { Config } from '@unimargin/chains'
 import { MarginHub, MarginVault, MockERC20 } from '@unimargin/contracts'
 import { commands, testDatabases } from '@unimargin/db'
 import { userDeposit, userRequestWithdrawal } from '@unimargin/devnet'
+import { signTestVaa } from '@unimargin/devnet/testing'
 import { encodeCommand } from '@unimargin/protocol'
 import { type Hex, keccak256, toHex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
@@ -21,7 +22,7 @@ describe.each(testDatabases())('two transports above a size, relayed on $kind', 
   const { spoke, hub, row, transitionsOf } = bed
 
   /** User `i` deposits and requests `amount` USDC on the spoke; the hub's approval of it is enqueued. */
-  async function enqueueApproval(i: number, amount: bigint) {
+  async function enqueueApproval(i: number, amount: bigint, options: { insert?: boolean } = {}) {
     const key = bed.devnet.keys.users[i]! as Hex
     const account = privateKeyToAddress(key)
     await userDeposit(bed.devnet, { chainId: spoke().chainId, key, symbol: 'USDC', amount })
@@ -29,8 +30,9 @@ describe.each(testDatabases())('two transports above a size, relayed on $kind', 
     const id = keccak256(toHex(`relayer-dual-test-${Date.now()}-${ids++}`))
     const expiry = (await spoke().publicClient.getBlock()).timestamp + 3600n
     const payload = encodeCommand({ kind: 'ApproveWithdrawal', commandId: id, destChainId: BigInt(spoke().chainId), vault: spoke().addresses.vault, expiry, account, requestId, lockEpoch: 0 })
-    await bed.database.db.insert(commands).values({ id, kind: 'ApproveWithdrawal', account, destChainId: spoke().chainId, vault: spoke().addresses.vault, payload, expiry, cause: 'test' })
-    return { id: id as Hex, account }
+    if (options.insert !== false)
+      await bed.database.db.insert(commands).values({ id, kind: 'ApproveWithdrawal', account, destChainId: spoke().chainId, vault: spoke().addresses.vault, payload, expiry, cause: 'test' })
+    return { id: id as Hex, account, requestId, expiry, payload }
   }
 
   /** Ticks `r`, mining a block on every chain in between, until the command is executed or dead (≤ 30 s). */
@@ -91,5 +93,36 @@ describe.each(testDatabases())('two transports above a size, relayed on $kind', 
     expect((await transitionsOf(id)).map((t) => t.toState)).toEqual(['published', 'attested', 'delivered', 'executed'])
     expect(await published(id)).toEqual({ wormhole: 1, layerzero: 0 })
     expect(await events(id, 'CommandAwaitingSecondTransport')).toHaveLength(0)
+  })
+
+  it('dead-letters a held command whose route has no other transport, since the vault can never execute it', async () => {
+    const { id } = await enqueueApproval(3, THRESHOLD)
+    const config = { ...bed.devnet.config, chains: bed.devnet.config.chains.map((c) => (c.chainId === spoke().chainId ? { ...c, layerzero: undefined } : c)) }
+    const settled = await runUntilSettled(id, bed.relayer({ config }))
+    expect(settled.state).toBe('dead')
+    expect(settled.lastError).toMatch(/no other transport/)
+    expect(await events(id, 'CommandExecuted')).toHaveLength(0)
+  })
+
+  it('dead-letters a command the vault froze because another payload arrived first under its id, and nothing is paid', async () => {
+    const key = bed.devnet.keys.users[4]! as Hex
+    const { id, account, requestId, expiry, payload } = await enqueueApproval(4, THRESHOLD, { insert: false })
+    // a forged copy under the same command id (another recipient's request would do as well: here a later expiry)
+    // reaches the vault first over Wormhole and is held
+    const forged = encodeCommand({ kind: 'ApproveWithdrawal', commandId: id, destChainId: BigInt(spoke().chainId), vault: spoke().addresses.vault, expiry: expiry + 60n, account, requestId, lockEpoch: 0 })
+    const vaa = await signTestVaa({ guardianKeys: bed.devnet.keys.guardians, emitterChain: bed.devnet.hub.wormholeChainId, emitterAddress: bed.devnet.hub.address, sequence: 1_000_000n, payload: forged })
+    const hash = await spoke().wallet(key).writeContract({ address: spoke().addresses.vault, abi: MarginVault.abi, functionName: 'executeCommand', args: [vaa] })
+    expect((await spoke().publicClient.waitForTransactionReceipt({ hash })).status).toBe('success')
+    await bed.database.db.insert(commands).values({ id, kind: 'ApproveWithdrawal', account, destChainId: spoke().chainId, vault: spoke().addresses.vault, payload, expiry, cause: 'test' })
+    const before = await usdcOf(account)
+
+    // the genuine VAA is refused as a second Wormhole copy, so it goes over LayerZero, where its payload differs
+    const settled = await runUntilSettled(id, bed.relayer())
+    expect(settled.state).toBe('dead')
+    expect(settled.lastError).toMatch(/froze/)
+    const held = await spoke().publicClient.readContract({ address: spoke().addresses.vault, abi: MarginVault.abi, functionName: 'heldCommand', args: [id] })
+    expect(held.frozen).toBe(true)
+    expect(await events(id, 'CommandExecuted')).toHaveLength(0)
+    expect(await usdcOf(account)).toBe(before)
   })
 })
