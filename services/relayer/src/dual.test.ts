@@ -22,7 +22,7 @@ describe.each(testDatabases())('two transports above a size, relayed on $kind', 
   const { spoke, hub, row, transitionsOf } = bed
 
   /** User `i` deposits and requests `amount` USDC on the spoke; the hub's approval of it is enqueued. */
-  async function enqueueApproval(i: number, amount: bigint, options: { insert?: boolean } = {}) {
+  async function enqueueApproval(i: number, amount: bigint, options: { insert?: boolean; state?: 'pending' | 'failed'; attempts?: number } = {}) {
     const key = bed.devnet.keys.users[i]! as Hex
     const account = privateKeyToAddress(key)
     await userDeposit(bed.devnet, { chainId: spoke().chainId, key, symbol: 'USDC', amount })
@@ -31,7 +31,7 @@ describe.each(testDatabases())('two transports above a size, relayed on $kind', 
     const expiry = (await spoke().publicClient.getBlock()).timestamp + 3600n
     const payload = encodeCommand({ kind: 'ApproveWithdrawal', commandId: id, destChainId: BigInt(spoke().chainId), vault: spoke().addresses.vault, expiry, account, requestId, lockEpoch: 0 })
     if (options.insert !== false)
-      await bed.database.db.insert(commands).values({ id, kind: 'ApproveWithdrawal', account, destChainId: spoke().chainId, vault: spoke().addresses.vault, payload, expiry, cause: 'test' })
+      await bed.database.db.insert(commands).values({ id, kind: 'ApproveWithdrawal', account, destChainId: spoke().chainId, vault: spoke().addresses.vault, payload, expiry, cause: 'test', state: options.state, attempts: options.attempts })
     return { id: id as Hex, account, requestId, expiry, payload }
   }
 
@@ -64,30 +64,46 @@ describe.each(testDatabases())('two transports above a size, relayed on $kind', 
     expect([await threshold('USDC'), await threshold('ETH'), await threshold('BTC')]).toEqual([THRESHOLD, 3125n * 10n ** 16n, 238_095_238n])
   })
 
-  it.each(['wormhole', 'layerzero'] as const)('carries an approval at the threshold over %s, then the other transport, and records it executed once', async (first) => {
-    const second = first === 'wormhole' ? 'layerzero' : 'wormhole'
-    const { id, account } = await enqueueApproval(first === 'wormhole' ? 0 : 1, THRESHOLD)
+  it.each(['wormhole', 'layerzero'] as const)('carries an approval at the threshold on a %s route over both transports from the start, and records it executed once', async (route) => {
+    const { id, account } = await enqueueApproval(route === 'wormhole' ? 0 : 1, THRESHOLD)
     const before = await usdcOf(account)
     // a short stall timer: the held first delivery must not count as a stall to fall back from
-    const settled = await runUntilSettled(id, bed.relayer({ config: withRoute(first), fallbackAfterMs: 500 }))
+    const settled = await runUntilSettled(id, bed.relayer({ config: withRoute(route), fallbackAfterMs: 500 }))
     expect(settled).toMatchObject({ state: 'executed', outcome: 'applied' })
 
     const transitions = await transitionsOf(id)
-    const path = transitions.map((t) => `${t.toState}${t.detail.held ? ' (held)' : ''}`)
-    expect(path).toEqual(['published', 'attested', 'delivered (held)', 'pending (held)', 'published', 'attested', 'delivered', 'executed'])
-    expect(transitions[2]!.detail).toMatchObject({ transport: first, held: true })
-    expect(transitions[3]!.detail).toMatchObject({ fallback: second, from: first, reason: HELD_REASON })
-    expect(transitions.at(-1)!.detail).toMatchObject({ transport: second, outcome: 'applied' })
+    const path = transitions.map((t) => `${t.toState}${t.detail.held ? ' (held)' : t.detail.dual ? ' (both)' : t.detail.companion ? ' (from the start)' : ''}`)
+    expect(path).toEqual(['pending (both)', 'published', 'attested', 'delivered (held)', 'pending (held)', 'published (from the start)', 'attested', 'delivered', 'executed'])
+    // the Wormhole message went out with the plan, before the LayerZero packet
+    const plan = transitions[0]!.detail.dual as { first: string; companion: { transport: string; tx: string } }
+    expect(plan).toMatchObject({ first: 'layerzero', companion: { transport: 'wormhole' } })
+    expect(transitions[1]!.detail).toMatchObject({ transport: 'layerzero' })
+    expect(transitions[3]!.detail).toMatchObject({ transport: 'layerzero', held: true })
+    expect(transitions[4]!.detail).toMatchObject({ fallback: 'wormhole', from: 'layerzero', reason: HELD_REASON })
+    expect(transitions[5]!.detail).toMatchObject({ transport: 'wormhole', tx: plan.companion.tx })
+    expect(transitions.at(-1)!.detail).toMatchObject({ transport: 'wormhole', outcome: 'applied' })
 
-    // once over each transport, held once, executed once, paid once
+    // published once over each transport, held once, executed once, paid once
     expect(await published(id)).toEqual({ wormhole: 1, layerzero: 1 })
     expect(await events(id, 'CommandAwaitingSecondTransport')).toHaveLength(1)
     expect(await events(id, 'CommandExecuted')).toHaveLength(1)
     expect(await usdcOf(account)).toBe(before + THRESHOLD)
   })
 
+  it('sends a command the vault held over the other transport when it was not planned over both (a publish failed before the plan)', async () => {
+    const { id } = await enqueueApproval(2, THRESHOLD, { state: 'failed', attempts: 1 })
+    const settled = await runUntilSettled(id, bed.relayer({ fallbackAfterMs: 500 }))
+    expect(settled).toMatchObject({ state: 'executed', outcome: 'applied' })
+    const transitions = await transitionsOf(id)
+    expect(transitions.map((t) => `${t.toState}${t.detail.held ? ' (held)' : ''}`)).toEqual(['published', 'attested', 'delivered (held)', 'pending (held)', 'published', 'attested', 'delivered', 'executed'])
+    expect(transitions[2]!.detail).toMatchObject({ transport: 'wormhole' })
+    expect(transitions.at(-1)!.detail).toMatchObject({ transport: 'layerzero' })
+    expect(await published(id)).toEqual({ wormhole: 1, layerzero: 1 })
+    expect(await events(id, 'CommandExecuted')).toHaveLength(1)
+  })
+
   it('carries an approval below the threshold over its route alone, executed at the first arrival', async () => {
-    const { id } = await enqueueApproval(2, THRESHOLD - 1n)
+    const { id } = await enqueueApproval(5, THRESHOLD - 1n)
     const settled = await runUntilSettled(id, bed.relayer())
     expect(settled).toMatchObject({ state: 'executed', outcome: 'applied' })
     expect((await transitionsOf(id)).map((t) => t.toState)).toEqual(['published', 'attested', 'delivered', 'executed'])
@@ -116,7 +132,8 @@ describe.each(testDatabases())('two transports above a size, relayed on $kind', 
     await bed.database.db.insert(commands).values({ id, kind: 'ApproveWithdrawal', account, destChainId: spoke().chainId, vault: spoke().addresses.vault, payload, expiry, cause: 'test' })
     const before = await usdcOf(account)
 
-    // the genuine VAA is refused as a second Wormhole copy, so it goes over LayerZero, where its payload differs
+    // the genuine packet is the other transport's copy, with another payload than the held one: the vault freezes the
+    // id, and the genuine Wormhole message (published with the plan) is never needed
     const settled = await runUntilSettled(id, bed.relayer())
     expect(settled.state).toBe('dead')
     expect(settled.lastError).toMatch(/froze/)

@@ -359,7 +359,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
         })
       } else if (heldIds.has(id)) {
         try {
-          moves.push(heldMove(config, c, 'layerzero', txHash, [attested]))
+          moves.push(await heldMove(ctx, c, 'layerzero', txHash, [attested]))
         } catch (error) {
           results[i] = error
         }
@@ -428,7 +428,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
   async function executedElsewhere(c: CommandRow, packetTx?: Hex, before: Move['hops'] = []): Promise<Move> {
     const destChain = getChain(config, c.destChainId)
     const event = await ctx.findExecution(destChain, c.id as Hex)
-    if (!event && (await isHeldAfter(ctx.clientsOf(destChain.chainId), destChain.vault, c.id as Hex, 'layerzero'))) return heldMove(config, c, 'layerzero', packetTx, before)
+    if (!event && (await isHeldAfter(ctx.clientsOf(destChain.chainId), destChain.vault, c.id as Hex, 'layerzero'))) return heldMove(ctx, c, 'layerzero', packetTx, before)
     if (!event) throw new Error(`Packet of command ${c.id} was consumed but the vault shows no CommandExecuted for it.`)
     const outcome = outcomeName(event.outcome)
     const note = packetTx ? 'duplicate: executed by another delivery' : 'executed by another delivery'

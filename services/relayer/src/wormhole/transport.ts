@@ -283,7 +283,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
             }
             try {
               if (heldIds.has(command.id.toLowerCase())) {
-                moves.push(heldMove(config, command, 'wormhole', txHash, before?.[i] ? [before[i]!] : []))
+                moves.push(await heldMove(ctx, command, 'wormhole', txHash, before?.[i] ? [before[i]!] : []))
                 return
               }
               if (frozenIds.has(command.id.toLowerCase())) {
@@ -341,7 +341,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
     }
     // a VAA of this command was held earlier (a crashed step did not record it): carry it over the other transport
     if (name === 'CommandAwaitingOtherTransport') {
-      moves.push(heldMove(config, command, 'wormhole', undefined, before ? [before] : []))
+      moves.push(await heldMove(ctx, command, 'wormhole', undefined, before ? [before] : []))
       return undefined
     }
     if (name === 'CommandFrozen') return frozenError(command.id)
