@@ -97,7 +97,9 @@ export function createTimeline(p: TimelineParameters) {
       const held = t.detail.held as { transport?: string } | undefined
       if (t.toState === 'pending' && held) {
         heldOver.set(c.id, [...(heldOver.get(c.id) ?? []), String(held.transport)])
-        line(chainName(c.destChainId), '', `Held ${c.kind} for ${who(c.account)} after ${held.transport}: above the vault's size, ${String(t.detail.fallback)} must deliver it too`)
+        line(chainName(c.destChainId), '', `Held ${c.kind} for ${who(c.account)} after ${held.transport}: ${String(t.detail.fallback)} must deliver it too`)
+      } else if (t.toState === 'pending' && t.detail.dual) {
+        line('relayer', '', `Carrying ${target} for ${who(c.account)} over both transports: above the vault's size`)
       } else if (t.toState === 'pending' && t.detail.fallback) {
         line('relayer', '', `Re-sent ${target} for ${who(c.account)} over ${String(t.detail.fallback)} (${String(t.detail.reason)})`)
       } else if (t.toState === 'pending') {
