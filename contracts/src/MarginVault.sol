@@ -39,6 +39,9 @@ import {IWormhole} from "./interfaces/IWormhole.sol";
 /// balances. Only the owner may {unpause}. The owner is meant to be a
 /// TimelockController (the devnet deploys OpenZeppelin's, 2 days), which is also the OApp's delegate on the
 /// endpoint. The vault is not upgradeable: no proxy, its hub, transports and endpoint are immutables.
+/// @dev Two transports above a size (see the section of that name): an ApproveWithdrawal or Seize moving at least
+/// the asset's `dualTransportThreshold` executes only once the same command id has arrived with the same payload over
+/// both Wormhole and LayerZero, so one compromised transport alone cannot move a large amount.
 contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
     using SafeERC20 for IERC20;
 
@@ -330,7 +333,7 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
         _checkDestination(c);
         _checkExpiry(c);
         if (_executedCommands[c.commandId]) revert CommandAlreadyExecuted(c.commandId);
-        _execute(c, vm.hash);
+        _arrive(c, keccak256(vm.payload), Transport.Wormhole, vm.hash);
     }
 
     /// @notice Applies several VAAs in one transaction, each exactly as {executeCommand} would in a transaction of
@@ -366,7 +369,7 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
             return;
         }
         _checkExpiry(c);
-        _execute(c, guid);
+        _arrive(c, keccak256(message), Transport.LayerZero, guid);
     }
 
     /// @dev Reverts WrongDestination unless the command names this chain and vault.
@@ -474,6 +477,111 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
         o.window = window;
         o.spent = total > type(uint192).max ? type(uint192).max : uint192(total);
         return true;
+    }
+
+    // ------------------------------------------------------------------ two transports above a size
+
+    /// @notice A transport a command can arrive over.
+    enum Transport {
+        None,
+        Wormhole,
+        LayerZero
+    }
+
+    /// @notice The first arrival of a command held for its second transport (see {dualTransportThreshold}).
+    struct HeldCommand {
+        /// keccak256 of the command's payload as the first transport carried it
+        bytes32 payloadHash;
+        /// the transport of the first arrival; None when the command is not held
+        Transport transport;
+        /// a copy with another payload arrived over the other transport: the command id never executes
+        bool frozen;
+    }
+
+    /// @notice Per asset, the smallest amount (token base units) of an ApproveWithdrawal (the request's amount) or a
+    /// Seize (the command's amount) that executes only once the same command has arrived over both Wormhole and
+    /// LayerZero; 0 (the default) = every command executes at its first arrival. Set by the owner from the
+    /// `dualTransportAboveUsd` notional of the vault's config, converted to base units at the hub's price of the
+    /// asset (`dualTransportThresholds` of the chains package).
+    mapping(address asset => uint256) public dualTransportThreshold;
+    mapping(bytes32 commandId => HeldCommand) private _held;
+
+    event DualTransportThresholdSet(address indexed asset, uint256 threshold);
+    /// @notice a command at or above its asset's threshold arrived over `transport` (a {Transport}) and waits for
+    /// the same payload over the other transport; the delivery is consumed and nothing else happened
+    event CommandAwaitingSecondTransport(bytes32 indexed commandId, uint8 transport, bytes32 payloadHash);
+    /// @notice the second copy of a held command, over `transport`, carried another payload than the first: the
+    /// command id is frozen (no copy of it ever executes; the hub must decide again under a new command id)
+    event CommandPayloadMismatch(bytes32 indexed commandId, uint8 transport, bytes32 heldPayloadHash, bytes32 payloadHash);
+    /// @notice a LayerZero packet of a frozen command was consumed without effect
+    event FrozenCommandIgnored(bytes32 indexed commandId, bytes32 guid);
+
+    /// @notice a VAA of a command held after arriving over Wormhole: only its LayerZero packet can complete it
+    error CommandAwaitingOtherTransport(bytes32 commandId);
+    /// @notice a VAA of a frozen command (see {CommandPayloadMismatch})
+    error CommandFrozen(bytes32 commandId);
+
+    /// @notice Sets `asset`'s {dualTransportThreshold}, token base units (0 disables it). Commands already held
+    /// still need their second transport.
+    function setDualTransportThreshold(address asset, uint256 threshold) external onlyOwner {
+        if (asset == address(0)) revert ZeroAddress();
+        dualTransportThreshold[asset] = threshold;
+        emit DualTransportThresholdSet(asset, threshold);
+    }
+
+    /// @notice The held first arrival of `commandId` (all zero when none), and whether the id is frozen.
+    function heldCommand(bytes32 commandId) external view returns (HeldCommand memory) {
+        return _held[commandId];
+    }
+
+    /// @dev A verified, unexpired, not yet executed command arriving over `transport` (`deliveryHash`: VAA hash or
+    /// packet GUID). Executes it, unless it needs both transports: then the first arrival is held, a second one over
+    /// the same transport is a duplicate (a VAA reverts CommandAwaitingOtherTransport, a packet is consumed with
+    /// CommandDuplicateIgnored), and one over the other transport executes it when its payload hash matches, or
+    /// freezes the command id when it does not. Any arrival of a frozen id: a VAA reverts CommandFrozen, a packet is
+    /// consumed with FrozenCommandIgnored (a reverted packet would stay verified and be retried forever).
+    function _arrive(CommandCodec.Command memory c, bytes32 payloadHash, Transport transport, bytes32 deliveryHash) private {
+        HeldCommand storage held = _held[c.commandId];
+        if (held.frozen) {
+            if (transport == Transport.Wormhole) revert CommandFrozen(c.commandId);
+            emit FrozenCommandIgnored(c.commandId, deliveryHash);
+            return;
+        }
+        if (held.transport == Transport.None) {
+            if (!_needsBothTransports(c)) return _execute(c, deliveryHash);
+            held.payloadHash = payloadHash;
+            held.transport = transport;
+            emit CommandAwaitingSecondTransport(c.commandId, uint8(transport), payloadHash);
+            return;
+        }
+        if (held.transport == transport) {
+            if (transport == Transport.Wormhole) revert CommandAwaitingOtherTransport(c.commandId);
+            emit CommandDuplicateIgnored(c.commandId, deliveryHash);
+            return;
+        }
+        if (held.payloadHash != payloadHash) {
+            held.frozen = true;
+            emit CommandPayloadMismatch(c.commandId, uint8(transport), held.payloadHash, payloadHash);
+            return;
+        }
+        _execute(c, deliveryHash);
+    }
+
+    /// @dev Whether `c` moves at least its asset's threshold: an ApproveWithdrawal by its request's amount (a request
+    /// that is not the command's account's pending one moves nothing), a Seize by its amount. Other kinds move no
+    /// value.
+    function _needsBothTransports(CommandCodec.Command memory c) private view returns (bool) {
+        if (c.kind == CommandCodec.KIND_APPROVE_WITHDRAWAL) {
+            WithdrawalRequest storage r = _requests[c.requestId];
+            if (r.status != WithdrawalStatus.Pending || r.account != c.account) return false;
+            uint256 threshold = dualTransportThreshold[r.asset];
+            return threshold != 0 && r.amount >= threshold;
+        }
+        if (c.kind == CommandCodec.KIND_SEIZE) {
+            uint256 threshold = dualTransportThreshold[c.asset];
+            return threshold != 0 && c.amount >= threshold;
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ views

@@ -115,6 +115,13 @@ export const chainSchema = z.strictObject({
   assets: z.array(assetSchema).min(1),
   /** LayerZero v2 contracts; required on the hub chain and on every chain whose route uses LayerZero */
   layerzero: layerZeroChainSchema.optional(),
+  /**
+   * USD notional, whole dollars, from which an ApproveWithdrawal or Seize of this chain's vault is carried over both
+   * Wormhole and LayerZero and executes only once both delivered it (the vault's per-asset `dualTransportThreshold`,
+   * in base units at the hub's prices: `dualTransportThresholds`). Needs LayerZero on this chain and on the hub. Unset:
+   * every command executes at its first arrival.
+   */
+  dualTransportAboveUsd: z.number().int().positive().optional(),
 })
 
 export const marketSchema = z.strictObject({
@@ -230,6 +237,12 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['routes', i, 'transport'], message: `chain ${route.chainId} has no layerzero contracts configured` })
       if (hub && !hub.layerzero)
         ctx.addIssue({ code: 'custom', path: ['routes', i, 'transport'], message: `the hub chain ${hub.chainId} has no layerzero contracts configured` })
+    }
+    for (const [i, chain] of config.chains.entries()) {
+      if (chain.dualTransportAboveUsd === undefined) continue
+      const hub = config.chains.find((c) => c.chainId === config.hub.chainId)
+      if (!chain.layerzero || (hub && !hub.layerzero))
+        ctx.addIssue({ code: 'custom', path: ['chains', i, 'dualTransportAboveUsd'], message: 'needs LayerZero contracts on this chain and on the hub chain' })
     }
     const eids = new Set<number>()
     for (const [i, chain] of config.chains.entries()) {

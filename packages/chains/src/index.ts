@@ -21,5 +21,6 @@ export {
   type TransportName,
   transportSchema,
 } from './config.js'
+export { dualTransportThreshold, dualTransportThresholds } from './dualTransport.js'
 export { type InstrumentConfig, instrumentSchema, type MarginConfig, marginSchema, type VolSurfaceConfig, volSurfaceSchema } from './margin.js'
 export { type LatencyConfig, latencySchema } from './latency.js'

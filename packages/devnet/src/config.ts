@@ -2,7 +2,7 @@ import { type Config, defineConfig, type TransportName } from '@unimargin/chains
 import type { Address, Hex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import type { DevnetKeys } from './accounts.js'
-import { ASSET_SYMBOLS, ASSETS, type ChainAddresses, FEED_DECIMALS, haircutBps, routeBreakLossBps } from './deploy/index.js'
+import { ASSET_SYMBOLS, ASSETS, type ChainAddresses, DEVNET_DUAL_TRANSPORT_ABOVE_USD, FEED_DECIMALS, haircutBps, routeBreakLossBps } from './deploy/index.js'
 
 /** Opening balance of the insurance fund in the devnet config: 100 000 USD, usd8. */
 export const DEVNET_INSURANCE_FUND_USD8 = 100_000n * 10n ** 8n
@@ -47,6 +47,8 @@ export function buildConfig(params: {
       wormhole: c.addresses.wormhole,
       vault: c.addresses.vault,
       layerzero: c.addresses.layerzero,
+      // what the deploy set on each vault (setDualTransportThresholds)
+      dualTransportAboveUsd: DEVNET_DUAL_TRANSPORT_ABOVE_USD,
       assets: ASSET_SYMBOLS.map((symbol) => ({
         symbol,
         address: c.addresses.tokens[symbol],

@@ -126,7 +126,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     port: basePort + i,
   }))
   // bump `manifest` when what a cached deployment records changes
-  const key = stateKey({ artifactsHash, chains: chainCount, guardianCount, timelockDelaySeconds, manifest: 4 })
+  const key = stateKey({ artifactsHash, chains: chainCount, guardianCount, timelockDelaySeconds, manifest: 5 })
   const network = await startNetwork({ specs, keys, key, stateDir, blockTimeSeconds, timelockDelaySeconds, logger })
   const anvils: Anvil[] = network.anvils
 

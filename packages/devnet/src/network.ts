@@ -5,7 +5,7 @@ import type { Logger } from 'pino'
 import type { Hex } from 'viem'
 import { type Anvil, startAnvil } from './anvil/index.js'
 import { chainClients } from './clients.js'
-import { type ChainAddresses, DEVNET_BASE_EID, deployChain, expectedHubAddress, handOverToTimelock, setHubPeers } from './deploy/index.js'
+import { type ChainAddresses, DEVNET_BASE_EID, DEVNET_DUAL_TRANSPORT_ABOVE_USD, deployChain, expectedHubAddress, handOverToTimelock, setDualTransportThresholds, setHubPeers } from './deploy/index.js'
 import { decodeDump, type Manifest, readManifest, statePaths, writeState } from './state/index.js'
 import { privateKeyToAddress } from 'viem/accounts'
 import type { DevnetKeys } from './accounts.js'
@@ -80,6 +80,9 @@ export async function startNetwork(params: {
           remoteEids: eids,
           lzConfirmations: LZ_CONFIRMATIONS,
         })
+        // after every fixed-nonce deployment (MarginHub's address is derived from the deployer's nonce), and before
+        // the vault's ownership moves to the timelock
+        await setDualTransportThresholds(ctx, addresses.vault, addresses.tokens, DEVNET_DUAL_TRANSPORT_ABOVE_USD)
         return { chainId: s.chainId, wormholeChainId: s.wormholeChainId, addresses, startBlock: String(firstBlock), ctx }
       }),
     )

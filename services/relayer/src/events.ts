@@ -12,5 +12,14 @@ export const LZ_RECEIVE_ALERT = [getAbiItem({ abi: LzEndpointV2.abi, name: 'LzRe
 export const VERIFICATION_FAILED = [getAbiItem({ abi: LzWorker.abi, name: 'VerificationFailed' })] as const
 export const COMMAND_EXECUTED = [getAbiItem({ abi: MarginVault.abi, name: 'CommandExecuted' })] as const
 export const COMMAND_DELIVERY_FAILED = [getAbiItem({ abi: MarginVault.abi, name: 'CommandDeliveryFailed' })] as const
-/** what a vault emits for a command a packet carried: executed, or consumed as a duplicate */
-export const VAULT_DELIVERY = [...COMMAND_EXECUTED, getAbiItem({ abi: MarginVault.abi, name: 'CommandDuplicateIgnored' })] as const
+/** what a vault emits for the first arrival of a command that needs both transports (held, nothing else happened) */
+export const COMMAND_AWAITING_SECOND_TRANSPORT = [getAbiItem({ abi: MarginVault.abi, name: 'CommandAwaitingSecondTransport' })] as const
+/** what a vault emits when the second copy of a held command differs (the command id is frozen) or one of a frozen id arrives */
+export const COMMAND_FROZEN = [getAbiItem({ abi: MarginVault.abi, name: 'CommandPayloadMismatch' }), getAbiItem({ abi: MarginVault.abi, name: 'FrozenCommandIgnored' })] as const
+/** what a vault emits for a command a packet carried: executed, consumed as a duplicate, held for the other transport, or frozen */
+export const VAULT_DELIVERY = [
+  ...COMMAND_EXECUTED,
+  getAbiItem({ abi: MarginVault.abi, name: 'CommandDuplicateIgnored' }),
+  ...COMMAND_AWAITING_SECOND_TRANSPORT,
+  ...COMMAND_FROZEN,
+] as const

@@ -16,6 +16,10 @@ export type TransportStatus = {
    * fallback; repeating a step is no progress), ms since the epoch; undefined while it was never published (only failures can then trigger a fallback)
    */
   lastProgressAt: number | undefined
+  /** whether it was ever published (over any transport) */
+  published: boolean
+  /** whether the relayer already decided to carry it over both transports from the start (dual.ts) */
+  dual: boolean
 }
 
 const PROGRESS = new Set(['published', 'attested', 'delivered'])
@@ -58,10 +62,14 @@ function statusOf(
   const progress = rows.findLast((r) => (PROGRESS.has(r.toState) && r.fromState !== r.toState) || isTransport(r.detail.fallback))
   const lastProgressAt = progress?.at.getTime()
   const fallback = rows.findLast((r) => isTransport(r.detail.fallback))
-  if (fallback) return { current: fallback.detail.fallback as TransportName, fellBackFrom: fallback.detail.from as TransportName, lastProgressAt }
   const published = rows.find((r) => r.toState === 'published')
-  const current = published ? (isTransport(published.detail.transport) ? published.detail.transport : 'wormhole') : routeTransport(config, command.destChainId)
-  return { current, fellBackFrom: undefined, lastProgressAt }
+  // a command carried over both transports from the start begins on the transport its plan names first
+  const dual = rows.find((r) => isTransport((r.detail.dual as { first?: unknown } | undefined)?.first))
+  const common = { lastProgressAt, published: published !== undefined, dual: dual !== undefined }
+  if (fallback) return { current: fallback.detail.fallback as TransportName, fellBackFrom: fallback.detail.from as TransportName, ...common }
+  const first = dual ? ((dual.detail.dual as { first: TransportName }).first) : routeTransport(config, command.destChainId)
+  const current = published ? (isTransport(published.detail.transport) ? published.detail.transport : 'wormhole') : first
+  return { current, fellBackFrom: undefined, ...common }
 }
 
 /** The other transport, when both ends of the route to `destChainId` have it configured. */

@@ -8,6 +8,7 @@ import { BaseError, type Hex } from 'viem'
 import { backoffDelayMs } from './backoff.js'
 import { groupBy, type StepResult } from './batch.js'
 import { createRelayerContext } from './context.js'
+import { createSizeCheck, publishCompanions } from './dual.js'
 import { DEFAULT_FALLBACK_AFTER_MS, fallBack, lastRouteExecution, otherTransport, type TransportStatus, transportStatuses } from './fallback.js'
 import { NotYetError, PermanentDeliveryError } from './errors.js'
 import { createLayerZeroTransport } from './layerzero/transport.js'
@@ -102,6 +103,30 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   const stepTimeoutMs = parameters.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS
 
   const fallbackAfterMs = parameters.fallbackAfterMs ?? DEFAULT_FALLBACK_AFTER_MS
+  const needsBothTransports = createSizeCheck(ctx)
+
+  /**
+   * Starts the never-published pending commands of `due` that move at least their vault's dual-transport threshold
+   * (and whose route has both transports) over both at once (dual.ts). If that fails they go over one transport
+   * first and the vault's hold sends them over the other.
+   * @returns the ids so planned; their claims are released and they continue at the next poll.
+   */
+  async function planBothTransports(due: CommandRow[], statuses: Map<string, TransportStatus>): Promise<Set<string>> {
+    const candidates = due.filter((c) => {
+      const s = statuses.get(c.id)!
+      return c.state === 'pending' && !s.published && !s.dual && !s.fellBackFrom && otherTransport(config, 'wormhole', c.destChainId) === 'layerzero'
+    })
+    if (candidates.length === 0) return new Set()
+    try {
+      const large = await Promise.all(candidates.map((c) => needsBothTransports(c).catch(() => false)))
+      const planned = await publishCompanions(ctx, candidates.filter((_, i) => large[i]))
+      if (planned.size > 0) log.info({ command_ids: [...planned] }, 'Carrying commands above their vault\'s size over both transports')
+      return planned
+    } catch (error) {
+      log.warn({ err: (error as Error).message }, 'Failed to publish the second copy of large commands; the vault\'s hold sends it later')
+      return new Set()
+    }
+  }
 
   /**
    * Re-sends `command` over the other transport when it can still fall back (never did, the other transport is
@@ -247,11 +272,13 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     const due = await claimDueCommands(db, id, parameters.batchSize ?? 512, LEASE_MS)
     if (due.length === 0) return { claimed: 0, done: Promise.resolve() }
     const statuses = await statusesOf(due)
+    const planned = await planBothTransports(due, statuses)
     const now = Date.now()
     const moving: CommandRow[] = []
     const checked = new Map<string, Promise<boolean>>()
     await Promise.all(
       due.map(async (command) => {
+        if (planned.has(command.id)) return
         const status = statuses.get(command.id)!
         try {
           const stalled =

@@ -3,3 +3,4 @@ export { type ChainAddresses, deployChain, type DeployChainParams, expectedHubAd
 export { confirm, type DeployContext } from './context.js'
 export { DEVNET_TIMELOCK_DELAY_SECONDS, type HandOverParams, handOverToTimelock } from './timelock.js'
 export { configureLayerZero, DEVNET_BASE_EID, DEVNET_LZ_FEES, deployLayerZero, type LayerZeroAddresses } from './layerzero.js'
+export { DEVNET_DUAL_TRANSPORT_ABOVE_USD, setDualTransportThresholds } from './dualTransport.js'

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { getAccountView } from '@unimargin/aggregator'
 import type { MarginConfig } from '@unimargin/chains'
 import { createClient } from '@unimargin/client'
-import { collateralBalances, createDatabase, liquidations } from '@unimargin/db'
+import { collateralBalances, commandTransitions, createDatabase, eq, liquidations, withdrawals } from '@unimargin/db'
 import { ASSETS, type AssetSymbol, type Devnet, startDevnet, userDeposit, userRequestWithdrawal, vaultBalance } from '@unimargin/devnet'
 import { positionReportDomain, signPositionReport } from '@unimargin/protocol'
 import Table from 'cli-table3'
@@ -149,6 +149,27 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
     await timeline.flush()
     if (aliceDone) print(`   ✓ approved against collateral on chain-1 and chain-2 and paid out on chain-3`)
 
+    // (a') a large withdrawal: at or above the vault's dualTransportAboveUsd, it must arrive over both transports.
+    const lpAsk = usdc(60_000)
+    const aboveUsd = config.chains.find((c) => c.chainId === c2)?.dualTransportAboveUsd
+    print(`\n-- lp asks for ${formatFixed(lpAsk, 6)} USDC on chain-2, above its vault's ${aboveUsd === undefined ? '(unset)' : usd(BigInt(aboveUsd) * 10n ** 8n)} for two transports --`)
+    const lpRequest = await userRequestWithdrawal(devnet, { chainId: c2, key: lpKey, symbol: 'USDC', amount: lpAsk })
+    const lp = privateKeyToAddress(lpKey)
+    const lpDone = await waitFor('lp\'s large withdrawal to execute on chain-2', async () =>
+      (await view(lp)).withdrawals.find((w) => w.chainId === c2 && BigInt(w.requestId) === lpRequest.requestId && w.state === 'executed'),
+    )
+    await timeline.flush()
+    if (lpDone) {
+      const [w] = await database.db.select().from(withdrawals).where(eq(withdrawals.chainId, c2)).then((rows) => rows.filter((x) => x.requestId === lpRequest.requestId))
+      const steps = w?.commandId ? await database.db.select().from(commandTransitions).where(eq(commandTransitions.commandId, w.commandId)).orderBy(commandTransitions.id) : []
+      const heldAfter = steps.find((t) => t.toState === 'pending' && t.detail.held)?.detail.fallback
+      const executedVia = steps.findLast((t) => t.toState === 'executed')?.detail.transport
+      const first = steps.find((t) => t.toState === 'published')?.detail.transport
+      if (heldAfter && executedVia && first && first !== executedVia)
+        print(`   ✓ carried over both transports: the vault held the ${first} delivery and paid on the ${executedVia} one`)
+      else failures.push(`lp's large withdrawal was not carried over both transports (published over ${String(first)}, executed over ${String(executedVia)})`)
+    }
+
     // (b) bob asks for more than his free collateral.
     const bobAsk = usdc(6_000)
     print(`\n-- bob asks for ${formatFixed(bobAsk, 6)} USDC on chain-1 with ${usd((await view(bob)).freeCollateralUsd8)} of free collateral --`)
@@ -240,6 +261,7 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
     if (hedge.problem) failures.push(hedge.problem)
     print(`\nVault balances vs hub ledger: ${ledger.length} balances compared, ${mismatches} mismatches.`)
     if (!aliceDone) failures.push('alice\'s cross-chain withdrawal did not execute')
+    if (!lpDone) failures.push('lp\'s large withdrawal did not execute')
     if (!bobDone) failures.push('bob\'s over-withdrawal was not rejected')
     if (!settled) failures.push('carol was not liquidated')
   } catch (error) {

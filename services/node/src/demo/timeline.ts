@@ -26,6 +26,8 @@ export function createTimeline(p: TimelineParameters) {
   let transitionCursor = 0n
   const lastHealth = new Map<string, string>()
   const transports = new Map<string, string>()
+  /** the transports that delivered a command before the one that executed it (held by the vault above its size) */
+  const heldOver = new Map<string, string[]>()
   const chainName = (chainId: number) => config.chains.find((c) => c.chainId === chainId)?.name ?? `chain ${chainId}`
   const who = (address: unknown) => names.get(String(address)) ?? String(address).slice(0, 10)
   const asset = (chainId: number, address: unknown) => {
@@ -92,7 +94,15 @@ export function createTimeline(p: TimelineParameters) {
     for (const { t, c } of transitions) {
       transitionCursor = t.id
       const target = `${c.kind} → ${chainName(c.destChainId)}`
-      if (t.toState === 'pending') {
+      const held = t.detail.held as { transport?: string } | undefined
+      if (t.toState === 'pending' && held) {
+        heldOver.set(c.id, [...(heldOver.get(c.id) ?? []), String(held.transport)])
+        line(chainName(c.destChainId), '', `Held ${c.kind} for ${who(c.account)} after ${held.transport}: ${String(t.detail.fallback)} must deliver it too`)
+      } else if (t.toState === 'pending' && t.detail.dual) {
+        line('relayer', '', `Carrying ${target} for ${who(c.account)} over both transports: above the vault's size`)
+      } else if (t.toState === 'pending' && t.detail.fallback) {
+        line('relayer', '', `Re-sent ${target} for ${who(c.account)} over ${String(t.detail.fallback)} (${String(t.detail.reason)})`)
+      } else if (t.toState === 'pending') {
         line('hub', '', `Decided ${target} for ${who(c.account)}`, c.kind === 'Lock' ? await healthChange(c.account) : '')
         if (c.kind === 'RejectWithdrawal') {
           const [, chainId, requestId] = c.cause.split(':')
@@ -106,7 +116,7 @@ export function createTimeline(p: TimelineParameters) {
         transports.set(c.id, typeof t.detail.transport === 'string' ? t.detail.transport : 'wormhole')
       } else if (t.toState === 'executed') {
         const took = ((t.at.getTime() - c.createdAt.getTime()) / 1000).toFixed(1)
-        const via = transports.get(c.id) ?? 'wormhole'
+        const via = [...(heldOver.get(c.id) ?? []), transports.get(c.id) ?? 'wormhole'].join(' + ')
         line(chainName(c.destChainId), '', `Executed ${c.kind} for ${who(c.account)} via ${via} (${c.outcome ?? 'applied'}, ${took}s after decision)`)
       } else if (t.toState === 'dead') {
         line('relayer', '', `Dead-lettered ${target} for ${who(c.account)}: ${c.lastError}`)

@@ -15,6 +15,7 @@ import { createInFlightDeliveries, earlierLivePackets, orderBehind } from './ord
 import { type SentPacket, sentPacketsOf } from './packet.js'
 import { watchDeliveries } from './watch.js'
 import { COMMAND_EXECUTED, LZ_RECEIVE_ALERT, VAULT_DELIVERY, VERIFICATION_FAILED } from '../events.js'
+import { frozenError, heldMove, isHeldAfter } from '../dual.js'
 
 const sum = (xs: readonly bigint[]) => xs.reduce((total, x) => total + x, 0n)
 
@@ -309,9 +310,14 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
     const vaultLogs = parseEventLogs({ abi: VAULT_DELIVERY, logs: receipt.logs }).filter((l) => l.address.toLowerCase() === destChain.vault.toLowerCase())
     const executedById = new Map<string, number>()
     const duplicates = new Set<string>()
+    // held for the other transport (the command needs both), or frozen (its copies differed)
+    const heldIds = new Set<string>()
+    const frozenIds = new Set<string>()
     for (const l of vaultLogs) {
       if (l.eventName === 'CommandExecuted') executedById.set(l.args.commandId.toLowerCase(), l.args.outcome)
       if (l.eventName === 'CommandDuplicateIgnored') duplicates.add(l.args.commandId.toLowerCase())
+      if (l.eventName === 'CommandAwaitingSecondTransport') heldIds.add(l.args.commandId.toLowerCase())
+      if (l.eventName === 'CommandPayloadMismatch' || l.eventName === 'FrozenCommandIgnored') frozenIds.add(l.args.commandId.toLowerCase())
     }
     const verifyFailed = new Map(
       parseEventLogs({ abi: VERIFICATION_FAILED, logs: receipt.logs, eventName: 'VerificationFailed' }).map((l) => [l.args.guid.toLowerCase(), l.args.reason]),
@@ -351,6 +357,14 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
           ],
           set: { deliverTx: txHash, outcome: name, attempts: 0, lastError: null },
         })
+      } else if (heldIds.has(id)) {
+        try {
+          moves.push(await heldMove(ctx, c, 'layerzero', txHash, [attested]))
+        } catch (error) {
+          results[i] = error
+        }
+      } else if (frozenIds.has(id)) {
+        results[i] = frozenError(c.id)
       } else if (duplicates.has(id)) {
         try {
           moves.push(await executedElsewhere(c, txHash, [attested]))
@@ -407,11 +421,14 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
 
   /**
    * The move recording that another delivery executed `c` (its packet found consumed, or consumed by us as a
-   * duplicate in `packetTx` after `before`).
-   * @throws Error if the vault shows no `CommandExecuted` for it.
+   * duplicate in `packetTx` after `before`), or, when the vault holds it after its LayerZero arrival, the move to the
+   * second transport (see {@link heldMove}).
+   * @throws Error if the vault shows no `CommandExecuted` for it and does not hold it.
    */
   async function executedElsewhere(c: CommandRow, packetTx?: Hex, before: Move['hops'] = []): Promise<Move> {
-    const event = await ctx.findExecution(getChain(config, c.destChainId), c.id as Hex)
+    const destChain = getChain(config, c.destChainId)
+    const event = await ctx.findExecution(destChain, c.id as Hex)
+    if (!event && (await isHeldAfter(ctx.clientsOf(destChain.chainId), destChain.vault, c.id as Hex, 'layerzero'))) return heldMove(ctx, c, 'layerzero', packetTx, before)
     if (!event) throw new Error(`Packet of command ${c.id} was consumed but the vault shows no CommandExecuted for it.`)
     const outcome = outcomeName(event.outcome)
     const note = packetTx ? 'duplicate: executed by another delivery' : 'executed by another delivery'

@@ -8,7 +8,8 @@ import { NotYetError, PermanentDeliveryError, refusal } from '../errors.js'
 import { type CommandRow, type Hop, type Move, transitionMany } from '../outbox.js'
 import { countWait } from '../timing.js'
 import type { Transport } from '../transport.js'
-import { COMMAND_DELIVERY_FAILED, COMMAND_EXECUTED, COMMAND_PUBLISHED, LOG_MESSAGE_PUBLISHED } from '../events.js'
+import { frozenError, heldMove } from '../dual.js'
+import { COMMAND_AWAITING_SECOND_TRANSPORT, COMMAND_DELIVERY_FAILED, COMMAND_EXECUTED, COMMAND_FROZEN, COMMAND_PUBLISHED, LOG_MESSAGE_PUBLISHED } from '../events.js'
 
 /** Vault errors that mean the command already took effect through another delivery. */
 const ALREADY_DONE = new Set(['CommandAlreadyExecuted', 'VaaAlreadyConsumed'])
@@ -265,6 +266,10 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
             .filter((l) => l.address.toLowerCase() === dest.vault.toLowerCase())
             .map((l) => [l.args.commandId.toLowerCase(), l.args.outcome]),
         )
+        // held for the other transport (it needs both), or frozen (its copies differed)
+        const vaultLogs = receipt.logs.filter((l) => l.address.toLowerCase() === dest.vault.toLowerCase())
+        const heldIds = new Set(parseEventLogs({ abi: COMMAND_AWAITING_SECOND_TRANSPORT, logs: vaultLogs }).map((l) => l.args.commandId.toLowerCase()))
+        const frozenIds = new Set(parseEventLogs({ abi: COMMAND_FROZEN, logs: vaultLogs }).map((l) => l.args.commandId.toLowerCase()))
         const failedAt = new Map(
           parseEventLogs({ abi: COMMAND_DELIVERY_FAILED, logs: receipt.logs, eventName: 'CommandDeliveryFailed' }).map((l) => [Number(l.args.index), l.args]),
         )
@@ -274,6 +279,19 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
             const outcome = executedById.get(command.id.toLowerCase())
             if (outcome !== undefined) {
               moves.push(executedMove(command, txHash, receipt.blockNumber, outcomeName(outcome), before?.[i]))
+              return
+            }
+            try {
+              if (heldIds.has(command.id.toLowerCase())) {
+                moves.push(await heldMove(ctx, command, 'wormhole', txHash, before?.[i] ? [before[i]!] : []))
+                return
+              }
+              if (frozenIds.has(command.id.toLowerCase())) {
+                results[i] = frozenError(command.id)
+                return
+              }
+            } catch (error) {
+              results[i] = error
               return
             }
             const failure = failedAt.get(position)
@@ -321,6 +339,12 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
         return undefined
       }
     }
+    // a VAA of this command was held earlier (a crashed step did not record it): carry it over the other transport
+    if (name === 'CommandAwaitingOtherTransport') {
+      moves.push(await heldMove(ctx, command, 'wormhole', undefined, before ? [before] : []))
+      return undefined
+    }
+    if (name === 'CommandFrozen') return frozenError(command.id)
     if (name && PERMANENT.has(name)) return new PermanentDeliveryError(refusal(name))
     const vaaDigest = command.vaa ? keccak256(command.vaa as Hex) : undefined
     return new Error(`vault skipped the VAA ${vaaDigest ?? ''}: ${name ?? (data && data !== '0x' ? data : 'no revert data (out of gas?)')}`)
