@@ -58,7 +58,7 @@ describe('dual-transport thresholds', () => {
     try {
       defineConfig(base(50_000, false))
     } catch (error) {
-      expect((error as ConfigError).issues).toContainEqual({ path: 'chains.1.dualTransportAboveUsd', message: expect.stringMatching(/LayerZero/) })
+      expect((error as ConfigError).issues).toContainEqual({ path: 'chains[c31338].dualTransportAboveUsd', message: expect.stringMatching(/LayerZero/) })
     }
     expect(() => defineConfig(base(-5))).toThrow(/dualTransportAboveUsd/)
   })
