@@ -21,7 +21,14 @@ export interface DevnetKeys {
   users: Hex[]
   /** guardian private keys; index i is guardian i of set 0 */
   guardians: Hex[]
+  /** anvil accounts 10..12: MarginHub's co-signers (threshold {@link DEVNET_COSIGNER_THRESHOLD}); they send no transactions */
+  coSigners: Hex[]
 }
+
+/** Co-signatures MarginHub needs per command on the devnet (2 of the 3 co-signers). */
+export const DEVNET_COSIGNER_THRESHOLD = 2
+/** Seconds MarginHub's timelock holds a co-signer set or publisher change on the devnet. */
+export const DEVNET_COSIGNER_DELAY_SECONDS = 3600
 
 /** The private key of anvil default account `index` (BIP-44 m/44'/60'/0'/0/index of {@link ANVIL_MNEMONIC}). */
 export function anvilKey(index: number): Hex {
@@ -48,5 +55,6 @@ export function devnetKeys(guardianCount: number): DevnetKeys {
     receiver: anvilKey(3),
     users: [4, 5, 6, 7, 8, 9].map(anvilKey),
     guardians: guardianKeys(guardianCount),
+    coSigners: [10, 11, 12].map(anvilKey),
   }
 }
