@@ -1,9 +1,29 @@
 import { commands, commandTransitions, type Database, eq } from '@unimargin/db'
 import { type Devnet, type DevnetOptions, startDevnet } from '@unimargin/devnet'
-import { createLocalGuardianAttester } from '@unimargin/protocol'
+import { createLocalGuardianAttester, signCommand } from '@unimargin/protocol'
+import type { Hex } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
 import pino from 'pino'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import type { CoSigners } from './cosign.js'
 import { type CreateRelayerParameters, createRelayer } from './relayer.js'
+
+/**
+ * Co-signatures for the transport suites, straight from the devnet's co-signer keys (the first `threshold`), with no
+ * checks: these suites drive arbitrary commands through the transports. What co-signer services check, and the
+ * relayer asking them over HTTP, is tested in `services/cosigner`.
+ */
+export function devnetKeyCoSigners(devnet: Devnet, threshold = 2): CoSigners {
+  const accounts = devnet.keys.coSigners.slice(0, threshold).map((k: Hex) => privateKeyToAccount(k))
+  const hub = { chainId: devnet.hub.chainId, hub: devnet.hub.address }
+  return {
+    threshold,
+    async request(command, signed) {
+      const missing = accounts.filter((a) => !signed.has(a.address.toLowerCase()))
+      return { signatures: await Promise.all(missing.map((a) => signCommand(command.payload as Hex, a, hub))), refusals: [] }
+    },
+  }
+}
 
 /** Parameters of {@link RelayerTestbed.relayer}: any of `createRelayer`'s, plus the retry budget. */
 export type TestRelayerParameters = Partial<CreateRelayerParameters> & {
@@ -22,7 +42,7 @@ export type RelayerTestbed = {
   spoke(): Devnet['chains'][number]
   /**
    * A relayer on this test's outbox and the devnet's config (or `config`), signing VAAs with the devnet guardians,
-   * silent, retrying after 1-5 ms up to `maxAttempts`; other parameters as given.
+   * co-signed by the devnet's co-signer keys ({@link devnetKeyCoSigners}), silent, retrying after 1-5 ms up to `maxAttempts`; other parameters as given.
    */
   relayer(parameters?: TestRelayerParameters): ReturnType<typeof createRelayer>
   /** the outbox row of command `id` */
@@ -64,6 +84,7 @@ export function relayerTestbed(open: () => Promise<Database>, options: DevnetOpt
         config: { ...config, relayer: { ...config.relayer, baseDelayMs: 1, maxDelayMs: 5, maxAttempts } },
         logger,
         attester: createLocalGuardianAttester({ keys: bed.devnet.keys.guardians, guardianSetIndex: 0 }),
+        coSigners: devnetKeyCoSigners(bed.devnet),
         ...rest,
       })
     },
