@@ -5,4 +5,4 @@ export { InvalidLimitsError, type SetLimitsParameters, writeSetLimits } from './
 export { commandIdOf, type CommandBody } from './outbox/index.js'
 export { type AccountView, getAccountView } from './view/index.js'
 export { readAccount, readBalance } from './ledger/index.js'
-export { type AccountValuation, valueAccount } from './valuation/index.js'
+export { type AccountValuation, buildMargin, valueAccount } from './valuation/index.js'
