@@ -1,29 +1,11 @@
 import { commands, commandTransitions, type Database, eq } from '@unimargin/db'
 import { type Devnet, type DevnetOptions, startDevnet } from '@unimargin/devnet'
-import { createLocalGuardianAttester, signCommand } from '@unimargin/protocol'
-import type { Hex } from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
+import { createLocalGuardianAttester } from '@unimargin/protocol'
 import pino from 'pino'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
-import type { CoSigners } from './cosign.js'
+import { devnetKeyCoSigners } from './testing.js'
 import { type CreateRelayerParameters, createRelayer } from './relayer.js'
 
-/**
- * Co-signatures for the transport suites, straight from the devnet's co-signer keys (the first `threshold`), with no
- * checks: these suites drive arbitrary commands through the transports. What co-signer services check, and the
- * relayer asking them over HTTP, is tested in `services/cosigner`.
- */
-export function devnetKeyCoSigners(devnet: Devnet, threshold = 2): CoSigners {
-  const accounts = devnet.keys.coSigners.slice(0, threshold).map((k: Hex) => privateKeyToAccount(k))
-  const hub = { chainId: devnet.hub.chainId, hub: devnet.hub.address }
-  return {
-    threshold,
-    async request(command, signed) {
-      const missing = accounts.filter((a) => !signed.has(a.address.toLowerCase()))
-      return { signatures: await Promise.all(missing.map((a) => signCommand(command.payload as Hex, a, hub))), refusals: [] }
-    },
-  }
-}
 
 /** Parameters of {@link RelayerTestbed.relayer}: any of `createRelayer`'s, plus the retry budget. */
 export type TestRelayerParameters = Partial<CreateRelayerParameters> & {
