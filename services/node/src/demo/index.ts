@@ -9,7 +9,7 @@ import Table from 'cli-table3'
 import pino from 'pino'
 import { type Address, getAddress, type Hex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
-import { startLocalCoSigners } from '../runtime/cosigners.js'
+import { spawnLocalCoSigners } from '../runtime/cosignerProcesses.js'
 import { startNode } from '../runtime/node.js'
 import { formatFixed, health, usd } from './format.js'
 import { loadPricePath } from './prices.js'
@@ -51,14 +51,20 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
   const devnet = await startDevnet({ chains: 3, basePort: parameters.basePort, blockTimeSeconds: 0.25, stateDir: `${workDir}/devnet`, logger, routes })
   const database = await createDatabase()
   const networkConfig = { ...devnet.config, margin: { ...devnet.config.margin, mode: parameters.marginMode ?? 'portfolio' } }
-  print(`Starting ${devnet.keys.coSigners.length} co-signers (own watchers, valuation and PGlite each); MarginHub needs ${DEVNET_COSIGNER_THRESHOLD} of their signatures per command…`)
-  const coSigners = await startLocalCoSigners({ config: networkConfig, keys: devnet.keys.coSigners, threshold: DEVNET_COSIGNER_THRESHOLD, logger, aggregatorPollMs: 50 })
+  print(`Starting ${devnet.keys.coSigners.length} co-signer processes (own watchers, valuation and PGlite each); MarginHub needs ${DEVNET_COSIGNER_THRESHOLD} of their signatures per command…`)
+  const coSigners = await spawnLocalCoSigners({
+    config: networkConfig,
+    keys: devnet.keys.coSigners,
+    threshold: DEVNET_COSIGNER_THRESHOLD,
+    workDir: `${workDir}/cosigners`,
+    basePort: parameters.apiPort + 1,
+  })
   const config = coSigners.config
   writeFileSync(`${workDir}/devnet.json`, JSON.stringify(config, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2))
   const node = await startNode({ config, db: database.db, logger, apiPort: parameters.apiPort, aggregatorPollMs: 50 })
   const api = createClient({ baseUrl: node.apiUrl ?? `http://127.0.0.1:${parameters.apiPort}` })
   // the venue reports every position to the hub and to each co-signer, which value accounts on their own
-  const coSignerApis = coSigners.coSigners.map((c) => createClient({ baseUrl: c.url }))
+  const coSignerApis = (config.coSigners?.urls ?? []).map((url) => createClient({ baseUrl: url }))
   const failures: string[] = []
 
   const [lpKey, aliceKey, bobKey, carolKey, daveKey] = devnet.keys.users as [Hex, Hex, Hex, Hex, Hex]
