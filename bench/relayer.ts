@@ -20,6 +20,7 @@ import { commands, type Db, eq, sql, testDatabases } from '@unimargin/db'
 import { type Devnet, startDevnet } from '@unimargin/devnet'
 import { createLocalGuardianAttester, encodeCommand } from '@unimargin/protocol'
 import { createRelayer, type StepTiming } from '@unimargin/relayer'
+import { devnetKeyCoSigners } from '@unimargin/relayer/testing'
 import pino from 'pino'
 import { type Address, keccak256, toHex } from 'viem'
 
@@ -65,6 +66,8 @@ async function measure(devnet: Devnet, transport: TransportName) {
     config,
     logger,
     attester: createLocalGuardianAttester({ keys: devnet.keys.guardians, guardianSetIndex: 0 }),
+    // the transport cost alone: co-signatures straight from the devnet keys, not from co-signer services
+    coSigners: devnetKeyCoSigners(devnet),
     pollIntervalMs: 50,
     batchSize: 1024,
     onStep: (s) => steps.push(s),

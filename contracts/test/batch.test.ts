@@ -1,9 +1,9 @@
 import { LzEndpointV2, LzReceiveUln302, LzWorker, MarginHub, MarginVault, WormholeCore } from '@unimargin/contracts'
-import { type Command, commandOptions, type DecodedPacket, encodeCommand, LZ_RECEIVE_GAS, workerDelivery } from '@unimargin/protocol'
+import { type Command, CommandDecodeError, commandOptions, type DecodedPacket, encodeCommand, LZ_RECEIVE_GAS, workerDelivery } from '@unimargin/protocol'
 import { type Abi, type Address, type BaseError, ContractFunctionRevertedError, decodeErrorResult, encodePacked, getAddress, type Hash, type Hex, keccak256, pad, parseEventLogs, slice, toHex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Devnet, type DevnetChain, sentPackets, signPublishedMessages, signTestVaa, startDevnet } from './devnet.js'
+import { coSign, type Devnet, type DevnetChain, sentPackets, signPublishedMessages, signTestVaa, startDevnet } from './devnet.js'
 import { expectRevert } from './revert.js'
 
 // Omit over a union must distribute, or the kind-specific fields are lost.
@@ -73,12 +73,15 @@ describe('batch entry points: MarginHub.publishBatch/publishLzBatch, MarginVault
     expect(await messageFee()).toBe(fee)
   }
 
-  const simulatePublishBatch = (payloads: Hex[], value: bigint, key: Hex = devnet.keys.relayer) =>
+  /** 2-of-3 co-signatures of each payload; none for one that does not decode (the hub rejects it before checking them) */
+  const coSignAll = (payloads: readonly Hex[]) =>
+    Promise.all(payloads.map((p) => coSign(devnet, p).catch((e: unknown) => (e instanceof CommandDecodeError ? [] : Promise.reject(e)))))
+  const simulatePublishBatch = async (payloads: Hex[], value: bigint, key: Hex = devnet.keys.relayer) =>
     hub.publicClient.simulateContract({
       address: devnet.hub.address,
       abi: MarginHub.abi,
       functionName: 'publishBatch',
-      args: [payloads],
+      args: [payloads, await coSignAll(payloads)],
       value,
       account: privateKeyToAccount(key),
     })
@@ -129,7 +132,7 @@ describe('batch entry points: MarginHub.publishBatch/publishLzBatch, MarginVault
         address: devnet.hub.address,
         abi: MarginHub.abi,
         functionName: 'publishBatch',
-        args: [payloads],
+        args: [payloads, await coSignAll(payloads)],
         gas: 1_000_000n,
       })
       const receipt = await hub.publicClient.waitForTransactionReceipt({ hash })
@@ -255,7 +258,7 @@ describe('batch entry points: MarginHub.publishBatch/publishLzBatch, MarginVault
       address: devnet.hub.address,
       abi: MarginHub.abi,
       functionName: 'publishLzBatch',
-      args: [...batchArgs(items), fees ?? (await quoteBatch(items))],
+      args: [...batchArgs(items), fees ?? (await quoteBatch(items)), await coSignAll(items.map((i) => i.payload))],
       value,
       account: relayer(),
     })
@@ -397,7 +400,7 @@ describe('batch entry points: MarginHub.publishBatch/publishLzBatch, MarginVault
         address: devnet.hub.address,
         abi: MarginHub.abi,
         functionName: 'publishLzBatch',
-        args: [...batchArgs(items), fees],
+        args: [...batchArgs(items), fees, await coSignAll(items.map((i) => i.payload))],
         value: total - 1n,
         gas: 2_000_000n,
       })

@@ -3,7 +3,7 @@ import { type Command, commandOptions, type DecodedPacket, encodeCommand } from 
 import { type Abi, type Address, type Hex, keccak256, parseEventLogs, toHex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Devnet, type DevnetChain, lzReceiveArgs, sentPackets, signTestVaa, startDevnet, throughTimelock, verifyPacket } from './devnet.js'
+import { coSign, type Devnet, type DevnetChain, lzReceiveArgs, sentPackets, signTestVaa, startDevnet, throughTimelock, verifyPacket } from './devnet.js'
 import { expectRevert } from './revert.js'
 
 /** Ports of this file's devnet. */
@@ -68,7 +68,9 @@ describe('MarginVault: two transports above a size (real Wormhole core, Endpoint
     const options = commandOptions(kind)
     const args = [spoke.addresses.layerzero.eid, payload, options] as const
     const fee = await hub.publicClient.readContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'quote', args })
-    const hash = await hub.wallet(devnet.keys.relayer).writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publishLz', args, value: fee })
+    const hash = await hub
+      .wallet(devnet.keys.relayer)
+      .writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publishLz', args: [...args, await coSign(devnet, payload)], value: fee })
     expect((await hub.publicClient.waitForTransactionReceipt({ hash })).status).toBe('success')
     const [packet] = await sentPackets(hub.publicClient, hash)
     if (!packet) throw new Error('no PacketSent')

@@ -199,7 +199,7 @@ describe('MarginVault guardian pause and owner powers behind a timelock', () => 
       await hub.publicClient.readContract({ address: hub.addresses.layerzero.endpoint, abi: LzEndpointV2.abi, functionName: 'delegates', args: [hubAddress] }),
     ).toBe(hub.addresses.timelock)
     await expectRevert(
-      hub.publicClient.simulateContract({ address: hubAddress, abi: MarginHub.abi, functionName: 'setPublisher', args: [deployer().address, true], account: deployer() }),
+      hub.publicClient.simulateContract({ address: hubAddress, abi: MarginHub.abi, functionName: 'proposePublisher', args: [deployer().address, true], account: deployer() }),
       'OwnableUnauthorizedAccount',
     )
     await expectRevert(
@@ -255,9 +255,19 @@ describe('MarginVault guardian pause and owner powers behind a timelock', () => 
     const relayer = privateKeyToAddress(devnet.keys.relayer)
     const isPublisher = () => hub.publicClient.readContract({ address: hub.addresses.hub!, abi: MarginHub.abi, functionName: 'isPublisher', args: [relayer] })
     expect(await isPublisher()).toBe(true)
-    await throughTimelock(hub, { address: hub.addresses.hub!, abi: MarginHub.abi, functionName: 'setPublisher', args: [relayer, false] })
+    // a publisher change waits for the timelock's delay, then for MarginHub's own co-signer delay
+    const setPublisher = async (allowed: boolean) => {
+      await throughTimelock(hub, { address: hub.addresses.hub!, abi: MarginHub.abi, functionName: 'proposePublisher', args: [relayer, allowed] })
+      expect(await isPublisher()).toBe(!allowed)
+      const delay = await hub.publicClient.readContract({ address: hub.addresses.hub!, abi: MarginHub.abi, functionName: 'coSignerDelaySeconds' })
+      await hub.testClient.increaseTime({ seconds: Number(delay) })
+      await hub.testClient.mine({ blocks: 1 })
+      const hash = await hub.wallet(devnet.keys.relayer).writeContract({ address: hub.addresses.hub!, abi: MarginHub.abi, functionName: 'executePublisher', args: [] })
+      expect((await hub.publicClient.waitForTransactionReceipt({ hash })).status).toBe('success')
+    }
+    await setPublisher(false)
     expect(await isPublisher()).toBe(false)
-    await throughTimelock(hub, { address: hub.addresses.hub!, abi: MarginHub.abi, functionName: 'setPublisher', args: [relayer, true] })
+    await setPublisher(true)
     expect(await isPublisher()).toBe(true)
   })
 

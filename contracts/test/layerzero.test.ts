@@ -3,7 +3,7 @@ import { type Command, commandOptions, type DecodedPacket, encodeCommand, LZ_REC
 import { type Abi, type Address, type Hex, keccak256, pad, parseEventLogs, toHex, zeroAddress } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Devnet, type DevnetChain, lzReceiveArgs, sentPackets, signPublishedMessages, startDevnet, verifyPacket } from './devnet.js'
+import { coSign, type Devnet, type DevnetChain, lzReceiveArgs, sentPackets, signPublishedMessages, startDevnet, verifyPacket } from './devnet.js'
 import { expectRevert } from './revert.js'
 
 type CommandInput = Command extends infer C ? (C extends Command ? Omit<C, 'commandId' | 'destChainId' | 'vault' | 'expiry'> & Partial<C> : never) : never
@@ -52,7 +52,7 @@ describe('MarginHub → MarginVault over LayerZero v2 (real EndpointV2 and ULN30
       address: devnet.hub.address,
       abi: MarginHub.abi,
       functionName: 'publishLz',
-      args: [spoke.addresses.layerzero.eid, payload, options],
+      args: [spoke.addresses.layerzero.eid, payload, options, await coSign(devnet, payload)],
       value: fee,
     })
     expect((await hub.publicClient.waitForTransactionReceipt({ hash })).status).toBe('success')
@@ -104,7 +104,9 @@ describe('MarginHub → MarginVault over LayerZero v2 (real EndpointV2 and ULN30
     const options = commandOptions('Lock')
     const args = [devnet.hub.eid, payload, options] as const
     const fee = await hub.publicClient.readContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'quote', args })
-    const hash = await hub.wallet(devnet.keys.relayer).writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publishLz', args, value: fee })
+    const hash = await hub
+      .wallet(devnet.keys.relayer)
+      .writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publishLz', args: [...args, await coSign(devnet, payload)], value: fee })
     await hub.publicClient.waitForTransactionReceipt({ hash })
     const [packet] = await sentPackets(hub.publicClient, hash)
     expect(packet).toMatchObject({ srcEid: devnet.hub.eid, dstEid: devnet.hub.eid })
@@ -127,7 +129,7 @@ describe('MarginHub → MarginVault over LayerZero v2 (real EndpointV2 and ULN30
     const account = user(2).address
     const { payload, commandId } = await command({ kind: 'Lock', account, lockEpoch: 1 })
     // Wormhole first
-    const publish = await hub.wallet(devnet.keys.relayer).writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [payload] })
+    const publish = await hub.wallet(devnet.keys.relayer).writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [payload, await coSign(devnet, payload)] })
     await hub.publicClient.waitForTransactionReceipt({ hash: publish })
     const [message] = await signPublishedMessages({
       publicClient: hub.publicClient,
@@ -153,7 +155,7 @@ describe('MarginHub → MarginVault over LayerZero v2 (real EndpointV2 and ULN30
     const packet = await send(payload)
     await verifyPacket(destination(), packet)
     await receive(packet)
-    const publish = await hub.wallet(devnet.keys.relayer).writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [payload] })
+    const publish = await hub.wallet(devnet.keys.relayer).writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [payload, await coSign(devnet, payload)] })
     await hub.publicClient.waitForTransactionReceipt({ hash: publish })
     const [message] = await signPublishedMessages({
       publicClient: hub.publicClient,
@@ -266,7 +268,7 @@ describe('MarginHub → MarginVault over LayerZero v2 (real EndpointV2 and ULN30
     const packet = await send(unpause.payload)
 
     // the newer pause goes over Wormhole and lands first
-    const publish = await hub.wallet(devnet.keys.relayer).writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [pause.payload] })
+    const publish = await hub.wallet(devnet.keys.relayer).writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [pause.payload, await coSign(devnet, pause.payload)] })
     await hub.publicClient.waitForTransactionReceipt({ hash: publish })
     const [message] = await signPublishedMessages({
       publicClient: hub.publicClient,
@@ -319,12 +321,13 @@ describe('MarginHub → MarginVault over LayerZero v2 (real EndpointV2 and ULN30
     const options = commandOptions('Lock')
     const fee = await quote(payload, options)
     expect(fee).toBe(2n * 10n ** 12n)
+    const signatures = await coSign(devnet, payload)
     const simulate = (account: Hex, value: bigint) =>
       hub.publicClient.simulateContract({
         address: devnet.hub.address,
         abi: MarginHub.abi,
         functionName: 'publishLz',
-        args: [spoke.addresses.layerzero.eid, payload, options],
+        args: [spoke.addresses.layerzero.eid, payload, options, signatures],
         value,
         account: privateKeyToAccount(account),
       })

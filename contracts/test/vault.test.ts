@@ -3,7 +3,7 @@ import { type Command, encodeCommand } from '@unimargin/protocol'
 import { type Address, type Hex, keccak256, parseEventLogs, toHex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Devnet, type DevnetChain, signPublishedMessages, signTestVaa, startDevnet, type TestVaaParams } from './devnet.js'
+import { coSign, type Devnet, type DevnetChain, signPublishedMessages, signTestVaa, startDevnet, type TestVaaParams } from './devnet.js'
 import { expectRevert } from './revert.js'
 
 const Outcome = { Applied: 0, VoidedByLock: 1, StaleEpoch: 2, RequestNotPending: 3, InsufficientLiquidity: 4 } as const
@@ -338,7 +338,7 @@ describe('MarginVault on a real Wormhole core', () => {
         address: devnet.hub.address,
         abi: MarginHub.abi,
         functionName: 'publish',
-        args: [payload],
+        args: [payload, await coSign(devnet, payload)],
       })
       const receipt = await hubChain.publicClient.waitForTransactionReceipt({ hash })
       const [published] = parseEventLogs({ abi: MarginHub.abi, eventName: 'CommandPublished', logs: receipt.logs })
@@ -364,7 +364,7 @@ describe('MarginVault on a real Wormhole core', () => {
         address: devnet.hub.address,
         abi: MarginHub.abi,
         functionName: 'publish',
-        args: [payload],
+        args: [payload, await coSign(devnet, payload)],
         account: privateKeyToAccount(devnet.keys.users[0]!),
       })
       await expectRevert(call, 'NotPublisher')
@@ -376,7 +376,7 @@ describe('MarginVault on a real Wormhole core', () => {
         address: devnet.hub.address,
         abi: MarginHub.abi,
         functionName: 'publish',
-        args: ['0x0203'],
+        args: ['0x0203', []],
         account: privateKeyToAccount(devnet.keys.relayer),
       })
       await expectRevert(call, 'UnsupportedVersion')

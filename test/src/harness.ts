@@ -1,8 +1,8 @@
 import { createClient, type UnimarginClient } from '@unimargin/client'
 import type { Database } from '@unimargin/db'
 import type { TransportName } from '@unimargin/chains'
-import { type Devnet, startDevnet } from '@unimargin/devnet'
-import { attesterFromConfig, type RunningNode, startNode } from '@unimargin/node'
+import { DEVNET_COSIGNER_THRESHOLD, type Devnet, startDevnet } from '@unimargin/devnet'
+import { attesterFromConfig, type RunningNode, startLocalCoSigners, startNode } from '@unimargin/node'
 import { type Attester, positionReportDomain, signPositionReport } from '@unimargin/protocol'
 import { createRelayer, type Relayer } from '@unimargin/relayer'
 import pino from 'pino'
@@ -47,18 +47,22 @@ export async function startPipeline(parameters: {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
   const blockTimeSeconds = parameters.blockTimeSeconds ?? 0.2
   const devnet = await startDevnet({ chains: parameters.chains ?? 3, basePort: parameters.basePort, blockTimeSeconds, logger, routes: parameters.routes })
+  // MarginHub publishes nothing without 2 of its 3 co-signers: each runs beside the node on its own database
+  const coSigners = await startLocalCoSigners({ config: devnet.config, keys: devnet.keys.coSigners, threshold: DEVNET_COSIGNER_THRESHOLD, logger, aggregatorPollMs: 50 })
+  const config = coSigners.config
+  const coSignerApis = coSigners.coSigners.map((c) => createClient({ baseUrl: c.url }))
   const custom = parameters.relayer
   const nodeId = `e2e-node-${parameters.basePort}`
   const start = async (): Promise<RunningNode> => {
     const db = parameters.database.db
     // one stable node id across restarts, as `unimargin start` keeps beside its data dir: a restarted relayer
     // takes back at once what the stopped one had claimed
-    const started = await startNode({ config: devnet.config, db, logger, apiPort: 0, aggregatorPollMs: 50, services: { relayer: !custom }, nodeId })
+    const started = await startNode({ config, db, logger, apiPort: 0, aggregatorPollMs: 50, services: { relayer: !custom }, nodeId })
     if (!custom) return started
-    const inner = attesterFromConfig(devnet.config)
+    const inner = attesterFromConfig(config)
     const relayer: Relayer = createRelayer({
       db,
-      config: devnet.config,
+      config,
       logger,
       attester: custom.attester?.(inner) ?? inner,
       fallbackAfterMs: custom.fallbackAfterMs,
@@ -97,10 +101,12 @@ export async function startPipeline(parameters: {
     async report(account, market, size, entryPrice) {
       sequence += 1n
       const r = { account, market, size, entryPrice, sequence }
-      await api.reportPosition(r, await signPositionReport(reporter, r, domain))
+      const signature = await signPositionReport(reporter, r, domain)
+      await Promise.all([api, ...coSignerApis].map((to) => to.reportPosition(r, signature)))
     },
     async stop() {
       await node.stop()
+      await coSigners.stop()
       await devnet.stop()
     },
   }

@@ -1,7 +1,7 @@
 import { LzEndpointV2, MarginHub, MarginVault, MockERC20 } from '@unimargin/contracts'
 import { and, chainEvents, collateralBalances, commands, commandTransitions, eq, inArray, isNull, liquidations, testDatabases, withdrawals } from '@unimargin/db'
 import { userDeposit, userRequestWithdrawal, vaultBalance } from '@unimargin/devnet'
-import { lzReceiveArgs, sentPackets, signPublishedMessages, verifyPacket } from '@unimargin/devnet/testing'
+import { coSign, lzReceiveArgs, sentPackets, signPublishedMessages, verifyPacket } from '@unimargin/devnet/testing'
 import { type Attester, type Command, commandOptions, decodeCommand, encodeCommand } from '@unimargin/protocol'
 import { NotYetError } from '@unimargin/relayer'
 import { type Address, type Hash, type Hex, keccak256, parseEventLogs, type TransactionReceipt, toHex } from 'viem'
@@ -179,7 +179,7 @@ describe.each(testDatabases())('races on three chains, on $kind', ({ open }) => 
     // the same Seize re-sent over LayerZero, landing after the Unlock: consumed as a duplicate
     const args = [c.addresses.layerzero.eid, seize!.payload as Hex, commandOptions('Seize')] as const
     const fee = await hub.publicClient.readContract({ address: p.devnet.hub.address, abi: MarginHub.abi, functionName: 'quote', args })
-    const sendTx = await hub.wallet(p.devnet.keys.relayer).writeContract({ address: p.devnet.hub.address, abi: MarginHub.abi, functionName: 'publishLz', args, value: fee })
+    const sendTx = await hub.wallet(p.devnet.keys.relayer).writeContract({ address: p.devnet.hub.address, abi: MarginHub.abi, functionName: 'publishLz', args: [...args, await coSign(p.devnet, seize!.payload as Hex)], value: fee })
     await hub.publicClient.waitForTransactionReceipt({ hash: sendTx })
     const [packet] = await sentPackets(hub.publicClient, sendTx)
     await p.devnet.mine(hub.chainId, 3)
@@ -189,13 +189,25 @@ describe.each(testDatabases())('races on three chains, on $kind', ({ open }) => 
     const receipt = await c.publicClient.waitForTransactionReceipt({ hash: receiveTx })
     expect(parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandDuplicateIgnored' })).toHaveLength(1)
 
-    // a Seize at the finished epoch that arrives after the Unlock (a late decision): ignored as stale
+    // a Seize at the finished epoch that arrives after the Unlock (a late decision): the co-signers, who see the
+    // account unlocked and healthy, refuse to sign it; had they signed, the vault would ignore it as stale
     const late = decodeCommand(seize!.payload as Hex)
     const lateId = keccak256(toHex(`late-seize-${Date.now()}`))
     const latePayload = encodeCommand({ ...late, commandId: lateId } as Command)
     await db().insert(commands).values({ id: lateId, kind: 'Seize', account: dave.address, destChainId: chains[2], vault: c.addresses.vault, payload: latePayload, expiry: late.expiry, cause: 'test:late-seize' })
-    const lateRow = await waitFor('the late Seize to execute', async () => ((await commandRow(lateId))?.state === 'executed' ? commandRow(lateId) : undefined))
-    expect(lateRow!.outcome).toBe('stale_epoch')
+    const lateOutcome = await waitFor('the late Seize to be refused or to execute', async () => {
+      const row = await commandRow(lateId)
+      if (row?.state === 'executed') return { row, refusals: [] as { code: string }[] }
+      const transitions = await db().select().from(commandTransitions).where(eq(commandTransitions.commandId, lateId))
+      const refused = transitions.find((t) => Array.isArray(t.detail.refusals))
+      return refused && row ? { row, refusals: refused.detail.refusals as { code: string }[] } : undefined
+    })
+    if (lateOutcome.row.state === 'executed') expect(lateOutcome.row.outcome).toBe('stale_epoch')
+    else {
+      expect(lateOutcome.row.publishTx).toBeNull()
+      expect(lateOutcome.refusals.length).toBeGreaterThanOrEqual(2)
+      expect(lateOutcome.refusals.every((r) => r.code === 'healthy_account')).toBe(true)
+    }
 
     expect(await isLocked(chains[2], dave.address)).toBe(false)
     const balancesAfter = await Promise.all([dave.address, p.devnet.config.liquidation.receiver].map((a) => vaultBalance(p.devnet, chains[2], a, 'USDC')))

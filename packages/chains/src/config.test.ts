@@ -129,3 +129,17 @@ describe('strictness', () => {
   })
 })
 
+describe('co-signers', () => {
+  it('takes the co-signer URLs and threshold, refusing a threshold of 0 or above the number of URLs', () => {
+    const urls = ['http://127.0.0.1:8801', 'http://127.0.0.1:8802', 'http://127.0.0.1:8803']
+    expect(defineConfig(base({ coSigners: { urls, threshold: 2 } })).coSigners).toEqual({ urls, threshold: 2, timeoutMs: 10_000 })
+    expect(() => defineConfig(base({ coSigners: { urls, threshold: 4 } }))).toThrow(/coSigners\.threshold/)
+    expect(() => defineConfig(base({ coSigners: { urls, threshold: 0 } }))).toThrow(/coSigners\.threshold/)
+    expect(() => defineConfig(base({ coSigners: { urls: ['not a url'], threshold: 1 } }))).toThrow(/coSigners\.urls/)
+  })
+
+  it("takes a co-signer's own key with a default tolerance of 100 bps", () => {
+    expect(defineConfig(base({ coSigner: { privateKey: `0x${'22'.repeat(32)}` } })).coSigner).toEqual({ privateKey: `0x${'22'.repeat(32)}`, toleranceBps: 100 })
+    expect(() => defineConfig(base({ coSigner: { privateKey: '0x12' } }))).toThrow(/coSigner\.privateKey/)
+  })
+})

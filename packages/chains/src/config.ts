@@ -178,6 +178,33 @@ export const configSchema = z
       /** attempts before a command is dead-lettered */
       maxAttempts: z.number().int().positive().default(8),
     }),
+    /**
+     * MarginHub's co-signers as the relayer reaches them: each command is published only with `threshold` of their
+     * signatures (the hub's own threshold). Required by a relayer; a node without it cannot publish.
+     */
+    coSigners: z
+      .strictObject({
+        /** base URLs of the co-signer services (`POST <url>/v1/cosign`) */
+        urls: z.array(z.string().url()).min(1),
+        /** signatures a command needs (MarginHub.threshold) */
+        threshold: z.number().int().min(1).max(255),
+        /** ms the relayer waits for one co-signer's answer (default 10 000) */
+        timeoutMs: z.number().int().positive().default(10_000),
+      })
+      .refine((c) => c.threshold <= c.urls.length, { message: 'threshold must not exceed the number of co-signer urls', path: ['threshold'] })
+      .optional(),
+    /** this process as a co-signer (`unimargin cosign`): its key and how much valuation drift it tolerates */
+    coSigner: z
+      .strictObject({
+        /** the co-signer's signing key (a registered MarginHub co-signer) */
+        privateKey,
+        /**
+         * how far below initial margin, bps of initial margin, an approved withdrawal may leave the account by this
+         * co-signer's own valuation (prices and blocks seen a little apart from the hub's); default 100
+         */
+        toleranceBps: bps.default(100),
+      })
+      .optional(),
     liquidation: z.strictObject({
       /** account credited with seized collateral inside each vault */
       receiver: address,

@@ -221,6 +221,47 @@ export const commandTransitions = pgTable(
 )
 
 /**
+ * Co-signatures the relayer gathered for a command: one row per co-signer, written only through the relayer's outbox
+ * module. The relayer publishes a command once it holds the hub's threshold of them.
+ */
+export const commandSignatures = pgTable(
+  'command_signatures',
+  {
+    commandId: text('command_id').notNull(),
+    /** the co-signer's address, checksummed */
+    signer: text('signer').notNull(),
+    /** 65-byte EIP-712 signature of the command (MarginHub.commandDigest), 0x-hex */
+    signature: text('signature').notNull(),
+    at: now('at'),
+  },
+  (t) => [primaryKey({ columns: [t.commandId, t.signer] })],
+)
+
+/**
+ * A co-signer's answers: the signature it gave a command, or why it refused. Kept by each co-signer in its own
+ * database; a command id is signed at most once (`signature` set) and refusals are kept, latest last.
+ */
+export const coSignDecisions = pgTable(
+  'cosign_decisions',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    commandId: text('command_id').notNull(),
+    kind: text('kind').notNull(),
+    account: text('account').notNull(),
+    /** the encoded command payload, 0x-hex */
+    payload: text('payload').notNull(),
+    /** the signature given, or null for a refusal */
+    signature: text('signature'),
+    /** why it refused (null when signed) */
+    reason: text('reason'),
+    /** evidence and figures the decision relied on (usd8 values as decimal strings) */
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    at: now('at'),
+  },
+  (t) => [index('cosign_decisions_command').on(t.commandId, t.id)],
+)
+
+/**
  * One liquidation of an account at a lock epoch: debt closed (usd8), penalty, what was seized where, and how any
  * shortfall was covered (insurance fund first, then socialised loss).
  */

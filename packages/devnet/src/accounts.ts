@@ -24,7 +24,14 @@ export interface DevnetKeys {
   guardians: Hex[]
   /** account 10 (funded by the deploy): the vaults' guardian, which may pause them (not a Wormhole guardian) */
   vaultGuardian: Hex
+  /** anvil accounts 11..13: MarginHub's co-signers (threshold {@link DEVNET_COSIGNER_THRESHOLD}); they send no transactions */
+  coSigners: Hex[]
 }
+
+/** Co-signatures MarginHub needs per command on the devnet (2 of the 3 co-signers). */
+export const DEVNET_COSIGNER_THRESHOLD = 2
+/** Seconds MarginHub's timelock holds a co-signer set or publisher change on the devnet. */
+export const DEVNET_COSIGNER_DELAY_SECONDS = 3600
 
 /** The private key of anvil default account `index` (BIP-44 m/44'/60'/0'/0/index of {@link ANVIL_MNEMONIC}). */
 export function anvilKey(index: number): Hex {
@@ -52,5 +59,6 @@ export function devnetKeys(guardianCount: number): DevnetKeys {
     users: [4, 5, 6, 7, 8, 9].map(anvilKey),
     guardians: guardianKeys(guardianCount),
     vaultGuardian: anvilKey(10),
+    coSigners: [11, 12, 13].map(anvilKey),
   }
 }

@@ -4,7 +4,7 @@ import { pad } from 'viem'
 import { execFileSync } from 'node:child_process'
 import { privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Devnet, startDevnet } from './index.js'
+import { DEVNET_COSIGNER_DELAY_SECONDS, DEVNET_COSIGNER_THRESHOLD, type Devnet, startDevnet } from './index.js'
 
 const BASE_PORT = 18545
 
@@ -72,6 +72,11 @@ describe('startDevnet', () => {
     }
     const hubChain = devnet.chains[0]!
     expect(await hubChain.publicClient.readContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'isPublisher', args: [relayer] })).toBe(true)
+    const hubRead = <F extends 'coSigners' | 'threshold' | 'coSignerDelaySeconds'>(functionName: F) =>
+      hubChain.publicClient.readContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName })
+    expect(await hubRead('coSigners')).toEqual(devnet.keys.coSigners.map((k) => privateKeyToAddress(k)))
+    expect(await hubRead('threshold')).toBe(DEVNET_COSIGNER_THRESHOLD)
+    expect(await hubRead('coSignerDelaySeconds')).toBe(BigInt(DEVNET_COSIGNER_DELAY_SECONDS))
     expect(await devnet.chains[1]!.publicClient.getCode({ address: devnet.hub.address })).toBeUndefined()
   })
 

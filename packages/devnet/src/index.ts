@@ -1,4 +1,13 @@
-export { ANVIL_MNEMONIC, anvilKey, DEVNET_GUARDIAN_KEY, type DevnetKeys, devnetKeys, guardianKeys } from './accounts.js'
+export {
+  ANVIL_MNEMONIC,
+  anvilKey,
+  DEVNET_COSIGNER_DELAY_SECONDS,
+  DEVNET_COSIGNER_THRESHOLD,
+  DEVNET_GUARDIAN_KEY,
+  type DevnetKeys,
+  devnetKeys,
+  guardianKeys,
+} from './accounts.js'
 export { anvilBinary } from './anvil/index.js'
 export { DEVNET_INSURANCE_FUND_USD8 } from './config.js'
 export { ASSET_SYMBOLS, ASSETS, type AssetSymbol, type ChainAddresses, DEVNET_TIMELOCK_DELAY_SECONDS, FEED_DECIMALS, haircutBps } from './deploy/index.js'

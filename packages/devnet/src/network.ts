@@ -8,7 +8,7 @@ import { chainClients } from './clients.js'
 import { type ChainAddresses, DEVNET_BASE_EID, DEVNET_DUAL_TRANSPORT_ABOVE_USD, deployChain, expectedHubAddress, handOverToTimelock, setDualTransportThresholds, setHubPeers } from './deploy/index.js'
 import { decodeDump, type Manifest, readManifest, statePaths, writeState } from './state/index.js'
 import { privateKeyToAddress } from 'viem/accounts'
-import type { DevnetKeys } from './accounts.js'
+import { DEVNET_COSIGNER_DELAY_SECONDS, DEVNET_COSIGNER_THRESHOLD, type DevnetKeys } from './accounts.js'
 
 /** Block confirmations the devnet's ULN configs require of the DVN (the config's hub finality depth). */
 export const LZ_CONFIRMATIONS = 2
@@ -75,6 +75,7 @@ export async function startNetwork(params: {
           hubAddress: hub,
           isHub: i === 0,
           relayer: privateKeyToAddress(keys.relayer),
+          coSigners: { signers: keys.coSigners.map((k) => privateKeyToAddress(k)), threshold: DEVNET_COSIGNER_THRESHOLD, delaySeconds: BigInt(DEVNET_COSIGNER_DELAY_SECONDS) },
           eid: eids[i]!,
           hubEid: eids[0]!,
           remoteEids: eids,

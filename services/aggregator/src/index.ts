@@ -4,3 +4,5 @@ export { AggregatorError, InvalidEventError, PositionReportError, type PositionR
 export { InvalidLimitsError, type SetLimitsParameters, writeSetLimits } from './limits/index.js'
 export { commandIdOf, type CommandBody } from './outbox/index.js'
 export { type AccountView, getAccountView } from './view/index.js'
+export { readAccount, readBalance } from './ledger/index.js'
+export { type AccountValuation, buildMargin, valueAccount } from './valuation/index.js'

@@ -120,6 +120,31 @@ program
   })
 
 program
+  .command('cosign')
+  .description(
+    "Run a MarginHub co-signer: its own watchers, valuation and database, signing only the hub's commands its own view of the chains supports (POST /v1/cosign).",
+  )
+  .requiredOption('-c, --config <file>', "the co-signer's own configuration JSON: its RPC providers and coSigner.privateKey (see README, Co-signers)")
+  .option('--database-url <url>', "the co-signer's own PostgreSQL (never the hub's); default PGlite in --data-dir")
+  .option('--data-dir <dir>', 'PGlite data directory when --database-url is not given', '.unimargin/cosigner')
+  .option('--port <port>', 'HTTP port', port, 8801)
+  .action(async (options: { config: string; databaseUrl?: string; dataDir: string; port: number }) => {
+    const { startCoSigner } = await import('@unimargin/cosigner')
+    const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' })
+    const config = defineConfig(JSON.parse(readFileSync(options.config, 'utf8')))
+    const database = await createDatabase({ url: options.databaseUrl, dataDir: options.dataDir })
+    const coSigner = await startCoSigner({ config, db: database.db, logger, port: options.port })
+    logger.info({ url: coSigner.url, signer: coSigner.signer }, 'Co-signer ready')
+    const shutdown = async () => {
+      await coSigner.stop()
+      await database.close()
+      process.exit(0)
+    }
+    process.once('SIGINT', shutdown)
+    process.once('SIGTERM', shutdown)
+  })
+
+program
   .command('migrate')
   .description('Apply database migrations (PostgreSQL with DATABASE_URL, else PGlite in --data-dir).')
   .option('--data-dir <dir>', 'PGlite data directory', '.unimargin/data')

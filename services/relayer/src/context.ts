@@ -10,6 +10,7 @@ import { PermanentDeliveryError } from './errors.js'
 import { countWait } from './timing.js'
 import { createFeeBumper, type FeeBumper, type SentTransaction } from './bump.js'
 import { createChainFollower } from './follower.js'
+import { publishableSignatures } from './outbox.js'
 
 /** viem clients of one configured chain, with a lock that sends one transaction at a time (nonces in order). */
 export type ChainClients = {
@@ -73,6 +74,8 @@ export type RelayerContext = {
   clientsOf(chainId: number): ChainClients
   /** the destination vault's `CommandExecuted` for `commandId` (whichever transport delivered it), if any */
   findExecution(dest: ChainConfig, commandId: Hex): Promise<ExecutionEvent | undefined>
+  /** co-signatures a command is published with (MarginHub.threshold); undefined when no co-signers are configured */
+  coSignThreshold: number | undefined
   /** stops every chain's background head poll */
   close(): void
 }
@@ -80,8 +83,8 @@ export type RelayerContext = {
 export type ExecutionEvent = { transactionHash: Hex; blockNumber: bigint; outcome: number }
 
 /** Builds the shared context: one public and one wallet client per configured chain. */
-export function createRelayerContext(params: { db: Db; config: Config; log: Logger }): RelayerContext {
-  const { db, config, log } = params
+export function createRelayerContext(params: { db: Db; config: Config; log: Logger; coSignThreshold?: number }): RelayerContext {
+  const { db, config, log, coSignThreshold } = params
   const account = privateKeyToAccount(config.relayer.privateKey)
   const hubChain = getChain(config, config.hub.chainId)
   const clients = new Map(config.chains.map((chain) => [chain.chainId, chainClients(chain, account, undefined, log)]))
@@ -98,6 +101,7 @@ export function createRelayerContext(params: { db: Db; config: Config; log: Logg
     hubChain,
     hub: clientsOf(hubChain.chainId),
     clientsOf,
+    coSignThreshold,
     close: () => {
       for (const c of clients.values()) c.close()
     },
@@ -310,6 +314,27 @@ function withFollowedReceipts<C extends ReturnType<typeof createChainPublicClien
     ...client,
     waitForTransactionReceipt: ((args: Parameters<typeof wait>[0]) => countWait(bumper.receipt(args.hash, args.timeout))) as typeof wait,
   }
+}
+
+/**
+ * Gas the hub's co-signature check adds to one published command: EIP-712 digest, and per signature its calldata
+ * and an ecrecover (≈ 8k each), for up to 3 signatures; a hub with a higher threshold needs more.
+ */
+export const COSIGNED_MESSAGE_GAS = 30_000n
+
+/** The signatures each command of `list` is published with (`ctx.coSignThreshold` of them; absent when it holds fewer). */
+export async function signaturesFor(ctx: RelayerContext, list: readonly { id: string }[]): Promise<Map<string, Hex[]>> {
+  if (ctx.coSignThreshold === undefined) return new Map()
+  return publishableSignatures(
+    ctx.db,
+    list.map((c) => c.id),
+    ctx.coSignThreshold,
+  )
+}
+
+/** @throws Error when `command` holds fewer co-signatures than MarginHub needs (it is gathered again on retry). */
+export function requireSignatures(ctx: RelayerContext, signatures: Map<string, Hex[]>, command: { id: string }): void {
+  if (!signatures.has(command.id)) throw new Error(`Command ${command.id} holds fewer than ${ctx.coSignThreshold ?? 'the required'} co-signatures.`)
 }
 
 /**

@@ -3,7 +3,7 @@ import { MarginHub, MarginVault, WormholeCore } from '@unimargin/contracts'
 import { commandTransitions, type Db, desc, eq } from '@unimargin/db'
 import { decodeCommand } from '@unimargin/protocol'
 import { type Address, type Hex, keccak256, parseEventLogs } from 'viem'
-import type { ChainClients, RelayerContext } from './context.js'
+import { type ChainClients, COSIGNED_MESSAGE_GAS, type RelayerContext, signaturesFor } from './context.js'
 import { PermanentDeliveryError } from './errors.js'
 import { COMMAND_PUBLISHED } from './events.js'
 import { otherTransport } from './fallback.js'
@@ -68,7 +68,10 @@ export function createSizeCheck(ctx: RelayerContext) {
  * @returns the ids recorded (their claims are released; they continue at the next poll).
  * @throws Error (a viem error) when the publish fails; nothing is recorded then.
  */
-export async function publishCompanions(ctx: RelayerContext, list: CommandRow[]): Promise<Set<string>> {
+export async function publishCompanions(ctx: RelayerContext, all: CommandRow[]): Promise<Set<string>> {
+  const signatures = await signaturesFor(ctx, all)
+  // MarginHub publishes nothing without its threshold of co-signatures
+  const list = all.filter((c) => signatures.has(c.id))
   if (list.length === 0) return new Set()
   const { hub, config, hubChain } = ctx
   const fee = await hub.public.readContract({ address: hubChain.wormhole, abi: WormholeCore.abi, functionName: 'messageFee' })
@@ -76,9 +79,9 @@ export async function publishCompanions(ctx: RelayerContext, list: CommandRow[])
     address: config.hub.address,
     abi: MarginHub.abi,
     functionName: 'publishBatch',
-    args: [list.map((c) => c.payload as Hex)],
+    args: [list.map((c) => c.payload as Hex), list.map((c) => signatures.get(c.id)!)],
     value: fee * BigInt(list.length),
-    gas: PUBLISH_BASE_GAS + PUBLISH_MESSAGE_GAS * BigInt(list.length),
+    gas: PUBLISH_BASE_GAS + (PUBLISH_MESSAGE_GAS + COSIGNED_MESSAGE_GAS) * BigInt(list.length),
   })
   const receipt = await hub.public.waitForTransactionReceipt({ hash: sent })
   if (receipt.status !== 'success') throw new Error(`Publish transaction ${receipt.transactionHash} reverted.`)

@@ -1,4 +1,5 @@
 export { backoffDelayMs } from './backoff.js'
+export { CoSignRefusedError, type CoSignRefusal, type CoSigners, coSignersFromConfig, createHttpCoSigners, gatherCoSignatures, type HttpCoSignersParameters } from './cosign.js'
 export { NotYetError, PermanentDeliveryError } from './errors.js'
 export { claimDueCommands, type CommandRow, rescheduleMany, transition, transitionMany } from './outbox.js'
 export { createRelayer, type CreateRelayerParameters, type Relayer } from './relayer.js'

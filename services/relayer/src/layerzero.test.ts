@@ -1,7 +1,7 @@
 import { LzEndpointV2, LzWorker, MarginHub, MarginVault, MockERC20 } from '@unimargin/contracts'
 import { commands, testDatabases } from '@unimargin/db'
 import { userDeposit, userRequestWithdrawal } from '@unimargin/devnet'
-import { signPublishedMessages } from '@unimargin/devnet/testing'
+import { coSign, signPublishedMessages } from '@unimargin/devnet/testing'
 import { type Command, commandOptions, encodeCommand } from '@unimargin/protocol'
 import { type Address, type Hex, keccak256, toHex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
@@ -179,7 +179,7 @@ describe.each(testDatabases())('relayer over LayerZero on $kind', ({ open }) => 
     const options = commandOptions('Lock')
     const args = [spoke().addresses.layerzero.eid, stray, options] as const
     const fee = await hub().publicClient.readContract({ address: bed.devnet.hub.address, abi: MarginHub.abi, functionName: 'quote', args })
-    const hash = await hub().wallet(bed.devnet.keys.relayer).writeContract({ address: bed.devnet.hub.address, abi: MarginHub.abi, functionName: 'publishLz', args, value: fee })
+    const hash = await hub().wallet(bed.devnet.keys.relayer).writeContract({ address: bed.devnet.hub.address, abi: MarginHub.abi, functionName: 'publishLz', args: [...args, await coSign(bed.devnet, stray)], value: fee })
     await hub().publicClient.waitForTransactionReceipt({ hash })
 
     const account = privateKeyToAddress(bed.devnet.keys.users[1]!)
@@ -195,7 +195,7 @@ describe.each(testDatabases())('relayer over LayerZero on $kind', ({ open }) => 
     const r = relayer()
     await runUntil([id], r, (s) => s === 'published')
     // the same command over Wormhole, delivered out of band first
-    const publish = await hub().wallet(bed.devnet.keys.relayer).writeContract({ address: bed.devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [payload] })
+    const publish = await hub().wallet(bed.devnet.keys.relayer).writeContract({ address: bed.devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [payload, await coSign(bed.devnet, payload)] })
     await hub().publicClient.waitForTransactionReceipt({ hash: publish })
     const [message] = await signPublishedMessages({
       publicClient: hub().publicClient,
@@ -226,7 +226,7 @@ describe.each(testDatabases())('relayer over LayerZero on $kind', ({ open }) => 
     const account = privateKeyToAddress(bed.devnet.keys.users[5]!)
     const { id, payload } = await enqueue({ kind: 'Lock', account, lockEpoch: 1 })
     await runUntil([id])
-    const publish = await hub().wallet(bed.devnet.keys.relayer).writeContract({ address: bed.devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [payload] })
+    const publish = await hub().wallet(bed.devnet.keys.relayer).writeContract({ address: bed.devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [payload, await coSign(bed.devnet, payload)] })
     await hub().publicClient.waitForTransactionReceipt({ hash: publish })
     const [message] = await signPublishedMessages({
       publicClient: hub().publicClient,

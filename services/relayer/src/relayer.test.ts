@@ -1,6 +1,6 @@
 import { MarginHub, MarginVault } from '@unimargin/contracts'
 import { commands, commandTransitions, eq, testDatabases } from '@unimargin/db'
-import { signPublishedMessages } from '@unimargin/devnet/testing'
+import { coSign, signPublishedMessages } from '@unimargin/devnet/testing'
 import { encodeCommand } from '@unimargin/protocol'
 import { type Address, type Hex, keccak256, parseEventLogs, toHex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
@@ -66,7 +66,7 @@ describe.each(testDatabases())('relayer on $kind', ({ open }) => {
     const { id, payload } = await enqueueLock(account, 200 + ids, { attempts: 1 })
     // the earlier attempt: published, then the relayer died before recording it
     const hub = bed.hub()
-    const hash = await hub.wallet(bed.devnet.keys.relayer).writeContract({ address: bed.devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [payload] })
+    const hash = await hub.wallet(bed.devnet.keys.relayer).writeContract({ address: bed.devnet.hub.address, abi: MarginHub.abi, functionName: 'publish', args: [payload, await coSign(bed.devnet, payload)] })
     await hub.publicClient.waitForTransactionReceipt({ hash })
 
     const row = await runUntilSettled(id)

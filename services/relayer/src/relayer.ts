@@ -9,6 +9,7 @@ import { backoffDelayMs } from './backoff.js'
 import { groupBy, type StepResult } from './batch.js'
 import { createRelayerContext } from './context.js'
 import { createSizeCheck, publishCompanions } from './dual.js'
+import { CoSignRefusedError, type CoSigners, coSignersFromConfig, gatherCoSignatures } from './cosign.js'
 import { DEFAULT_FALLBACK_AFTER_MS, fallBack, lastRouteExecution, otherTransport, type TransportStatus, transportStatuses } from './fallback.js'
 import { NotYetError, PermanentDeliveryError } from './errors.js'
 import { createLayerZeroTransport } from './layerzero/transport.js'
@@ -62,6 +63,8 @@ export type CreateRelayerParameters = {
   stepTimeoutMs?: number
   /** called after every step that succeeded on a transport, with its wall time and receipt waits (metrics, benchmarks) */
   onStep?: (timing: StepTiming) => void
+  /** where co-signatures come from (default: the config's `coSigners`, over HTTP) */
+  coSigners?: CoSigners
 }
 
 export type Relayer = {
@@ -79,7 +82,10 @@ export type Relayer = {
  * from the `attester`, deliver with `MarginVault.executeCommands`. LayerZero: `MarginHub.publishLzBatch` with fees
  * quoted at send time, then once final one `LzWorker.deliver` per destination that verifies (as the path's required
  * DVN), commits and executes (`lzReceive`) the packets in nonce order. Both confirm by the vault's
- * `CommandExecuted` event. Every state transition (pending → published → attested → delivered → executed) is
+ * `CommandExecuted` event. Before publishing, each command must hold the hub's threshold of co-signatures: the relayer
+ * asks the co-signers (`coSigners`) for the missing ones and stores them (`command_signatures`); a command they refuse
+ * fails with their reasons in its transition and is retried with backoff (a co-signer behind the chains may sign
+ * later), then dead-lettered. Every state transition (pending → published → attested → delivered → executed) is
  * recorded in `command_transitions` with tx hashes; a command keeps the transport it was published with even if
  * its route changes later. The poll loop starts steps without waiting for them, so while one batch waits for its
  * block the next is already on its way.
@@ -93,7 +99,8 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   const { db, config, attester } = parameters
   const id = parameters.id ?? `relayer-${process.pid}`
   const log = parameters.logger.child({ service: 'relayer', relayer_id: id })
-  const ctx = createRelayerContext({ db, config, log })
+  const coSigners = parameters.coSigners ?? (config.coSigners ? coSignersFromConfig(config) : undefined)
+  const ctx = createRelayerContext({ db, config, log, coSignThreshold: coSigners?.threshold })
   const transports: Record<TransportName, Transport> = {
     wormhole: createWormholeTransport(ctx, attester),
     layerzero: createLayerZeroTransport(ctx, { lzReceiveGas: parameters.lzReceiveGas, deliveryPacketGas: parameters.deliveryPacketGas }),
@@ -119,7 +126,10 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     if (candidates.length === 0) return new Set()
     try {
       const large = await Promise.all(candidates.map((c) => needsBothTransports(c).catch(() => false)))
-      const planned = await publishCompanions(ctx, candidates.filter((_, i) => large[i]))
+      // the companion is a publish like any other: only with the co-signatures MarginHub needs (a refused command
+      // goes over its route alone; its normal publish step gathers them again)
+      const { ready } = await coSigned(candidates.filter((_, i) => large[i]))
+      const planned = await publishCompanions(ctx, ready)
       if (planned.size > 0) log.info({ command_ids: [...planned] }, 'Carrying commands above their vault\'s size over both transports')
       return planned
     } catch (error) {
@@ -153,36 +163,62 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   async function failed(command: CommandRow, status: TransportStatus | undefined, error: unknown): Promise<void> {
     const attempts = command.attempts + 1
     const message = error instanceof BaseError ? error.shortMessage : (error as Error).message
+    const refusals = error instanceof CoSignRefusedError ? { refusals: error.refusals } : {}
     if (error instanceof PermanentDeliveryError || attempts >= config.relayer.maxAttempts) {
-      if (!(error instanceof PermanentDeliveryError) && status && (await tryFallBack(command, status, `${attempts} attempts failed: ${message}`).catch(() => false))) return
+      if (!(error instanceof PermanentDeliveryError) && !(error instanceof CoSignRefusedError) && status && (await tryFallBack(command, status, `${attempts} attempts failed: ${message}`).catch(() => false))) return
       log.error({ command_id: command.id, attempts, err: message }, 'Dead-lettered command')
-      await transition(db, command, 'dead', { error: message, attempts }, { attempts, lastError: message })
+      await transition(db, command, 'dead', { error: message, attempts, ...refusals }, { attempts, lastError: message })
       return
     }
     const delayMs = backoffDelayMs(attempts, config.relayer.baseDelayMs, config.relayer.maxDelayMs)
     log.warn({ command_id: command.id, attempts, retry_in_ms: delayMs, err: message }, 'Failed to advance command')
-    await transition(db, command, 'failed', { error: message, attempts, retry_in_ms: delayMs }, {
+    await transition(db, command, 'failed', { error: message, attempts, retry_in_ms: delayMs, ...refusals }, {
       attempts,
       lastError: message,
       nextAttemptAt: new Date(Date.now() + delayMs),
     })
   }
 
+  /**
+   * Before a publish step: the commands of `list` that hold the co-signatures they need (asking the co-signers for
+   * the missing ones), and the error of each that does not.
+   */
+  async function coSigned(list: CommandRow[]): Promise<{ ready: CommandRow[]; refused: Map<CommandRow, unknown> }> {
+    const refused = new Map<CommandRow, unknown>()
+    if (!coSigners) {
+      for (const c of list) refused.set(c, new Error('No coSigners configured: MarginHub publishes nothing without co-signatures.'))
+      return { ready: [], refused }
+    }
+    const errors = await gatherCoSignatures(db, coSigners, list).catch((error: unknown) => list.map(() => error))
+    list.forEach((c, i) => {
+      if (errors[i] !== undefined) refused.set(c, errors[i])
+    })
+    return { ready: list.filter((c) => !refused.has(c)), refused }
+  }
+
   /** Advances one batch (commands sharing a transport and batch key) by a step, then settles each command. */
-  async function runBatch(transport: Transport, list: CommandRow[], statuses: Map<string, TransportStatus>): Promise<void> {
+  async function runBatch(transport: Transport, all: CommandRow[], statuses: Map<string, TransportStatus>): Promise<void> {
     const started = performance.now()
     let results: StepResult[]
     let waitMs = 0
+    let list = all
+    let refused = new Map<CommandRow, unknown>()
+    if (transport.batchKey(all[0]!) === 'publish') ({ ready: list, refused } = await coSigned(all))
     try {
-      const step = await withWaitCounter(() => withTimeout(transport.advance(list), stepTimeoutMs, `${transport.name} step`))
+      const step = list.length === 0 ? { result: [], waitMs: 0 } : await withWaitCounter(() => withTimeout(transport.advance(list), stepTimeoutMs, `${transport.name} step`))
       results = step.result
       waitMs = step.waitMs
     } catch (error) {
       results = list.map(() => error)
     }
+    for (const [command, error] of refused) {
+      await failed(command, statuses.get(command.id), error).catch((e: unknown) =>
+        log.warn({ command_id: command.id, err: (e as Error).message }, 'Failed to record a refused co-signature; the claim expires and it is retried'),
+      )
+    }
     const durationMs = performance.now() - started
     // a step past publishing that succeeded executed its commands: the route is moving
-    const executes = transport.batchKey(list[0]!) !== 'publish'
+    const executes = transport.batchKey(all[0]!) !== 'publish'
     const notYet = new Map<number, string[]>()
     await Promise.all(
       list.map(async (command, i) => {

@@ -3,7 +3,9 @@ import { type Devnet, type DevnetOptions, startDevnet } from '@unimargin/devnet'
 import { createLocalGuardianAttester } from '@unimargin/protocol'
 import pino from 'pino'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { devnetKeyCoSigners } from './testing.js'
 import { type CreateRelayerParameters, createRelayer } from './relayer.js'
+
 
 /** Parameters of {@link RelayerTestbed.relayer}: any of `createRelayer`'s, plus the retry budget. */
 export type TestRelayerParameters = Partial<CreateRelayerParameters> & {
@@ -22,7 +24,7 @@ export type RelayerTestbed = {
   spoke(): Devnet['chains'][number]
   /**
    * A relayer on this test's outbox and the devnet's config (or `config`), signing VAAs with the devnet guardians,
-   * silent, retrying after 1-5 ms up to `maxAttempts`; other parameters as given.
+   * co-signed by the devnet's co-signer keys ({@link devnetKeyCoSigners}), silent, retrying after 1-5 ms up to `maxAttempts`; other parameters as given.
    */
   relayer(parameters?: TestRelayerParameters): ReturnType<typeof createRelayer>
   /** the outbox row of command `id` */
@@ -64,6 +66,7 @@ export function relayerTestbed(open: () => Promise<Database>, options: DevnetOpt
         config: { ...config, relayer: { ...config.relayer, baseDelayMs: 1, maxDelayMs: 5, maxAttempts } },
         logger,
         attester: createLocalGuardianAttester({ keys: bed.devnet.keys.guardians, guardianSetIndex: 0 }),
+        coSigners: devnetKeyCoSigners(bed.devnet),
         ...rest,
       })
     },

@@ -42,6 +42,8 @@ export interface DeployChainParams {
   isHub: boolean
   /** allowed to publish through MarginHub and to drive each chain's LzWorker (the required DVN of every receive path) */
   relayer: Address
+  /** MarginHub's co-signers, the signatures each command needs of them, and the timelock on changes (seconds) */
+  coSigners: { signers: Address[]; threshold: number; delaySeconds: bigint }
   /** this chain's LayerZero endpoint id */
   eid: number
   /** the hub chain's LayerZero endpoint id (the vault's fixed peer) */
@@ -55,7 +57,7 @@ export interface DeployChainParams {
 /**
  * Deploys on a fresh chain (deployer nonce 0): the Wormhole core (nonces 0-2), LayerZero's EndpointV2, SendUln302,
  * ReceiveUln302 and our worker (3-6), USDC/WETH/WBTC (7-9), the three feeds (10-12), the vault (13) listing the
- * three tokens (14-16) and, on the hub chain, MarginHub (17) with the relayer as publisher (18); then configures
+ * three tokens (14-16) and, on the hub chain, MarginHub (17) with the relayer as publisher and `coSigners`; then configures
  * LayerZero's libraries for `remoteEids`. The hub's LayerZero peers are set later, by {@link setHubPeers}, and the
  * owner's powers are then handed to a timelock by `handOverToTimelock` (later nonces, so the hub's stays 17).
  * @returns the addresses and the last deployment block.
@@ -102,11 +104,14 @@ export async function deployChain(ctx: DeployContext, p: DeployChainParams): Pro
   // the timelock is deployed last, by handOverToTimelock, once the owner has configured everything
   const addresses: Omit<ChainAddresses, 'timelock'> = { wormhole, vault, tokens, feeds, layerzero }
   if (p.isHub) {
-    const hubHash = await walletClient.deployContract({ abi: MarginHub.abi, bytecode: MarginHub.bytecode, args: [wormhole, layerzero.endpoint, deployer, 1] })
+    const { signers, threshold, delaySeconds } = p.coSigners
+    const hubHash = await walletClient.deployContract({
+      abi: MarginHub.abi,
+      bytecode: MarginHub.bytecode,
+      args: [wormhole, layerzero.endpoint, deployer, 1, [p.relayer], signers, threshold, delaySeconds],
+    })
     const hub = await deployed(ctx, hubHash, 'MarginHub')
     if (hub !== p.hubAddress) throw new DeployError(`MarginHub deployed at ${hub}, expected ${p.hubAddress}.`, { hub })
-    const hash = await walletClient.writeContract({ address: hub, abi: MarginHub.abi, functionName: 'setPublisher', args: [p.relayer, true] })
-    last = (await confirm(ctx, hash, 'MarginHub.setPublisher')).blockNumber
     addresses.hub = hub
   }
   last = await configureLayerZero(ctx, layerzero, { remoteEids: p.remoteEids, operator: p.relayer, confirmations: p.lzConfirmations })

@@ -3,12 +3,13 @@ import { getAccountView } from '@unimargin/aggregator'
 import type { MarginConfig } from '@unimargin/chains'
 import { createClient } from '@unimargin/client'
 import { collateralBalances, commandTransitions, createDatabase, eq, liquidations, withdrawals } from '@unimargin/db'
-import { ASSETS, type AssetSymbol, type Devnet, startDevnet, userDeposit, userRequestWithdrawal, vaultBalance } from '@unimargin/devnet'
+import { ASSETS, type AssetSymbol, DEVNET_COSIGNER_THRESHOLD, type Devnet, startDevnet, userDeposit, userRequestWithdrawal, vaultBalance } from '@unimargin/devnet'
 import { positionReportDomain, signPositionReport } from '@unimargin/protocol'
 import Table from 'cli-table3'
 import pino from 'pino'
 import { type Address, getAddress, type Hex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
+import { spawnLocalCoSigners } from '../runtime/cosignerProcesses.js'
 import { startNode } from '../runtime/node.js'
 import { formatFixed, health, usd } from './format.js'
 import { loadPricePath } from './prices.js'
@@ -49,10 +50,21 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
   const routes = Object.fromEntries((parameters.layerZeroChains ?? [3]).map((i) => [31336 + i, 'layerzero' as const]))
   const devnet = await startDevnet({ chains: 3, basePort: parameters.basePort, blockTimeSeconds: 0.25, stateDir: `${workDir}/devnet`, logger, routes })
   const database = await createDatabase()
-  const config = { ...devnet.config, margin: { ...devnet.config.margin, mode: parameters.marginMode ?? 'portfolio' } }
+  const networkConfig = { ...devnet.config, margin: { ...devnet.config.margin, mode: parameters.marginMode ?? 'portfolio' } }
+  print(`Starting ${devnet.keys.coSigners.length} co-signer processes (own watchers, valuation and PGlite each); MarginHub needs ${DEVNET_COSIGNER_THRESHOLD} of their signatures per command…`)
+  const coSigners = await spawnLocalCoSigners({
+    config: networkConfig,
+    keys: devnet.keys.coSigners,
+    threshold: DEVNET_COSIGNER_THRESHOLD,
+    workDir: `${workDir}/cosigners`,
+    basePort: parameters.apiPort + 1,
+  })
+  const config = coSigners.config
   writeFileSync(`${workDir}/devnet.json`, JSON.stringify(config, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2))
   const node = await startNode({ config, db: database.db, logger, apiPort: parameters.apiPort, aggregatorPollMs: 50 })
   const api = createClient({ baseUrl: node.apiUrl ?? `http://127.0.0.1:${parameters.apiPort}` })
+  // the venue reports every position to the hub and to each co-signer, which value accounts on their own
+  const coSignerApis = (config.coSigners?.urls ?? []).map((url) => createClient({ baseUrl: url }))
   const failures: string[] = []
 
   const [lpKey, aliceKey, bobKey, carolKey, daveKey] = devnet.keys.users as [Hex, Hex, Hex, Hex, Hex]
@@ -79,7 +91,8 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
   async function report(account: Address, market: string, size: bigint, entryPrice: bigint) {
     sequence += 1n
     const r = { account, market, size, entryPrice, sequence }
-    await api.reportPosition(r, await signPositionReport(reporter, r, domain))
+    const signature = await signPositionReport(reporter, r, domain)
+    await Promise.all([api, ...coSignerApis].map((to) => to.reportPosition(r, signature)))
     print(`${' '.repeat(9)}${marketTime()}  venue    report  ${names.get(account)} ${market} ${formatFixed(size, 18, 2)} @ ${usd(entryPrice)} (EIP-712 signed, sequence ${sequence})`)
   }
   async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T | undefined> {
@@ -269,6 +282,7 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
   } finally {
     clearInterval(ticker)
     await node.stop()
+    await coSigners.stop()
     await database.close()
     await devnet.stop()
   }

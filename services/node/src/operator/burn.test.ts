@@ -4,6 +4,7 @@ import { DEVNET_TIMELOCK_DELAY_SECONDS, type Devnet, startDevnet } from '@unimar
 import { lzReceiveArgs, verifyPacket } from '@unimargin/devnet/testing'
 import { createLocalGuardianAttester, decodePacket, encodeCommand } from '@unimargin/protocol'
 import { createRelayer } from '@unimargin/relayer'
+import { devnetKeyCoSigners } from '@unimargin/relayer/testing'
 import pino from 'pino'
 import { type Hex, keccak256, parseEventLogs, toHex, zeroHash } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
@@ -35,6 +36,7 @@ describe.each(testDatabases())('burning dead-lettered LayerZero packets on $kind
       config: { ...devnet.config, relayer: { ...devnet.config.relayer, baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 3 } },
       logger,
       attester: createLocalGuardianAttester({ keys: devnet.keys.guardians, guardianSetIndex: 0 }),
+      coSigners: devnetKeyCoSigners(devnet),
     })
   const row = async (id: string) => (await database.db.select().from(commands).where(eq(commands.id, id)))[0]!
   const now = async () => (await spoke().publicClient.getBlock()).timestamp

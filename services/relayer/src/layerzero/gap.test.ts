@@ -1,7 +1,7 @@
 import { type ChainConfig, getChain, getLayerZero, toViemChain } from '@unimargin/chains'
 import { LzEndpointV2, MarginHub } from '@unimargin/contracts'
 import { type Devnet, startDevnet } from '@unimargin/devnet'
-import { lzReceiveArgs, sentPackets, verifyPacket } from '@unimargin/devnet/testing'
+import { coSign, lzReceiveArgs, sentPackets, verifyPacket } from '@unimargin/devnet/testing'
 import { commandOptions, type DecodedPacket, encodeCommand } from '@unimargin/protocol'
 import { createPublicClient, custom, type Hex, http, keccak256, toHex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
@@ -52,7 +52,7 @@ describe('verifying earlier packets on a LayerZero path', () => {
     })
     const args = [spoke().addresses.layerzero.eid, payload, commandOptions('Lock')] as const
     const fee = await hub().publicClient.readContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'quote', args })
-    const hash = await hub().wallet(devnet.keys.relayer).writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publishLz', args, value: fee })
+    const hash = await hub().wallet(devnet.keys.relayer).writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publishLz', args: [...args, await coSign(devnet, payload)], value: fee })
     const receipt = await hub().publicClient.waitForTransactionReceipt({ hash })
     const [packet] = await sentPackets(hub().publicClient, hash)
     return { ...packet!, blockNumber: receipt.blockNumber }

@@ -3,7 +3,7 @@ import { LzWorker, MarginHub } from '@unimargin/contracts'
 import { type CommandKindName, commandOptions, LZ_RECEIVE_GAS, commandOutcomeName as outcomeName, workerDelivery } from '@unimargin/protocol'
 import { type Abi, type Hex, parseEventLogs, type TransactionReceipt } from 'viem'
 import { chunkByGas, forAll, isolateRevert, passing, revertDataName, type StepResult } from '../batch.js'
-import { assertNotExpiredBeforePublish, earlierPublishes, type RelayerContext, untilFinal } from '../context.js'
+import { assertNotExpiredBeforePublish, COSIGNED_MESSAGE_GAS, earlierPublishes, type RelayerContext, requireSignatures, signaturesFor, untilFinal } from '../context.js'
 import { NotYetError, PermanentDeliveryError } from '../errors.js'
 import { type CommandRow, type Move, transitionMany } from '../outbox.js'
 import type { Transport } from '../transport.js'
@@ -31,7 +31,7 @@ export const LZ_PUBLISH_BATCH = 64
  */
 export const LZ_PUBLISH_BASE_GAS = 150_000n
 export const LZ_PUBLISH_PATH_GAS = 25_000n
-export const LZ_PUBLISH_PACKET_GAS = 70_000n
+export const LZ_PUBLISH_PACKET_GAS = 70_000n + COSIGNED_MESSAGE_GAS
 
 /** The gas limit of a `publishLzBatch` of packets to `dstEids` (one per packet), see {@link LZ_PUBLISH_BASE_GAS}. */
 export function publishGas(dstEids: readonly number[]): bigint {
@@ -102,8 +102,10 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
 
   async function publish(list: CommandRow[]): Promise<StepResult[]> {
     const results: StepResult[] = list.map(() => undefined)
+    const signatures = await signaturesFor(ctx, list)
     const live = await passing(list, results, async (c) => {
       await assertNotExpiredBeforePublish(ctx, c)
+      requireSignatures(ctx, signatures, c)
       if (!(c.kind in LZ_RECEIVE_GAS)) throw new PermanentDeliveryError(`unknown command kind ${c.kind}`)
       getLayerZero(config, c.destChainId)
     })
@@ -120,13 +122,14 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
       const payloads = indices.map((i) => list[i]!.payload as Hex)
       const lzOptions = indices.map((i) => commandOptions(list[i]!.kind as CommandKindName, options.lzReceiveGas))
       const args = [dstEids, payloads, lzOptions] as const
+      const coSignatures = indices.map((i) => signatures.get(list[i]!.id)!)
       const hash = (async () => {
         const fees = await hub.public.readContract({ address: config.hub.address, abi: MarginHub.abi, functionName: 'quoteBatch', args })
         const sentTx = await hub.sendContract({
           address: config.hub.address,
           abi: MarginHub.abi,
           functionName: 'publishLzBatch',
-          args: [...args, fees],
+          args: [...args, fees, coSignatures],
           value: sum(fees),
           gas: publishGas(dstEids),
         })
@@ -139,7 +142,14 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
             async (i) => {
               const one = [[dstEids[indices.indexOf(i)]!], [list[i]!.payload as Hex], [lzOptions[indices.indexOf(i)]!]] as const
               const oneFees = await hub.public.readContract({ address: config.hub.address, abi: MarginHub.abi, functionName: 'quoteBatch', args: one })
-              return hub.public.simulateContract({ account: ctx.account, address: config.hub.address, abi: MarginHub.abi, functionName: 'publishLzBatch', args: [...one, oneFees], value: sum(oneFees) })
+              return hub.public.simulateContract({
+                account: ctx.account,
+                address: config.hub.address,
+                abi: MarginHub.abi,
+                functionName: 'publishLzBatch',
+                args: [...one, oneFees, [signatures.get(list[i]!.id)!]],
+                value: sum(oneFees),
+              })
             },
             new Error(`publishLzBatch transaction ${txHash} reverted.`),
           )

@@ -3,7 +3,7 @@ import { MarginHub, MarginVault, WormholeCore } from '@unimargin/contracts'
 import { type Attester, commandOutcomeName as outcomeName } from '@unimargin/protocol'
 import { type Abi, type Hex, keccak256, pad, parseEventLogs, type TransactionReceipt } from 'viem'
 import { chunkByGas, forAll, groupBy, isolateRevert, passing, revertDataName, type StepResult } from '../batch.js'
-import { assertNotExpiredBeforePublish, earlierPublishes, type RelayerContext, staleWhileRevalidate, untilFinal } from '../context.js'
+import { assertNotExpiredBeforePublish, COSIGNED_MESSAGE_GAS, earlierPublishes, requireSignatures, signaturesFor, type RelayerContext, staleWhileRevalidate, untilFinal } from '../context.js'
 import { NotYetError, PermanentDeliveryError, refusal } from '../errors.js'
 import { type CommandRow, type Hop, type Move, transitionMany } from '../outbox.js'
 import { countWait } from '../timing.js'
@@ -24,7 +24,7 @@ export const WORMHOLE_PUBLISH_BATCH = 256
  * Not estimated per batch, which would cost a round trip on every publish.
  */
 export const PUBLISH_BASE_GAS = 100_000n
-export const PUBLISH_MESSAGE_GAS = 40_000n
+export const PUBLISH_MESSAGE_GAS = 40_000n + COSIGNED_MESSAGE_GAS
 /** VAAs per `MarginVault.executeCommands` transaction. */
 export const WORMHOLE_DELIVER_BATCH = 128
 /**
@@ -89,7 +89,11 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
   /** Publishes `list`; reuses a message an earlier attempt published (and did not record) instead of a second one. */
   async function publish(list: CommandRow[]): Promise<StepResult[]> {
     const results: StepResult[] = list.map(() => undefined)
-    const live = await passing(list, results, (c) => assertNotExpiredBeforePublish(ctx, c))
+    const signatures = await signaturesFor(ctx, list)
+    const live = await passing(list, results, async (c) => {
+      await assertNotExpiredBeforePublish(ctx, c)
+      requireSignatures(ctx, signatures, c)
+    })
     const retried = live.filter((i) => list[i]!.attempts > 0 || list[i]!.publishTx).map((i) => list[i]!)
     const earlier = await earlierPublishes(ctx, 'CommandPublished', retried)
     const fresh = live.filter((i) => !earlier.has(list[i]!.id.toLowerCase()))
@@ -102,7 +106,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
         address: config.hub.address,
         abi: MarginHub.abi,
         functionName: 'publishBatch',
-        args: [payloads],
+        args: [payloads, indices.map((i) => signatures.get(list[i]!.id)!)],
         value: fee * BigInt(payloads.length),
         gas: PUBLISH_BASE_GAS + PUBLISH_MESSAGE_GAS * BigInt(payloads.length),
       })
@@ -123,7 +127,14 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
         const isolated = await isolateRevert(
           indices,
           (i) =>
-            hub.public.simulateContract({ account: ctx.account, address: config.hub.address, abi: MarginHub.abi, functionName: 'publishBatch', args: [[list[i]!.payload as Hex]], value: fee }),
+            hub.public.simulateContract({
+              account: ctx.account,
+              address: config.hub.address,
+              abi: MarginHub.abi,
+              functionName: 'publishBatch',
+              args: [[list[i]!.payload as Hex], [signatures.get(list[i]!.id)!]],
+              value: fee,
+            }),
           new Error(`Publish transaction ${txHash} reverted.`),
         )
         for (const [i, error] of isolated) results[i] = error

@@ -1,0 +1,2 @@
+export { commandDomain, commandMessage, hashCommand, orderCoSignatures, recoverCommandSigner, signCommand } from './sign.js'
+export { type CoSignature, type CommandDomain, type CommandMessage, commandTypes, type HubLocation } from './types.js'

@@ -1,0 +1,72 @@
+import { serve } from '@hono/node-server'
+import { createAggregator } from '@unimargin/aggregator'
+import type { Config } from '@unimargin/chains'
+import { MarginVault, MockPriceFeed } from '@unimargin/contracts'
+import type { Db } from '@unimargin/db'
+import { createWatcher } from '@unimargin/watcher'
+import type { Logger } from 'pino'
+import type { Abi } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { createCoSignerApp } from './app.js'
+
+export type StartCoSignerParameters = {
+  /** the co-signer's own config: its RPC providers (`chains[].rpcUrl`) and `coSigner.privateKey` */
+  config: Config
+  /** the co-signer's own database (never the hub's) */
+  db: Db
+  logger: Logger
+  /** HTTP port (0 = any free one) */
+  port: number
+  /** aggregator poll interval, ms */
+  aggregatorPollMs?: number
+}
+
+export type RunningCoSigner = {
+  /** base URL of its API, e.g. `http://127.0.0.1:8801` */
+  url: string
+  /** the co-signer's address */
+  signer: `0x${string}`
+  stop: () => Promise<void>
+}
+
+/**
+ * Starts a co-signer: a watcher per chain (vault and feeds) on its own RPC providers, the aggregator's ingestion and
+ * valuation on its own database, and its HTTP API ({@link createCoSignerApp}). It never reads the hub's database
+ * and sends no transactions.
+ * @throws Error when the config has no `coSigner` section.
+ */
+export async function startCoSigner(parameters: StartCoSignerParameters): Promise<RunningCoSigner> {
+  const { config, db } = parameters
+  if (!config.coSigner) throw new Error('No coSigner section in the config: a co-signer needs its key (coSigner.privateKey).')
+  const account = privateKeyToAccount(config.coSigner.privateKey)
+  const logger = parameters.logger.child({ role: 'cosigner', signer: account.address })
+  const watchers = config.chains.map((chain) =>
+    createWatcher({
+      db,
+      chain,
+      logger,
+      contracts: [{ address: chain.vault, abi: MarginVault.abi as Abi }, ...chain.assets.map((asset) => ({ address: asset.feed, abi: MockPriceFeed.abi as Abi }))],
+    }),
+  )
+  const aggregator = createAggregator({ db, config, logger, ...(parameters.aggregatorPollMs ? { pollIntervalMs: parameters.aggregatorPollMs } : {}) })
+  const app = createCoSignerApp({ db, config, account, logger, toleranceBps: config.coSigner.toleranceBps })
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: parameters.port, hostname: '127.0.0.1' }, () => resolve(s))
+    s.once('error', reject)
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : parameters.port
+  for (const w of watchers) w.start()
+  aggregator.start()
+  const url = `http://127.0.0.1:${port}`
+  logger.info({ url }, 'Started co-signer')
+  return {
+    url,
+    signer: account.address,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await aggregator.stop()
+      await Promise.all(watchers.map((w) => w.stop()))
+    },
+  }
+}
