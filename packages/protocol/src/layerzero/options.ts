@@ -8,7 +8,8 @@ import { LayerZeroCodecError } from './errors.js'
  * `EndpointV2.lzReceive` transactions measured on the devnet: ApproveWithdrawal ≈ 147k (an ERC-20 transfer to a
  * fresh recipient), Seize ≈ 106k, Lock ≈ 95k, RejectWithdrawal ≈ 92k, Unlock ≈ 78k, SetLimits ≈ 139k (first limits
  * of an asset: fresh storage slots), of which about 40k is the base transaction, calldata and the endpoint's own
- * bookkeeping; the limits leave roughly twice the vault's share.
+ * bookkeeping; the limits leave roughly twice the vault's share. Checkpoint writes two slots (the first one of a vault:
+ fresh slots), like a first SetLimits.
  */
 export const LZ_RECEIVE_GAS: Readonly<Record<CommandKindName, bigint>> = {
   ApproveWithdrawal: 200_000n,
@@ -17,6 +18,7 @@ export const LZ_RECEIVE_GAS: Readonly<Record<CommandKindName, bigint>> = {
   Unlock: 100_000n,
   Seize: 150_000n,
   SetLimits: 170_000n,
+  Checkpoint: 150_000n,
 }
 
 /**
