@@ -569,8 +569,12 @@ contract MarginVault is OAppReceiver, ReentrancyGuard {
     /// @notice In escape mode, pays the caller its exit of `asset` under the checkpoint in force:
     /// `max(0, entitlement + (credited - creditedAt) - (debited - debitedAt))` token base units, capped by the
     /// vault's tokens. Once per (account, asset).
-    /// @param entitlement, creditedAt, debitedAt the caller's leaf for `asset` (token base units), as the hub's
-    /// checkpoint published them (`unimargin escape proof`, `GET /v1/accounts/:address/escape`)
+    /// The leaf's values (token base units) and proof come from the hub's stored checkpoint: `unimargin escape proof`
+    /// or `GET /v1/accounts/:address/escape`.
+    /// @param asset the ERC-20 to claim
+    /// @param entitlement the leaf's entitlement of the caller here
+    /// @param creditedAt the leaf's copy of the caller's `credited` counter as of the checkpoint's `asOfBlock`
+    /// @param debitedAt the leaf's copy of the caller's `debited` counter as of the checkpoint's `asOfBlock`
     /// @param proof the leaf's StandardMerkleTree proof against the checkpoint's root
     /// @dev Reverts EscapeNotActive, EscapeAlreadyClaimed or InvalidEscapeProof (also for a proof under an older root).
     /// @return paid token base units sent to the caller
