@@ -106,7 +106,7 @@ describe('MarginVault escape hatch: checkpoints, escape mode and claims', () => 
     const { request } = await simulateClaim(c, u, leaf, proof)
     const receipt = await c.publicClient.waitForTransactionReceipt({ hash: await c.wallet(u.key).writeContract(request) })
     expect(receipt.status).toBe('success')
-    gas.claimEscape = receipt.gasUsed
+    gas[`claimEscape_proof${proof.length}`] = receipt.gasUsed
     return (await tokensOf(c, u.address)) - before
   }
 
