@@ -11,9 +11,13 @@ pragma solidity ^0.8.28;
 ///           Seize             lockEpoch u32, asset address, amount u256, receiver address
 ///           SetLimits         asset address, outflowLimit u256, periodSeconds u32, paused u8 (0 or 1),
 ///                             limitsSequence u64
+///           Checkpoint        epoch u64, root bytes32, asOfBlock u64
 /// SetLimits does not use the header's `account` (by convention the zero address). Its `limitsSequence` orders the
 /// SetLimits of one vault and asset (strictly increasing, from 1); the vault ignores one that is not newer than the
 /// limits in force.
+/// Checkpoint (header `account` also the zero address) carries the Merkle root of the vault's exit entitlements
+/// (see MarginVault's escape hatch); `epoch` is strictly increasing per vault (from 1) and `asOfBlock` is the block
+/// of the destination chain up to which the hub's view of the vault went into the tree.
 library CommandCodec {
     uint8 internal constant VERSION = 1;
 
@@ -23,12 +27,14 @@ library CommandCodec {
     uint8 internal constant KIND_UNLOCK = 4;
     uint8 internal constant KIND_SEIZE = 5;
     uint8 internal constant KIND_SET_LIMITS = 6;
+    uint8 internal constant KIND_CHECKPOINT = 7;
 
     /// @dev version + kind + header (32 + 8 + 20 + 8 + 20): where the body starts
     uint256 private constant BODY_OFFSET = 90;
 
     /// @notice A decoded command. Body fields a kind does not carry are zero. `asset` is Seize's or SetLimits';
-    /// `outflowLimit` (token base units per period), `periodSeconds`, `paused` and `limitsSequence` are SetLimits'.
+    /// `outflowLimit` (token base units per period), `periodSeconds`, `paused` and `limitsSequence` are SetLimits';
+    /// `checkpointEpoch`, `root` and `asOfBlock` are Checkpoint's.
     struct Command {
         uint8 kind;
         bytes32 commandId;
@@ -46,6 +52,9 @@ library CommandCodec {
         uint32 periodSeconds;
         bool paused;
         uint64 limitsSequence;
+        uint64 checkpointEpoch;
+        bytes32 root;
+        uint64 asOfBlock;
     }
 
     error PayloadTooShort(uint256 length);
@@ -85,6 +94,10 @@ library CommandCodec {
             if (paused > 1) revert InvalidFlag(paused);
             c.paused = paused == 1;
             c.limitsSequence = uint64(_read(payload, BODY_OFFSET + 57, 8));
+        } else if (c.kind == KIND_CHECKPOINT) {
+            c.checkpointEpoch = uint64(_read(payload, BODY_OFFSET, 8));
+            c.root = bytes32(_read(payload, BODY_OFFSET + 8, 32));
+            c.asOfBlock = uint64(_read(payload, BODY_OFFSET + 40, 8));
         } else {
             c.lockEpoch = uint32(_read(payload, BODY_OFFSET, 4));
             if (c.kind == KIND_SEIZE) {
@@ -102,6 +115,7 @@ library CommandCodec {
         if (kind == KIND_LOCK || kind == KIND_UNLOCK) return 94;
         if (kind == KIND_SEIZE) return 166;
         if (kind == KIND_SET_LIMITS) return 155;
+        if (kind == KIND_CHECKPOINT) return 138;
         revert UnknownKind(kind);
     }
 

@@ -9,6 +9,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {CommandCodec} from "./CommandCodec.sol";
 import {IWormhole} from "./interfaces/IWormhole.sol";
 
@@ -70,7 +71,8 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
         /// limit: the request stays pending (an approval larger than the limit itself can never be paid)
         RateLimited,
         /// a SetLimits whose `limitsSequence` is not greater than that of the asset's limits in force (a newer one
-        /// was applied first): the limits are unchanged
+        /// was applied first): the limits are unchanged; or a Checkpoint whose epoch is not greater than that of the
+        /// checkpoint in force: the checkpoint is unchanged
         Superseded,
         /// an approval while the guardian has paused the whole vault: the request stays pending
         VaultPaused
@@ -134,6 +136,49 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
     uint64 public constant MIN_REQUEST_TIMEOUT = 1 hours;
     uint64 public constant MAX_REQUEST_TIMEOUT = 7 days;
 
+    // ------------------------------------------------------------------ escape hatch: state
+
+    /// @notice The checkpoint in force: the last Checkpoint command applied (all zero before the first one).
+    struct Checkpoint {
+        /// strictly increasing per vault, from 1
+        uint64 epoch;
+        /// block of this chain up to which the hub's view of this vault went into the tree
+        uint64 asOfBlock;
+        /// when the checkpoint was applied here (unix s)
+        uint64 appliedAt;
+        /// root of the OpenZeppelin StandardMerkleTree of (account, asset, entitlement, creditedAt, debitedAt)
+        bytes32 root;
+    }
+
+    /// @notice Cumulative per (account, asset) counters of this vault, token base units; they only grow.
+    /// Invariant: `balance + escrow == credited - debited` for every account and asset.
+    struct EscapeLedger {
+        /// deposits credited to the account and seizures received by it
+        uint256 credited;
+        /// withdrawals paid to the account's recipients and seizures taken from it
+        uint256 debited;
+        /// block of the first counter change (0 = none yet)
+        uint64 firstActivityBlock;
+        /// the account has claimed its exit of this asset in escape mode
+        bool claimed;
+    }
+
+    /// @notice Seconds without any hub command after which anyone may activate escape mode.
+    uint64 public immutable escapeDelaySeconds;
+    Checkpoint private _checkpoint;
+    /// @notice When a hub command (any outcome) last executed here (unix s; the deployment time before the first)
+    /// and how many have executed. The count changes the slot on every command, so the write costs the same gas
+    /// whether or not the previous command executed at the same timestamp (a gas estimate stays valid).
+    struct HubLiveness {
+        uint64 lastCommandAt;
+        uint64 commandCount;
+    }
+
+    HubLiveness private _hubLiveness;
+    /// @dev when escape mode was activated (0 = not active)
+    uint64 private _escapeActivatedAt;
+    mapping(address account => mapping(address asset => EscapeLedger)) private _ledger;
+
     event AssetSupportSet(address indexed asset, bool supported);
     event Deposited(address indexed account, address indexed asset, uint256 amount, address depositor);
     event WithdrawalRequested(
@@ -163,6 +208,26 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
     /// packet is consumed and nothing else happens. Not a CommandExecuted, so indexers never count it twice.
     event CommandDuplicateIgnored(bytes32 indexed commandId, bytes32 guid);
 
+    // ------------------------------------------------------------------ escape hatch: events and errors
+
+    /// @notice a Checkpoint command made `root` (epoch `epoch`, hub view up to block `asOfBlock`) the root in force
+    event CheckpointSet(uint64 indexed epoch, bytes32 root, uint64 asOfBlock);
+    /// @notice escape mode is on: no hub command executes here any more, accounts claim their exits
+    event EscapeActivated(address indexed caller, uint64 lastHubCommandAt, uint64 checkpointEpoch);
+    /// @notice `account` took its exit of `asset`: `amount` paid to it; `shortfall` is what the vault's tokens could
+    /// not cover (0 unless withdrawals after the checkpoint drained the vault below the entitlements)
+    event EscapeClaimed(address indexed account, address indexed asset, uint256 amount, uint256 shortfall, uint64 checkpointEpoch);
+
+    error EscapeModeActive();
+    error EscapeNotActive();
+    error ZeroEscapeDelay();
+    error EscapeTooEarly(uint256 activatableAt);
+    error EscapeAlreadyClaimed(address account, address asset);
+    error InvalidEscapeProof();
+    /// @dev a claim without a leaf by an account whose first activity with the asset here is not after the
+    /// checkpoint's `asOfBlock` (the hub saw it, so it must claim with its leaf)
+    error EscapeLeafRequired(uint64 firstActivityBlock, uint64 asOfBlock);
+
     error InvalidVaa(string reason);
     error WrongEmitter(uint16 chainId, bytes32 emitter);
     error VaaAlreadyConsumed(bytes32 vmHash);
@@ -186,11 +251,21 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
     /// @param endpoint_ the LayerZero EndpointV2 on this chain
     /// @param hubEid_ LayerZero endpoint id of the chain hosting MarginHub
     /// @param owner_ may list and delist collateral assets; the OApp's delegate on the endpoint
-    constructor(address wormhole_, uint16 hubChainId_, bytes32 hubEmitter_, address endpoint_, uint32 hubEid_, address owner_)
-        OAppCore(endpoint_, owner_)
-        Ownable(owner_)
-    {
+    /// @param escapeDelaySeconds_ seconds without any hub command after which escape mode may be activated
+    /// (see {activateEscape}); reverts ZeroEscapeDelay for 0
+    constructor(
+        address wormhole_,
+        uint16 hubChainId_,
+        bytes32 hubEmitter_,
+        address endpoint_,
+        uint32 hubEid_,
+        address owner_,
+        uint64 escapeDelaySeconds_
+    ) OAppCore(endpoint_, owner_) Ownable(owner_) {
         if (wormhole_ == address(0) || hubEmitter_ == bytes32(0)) revert ZeroAddress();
+        if (escapeDelaySeconds_ == 0) revert ZeroEscapeDelay();
+        escapeDelaySeconds = escapeDelaySeconds_;
+        _hubLiveness.lastCommandAt = uint64(block.timestamp);
         _wormhole = IWormhole(wormhole_);
         _hubChainId = hubChainId_;
         _hubEmitter = hubEmitter_;
@@ -258,7 +333,9 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
 
     /// @notice Pulls `amount` of `asset` from the caller and credits it to `account`'s free balance.
     /// @dev Credits what actually arrived, so fee-on-transfer tokens cannot inflate balances.
+    /// Reverts EscapeModeActive once escape mode is on (a deposit could no longer be withdrawn after a claim).
     function deposit(address asset, uint256 amount, address account) external nonReentrant {
+        if (_escapeActivatedAt != 0) revert EscapeModeActive();
         if (!isAssetSupported[asset]) revert UnsupportedAsset(asset);
         if (amount == 0) revert ZeroAmount();
         if (account == address(0)) revert ZeroAddress();
@@ -266,6 +343,7 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
         IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = IERC20(asset).balanceOf(address(this)) - before;
         _balance[account][asset] += SafeCast.toInt256(received);
+        _escapeCredit(account, asset, received);
         emit Deposited(account, asset, received, msg.sender);
     }
 
@@ -276,7 +354,8 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
     /// If the hub has not answered `requestTimeoutSeconds` later, the caller may take the escrow back with
     /// {cancelWithdrawal}.
     /// @dev Reverts EnforcedPause (the guardian paused the vault), AccountIsLocked, WithdrawalsPaused (the asset is
-    /// paused by SetLimits), ZeroAmount or ZeroAddress.
+    /// paused by SetLimits), ZeroAmount, ZeroAddress or EscapeModeActive (no hub can answer any more; exits go through
+    /// {claimEscape}).
     /// @return requestId sequential from 1
     function requestWithdrawal(address asset, uint256 amount, address recipient)
         external
@@ -284,6 +363,7 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
         whenNotPaused
         returns (uint64 requestId)
     {
+        if (_escapeActivatedAt != 0) revert EscapeModeActive();
         if (_locks[msg.sender].locked) revert AccountIsLocked(msg.sender);
         if (_limits[asset].paused) revert WithdrawalsPaused(asset);
         if (amount == 0) revert ZeroAmount();
@@ -318,9 +398,11 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
 
     /// @notice Verifies a VAA carrying a hub command and applies it. Anyone may relay.
     /// @dev Reverts InvalidVaa, WrongEmitter, VaaAlreadyConsumed, a CommandCodec error, WrongDestination,
-    /// CommandAlreadyExecuted (also when LayerZero delivered it first) or CommandExpired. A command that passes
+    /// CommandAlreadyExecuted (also when LayerZero delivered it first), CommandExpired or EscapeModeActive (escape
+    /// mode is on: no hub command executes any more). A command that passes
     /// these checks is consumed whatever its outcome (see {Outcome}) and ends with CommandExecuted.
     function executeCommand(bytes calldata encodedVaa) external nonReentrant {
+        if (_escapeActivatedAt != 0) revert EscapeModeActive();
         (IWormhole.VM memory vm, bool valid, string memory reason) = _wormhole.parseAndVerifyVM(encodedVaa);
         if (!valid) revert InvalidVaa(reason);
         if (vm.emitterChainId != _hubChainId || vm.emitterAddress != _hubEmitter) {
@@ -357,11 +439,14 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
     /// instead of reverting: a reverted packet stays verified and would be retried forever. WrongDestination,
     /// CommandExpired, a CommandCodec error or a failing payout revert, leaving the packet verified: a transient
     /// failure can be retried; a permanent one is dropped by the relayer (and may be cleared by the delegate).
+    /// In escape mode every packet reverts EscapeModeActive: it stays verified at the endpoint and can never execute
+    /// (escape mode is final), the same answer the Wormhole path gives, so no transport can act after activation.
     function _lzReceive(Origin calldata, bytes32 guid, bytes calldata message, address, bytes calldata)
         internal
         override
         nonReentrant
     {
+        if (_escapeActivatedAt != 0) revert EscapeModeActive();
         CommandCodec.Command memory c = CommandCodec.decode(message);
         _checkDestination(c);
         if (_executedCommands[c.commandId]) {
@@ -385,12 +470,14 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
     /// @dev Marks the command executed and applies it; `deliveryHash` is the VAA hash or the packet GUID.
     function _execute(CommandCodec.Command memory c, bytes32 deliveryHash) private {
         _executedCommands[c.commandId] = true;
+        _hubLiveness = HubLiveness(uint64(block.timestamp), _hubLiveness.commandCount + 1);
         Outcome outcome;
         if (c.kind == CommandCodec.KIND_APPROVE_WITHDRAWAL) outcome = _approve(c);
         else if (c.kind == CommandCodec.KIND_REJECT_WITHDRAWAL) outcome = _reject(c);
         else if (c.kind == CommandCodec.KIND_LOCK) outcome = _lock(c);
         else if (c.kind == CommandCodec.KIND_UNLOCK) outcome = _unlock(c);
         else if (c.kind == CommandCodec.KIND_SEIZE) outcome = _seize(c);
+        else if (c.kind == CommandCodec.KIND_CHECKPOINT) outcome = _setCheckpoint(c);
         else outcome = _setLimits(c);
 
         emit CommandExecuted(c.commandId, c.kind, c.account, uint8(outcome), deliveryHash);
@@ -406,6 +493,7 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
         if (!_spendAllowance(r.asset, r.amount)) return Outcome.RateLimited;
         r.status = WithdrawalStatus.Executed;
         _escrow[r.account][r.asset] -= r.amount;
+        _escapeDebit(r.account, r.asset, r.amount);
         IERC20(r.asset).safeTransfer(r.recipient, r.amount);
         emit WithdrawalExecuted(c.requestId, r.account, r.asset, r.amount, r.recipient);
         return Outcome.Applied;
@@ -446,6 +534,10 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
         uint256 moved = c.amount < available ? c.amount : available;
         _balance[c.account][c.asset] = balance - SafeCast.toInt256(moved);
         _balance[c.receiver][c.asset] += SafeCast.toInt256(moved);
+        if (moved > 0) {
+            _escapeDebit(c.account, c.asset, moved);
+            _escapeCredit(c.receiver, c.asset, moved);
+        }
         emit Seized(c.account, c.asset, moved, c.receiver, c.lockEpoch);
         return Outcome.Applied;
     }
@@ -582,6 +674,158 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
             return threshold != 0 && c.amount >= threshold;
         }
         return false;
+    }
+
+    // ------------------------------------------------------------------ escape hatch
+
+    /// @notice Escape hatch: how accounts leave when no hub node is left.
+    /// @dev Design and reasoning.
+    /// 1. Checkpoints. The hub periodically sends each vault a Checkpoint command (kind 7) carrying `epoch` (strictly
+    ///    increasing per vault; an older or equal one is consumed as {Outcome.Superseded}), `asOfBlock` (the block of
+    ///    this chain up to which its view of this vault went into the tree) and `root`, the root of an OpenZeppelin
+    ///    StandardMerkleTree whose leaves are `(address account, address asset, uint256 entitlement,
+    ///    uint256 creditedAt, uint256 debitedAt)`, hashed as `keccak256(bytes.concat(keccak256(abi.encode(...))))`.
+    ///    `entitlement` is what the account may take of the asset here if every position were closed at the risk
+    ///    engine's worst scenario and its liabilities elsewhere settled (token base units; the hub's allocation keeps
+    ///    the sum over chains, in USD at the checkpoint's prices, within the account's equity after that loss, and
+    ///    the sum per vault and asset within the vault's token holdings). `creditedAt`/`debitedAt` are this vault's
+    ///    counters for the pair (see {EscapeLedger}) as of `asOfBlock`.
+    /// 2. Counters, not balances. Balances change after the checkpoint (deposits, payouts approved before the hub
+    ///    went away, seizures). Every change that moves value in or out of an account here also moves one of two
+    ///    cumulative counters: `credited` (deposits, seizures received) and `debited` (payouts, seizures taken);
+    ///    `balance + escrow == credited - debited` at all times. A claim pays
+    ///    `max(0, entitlement + (credited - creditedAt) - (debited - debitedAt))`: what arrived after `asOfBlock`
+    ///    comes back, what left after it is not paid twice, and nothing before it counts twice because the leaf
+    ///    already priced it into `entitlement`. A pending withdrawal's escrow is still the account's (the counters
+    ///    move only when a payout executes), so the hub counts it as balance and a request unanswered when the hub
+    ///    stopped is paid through the claim; {cancelWithdrawal} keeps working and changes no counter.
+    /// 3. Accounts without a leaf. The hub puts a leaf in the tree for every pair with any counter activity up to
+    ///    `asOfBlock`. A pair whose first activity here (`firstActivityBlock`) is after `asOfBlock` therefore has no
+    ///    leaf, provably: it claims its own `credited - debited` with {claimEscapeWithoutLeaf}. The block (rather
+    ///    than the epoch in force at the first deposit) closes the window between the hub's snapshot and the
+    ///    checkpoint's arrival, in which an account first seen would have neither a leaf nor a provably later start.
+    ///    Before any checkpoint (`asOfBlock` 0) every account takes its own `credited - debited`.
+    /// 4. Liveness. Every executed hub command (any outcome) restarts the clock. When none has executed for
+    ///    `escapeDelaySeconds`, anyone may call {activateEscape}. Escape mode is final: from then no hub command
+    ///    executes (a VAA reverts EscapeModeActive; a LayerZero packet reverts it too and stays verified but
+    ///    unexecutable at the endpoint), no deposit or withdrawal request is accepted, and each account claims each
+    ///    asset once. Outflow limits and pauses set by the hub do not apply to claims (the hub that set them is gone).
+    /// 5. Residual risk. A withdrawal the hub approved on another chain after `asOfBlock` against collateral here is
+    ///    not known to this vault; the account's claim here still includes that collateral. The exposure is bounded
+    ///    by what the hub approves within one checkpoint interval. A payout here after `asOfBlock` by an account
+    ///    whose claim floors at 0 leaves fewer tokens than the entitlements: claims are then paid in arrival order
+    ///    and the last ones short (`EscapeClaimed.shortfall`), never reverting.
+
+    /// @notice Turns escape mode on once no hub command has executed here for `escapeDelaySeconds`. Anyone may call.
+    /// @dev Reverts EscapeModeActive (already on) or EscapeTooEarly (with the first timestamp it is allowed).
+    function activateEscape() external {
+        if (_escapeActivatedAt != 0) revert EscapeModeActive();
+        uint64 lastCommandAt = _hubLiveness.lastCommandAt;
+        uint256 activatableAt = uint256(lastCommandAt) + escapeDelaySeconds;
+        if (block.timestamp < activatableAt) revert EscapeTooEarly(activatableAt);
+        _escapeActivatedAt = uint64(block.timestamp);
+        emit EscapeActivated(msg.sender, lastCommandAt, _checkpoint.epoch);
+    }
+
+    /// @notice In escape mode, pays the caller its exit of `asset` under the checkpoint in force:
+    /// `max(0, entitlement + (credited - creditedAt) - (debited - debitedAt))` token base units, capped by the
+    /// vault's tokens. Once per (account, asset).
+    /// The leaf's values (token base units) and proof come from the hub's stored checkpoint: `unimargin escape proof`
+    /// or `GET /v1/accounts/:address/escape`.
+    /// @param asset the ERC-20 to claim
+    /// @param entitlement the leaf's entitlement of the caller here
+    /// @param creditedAt the leaf's copy of the caller's `credited` counter as of the checkpoint's `asOfBlock`
+    /// @param debitedAt the leaf's copy of the caller's `debited` counter as of the checkpoint's `asOfBlock`
+    /// @param proof the leaf's StandardMerkleTree proof against the checkpoint's root
+    /// @dev Reverts EscapeNotActive, EscapeAlreadyClaimed or InvalidEscapeProof (also for a proof under an older root).
+    /// @return paid token base units sent to the caller
+    function claimEscape(address asset, uint256 entitlement, uint256 creditedAt, uint256 debitedAt, bytes32[] calldata proof)
+        external
+        nonReentrant
+        returns (uint256 paid)
+    {
+        EscapeLedger storage l = _claimableLedger(msg.sender, asset);
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(msg.sender, asset, entitlement, creditedAt, debitedAt))));
+        bytes32 root = _checkpoint.root;
+        if (root == bytes32(0) || !MerkleProof.verifyCalldata(proof, root, leaf)) revert InvalidEscapeProof();
+        int256 due = SafeCast.toInt256(entitlement) + SafeCast.toInt256(l.credited) - SafeCast.toInt256(creditedAt)
+            - SafeCast.toInt256(l.debited) + SafeCast.toInt256(debitedAt);
+        return _payEscape(l, asset, due > 0 ? uint256(due) : 0);
+    }
+
+    /// @notice In escape mode, pays the caller `max(0, credited - debited)` of `asset` when the caller provably has
+    /// no leaf under the checkpoint in force: its first activity with the asset here came after the checkpoint's
+    /// `asOfBlock` (or no checkpoint ever arrived). Once per (account, asset).
+    /// @dev Reverts EscapeNotActive, EscapeAlreadyClaimed or EscapeLeafRequired.
+    /// @return paid token base units sent to the caller
+    function claimEscapeWithoutLeaf(address asset) external nonReentrant returns (uint256 paid) {
+        EscapeLedger storage l = _claimableLedger(msg.sender, asset);
+        if (l.firstActivityBlock == 0 || l.firstActivityBlock <= _checkpoint.asOfBlock) {
+            revert EscapeLeafRequired(l.firstActivityBlock, _checkpoint.asOfBlock);
+        }
+        return _payEscape(l, asset, l.credited > l.debited ? l.credited - l.debited : 0);
+    }
+
+    /// @dev The caller's ledger of `asset`, checked claimable: escape mode on and not claimed yet.
+    function _claimableLedger(address account, address asset) private view returns (EscapeLedger storage l) {
+        if (_escapeActivatedAt == 0) revert EscapeNotActive();
+        l = _ledger[account][asset];
+        if (l.claimed) revert EscapeAlreadyClaimed(account, asset);
+    }
+
+    /// @dev Marks the claim taken and pays `due`, capped by the vault's tokens of `asset`.
+    function _payEscape(EscapeLedger storage l, address asset, uint256 due) private returns (uint256 paid) {
+        l.claimed = true;
+        uint256 held = IERC20(asset).balanceOf(address(this));
+        paid = due < held ? due : held;
+        if (paid > 0) IERC20(asset).safeTransfer(msg.sender, paid);
+        emit EscapeClaimed(msg.sender, asset, paid, due - paid, _checkpoint.epoch);
+    }
+
+    /// @dev Applies a Checkpoint unless the one in force has the same or a newer epoch (Superseded).
+    function _setCheckpoint(CommandCodec.Command memory c) private returns (Outcome) {
+        if (c.checkpointEpoch <= _checkpoint.epoch) return Outcome.Superseded;
+        _checkpoint = Checkpoint(c.checkpointEpoch, c.asOfBlock, uint64(block.timestamp), c.root);
+        emit CheckpointSet(c.checkpointEpoch, c.root, c.asOfBlock);
+        return Outcome.Applied;
+    }
+
+    function _escapeCredit(address account, address asset, uint256 amount) private {
+        EscapeLedger storage l = _ledger[account][asset];
+        if (l.firstActivityBlock == 0) l.firstActivityBlock = uint64(block.number);
+        l.credited += amount;
+    }
+
+    function _escapeDebit(address account, address asset, uint256 amount) private {
+        EscapeLedger storage l = _ledger[account][asset];
+        if (l.firstActivityBlock == 0) l.firstActivityBlock = uint64(block.number);
+        l.debited += amount;
+    }
+
+    /// @notice The checkpoint in force (all zero before the first).
+    function checkpoint() external view returns (Checkpoint memory) {
+        return _checkpoint;
+    }
+
+    /// @notice `account`'s escape counters of `asset` here (token base units) and whether it has claimed.
+    function escapeLedgerOf(address account, address asset) external view returns (EscapeLedger memory) {
+        return _ledger[account][asset];
+    }
+
+    /// @notice When escape mode was activated (unix s), 0 while it is off.
+    function escapeActivatedAt() external view returns (uint64) {
+        return _escapeActivatedAt;
+    }
+
+    /// @notice When a hub command last executed here (unix s; the deployment time before the first). Escape mode
+    /// may be activated from `lastHubCommandAt + escapeDelaySeconds` on.
+    function lastHubCommandAt() external view returns (uint64) {
+        return _hubLiveness.lastCommandAt;
+    }
+
+    /// @notice How many hub commands have executed here (any outcome).
+    function hubCommandCount() external view returns (uint64) {
+        return _hubLiveness.commandCount;
     }
 
     // ------------------------------------------------------------------ views

@@ -10,8 +10,9 @@ interface Vectors {
   invalid: { why: string; payload: Hex }[]
 }
 const vectors = JSON.parse(readFileSync(new URL('../../packages/protocol/vectors/commands.json', import.meta.url), 'utf8')) as Vectors
-const KIND = { ApproveWithdrawal: 1, RejectWithdrawal: 2, Lock: 3, Unlock: 4, Seize: 5, SetLimits: 6 } as const
+const KIND = { ApproveWithdrawal: 1, RejectWithdrawal: 2, Lock: 3, Unlock: 4, Seize: 5, SetLimits: 6, Checkpoint: 7 } as const
 const ZERO: Address = '0x0000000000000000000000000000000000000000'
+const ZERO_32: Hex = `0x${'00'.repeat(32)}`
 
 /** The invalid vectors by their `why`, with the Solidity error each must revert with. */
 const EXPECTED_ERRORS: Record<string, string> = {
@@ -57,6 +58,9 @@ describe('CommandCodec.sol against the shared command vectors', () => {
       periodSeconds: Number(c.periodSeconds ?? 0),
       paused: c.paused === true,
       limitsSequence: BigInt(c.limitsSequence ?? 0),
+      checkpointEpoch: BigInt(c.epoch ?? 0),
+      root: c.root ?? ZERO_32,
+      asOfBlock: BigInt(c.asOfBlock ?? 0),
     })
   })
 

@@ -237,6 +237,13 @@ export const configSchema = z
     withdrawalBufferUsd8: decimalBigint.default(0n),
     /** what one HTTP client may ask of the API (see `apiSchema`); the API's defaults fill what is left out */
     api: apiSchema.optional(),
+    /** escape hatch: how often the hub checkpoints each vault's exit entitlements (a root that did not change is not sent) */
+    escape: z
+      .object({
+        /** seconds between checkpoint rounds; well below the vaults' `escapeDelaySeconds` */
+        checkpointIntervalSeconds: z.number().int().positive().default(3600),
+      })
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     const ids = new Set<number>()

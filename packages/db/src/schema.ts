@@ -313,3 +313,42 @@ export const valuationBlocks = pgTable('valuation_blocks', {
   blockTimestamp: bigint('block_timestamp', { mode: 'bigint' }).notNull(),
   updatedAt: now('updated_at'),
 })
+
+/**
+ * Escape hatch: one Checkpoint per vault and epoch, as the hub published it. `root` is the vault's
+ * StandardMerkleTree root of exit entitlements; `asOfBlock` the block of that chain up to which the hub's view went
+ * into the tree; `commandId` the Checkpoint command in the outbox.
+ */
+export const escapeCheckpoints = pgTable(
+  'escape_checkpoints',
+  {
+    chainId: bigint('chain_id', { mode: 'number' }).notNull(),
+    vault: text('vault').notNull(),
+    epoch: bigint('epoch', { mode: 'bigint' }).notNull(),
+    root: text('root').notNull(),
+    asOfBlock: bigint('as_of_block', { mode: 'bigint' }).notNull(),
+    commandId: text('command_id').notNull(),
+    createdAt: now('created_at'),
+  },
+  (t) => [primaryKey({ columns: [t.chainId, t.vault, t.epoch] })],
+)
+
+/**
+ * Every leaf of a checkpoint's tree with its proof: the arguments of `MarginVault.claimEscape(asset, entitlement,
+ * creditedAt, debitedAt, proof)` for `account` (token base units; `proof` a JSON array of 0x-hex bytes32).
+ */
+export const escapeLeaves = pgTable(
+  'escape_leaves',
+  {
+    chainId: bigint('chain_id', { mode: 'number' }).notNull(),
+    vault: text('vault').notNull(),
+    epoch: bigint('epoch', { mode: 'bigint' }).notNull(),
+    account: text('account').notNull(),
+    asset: text('asset').notNull(),
+    entitlement: u256('entitlement').notNull(),
+    creditedAt: u256('credited_at').notNull(),
+    debitedAt: u256('debited_at').notNull(),
+    proof: jsonb('proof').$type<string[]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chainId, t.vault, t.epoch, t.account, t.asset] }), index('escape_leaves_account').on(t.account, t.chainId, t.epoch)],
+)

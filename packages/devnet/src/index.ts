@@ -10,7 +10,7 @@ export {
 } from './accounts.js'
 export { anvilBinary } from './anvil/index.js'
 export { DEVNET_INSURANCE_FUND_USD8 } from './config.js'
-export { ASSET_SYMBOLS, ASSETS, type AssetSymbol, type ChainAddresses, DEVNET_TIMELOCK_DELAY_SECONDS, FEED_DECIMALS, haircutBps } from './deploy/index.js'
+export { ASSET_SYMBOLS, ASSETS, type AssetSymbol, type ChainAddresses, DEVNET_ESCAPE_DELAY_SECONDS, DEVNET_TIMELOCK_DELAY_SECONDS, FEED_DECIMALS, haircutBps } from './deploy/index.js'
 export { type Devnet, type DevnetChain, type DevnetOptions, startDevnet } from './devnet.js'
 export { AnvilNotFoundError, AnvilStartError, DeployError, DevnetError, PortInUseError } from './errors.js'
 export { type UserDepositParameters, type UserWithdrawalParameters, userDeposit, userRequestWithdrawal, vaultBalance } from './actions.js'

@@ -4,5 +4,24 @@ export { AggregatorError, InvalidEventError, PositionReportError, type PositionR
 export { InvalidLimitsError, type SetLimitsParameters, writeSetLimits } from './limits/index.js'
 export { commandIdOf, type CommandBody } from './outbox/index.js'
 export { type AccountView, getAccountView } from './view/index.js'
+export {
+  allocateEntitlements,
+  buildEscapeTree,
+  type Entitlement,
+  type EscapeAccount,
+  type EscapeClaim,
+  type EscapeCounters,
+  EscapeInputError,
+  type EscapeLeaf,
+  type EscapePool,
+  type EscapeTree,
+  InvalidCheckpointError,
+  loadEscapeClaims,
+  publishCheckpoints,
+  type SkippedChain,
+  snapshotEscape,
+  type VaultSnapshot,
+  writeCheckpoint,
+} from './escape/index.js'
 export { readAccount, readBalance } from './ledger/index.js'
 export { type AccountValuation, buildMargin, valueAccount } from './valuation/index.js'

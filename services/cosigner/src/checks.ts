@@ -1,6 +1,6 @@
 import { buildMargin, readAccount, readBalance, valueAccount } from '@unimargin/aggregator'
 import type { Config } from '@unimargin/chains'
-import { and, type DbOrTx, eq, withdrawals } from '@unimargin/db'
+import { and, chainCheckpoints, type DbOrTx, eq, withdrawals } from '@unimargin/db'
 import { type Command, CommandDecodeError, decodeCommand } from '@unimargin/protocol'
 import type { Hex } from 'viem'
 
@@ -41,6 +41,10 @@ const s = (v: bigint) => v.toString()
  *   or its equity is below maintenance margin plus `toleranceBps`; a Seize moves at most the balance seen on that
  *   vault;
  * - RejectWithdrawal, Unlock (they return or release funds), SetLimits (operator limits): signed;
+ * - Checkpoint (escape hatch): signed when its `asOfBlock` is a block this co-signer's watcher has already passed on
+ *   that chain and the root is not zero. The root itself is not recomputed here (the entitlements depend on the hub's
+ *   snapshot of every chain at once); a false root matters only once the vault has heard no hub command for its
+ *   escape delay, and is one of the limits stated in the README's trust model;
  * - a payload that does not decode, or a vault that is not the configured one of its chain: refused for good (422).
  * Read-only. Units: usd8 for values, token base units for amounts.
  */
@@ -63,6 +67,8 @@ export async function checkCommand(p: CheckParameters): Promise<Verdict> {
       return { sign: true, command, detail: { rule: 'returns or releases funds' } }
     case 'SetLimits':
       return { sign: true, command, detail: { rule: 'operator limits' } }
+    case 'Checkpoint':
+      return checkCheckpoint(p, command)
     case 'ApproveWithdrawal':
       return checkApproval(p, command)
     case 'Lock':
@@ -148,3 +154,17 @@ async function checkLiquidation(p: CheckParameters, command: Extract<Command, { 
 function takeOut<T extends { chainId: number; asset: string; amount: bigint }>(balances: T[], out: { chainId: number; asset: string; amount: bigint }): T[] {
   return balances.map((b) => (b.chainId === out.chainId && b.asset.toLowerCase() === out.asset.toLowerCase() ? { ...b, amount: b.amount - out.amount } : b))
 }
+
+async function checkCheckpoint(p: CheckParameters, command: Extract<Command, { kind: 'Checkpoint' }>): Promise<Verdict> {
+  const chainId = Number(command.destChainId)
+  const detail = { chain_id: chainId, epoch: command.epoch.toString(), as_of_block: command.asOfBlock.toString() }
+  if (/^0x0+$/.test(command.root)) return refuse(command, 422, 'empty_root', `Checkpoint ${command.epoch} of chain ${chainId} has a zero root.`, detail)
+  const [checkpoint] = await p.db.select({ blockNumber: chainCheckpoints.blockNumber }).from(chainCheckpoints).where(eq(chainCheckpoints.chainId, chainId))
+  if (!checkpoint || checkpoint.blockNumber < command.asOfBlock)
+    return refuse(command, 409, 'block_not_seen', `Checkpoint ${command.epoch} of chain ${chainId} is as of block ${command.asOfBlock}, which this co-signer has not ingested yet.`, {
+      ...detail,
+      seen_block: checkpoint?.blockNumber.toString() ?? null,
+    })
+  return { sign: true, command, detail: { ...detail, rule: 'checkpoint of a block already seen (root not recomputed)' } }
+}
+

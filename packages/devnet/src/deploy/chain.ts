@@ -22,6 +22,9 @@ export interface ChainAddresses {
   timelock: Address
 }
 
+/** Seconds without a hub command after which a devnet vault lets anyone activate escape mode: 7 days. */
+export const DEVNET_ESCAPE_DELAY_SECONDS = 7n * 86_400n
+
 /** The deployer's nonce at which the hub chain deploys MarginHub, on a fresh chain (see {@link deployChain}). */
 const HUB_DEPLOY_NONCE = 17n
 
@@ -92,7 +95,7 @@ export async function deployChain(ctx: DeployContext, p: DeployChainParams): Pro
   const vaultHash = await walletClient.deployContract({
     abi: MarginVault.abi,
     bytecode: MarginVault.bytecode,
-    args: [wormhole, p.hubWormholeChainId, pad(p.hubAddress, { size: 32 }), layerzero.endpoint, p.hubEid, deployer],
+    args: [wormhole, p.hubWormholeChainId, pad(p.hubAddress, { size: 32 }), layerzero.endpoint, p.hubEid, deployer, DEVNET_ESCAPE_DELAY_SECONDS],
   })
   const vault = await deployed(ctx, vaultHash, 'MarginVault')
   let last = 0n

@@ -1,5 +1,5 @@
 export { ASSET_SYMBOLS, ASSETS, type AssetSymbol, FEED_DECIMALS, haircutBps, routeBreakLossBps } from './assets.js'
-export { type ChainAddresses, deployChain, type DeployChainParams, expectedHubAddress, setHubPeers } from './chain.js'
+export { type ChainAddresses, DEVNET_ESCAPE_DELAY_SECONDS, deployChain, type DeployChainParams, expectedHubAddress, setHubPeers } from './chain.js'
 export { confirm, type DeployContext } from './context.js'
 export { DEVNET_TIMELOCK_DELAY_SECONDS, type HandOverParams, handOverToTimelock } from './timelock.js'
 export { configureLayerZero, DEVNET_BASE_EID, DEVNET_LZ_FEES, deployLayerZero, type LayerZeroAddresses } from './layerzero.js'

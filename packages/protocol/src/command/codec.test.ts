@@ -13,7 +13,7 @@ const vectors = JSON.parse(
 ) as Vectors
 
 /** Fields wider than 6 bytes: the layout types them as bigint, the vector file as decimal strings. */
-const BIGINT_FIELDS = new Set(['destChainId', 'expiry', 'requestId', 'amount', 'outflowLimit', 'limitsSequence'])
+const BIGINT_FIELDS = new Set(['destChainId', 'expiry', 'requestId', 'amount', 'outflowLimit', 'limitsSequence', 'epoch', 'asOfBlock'])
 const toCommand = (json: Record<string, unknown>) =>
   Object.fromEntries(
     Object.entries(json).map(([key, value]) => [key, BIGINT_FIELDS.has(key) ? BigInt(value as string) : value]),
@@ -28,9 +28,17 @@ describe('command codec against vectors/commands.json', () => {
     expect(decodeCommand(payload)).toEqual(command)
   })
 
+  it('encodes a Checkpoint as epoch u64, root bytes32 and asOfBlock u64 after the header, in a 138-byte payload', () => {
+    const command = toCommand(vectors.valid.find((v) => v.command.kind === 'Checkpoint')!.command)
+    const payload = encodeCommand(command)
+    expect((payload.length - 2) / 2).toBe(138)
+    expect(payload.slice(-96)).toBe(`${'0102030405060708'}${(command as { root: string }).root.slice(2)}${'000000000012d687'}`)
+    expect(decodeCommand(payload)).toEqual(command)
+  })
+
   it('covers every command kind', () => {
     expect(vectors.valid.map((v) => v.command.kind).sort()).toEqual(
-      ['ApproveWithdrawal', 'Lock', 'RejectWithdrawal', 'Seize', 'SetLimits', 'Unlock'].sort(),
+      ['ApproveWithdrawal', 'Checkpoint', 'Lock', 'RejectWithdrawal', 'Seize', 'SetLimits', 'Unlock'].sort(),
     )
   })
 

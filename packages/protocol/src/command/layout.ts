@@ -15,6 +15,7 @@ export const CommandKind = {
   Unlock: 4,
   Seize: 5,
   SetLimits: 6,
+  Checkpoint: 7,
 } as const
 export type CommandKindName = keyof typeof CommandKind
 
@@ -89,7 +90,11 @@ const headerLayout = [
  * per aligned window of `periodSeconds` (0 = no rate limit), and while `paused` no new withdrawal request and no
  * payout of the asset. `limitsSequence` orders the SetLimits of one vault and asset (strictly increasing, from 1):
  * the vault applies one only if its sequence is greater than that of the limits in force, and consumes an older
- * one with the outcome `superseded`, so limits delivered out of order never replace newer ones. A vault executes
+ * one with the outcome `superseded`, so limits delivered out of order never replace newer ones. Checkpoint
+ * `epoch u64, root bytes32, asOfBlock u64` (header `account` the zero address): the Merkle root of the destination
+ * vault's exit entitlements (escape hatch, see `contracts/src/MarginVault.sol`), `epoch` strictly increasing per
+ * vault from 1 (an older one is consumed as `superseded`), `asOfBlock` the destination chain's block up to which the
+ * hub's view of the vault went into the tree. A vault executes
  * an approval only while the account is unlocked at exactly the approval's lock epoch, so a Lock voids every
  * approval decided before it.
  */
@@ -130,6 +135,15 @@ export const commandLayout = [
           { name: 'periodSeconds', binary: 'uint', size: 4 },
           { name: 'paused', binary: 'uint', size: 1, custom: flagConversion },
           { name: 'limitsSequence', binary: 'uint', size: 8 },
+        ],
+      ],
+      [
+        [CommandKind.Checkpoint, 'Checkpoint'],
+        [
+          ...headerLayout,
+          { name: 'epoch', binary: 'uint', size: 8 },
+          { name: 'root', binary: 'bytes', size: 32, custom: hex32Conversion },
+          { name: 'asOfBlock', binary: 'uint', size: 8 },
         ],
       ],
     ],

@@ -8,15 +8,19 @@ import { LayerZeroCodecError } from './errors.js'
  * `EndpointV2.lzReceive` transactions measured on the devnet: ApproveWithdrawal ≈ 147k (an ERC-20 transfer to a
  * fresh recipient), Seize ≈ 106k, Lock ≈ 95k, RejectWithdrawal ≈ 92k, Unlock ≈ 78k, SetLimits ≈ 139k (first limits
  * of an asset: fresh storage slots), of which about 40k is the base transaction, calldata and the endpoint's own
- * bookkeeping; the limits leave roughly twice the vault's share.
+ * bookkeeping; the limits leave roughly twice the vault's share. The vault's escape counters add up to two fresh
+ slots to a payout and three to a Seize (≈ 22k each, the first time an account or receiver is active there), which is
+ why Seize has 200k. Checkpoint writes two slots (the first one of a vault:
+ fresh slots), like a first SetLimits.
  */
 export const LZ_RECEIVE_GAS: Readonly<Record<CommandKindName, bigint>> = {
   ApproveWithdrawal: 200_000n,
   RejectWithdrawal: 120_000n,
   Lock: 120_000n,
   Unlock: 100_000n,
-  Seize: 150_000n,
+  Seize: 200_000n,
   SetLimits: 170_000n,
+  Checkpoint: 150_000n,
 }
 
 /**

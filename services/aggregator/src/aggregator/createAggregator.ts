@@ -4,6 +4,7 @@ import { asc, chainEvents, type Db, eq, isNull } from '@unimargin/db'
 import type { Logger } from 'pino'
 import { InvalidEventError } from '../common/errors.js'
 import { toUnixSeconds } from '../common/format.js'
+import { publishCheckpoints } from '../escape/index.js'
 import { applyEvent } from '../events/index.js'
 
 export type CreateAggregatorParameters = {
@@ -24,7 +25,11 @@ export type Aggregator = {
    * @throws the database error that aborted an event's transaction; that event stays unprocessed.
    */
   processPending: (limit?: number) => Promise<number>
-  /** Starts polling for new events; errors are logged and retried with growing delay. */
+  /**
+   * Starts polling for new events, and an escape checkpoint round ({@link publishCheckpoints}) every
+   * `escape.checkpointIntervalSeconds` (the first one interval after start); errors are logged and retried with
+   * growing delay.
+   */
   start: () => void
   /** Stops polling and waits for the current batch to finish. */
   stop: () => Promise<void>
@@ -85,13 +90,31 @@ export function createAggregator(parameters: CreateAggregatorParameters): Aggreg
       logger.error({ error: (error as Error).message, failures, retry_in_ms: retryInMs }, 'Failed to process events'),
   })
 
+  const checkpointIntervalMs = config.escape.checkpointIntervalSeconds * 1000
+  let checkpointDueMs = Number.POSITIVE_INFINITY
+  const checkpointLoop = createPollLoop({
+    intervalMs: checkpointIntervalMs,
+    run: async () => {
+      if (now().getTime() < checkpointDueMs) return false
+      checkpointDueMs = now().getTime() + checkpointIntervalMs
+      const { published } = await db.transaction((tx) => publishCheckpoints({ tx, config, logger, now, referenceTs: toUnixSeconds(now()) }))
+      logger.info({ created: published.filter((p) => p.created).map((p) => p.chainId) }, 'Escape checkpoint round')
+      return false
+    },
+    onError: (error, failures, retryInMs) =>
+      logger.error({ error: (error as Error).message, failures, retry_in_ms: retryInMs }, 'Failed an escape checkpoint round'),
+  })
+
   return {
     processPending,
     start() {
       logger.info({ chains: config.chains.map((c) => c.chainId), reference_ts: toUnixSeconds(now()).toString() }, 'Started aggregator')
       loop.start()
+      checkpointDueMs = now().getTime() + checkpointIntervalMs
+      checkpointLoop.start()
     },
     async stop() {
+      await checkpointLoop.stop()
       await loop.stop()
       logger.info({}, 'Stopped aggregator')
     },

@@ -12,6 +12,7 @@ import { bodyLimitOf } from './middleware/bodyLimit.js'
 import { rateLimitOf } from './middleware/rateLimit.js'
 import { accountRoutes } from './routes/accounts.js'
 import { commandRoutes } from './routes/commands.js'
+import { escapeRoutes } from './routes/escape.js'
 import { healthRoutes } from './routes/health.js'
 import { positionRoutes } from './routes/positions.js'
 import { riskParameterRoutes } from './routes/riskParameters.js'
@@ -82,6 +83,7 @@ export function createApi(parameters: CreateApiParameters): Hono {
   app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }))
   const whatIfRateLimit = rateLimitOf({ ...rate, name: 'what-ifs', limit: whatIfLimit })
   const riskParameters = parameters.riskParameters ?? parameterSetStoreOf(config)
+  app.route('/v1/accounts', escapeRoutes({ db }))
   app.route('/v1/accounts', accountRoutes({ db, config, now, whatIfPool: poolOf, whatIfRateLimit, riskParameters }))
   app.route('/v1/commands', commandRoutes({ db }))
   app.route('/v1/positions', positionRoutes({ db, config, logger, now }))

@@ -13,6 +13,7 @@ export type CommandBody =
   | { kind: 'Unlock'; lockEpoch: number }
   | { kind: 'Seize'; lockEpoch: number; asset: Address; amount: bigint; receiver: Address }
   | { kind: 'SetLimits'; asset: Address; outflowLimit: bigint; periodSeconds: number; paused: boolean; limitsSequence: bigint }
+  | { kind: 'Checkpoint'; epoch: bigint; root: Hex; asOfBlock: bigint }
 
 export type WriteCommandParameters = {
   body: CommandBody
@@ -29,7 +30,7 @@ export type WriteCommandParameters = {
  */
 export function commandIdOf(parameters: WriteCommandParameters): Hex {
   const { body, destChainId, cause, account } = parameters
-  const extra = body.kind === 'Seize' || body.kind === 'SetLimits' ? `${body.asset.toLowerCase()}` : ''
+  const extra = body.kind === 'Seize' || body.kind === 'SetLimits' ? `${body.asset.toLowerCase()}` : body.kind === 'Checkpoint' ? `${body.epoch}:${body.root}` : ''
   return keccak256(stringToHex([cause, body.kind, destChainId, account.toLowerCase(), extra].join('|')))
 }
 

@@ -18,16 +18,21 @@ export const GAS_HELD = [getAbiItem({ abi: LzWorker.abi, name: 'GasHeld' })] as 
  * every packet of a batch, 20 packets against 10: Lock 133.5k, Unlock 116.5k, Seize 122k, ApproveWithdrawal 153.6k
  * (a token transfer to a fresh recipient), RejectWithdrawal 125.7k, SetLimits 114k (an asset's first limits write
  * fresh slots, ≈ 50k more, which the one-packet padding of {@link deliveryGas} covers); each with about 8% on top.
+ * Checkpoint is sized from SetLimits plus its second storage slot (two slots when a vault gets its first one).
+ * The vault's escape counters (MarginVault's `EscapeLedger`) add to these measurements about 5k per command (the
+ * liveness slot) and, for a payout, up to two fresh slots (≈ 44k: the account's first activity there) and for a
+ * Seize up to three (≈ 66k): ApproveWithdrawal and Seize are sized for that.
  * A delivery's gas limit sums these and adds one packet's full needs ({@link deliveryGas}). Not a node's estimate:
  * the worker holds rather than reverts, so an estimate would find the least gas at which it holds every packet.
  */
 export const DELIVERY_PACKET_GAS: Readonly<Record<CommandKindName, bigint>> = {
-  ApproveWithdrawal: 166_000n,
+  ApproveWithdrawal: 220_000n,
   RejectWithdrawal: 136_000n,
   Lock: 145_000n,
   Unlock: 126_000n,
-  Seize: 132_000n,
+  Seize: 205_000n,
   SetLimits: 124_000n,
+  Checkpoint: 140_000n,
 }
 /** Gas of `LzWorker.deliver` itself around its packets, with the transaction's own 21k. */
 export const WORKER_BASE_GAS = 60_000n

@@ -31,10 +31,11 @@ export const WORMHOLE_DELIVER_BATCH = 128
  * Gas budget of one VAA in `executeCommands`: {@link VAULT_COMMAND_GAS} plus {@link VAA_SIGNATURE_GAS} per guardian
  * signature it carries. The vault catches each item's revert, so a node's estimate would find the least gas at which
  * items fail quietly; the limit is the sum of the budgets instead (unused gas is not paid). A Lock with one
- * signature uses ≈ 70 000; a payout adds an ERC-20 transfer; the second arrival of a large payout held for its other
- * transport also clears the hold, and with the vault's pause check it no longer fit in 129 000 (one signature).
+ * signature uses ≈ 70 000; a payout adds an ERC-20 transfer; the vault's escape counters add up to three fresh
+ * storage slots (≈ 22 000 each: a Seize debits the account and credits a receiver seen there for the first time), and
+ * the second arrival of a large payout held for its other transport also clears the hold and checks the pause.
  */
-export const VAULT_COMMAND_GAS = 160_000n
+export const VAULT_COMMAND_GAS = 220_000n
 export const VAA_SIGNATURE_GAS = 9_000n
 /** Gas of `executeCommands` itself around its items. */
 const EXECUTE_BASE_GAS = 60_000n

@@ -138,6 +138,7 @@ export class SimVault {
         return 'applied'
       }
       case 'SetLimits':
+      case 'Checkpoint':
         return 'applied'
     }
   }
