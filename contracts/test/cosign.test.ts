@@ -3,7 +3,7 @@ import { type Command, encodeCommand, hashCommand, orderCoSignatures, signComman
 import { type Address, getAddress, type Hex, keccak256, slice, toHex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { coSign, coSignWithKeys, DEVNET_COSIGNER_DELAY_SECONDS, DEVNET_COSIGNER_THRESHOLD, type Devnet, type DevnetChain, startDevnet } from './devnet.js'
+import { coSign, coSignWithKeys, DEVNET_COSIGNER_DELAY_SECONDS, DEVNET_COSIGNER_THRESHOLD, type Devnet, type DevnetChain, startDevnet, throughTimelock } from './devnet.js'
 import { expectRevert } from './revert.js'
 
 const BASE_PORT = 33045
@@ -20,7 +20,6 @@ describe('MarginHub co-signers: k-of-n EIP-712 signatures on every publish, time
   afterAll(() => devnet?.stop())
 
   const relayer = () => privateKeyToAccount(devnet.keys.relayer)
-  const owner = () => hub.wallet(devnet.keys.deployer)
   const account = (label: string): Address => getAddress(slice(keccak256(toHex(`cosign-test-account-${label}`)), 12))
   const location = () => ({ chainId: devnet.hub.chainId, hub: devnet.hub.address })
   /** a stranger's key: never registered as a co-signer */
@@ -112,19 +111,27 @@ describe('MarginHub co-signers: k-of-n EIP-712 signatures on every publish, time
 
   it('refuses invalid co-signer sets and proposals from anyone but the owner', async () => {
     const signers = devnet.keys.coSigners.map((k) => privateKeyToAddress(k))
-    const propose = (s: Address[], threshold: number, key: Hex = devnet.keys.deployer) =>
-      hub.publicClient.simulateContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'proposeCoSigners', args: [s, threshold], account: privateKeyToAccount(key) })
+    // the hub's owner is its chain's timelock: a proposal is simulated from it, as the timelock would execute it
+    const propose = (s: Address[], threshold: number, key?: Hex) =>
+      hub.publicClient.simulateContract({
+        address: devnet.hub.address,
+        abi: MarginHub.abi,
+        functionName: 'proposeCoSigners',
+        args: [s, threshold],
+        account: key ? privateKeyToAccount(key) : hub.addresses.timelock!,
+      })
     await expectRevert(propose(signers, 0), 'InvalidCoSignerSet')
     await expectRevert(propose(signers, 4), 'InvalidCoSignerSet')
     await expectRevert(propose([], 1), 'InvalidCoSignerSet')
     await expectRevert(propose([signers[0]!, signers[0]!], 1), 'InvalidCoSignerSet')
     await expectRevert(propose([signers[0]!, '0x0000000000000000000000000000000000000000'], 1), 'InvalidCoSignerSet')
     await expectRevert(propose(signers, 2, devnet.keys.relayer), 'OwnableUnauthorizedAccount')
+    await expectRevert(propose(signers, 2, devnet.keys.deployer), 'OwnableUnauthorizedAccount')
   })
 
   it('changes publishers only after the timelock', async () => {
     const newcomer = privateKeyToAddress(devnet.keys.users[0]!)
-    await mined(owner().writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'proposePublisher', args: [newcomer, true] }))
+    await throughTimelock(hub, { address: devnet.hub.address, abi: MarginHub.abi, functionName: 'proposePublisher', args: [newcomer, true] })
     const execute = () => hub.publicClient.simulateContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'executePublisher', account: relayer() })
     await expectRevert(execute(), 'ProposalNotReady')
     expect(await read('isPublisher', [newcomer])).toBe(false)
@@ -139,7 +146,7 @@ describe('MarginHub co-signers: k-of-n EIP-712 signatures on every publish, time
     const stranger = privateKeyToAddress(strangerKey)
     const [first] = devnet.keys.coSigners
     const next = [privateKeyToAddress(first!), stranger]
-    const proposal = await mined(owner().writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'proposeCoSigners', args: [next, 2] }))
+    const proposal = await throughTimelock(hub, { address: devnet.hub.address, abi: MarginHub.abi, functionName: 'proposeCoSigners', args: [next, 2] })
     const [, , eta] = (await read('pendingCoSigners')) as [Address[], number, bigint]
     const proposedAt = (await hub.publicClient.getBlock({ blockNumber: proposal.blockNumber })).timestamp
     expect(eta).toBe(proposedAt + BigInt(DEVNET_COSIGNER_DELAY_SECONDS))
