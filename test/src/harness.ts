@@ -20,6 +20,8 @@ export type Pipeline = {
   restartNode: () => Promise<void>
   /** signs a position report as the venue and posts it; sequence numbers are handled here */
   report: (account: Address, market: string, size: bigint, entryPrice: bigint) => Promise<void>
+  /** base URLs of the co-signers, which take the venue's reports too (each values accounts on its own) */
+  coSignerUrls: string[]
   stop: () => Promise<void>
 }
 
@@ -98,6 +100,7 @@ export async function startPipeline(parameters: {
       node = await start()
       api = createClient({ baseUrl: node.apiUrl! })
     },
+    coSignerUrls: coSigners.coSigners.map((c) => c.url),
     async report(account, market, size, entryPrice) {
       sequence += 1n
       const r = { account, market, size, entryPrice, sequence }

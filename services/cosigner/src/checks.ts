@@ -42,7 +42,7 @@ const s = (v: bigint) => v.toString()
  *   vault;
  * - RejectWithdrawal, Unlock (they return or release funds), SetLimits (operator limits): signed;
  * - Checkpoint (escape hatch): signed when its `asOfBlock` is a block this co-signer's watcher has already passed on
- *   that chain and the root is not zero. The root itself is not recomputed here (the entitlements depend on the hub's
+ *   that chain (a vault nobody has used yet has the zero root of an empty tree). The root itself is not recomputed here (the entitlements depend on the hub's
  *   snapshot of every chain at once); a false root matters only once the vault has heard no hub command for its
  *   escape delay, and is one of the limits stated in the README's trust model;
  * - a payload that does not decode, or a vault that is not the configured one of its chain: refused for good (422).
@@ -158,7 +158,6 @@ function takeOut<T extends { chainId: number; asset: string; amount: bigint }>(b
 async function checkCheckpoint(p: CheckParameters, command: Extract<Command, { kind: 'Checkpoint' }>): Promise<Verdict> {
   const chainId = Number(command.destChainId)
   const detail = { chain_id: chainId, epoch: command.epoch.toString(), as_of_block: command.asOfBlock.toString() }
-  if (/^0x0+$/.test(command.root)) return refuse(command, 422, 'empty_root', `Checkpoint ${command.epoch} of chain ${chainId} has a zero root.`, detail)
   const [checkpoint] = await p.db.select({ blockNumber: chainCheckpoints.blockNumber }).from(chainCheckpoints).where(eq(chainCheckpoints.chainId, chainId))
   if (!checkpoint || checkpoint.blockNumber < command.asOfBlock)
     return refuse(command, 409, 'block_not_seen', `Checkpoint ${command.epoch} of chain ${chainId} is as of block ${command.asOfBlock}, which this co-signer has not ingested yet.`, {

@@ -80,7 +80,10 @@ export class DevnetWorld {
     )
   }
 
-  /** Signs a report as the venue and posts it to the node's API. @returns the HTTP status. */
+  /**
+   * Signs a report as the venue and posts it to the node's API and to every co-signer (which value accounts on their
+   * own, as a venue reporting to all of them lets them). @returns the node's HTTP status.
+   */
   async report(r: { account: Address; size: bigint; entryPrice: bigint; sequence: bigint }): Promise<number> {
     const full = { ...r, market: 'ETH-PERP' }
     const signature = await signPositionReport(this.reporter, full, this.domain)
@@ -88,9 +91,13 @@ export class DevnetWorld {
       report: { ...full, size: full.size.toString(), entryPrice: full.entryPrice.toString(), sequence: full.sequence.toString() },
       signature,
     })
-    const res = await fetch(`${this.p.node.apiUrl}/v1/positions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-    await res.body?.cancel()
-    return res.status
+    const post = async (base: string) => {
+      const res = await fetch(`${base}/v1/positions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      await res.body?.cancel()
+      return res.status
+    }
+    const [status] = await Promise.all([post(this.p.node.apiUrl!), ...this.p.coSignerUrls.map(post)])
+    return status!
   }
 
   async accountLock(chainId: number, account: Address) {
