@@ -99,8 +99,9 @@ describe.each(testDatabases())('races on three chains, on $kind', ({ open }) => 
       const [c] = await db().select().from(commands).where(and(eq(commands.account, bob.address), eq(commands.kind, 'Lock'), eq(commands.destChainId, chains[0])))
       return c?.publishTx ? c : undefined
     })
-    // both are on their way now: release the approval so the two race through attestation and delivery
-    expect((await commandRow(approval.id))?.state).not.toBe('executed')
+    // both are on their way now: release the approval so the two race through attestation and delivery. The approval
+    // may also have gone ahead already: while the co-signers were still catching up with the price before signing the
+    // Lock, the relayer's stall timer can re-send the held approval over LayerZero. Either order is checked below.
     hold = () => false
     const [approvalDone, lockDone] = await Promise.all(
       [approval.id, lock.id].map((id) => waitFor(`command ${id} to execute`, async () => ((await commandRow(id))?.state === 'executed' ? commandRow(id) : undefined))),
