@@ -1,13 +1,29 @@
-import { describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { build } from 'esbuild'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BatchTask } from './batchTask.js'
 import { startBatchWorkers } from './batchWorkers.js'
 import { createBatchResults } from './kernel.js'
 
 const shared = <T extends Uint32Array | Uint16Array | Float64Array>(make: (b: SharedArrayBuffer) => T, bytes: number) => make(new SharedArrayBuffer(bytes))
 
-describe('batch worker threads', () => {
+// the package's build of the task code, as `pnpm build` writes it, into a scratch directory
+const dir = mkdtempSync(join(tmpdir(), 'batch-bundle-'))
+const bundle = pathToFileURL(join(dir, 'batchTask.mjs')).href
+beforeAll(async () => {
+  await build({ entryPoints: [fileURLToPath(new URL('./batchTask.ts', import.meta.url))], bundle: true, format: 'esm', platform: 'node', outfile: fileURLToPath(bundle), logLevel: 'warning' })
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe.each([
+  ['the TypeScript sources through tsx', false as const],
+  ["the package's build", bundle],
+])('batch worker threads running %s', (_, entry) => {
   it("reject a task with the worker's error, and keep serving the next task", async () => {
-    const workers = startBatchWorkers(1)
+    const workers = startBatchWorkers(1, { bundle: entry })
     try {
       // two accounts without positions; the task's slice names accounts that do not exist
       const accounts = {

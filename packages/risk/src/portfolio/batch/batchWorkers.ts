@@ -1,3 +1,5 @@
+import { readdirSync, statSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { BatchTask } from './batchTask.js'
 
@@ -16,15 +18,46 @@ export type BatchWorkers = {
 
 type Pending = { resolve: (n: number) => void; reject: (e: Error) => void }
 
+const BUNDLE = new URL('../../../dist/batchTask.mjs', import.meta.url)
+const SOURCES = new URL('../../', import.meta.url)
+let bundleChecked = false
+let bundle: string | undefined
+
+/**
+ * The URL of the package's build of `batchTask.ts` (`dist/batchTask.mjs`, written by `pnpm build`) when it exists
+ * and is at least as new as every `.ts` file under `src/`; `undefined` otherwise (no build, or a source edited since),
+ * and the threads then run the sources through tsx. Checked once per process.
+ */
+export const batchTaskBundle = (): string | undefined => {
+  if (bundleChecked) return bundle
+  bundleChecked = true
+  try {
+    const built = statSync(BUNDLE).mtimeMs
+    const root = fileURLToPath(SOURCES)
+    const newest = Math.max(
+      ...readdirSync(root, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => statSync(`${root}/${f}`).mtimeMs),
+    )
+    bundle = built >= newest ? BUNDLE.href : undefined
+  } catch {
+    bundle = undefined
+  }
+  return bundle
+}
 /**
  * Starts `count` worker threads on `batchWorker.mjs`. Idle threads do not keep the process alive (each is ref'd
- * only while it has a task). A thread registers tsx itself, so this works under `tsx` and under vitest.
+ * only while it has a task). A thread runs the package's build of the task code ({@link batchTaskBundle}) or, without
+ * a fresh build, registers tsx itself, so this works after `pnpm build`, under `tsx` and under vitest.
+ * @param options.bundle the URL of a build of `batchTask.ts` to run, or `false` for the sources through tsx (default
+ *   {@link batchTaskBundle})
  * @throws {RangeError} when `count` is not a non-negative integer
  */
-export function startBatchWorkers(count: number): BatchWorkers {
+export function startBatchWorkers(count: number, options: { bundle?: string | false } = {}): BatchWorkers {
   if (!(Number.isInteger(count) && count >= 0)) throw new RangeError(`Batch: ${count} worker threads.`)
+  const workerData = { bundle: options.bundle === false ? undefined : (options.bundle ?? (count > 0 ? batchTaskBundle() : undefined)) }
   const threads = Array.from({ length: count }, () => {
-    const worker = new Worker(new URL('./batchWorker.mjs', import.meta.url), { execArgv: [] })
+    const worker = new Worker(new URL('./batchWorker.mjs', import.meta.url), { execArgv: [], workerData })
     const pending: Pending[] = []
     let dead: Error | null = null
     const fail = (e: Error) => {
