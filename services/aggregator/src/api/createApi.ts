@@ -5,6 +5,7 @@ import { Hono } from 'hono'
 import { routePath } from 'hono/route'
 import pino, { type Logger } from 'pino'
 import { Counter, Histogram, Registry } from 'prom-client'
+import { registerNodeMetrics } from '../metrics/index.js'
 import { createWhatIfPool, type WhatIfPool } from '../whatif/index.js'
 import { type ApiErrorBody, errorResponse } from './errors.js'
 import { type ApiLimitsParameters, resolveApiLimits } from './limits.js'
@@ -27,7 +28,10 @@ export type CreateApiParameters = {
   now?: () => Date
   /** `/ready` fails while an event observed this many seconds ago is unprocessed (default 30) */
   readyLagSeconds?: number
-  /** Prometheus registry for request metrics served at `/metrics`; default a fresh one */
+  /**
+   * Prometheus registry served at `/metrics`: request metrics, the node's state ({@link registerNodeMetrics}) and
+   * process metrics; default a fresh one
+   */
   registry?: Registry
   /** body size, rate and what-if limits (defaults in {@link resolveApiLimits}) */
   limits?: ApiLimitsParameters | undefined
@@ -59,6 +63,7 @@ export function createApi(parameters: CreateApiParameters): Hono {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   })
+  registerNodeMetrics({ registry, db, config, now })
 
   const limits = resolveApiLimits(parameters.limits)
   let whatIfPool = parameters.whatIfPool

@@ -1,0 +1,1 @@
+export { DELIVERY_BUCKETS_SECONDS, type RegisterNodeMetricsParameters, registerNodeMetrics } from './nodeMetrics.js'
