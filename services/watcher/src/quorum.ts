@@ -1,4 +1,4 @@
-import { type ChainConfig, rpcUrlsOf, toViemChain } from '@unimargin/chains'
+import { type ChainConfig, instrumentedFetch, providerLabel, rpcUrlsOf, toViemChain } from '@unimargin/chains'
 import { type Address, createPublicClient, http, keccak256, type Log, type PublicClient, stringToBytes } from 'viem'
 import { type QuorumAnswer, QuorumDisagreementError, QuorumUnavailableError } from './errors.js'
 
@@ -40,9 +40,12 @@ export function createQuorumReader(chain: ChainConfig, quorum: number): QuorumRe
   const urls = rpcUrlsOf(chain)
   if (quorum > urls.length) throw new Error(`Chain ${chain.chainId} needs ${quorum} providers for its quorum but has ${urls.length}.`)
   const viemChain = toViemChain(chain)
-  const providers = urls.map((url) => ({
+  const providers = urls.map((url, i) => ({
     name: providerName(url),
-    client: createPublicClient({ chain: viemChain, transport: http(url, { retryCount: 2, retryDelay: 100, timeout: 10_000 }) }) as PublicClient,
+    client: createPublicClient({
+      chain: viemChain,
+      transport: http(url, { retryCount: 2, retryDelay: 100, timeout: 10_000, fetchFn: instrumentedFetch({ chain: chain.name, provider: providerLabel(i) }) }),
+    }) as PublicClient,
   }))
 
   async function read(addresses: Address[], fromBlock: bigint, toBlock: bigint): Promise<AgreedRange> {

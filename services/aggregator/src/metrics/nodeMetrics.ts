@@ -1,4 +1,4 @@
-import { type Config, routeTransport } from '@unimargin/chains'
+import { type Config, routeTransport, rpcRequestDuration, rpcRequestErrors } from '@unimargin/chains'
 import { accounts, chainCheckpoints, chainEvents, commands, commandTransitions, type Db, eq, insuranceFund, isNull, liquidations, sql } from '@unimargin/db'
 import { collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client'
 
@@ -36,12 +36,17 @@ type Snapshot = Awaited<ReturnType<typeof readSnapshot>>
  * - `unimargin_commands` by `state`, `kind`, `chain` and `transport` (the route's configured transport);
  * - `unimargin_command_delivery_seconds` (histogram, per `chain` and `transport`): from a command's creation to the
  *   vault's `CommandExecuted`, observed for every command executed after this registry's first scrape.
+ * - `unimargin_rpc_request_duration_seconds` (histogram) and `unimargin_rpc_errors_total` (counter) per `chain`,
+ *   `provider` (`primary`, `fallback1`…) and `method`: every JSON-RPC request of this process's chain clients
+ *   (`@unimargin/chains` `rpcMetrics.ts`).
  * With `processMetrics` (default) also prom-client's default metrics (`process_*`, `nodejs_*`).
  * USD figures are usd8 divided by 10^8 (Prometheus values are doubles).
  */
 export function registerNodeMetrics(parameters: RegisterNodeMetricsParameters): void {
   const { registry, db, config, now = () => new Date() } = parameters
   if (parameters.processMetrics ?? true) collectDefaultMetrics({ register: registry })
+  registry.registerMetric(rpcRequestDuration)
+  registry.registerMetric(rpcRequestErrors)
   const chainName = new Map(config.chains.map((c) => [c.chainId, c.name]))
   const nameOf = (chainId: number) => chainName.get(chainId) ?? String(chainId)
 
