@@ -3,4 +3,5 @@ export { CoSignRefusedError, type CoSignRefusal, type CoSigners, coSignersFromCo
 export { NotYetError, PermanentDeliveryError } from './errors.js'
 export { claimDueCommands, type CommandRow, rescheduleMany, transition, transitionMany } from './outbox.js'
 export { createRelayer, type CreateRelayerParameters, type Relayer } from './relayer.js'
+export { type RegisterRelayerWalletMetricsParameters, registerRelayerWalletMetrics } from './walletMetrics.js'
 export type { StepTiming } from './timing.js'

@@ -116,9 +116,16 @@ describe.each(testDatabases())('node metrics on $kind', ({ open }) => {
     expect(sample(first, 'unimargin_commands{state="dead",kind="Lock",chain="chain-1002",transport="wormhole"}')).toBe(1)
     // executions before the first scrape are history, not observations
     expect(sample(first, 'unimargin_command_delivery_seconds_count{chain="chain-1001",transport="wormhole"}')).toBeUndefined()
+    // before any sample a route's assumed p99 is its seed: hub finality + attestation + one destination block
+    expect(sample(first, 'unimargin_route_latency_assumed_p99_seconds{chain="chain-1001",transport="wormhole"}')).toBeGreaterThan(0)
 
-    await database.db.insert(commands).values(command('0x04', A, 'executed', at(10)))
-    await database.db.insert(commandTransitions).values({ commandId: '0x04', fromState: 'delivered', toState: 'executed', at: at(17) })
+    await database.db.insert(commands).values([command('0x04', A, 'executed', at(10)), command('0x05', A, 'executed', at(10))])
+    // latency counts from publication, as the safety buffers measure a route; one never recorded as published is left out
+    await database.db.insert(commandTransitions).values([
+      { commandId: '0x04', fromState: 'pending', toState: 'published', at: at(11) },
+      { commandId: '0x04', fromState: 'delivered', toState: 'executed', at: at(18) },
+      { commandId: '0x05', fromState: 'delivered', toState: 'executed', at: at(19) },
+    ])
     await new Promise((r) => setTimeout(r, 600))
     const second = await registry.metrics()
     expect(sample(second, 'unimargin_command_delivery_seconds_count{chain="chain-1001",transport="wormhole"}')).toBe(1)

@@ -1,6 +1,7 @@
 import { type Config, routeTransport, rpcRequestDuration, rpcRequestErrors } from '@unimargin/chains'
 import { accounts, chainCheckpoints, chainEvents, commands, commandTransitions, type Db, eq, insuranceFund, isNull, liquidations, sql } from '@unimargin/db'
 import { collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client'
+import { routeLatencies } from '../routes/index.js'
 
 export type RegisterNodeMetricsParameters = {
   registry: Registry
@@ -34,8 +35,11 @@ type Snapshot = Awaited<ReturnType<typeof readSnapshot>>
  * - `unimargin_accounts` by `lock_state`; `unimargin_liquidations` by `state`; `unimargin_shortfall_usd` and
  *   `unimargin_socialized_loss_usd` (sums over every liquidation, USD); `unimargin_insurance_fund_usd`;
  * - `unimargin_commands` by `state`, `kind`, `chain` and `transport` (the route's configured transport);
- * - `unimargin_command_delivery_seconds` (histogram, per `chain` and `transport`): from a command's creation to the
- *   vault's `CommandExecuted`, observed for every command executed after this registry's first scrape.
+ * - `unimargin_command_delivery_seconds` (histogram, per `chain` and `transport`): from a command's publication on
+ *   the hub to the vault's `CommandExecuted` (the route latency the safety buffers are sized on), observed for every
+ *   command executed after this registry's first scrape; `unimargin_route_latency_assumed_p99_seconds` (per `chain`
+ *   and `transport`): the p99 the buffers currently assume ({@link routeLatencies}: measured over the window, or
+ *   seeded), so an alert can compare the live p99 with it.
  * - `unimargin_rpc_request_duration_seconds` (histogram) and `unimargin_rpc_errors_total` (counter) per `chain`,
  *   `provider` (`primary`, `fallback1`…) and `method`: every JSON-RPC request of this process's chain clients
  *   (`@unimargin/chains` `rpcMetrics.ts`).
@@ -54,7 +58,7 @@ export function registerNodeMetrics(parameters: RegisterNodeMetricsParameters): 
   const snapshot = () => {
     const at = Date.now()
     if (!cached || at - cached.at > SNAPSHOT_TTL_MS) {
-      const read = readSnapshot(db)
+      const read = readSnapshot(db, config, now())
       cached = { at, snapshot: read }
       read.catch(() => {
         if (cached?.snapshot === read) cached = undefined
@@ -112,10 +116,14 @@ export function registerNodeMetrics(parameters: RegisterNodeMetricsParameters): 
     for (const r of s.commands) g.set({ state: r.state, kind: r.kind, chain: nameOf(r.destChainId), transport: routeTransport(config, r.destChainId) }, r.count)
   })
 
+  gauge('unimargin_route_latency_assumed_p99_seconds', "The route latency p99 the withdrawal and liquidation safety buffers assume (measured or seeded)", ['chain', 'transport'], (g, s) => {
+    for (const r of s.routes) g.set({ chain: nameOf(r.chainId), transport: r.transport }, r.p99Ms / 1000)
+  })
+
   let watermark: bigint | undefined
   new Histogram({
     name: 'unimargin_command_delivery_seconds',
-    help: "Seconds from a command's creation to its execution on the vault, per destination chain and transport",
+    help: "Seconds from a command's publication on the hub to its execution on the vault, per destination chain and transport",
     labelNames: ['chain', 'transport'],
     buckets: DELIVERY_BUCKETS_SECONDS,
     registers: [registry],
@@ -126,7 +134,7 @@ export function registerNodeMetrics(parameters: RegisterNodeMetricsParameters): 
         return
       }
       for (const e of await readExecutions(db, watermark)) {
-        this.observe({ chain: nameOf(e.destChainId), transport: routeTransport(config, e.destChainId) }, Math.max(0, (e.at.getTime() - e.createdAt.getTime()) / 1000))
+        if (e.publishedAt) this.observe({ chain: nameOf(e.destChainId), transport: routeTransport(config, e.destChainId) }, Math.max(0, (e.at.getTime() - e.publishedAt.getTime()) / 1000))
         if (e.id > watermark) watermark = e.id
       }
     },
@@ -135,9 +143,9 @@ export function registerNodeMetrics(parameters: RegisterNodeMetricsParameters): 
 
 const usd = (usd8: bigint) => Number(usd8) / 1e8
 
-async function readSnapshot(db: Db) {
+async function readSnapshot(db: Db, config: Config, now: Date) {
   const count = sql<number>`count(*)::int`
-  const [checkpoints, unprocessed, accountRows, liquidationRows, [losses], [fund], commandRows, [last]] = await Promise.all([
+  const [checkpoints, unprocessed, accountRows, liquidationRows, [losses], [fund], commandRows, [last], routes] = await Promise.all([
     db.select().from(chainCheckpoints),
     db
       .select({ chainId: chainEvents.chainId, count, oldest: sql<Date | string>`min(${chainEvents.observedAt})` })
@@ -155,6 +163,7 @@ async function readSnapshot(db: Db) {
       .from(commands)
       .groupBy(commands.state, commands.kind, commands.destChainId),
     db.select({ id: sql<string | null>`max(${commandTransitions.id})::text` }).from(commandTransitions),
+    routeLatencies(db, config, now),
   ])
   return {
     checkpoints,
@@ -165,15 +174,25 @@ async function readSnapshot(db: Db) {
     insuranceFund: fund?.balance,
     commands: commandRows,
     lastTransitionId: BigInt(last?.id ?? 0),
+    routes,
   }
 }
 
-/** Transitions into `executed` after `afterId`, with their command's creation time and destination. */
+/**
+ * Transitions into `executed` after `afterId`, with their command's destination and first publication (as
+ * `routeLatencies` measures a route: publish → execution); a command never recorded as published is left out.
+ */
 async function readExecutions(db: Db, afterId: bigint) {
-  return db
-    .select({ id: commandTransitions.id, at: commandTransitions.at, createdAt: commands.createdAt, destChainId: commands.destChainId })
+  const rows = (await db
+    .select({
+      id: commandTransitions.id,
+      at: commandTransitions.at,
+      destChainId: commands.destChainId,
+      publishedAt: sql<Date | string | null>`(select min(p.at) from ${commandTransitions} p where p.command_id = ${commands.id} and p.to_state = 'published')`,
+    })
     .from(commandTransitions)
     .innerJoin(commands, eq(commands.id, commandTransitions.commandId))
     .where(sql`${commandTransitions.id} > ${afterId} and ${commandTransitions.toState} = 'executed'`)
-    .orderBy(commandTransitions.id)
+    .orderBy(commandTransitions.id)) as Array<{ id: bigint; at: Date; destChainId: number; publishedAt: Date | string | null }>
+  return rows.map((r) => ({ ...r, publishedAt: r.publishedAt === null ? null : new Date(r.publishedAt) }))
 }

@@ -3,9 +3,10 @@ import type { Config } from '@unimargin/chains'
 import { MarginVault, MockPriceFeed } from '@unimargin/contracts'
 import type { Db } from '@unimargin/db'
 import { type Attester, createLocalGuardianAttester, createWormholescanAttester } from '@unimargin/protocol'
-import { createRelayer } from '@unimargin/relayer'
+import { createRelayer, registerRelayerWalletMetrics } from '@unimargin/relayer'
 import { createWatcher, type Watcher } from '@unimargin/watcher'
 import type { Logger } from 'pino'
+import { Registry } from 'prom-client'
 import type { Abi } from 'viem'
 import type { ShutdownStep } from './shutdown.js'
 
@@ -76,7 +77,10 @@ export async function startNode(parameters: StartNodeParameters): Promise<Runnin
   const nodeId = parameters.nodeId ?? config.node?.id
   const relayer = enabled.relayer ? createRelayer({ db, config, logger, attester: attesterFromConfig(config), ...(nodeId ? { id: nodeId } : {}) }) : undefined
   const hostname = parameters.apiHostname ?? '127.0.0.1'
-  const server = parameters.apiPort !== undefined ? await serveApi({ db, config, logger, port: parameters.apiPort, hostname, limits: config.api }) : undefined
+  // /metrics: the API's request metrics and the node's state, plus the relayer wallet where this node relays
+  const registry = new Registry()
+  if (relayer) registerRelayerWalletMetrics({ registry, config })
+  const server = parameters.apiPort !== undefined ? await serveApi({ db, config, logger, port: parameters.apiPort, hostname, limits: config.api, registry }) : undefined
   const apiUrl = server ? `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${server.port}` : undefined
 
   for (const w of watchers) w.start()
