@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs'
+import { createApi } from '@unimargin/aggregator'
+import { defineConfig } from '@unimargin/chains'
+import { createDatabase } from '@unimargin/db'
+import { registerRelayerWalletMetrics } from '@unimargin/relayer'
+import { Registry } from 'prom-client'
+import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+
+const examples = new URL('../../../examples/', import.meta.url)
+const A = (n: number) => `0x${n.toString(16).padStart(40, '0')}`
+const asset = { symbol: 'USDC', address: A(3), decimals: 6, feed: A(4), haircutBps: 200 }
+
+/** Every series name a hub node with a relayer serves at /metrics (histograms with their `_bucket`/`_sum`/`_count`). */
+async function servedSeries(): Promise<Set<string>> {
+  const config = defineConfig({
+    hub: { chainId: 31337, address: A(5) },
+    chains: [{ name: 'hub', chainId: 31337, wormholeChainId: 2, rpcUrl: 'http://127.0.0.1:1', wormhole: A(1), vault: A(2), assets: [asset] }],
+    markets: [],
+    guardians: {},
+    venue: { reporter: A(6) },
+    relayer: { privateKey: `0x${'11'.repeat(32)}` },
+    liquidation: { receiver: A(7) },
+  })
+  const database = await createDatabase()
+  try {
+    const registry = new Registry()
+    createApi({ db: database.db, config, registry })
+    registerRelayerWalletMetrics({ registry, config })
+    const names = new Set<string>()
+    for (const metric of registry.getMetricsAsArray()) {
+      names.add(metric.name)
+      for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${metric.name}${suffix}`)
+    }
+    return names
+  } finally {
+    await database.close()
+  }
+}
+
+/** The metric names a PromQL expression reads (`unimargin_…`, `process_…`, `nodejs_…`). */
+const seriesIn = (expr: string) => [...expr.matchAll(/\b(?:unimargin|process|nodejs)_[a-z0-9_]+/g)].map((m) => m[0])
+
+describe('the committed monitoring examples', () => {
+  it('alert only on series a node serves, each rule with a severity and a summary', async () => {
+    const served = await servedSeries()
+    const rules = (parse(readFileSync(new URL('prometheus/alerts.yml', examples), 'utf8')) as { groups: Array<{ rules: Array<Record<string, any>> }> }).groups.flatMap((g) => g.rules)
+    expect(rules.map((r) => r.alert)).toEqual(
+      expect.arrayContaining(['UnimarginChainHalted', 'UnimarginChainLagging', 'UnimarginRouteSlowerThanBuffers', 'UnimarginCommandDeadLettered', 'UnimarginRelayerBalanceLow']),
+    )
+    for (const rule of rules) {
+      expect(['warning', 'critical'], rule.alert).toContain(rule.labels?.severity)
+      expect(typeof rule.annotations?.summary, rule.alert).toBe('string')
+      const read = seriesIn(rule.expr)
+      expect(read.length, rule.alert).toBeGreaterThan(0)
+      for (const name of read) expect(served.has(name), `${rule.alert} reads ${name}`).toBe(true)
+    }
+  })
+
+  it('chart only series a node serves on the Grafana dashboard', async () => {
+    const served = await servedSeries()
+    const dashboard = JSON.parse(readFileSync(new URL('grafana/unimargin-node.json', examples), 'utf8')) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> }
+    expect(dashboard.panels.length).toBeGreaterThan(10)
+    for (const panel of dashboard.panels)
+      for (const target of panel.targets) for (const name of seriesIn(target.expr)) expect(served.has(name), `${panel.title} reads ${name}`).toBe(true)
+  })
+})
