@@ -4,15 +4,21 @@ import { apiSchema } from './api.js'
 import { collateralRiskFields, collateralRiskOf } from './collateralRisk.js'
 import { latencySchema } from './latency.js'
 import { instrumentSchema, marginSchema } from './margin.js'
+import { literalPrivateKeyPaths, secretOr } from './secrets.js'
 
 const address = z
   .string()
   .refine((v) => isAddress(v, { strict: false }), { message: 'must be a 20-byte 0x address' })
   .transform((v) => getAddress(v) as Address)
-const privateKey = z
-  .string()
-  .refine((v) => isHex(v) && v.length === 66, { message: 'must be a 32-byte 0x private key' })
-  .transform((v) => v as Hex)
+/** a 32-byte key, written in the file (devnets only, see `literalPrivateKeyPaths`) or named as a {@link SecretRef} */
+const privateKey = secretOr(
+  z
+    .string()
+    .refine((v) => isHex(v) && v.length === 66, { message: 'must be a 32-byte 0x private key' })
+    .transform((v) => v as Hex),
+)
+/** an RPC URL, which may carry a provider's API key: written in the file or named as a {@link SecretRef} */
+const rpcUrl = secretOr(z.string().url())
 const bps = z.number().int().min(0).max(10_000)
 const decimalBigint = z
   .union([z.bigint(), z.string().regex(/^-?\d+$/, 'must be an integer in decimal'), z.number().int()])
@@ -82,12 +88,12 @@ export const chainSchema = z.strictObject({
   /** Wormhole chain id of this chain (independent of the EVM chain id) */
   wormholeChainId: z.number().int().positive().max(65_535),
   /** the chain's JSON-RPC endpoint over HTTP(S) */
-  rpcUrl: z.string().url(),
+  rpcUrl,
   /**
    * more endpoints of the same chain, tried in order after `rpcUrl` when it fails (viem `fallback`); use providers
    * that do not share infrastructure
    */
-  fallbackRpcUrls: z.array(z.string().url()).default([]),
+  fallbackRpcUrls: z.array(rpcUrl).default([]),
   /** let viem rank `rpcUrl` and the fallbacks by measured latency and stability instead of keeping their order */
   rankRpcUrls: z.boolean().default(false),
   /**
@@ -146,6 +152,11 @@ export const marketSchema = z.strictObject({
 
 export const configSchema = z
   .strictObject({
+    /**
+     * a local devnet whose keys are public (anvil's): only then may the file hold private keys as literals; every
+     * other configuration names them (`{ "$env": … }`, `{ "$keystore": … }`), see `loadConfigFile`
+     */
+    devnet: z.boolean().default(false),
     hub: z.strictObject({
       /** EVM chain id of the chain that hosts MarginHub */
       chainId: z.number().int().positive(),
@@ -345,7 +356,19 @@ export function defineConfig(input: ConfigInput, source?: string): Config {
       })),
       source,
     )
+  // a registered symbol, so a config defined by another instance of this module (a config file loaded by jiti) is recognised
+  Object.defineProperty(result.data, LITERAL_KEYS, { value: literalPrivateKeyPaths(input), enumerable: false })
   return result.data
+}
+
+const LITERAL_KEYS = Symbol.for('unimargin.config.literalPrivateKeys')
+
+/**
+ * The private keys `config`'s input held as literal strings (paths such as `relayer.privateKey`), or undefined when
+ * `config` did not come from {@link defineConfig}.
+ */
+export function literalPrivateKeysOf(config: unknown): string[] | undefined {
+  return config && typeof config === 'object' ? ((config as Record<symbol, string[] | undefined>)[LITERAL_KEYS] ?? undefined) : undefined
 }
 
 /** The chain with this EVM chain id. @throws Error if the config has no such chain. */

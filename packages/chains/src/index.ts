@@ -1,6 +1,8 @@
 export { type ApiConfig, apiSchema } from './api.js'
 export { type CollateralRisk, collateralRiskOf, RISK_CANCELLING_HAIRCUTS, RISK_CANCELLING_UNDERLYINGS } from './collateralRisk.js'
 export { chainTransport, createChainPublicClient, createChainWalletClient, rpcUrlsOf, toViemChain } from './clients.js'
+export { loadConfigFile } from './load.js'
+export { env, keystore, literalPrivateKeyPaths, type SecretRef, secretOr } from './secrets.js'
 export { instrumentedFetch, providerLabel, rpcRequestDuration, rpcRequestErrors } from './rpcMetrics.js'
 export {
   type AssetConfig,
@@ -10,6 +12,7 @@ export {
   type ConfigInput,
   configSchema,
   defineConfig,
+  literalPrivateKeysOf,
   findAsset,
   getChain,
   getLayerZero,

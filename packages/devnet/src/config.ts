@@ -35,6 +35,8 @@ export function buildConfig(params: {
   const first = chains[0]
   if (!first) throw new RangeError('a devnet has at least one chain')
   return defineConfig({
+    // anvil's public keys: the only configuration whose file may hold private keys
+    devnet: true,
     hub: { chainId: first.chainId, address: params.hub, consistencyLevel: 1 },
     chains: chains.map((c) => ({
       name: c.name,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { defineConfig } from '@unimargin/chains'
+import { loadConfigFile } from '@unimargin/chains'
 import type { ReadyView } from '@unimargin/client'
 import { createDatabase } from '@unimargin/db'
 import { Command, InvalidArgumentError, Option } from 'commander'
@@ -75,7 +75,7 @@ addCoverageCommand(program.command('backtest').description('Backtests of the mar
 program
   .command('start')
   .description('Run watchers, aggregator, relayer and the HTTP API from a configuration file.')
-  .requiredOption('-c, --config <file>', 'configuration JSON (see README, Configuration)')
+  .requiredOption('-c, --config <file>', 'configuration file: unimargin.config.ts or JSON (see README, Configuration)')
   .option('--data-dir <dir>', 'PGlite data directory when DATABASE_URL is not set; the node id is kept beside it in <dir>.node-id unless the config sets node.id', '.unimargin/data')
   .option('--api-port <port>', 'HTTP API port', port, 8787)
   .option('--hostname <host>', 'interface the HTTP API listens on (0.0.0.0 for every interface)', '127.0.0.1')
@@ -84,7 +84,7 @@ program
   .option('--shutdown-timeout <seconds>', 'on SIGINT/SIGTERM, exit after this long even if a part of the node (a hung RPC call) has not stopped; a second signal exits at once', seconds, 10)
   .action(async (options: { config: string; dataDir: string; apiPort: number; hostname: string; services: Record<NodeService, boolean>; logLevel?: string; shutdownTimeout: number }) => {
     const logger = pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' })
-    const config = defineConfig(JSON.parse(readFileSync(options.config, 'utf8')), options.config)
+    const config = await loadConfigFile(options.config)
     const database = await createDatabase({ url: process.env.DATABASE_URL, dataDir: options.dataDir })
     const { nodeIdFile, resolveNodeId } = await import('./runtime/nodeId.js')
     const nodeId = resolveNodeId({ configured: config.node?.id, dataDir: options.dataDir })
@@ -124,14 +124,14 @@ program
   .description(
     "Run a MarginHub co-signer: its own watchers, valuation and database, signing only the hub's commands its own view of the chains supports (POST /v1/cosign).",
   )
-  .requiredOption('-c, --config <file>', "the co-signer's own configuration JSON: its RPC providers and coSigner.privateKey (see README, Co-signers)")
+  .requiredOption('-c, --config <file>', "the co-signer's own configuration file (unimargin.config.ts or JSON): its RPC providers and coSigner.privateKey (see README, Co-signers)")
   .option('--database-url <url>', "the co-signer's own PostgreSQL (never the hub's); default PGlite in --data-dir")
   .option('--data-dir <dir>', 'PGlite data directory when --database-url is not given', '.unimargin/cosigner')
   .option('--port <port>', 'HTTP port', port, 8801)
   .action(async (options: { config: string; databaseUrl?: string; dataDir: string; port: number }) => {
     const { startCoSigner } = await import('@unimargin/cosigner')
     const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' })
-    const config = defineConfig(JSON.parse(readFileSync(options.config, 'utf8')))
+    const config = await loadConfigFile(options.config)
     const database = await createDatabase({ url: options.databaseUrl, dataDir: options.dataDir })
     const coSigner = await startCoSigner({ config, db: database.db, logger, port: options.port })
     logger.info({ url: coSigner.url, signer: coSigner.signer }, 'Co-signer ready')
@@ -244,7 +244,7 @@ commandsCmd
       'When the delegate is the vault\'s timelock, that key must be its proposer: the first run schedules the removal, a run after the delay executes it.',
   )
   .argument('<id>', 'command id (0x…)')
-  .requiredOption('-c, --config <file>', 'configuration JSON (chains, RPC URLs, LayerZero contracts)')
+  .requiredOption('-c, --config <file>', 'configuration file, unimargin.config.ts or JSON (chains, RPC URLs, LayerZero contracts)')
   .requiredOption('--reason <text>', 'why it is burnt (recorded in its history)')
   .option('--data-dir <dir>', 'PGlite data directory when DATABASE_URL is not set', '.unimargin/data')
   .action(async (id: string, options: { config: string; reason: string; dataDir: string }) => {
@@ -255,7 +255,7 @@ commandsCmd
       return
     }
     const { burnDeadPacket } = await import('./operator/burn.js')
-    const config = defineConfig(JSON.parse(readFileSync(options.config, 'utf8')), options.config)
+    const config = await loadConfigFile(options.config)
     const database = await createDatabase({ url: process.env.DATABASE_URL, dataDir: options.dataDir })
     try {
       const packets = await burnDeadPacket({ db: database.db, config, commandId: id, delegateKey: delegateKey as `0x${string}`, reason: options.reason })

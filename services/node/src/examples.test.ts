@@ -1,10 +1,14 @@
-import { readFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createApi } from '@unimargin/aggregator'
-import { defineConfig } from '@unimargin/chains'
+import { ConfigError, defineConfig, loadConfigFile } from '@unimargin/chains'
 import { createDatabase } from '@unimargin/db'
 import { registerRelayerWalletMetrics } from '@unimargin/relayer'
 import { Registry } from 'prom-client'
 import { describe, expect, it } from 'vitest'
+import { encryptKeystoreJsonSync } from 'ethers'
+import { privateKeyToAddress } from 'viem/accounts'
 import { parse } from 'yaml'
 
 const examples = new URL('../../../examples/', import.meta.url)
@@ -44,7 +48,7 @@ const seriesIn = (expr: string) => [...expr.matchAll(/\b(?:unimargin|process|nod
 describe('the committed monitoring examples', () => {
   it('alert only on series a node serves, each rule with a severity and a summary', async () => {
     const served = await servedSeries()
-    const rules = (parse(readFileSync(new URL('prometheus/alerts.yml', examples), 'utf8')) as { groups: Array<{ rules: Array<Record<string, any>> }> }).groups.flatMap((g) => g.rules)
+    const rules = (parse(readFileSync(new URL('prometheus/alerts.yml', examples), 'utf8')) as { groups: Array<{ rules: Array<{ alert: string; expr: string; labels?: { severity?: string }; annotations?: { summary?: unknown } }> }> }).groups.flatMap((g) => g.rules)
     expect(rules.map((r) => r.alert)).toEqual(
       expect.arrayContaining(['UnimarginChainHalted', 'UnimarginChainLagging', 'UnimarginRouteSlowerThanBuffers', 'UnimarginCommandDeadLettered', 'UnimarginRelayerBalanceLow']),
     )
@@ -63,5 +67,35 @@ describe('the committed monitoring examples', () => {
     expect(dashboard.panels.length).toBeGreaterThan(10)
     for (const panel of dashboard.panels)
       for (const target of panel.targets) for (const name of seriesIn(target.expr)) expect(served.has(name), `${panel.title} reads ${name}`).toBe(true)
+  })
+})
+
+describe('examples/production.config.ts', () => {
+  it('loads with the secrets of .env.example filled in and the relayer key in a keystore beside it, and names what is missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unimargin-example-'))
+    const saved = { ...process.env }
+    try {
+      copyFileSync(new URL('production.config.ts', examples), join(dir, 'unimargin.config.ts'))
+      const key = `0x${'42'.repeat(32)}` as const
+      mkdirSync(join(dir, 'keys'))
+      writeFileSync(join(dir, 'keys/relayer.json'), encryptKeystoreJsonSync({ address: privateKeyToAddress(key), privateKey: key }, 'passphrase', { scrypt: { N: 1024 } }))
+      const variables = readFileSync(new URL('.env.example', examples), 'utf8')
+        .split('\n')
+        .filter((l) => /^[A-Z0-9_]+=/.test(l))
+        .map((l) => l.slice(0, l.indexOf('=')))
+      expect((await loadConfigFile(join(dir, 'unimargin.config.ts')).catch((e: ConfigError) => e)) as ConfigError).toBeInstanceOf(ConfigError)
+      for (const name of variables) process.env[name] = name.endsWith('PASSPHRASE') ? 'passphrase' : name === 'DATABASE_URL' ? 'postgres://x@127.0.0.1/x' : `https://${name.toLowerCase()}.example.org/key`
+      const config = await loadConfigFile(join(dir, 'unimargin.config.ts'))
+      expect(config.devnet).toBe(false)
+      expect(config.relayer.privateKey).toBe(key)
+      expect(config.chains.map((c) => [c.name, c.rpcUrl])).toEqual([
+        ['ethereum', 'https://ethereum_rpc_url.example.org/key'],
+        ['arbitrum', 'https://arbitrum_rpc_url.example.org/key'],
+      ])
+      expect(config.chains[0]!.quorum).toBe(2)
+    } finally {
+      process.env = saved
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
