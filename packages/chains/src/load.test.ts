@@ -114,9 +114,10 @@ export default defineConfig({ ...config, relayer: { privateKey: ${key} }, comman
     expect(literal.issues.map((i) => i.path)).toEqual(['relayer.privateKey'])
   })
 
-  it('reports a missing file, invalid JSON, a module that throws and unknown keys as configuration errors naming the file', async () => {
+  it('reports a missing file, a module that throws and unknown keys as configuration errors, and invalid JSON as a syntax error, naming the file', async () => {
     expect((await issuesOf(join(dir, 'nope.json'))).issues[0]!.message).toMatch(/no such file/)
-    expect((await issuesOf(write({ 'bad.json': '{ "hub": ' }))).issues[0]!.message).toMatch(/is not valid JSON/)
+    const broken = write({ 'bad.json': '{ "hub": ' })
+    await expect(loadConfigFile(broken)).rejects.toThrow(new RegExp(`${broken} is not valid JSON`))
     expect((await issuesOf(write({ 'bad.config.ts': 'throw new Error("boom")\nexport default {}' }))).issues[0]!.message).toMatch(/cannot be loaded: boom/)
     process.env.UNIMARGIN_TEST_RPC = 'http://127.0.0.1:8545'
     const typo = await issuesOf(write({ 'typo.json': JSON.stringify(base({ $env: 'UNIMARGIN_TEST_RPC' }, { confirmation: 12 })) }))

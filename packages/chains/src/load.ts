@@ -18,8 +18,9 @@ const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']
  * `{ $env: … }` can live there or in the environment. A private key written in the file as a literal is refused
  * unless the file is a local devnet's (`devnet: true`): keys come from the environment or a keystore
  * (`secrets.ts`).
- * @throws {ConfigError} naming the file: not found, not valid JSON, a module that fails to load or has no default
- *   export, any invalid field (paths by chain and asset name), a secret that cannot be resolved, a literal key.
+ * @throws {ConfigError} naming the file: not found, a module that fails to load or has no default export, any
+ *   invalid field (paths by chain and asset name), a secret that cannot be resolved, a literal key
+ * @throws {SyntaxError} naming the file when a JSON file does not parse
  */
 export async function loadConfigFile(file: string): Promise<Config> {
   const path = resolve(file)
@@ -57,7 +58,7 @@ async function readInput(path: string, file: string): Promise<unknown> {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as unknown
   } catch (error) {
-    throw new ConfigError([{ path: '(file)', message: `is not valid JSON: ${(error as Error).message}` }], file)
+    throw new SyntaxError(`Configuration file ${file} is not valid JSON: ${(error as Error).message}`)
   }
 }
 

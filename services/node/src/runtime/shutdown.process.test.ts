@@ -34,6 +34,7 @@ describe('unimargin start on SIGTERM', () => {
     writeFileSync(
       configFile,
       JSON.stringify({
+        devnet: true,
         hub: { chainId: 31337, address: addr(0x4b) },
         chains: [
           {
