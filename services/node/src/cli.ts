@@ -3,7 +3,7 @@ import { loadConfigFile } from '@unimargin/chains'
 import type { ReadyView } from '@unimargin/client'
 import { createDatabase } from '@unimargin/db'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import pino from 'pino'
+import { createNodeLogger, type LogFormat } from './logger.js'
 import { addCoverageCommand } from './operator/backtestCoverage.js'
 import { type NodeService, parseServices } from './runtime/services.js'
 import { startNode } from './runtime/node.js'
@@ -19,6 +19,9 @@ const port = (value: string) => {
   if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('must be a port number (0-65535)')
   return n
 }
+
+/** `--log-format`: pretty lines on a terminal, JSON elsewhere unless asked (see logger.ts). */
+const logFormatOption = () => new Option('--log-format <format>', 'pretty (readable lines; default on a terminal) or json (default otherwise)').choices(['pretty', 'json'])
 
 export const program = new Command('unimargin').description('Cross-chain unified margin: hub node and local devnet.')
 // usage errors throw (bin.ts maps them to exit code 64) instead of exiting 1 from inside commander; subcommands
@@ -81,9 +84,11 @@ program
   .option('--hostname <host>', 'interface the HTTP API listens on (0.0.0.0 for every interface)', '127.0.0.1')
   .option('--services <list>', 'comma-separated parts to run: watcher, aggregator, relayer, api (only one node per relayer key may run the relayer)', parseServices, parseServices('watcher,aggregator,relayer,api'))
   .addOption(new Option('--log-level <level>', 'log level (default: LOG_LEVEL, else info)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+  .addOption(logFormatOption())
   .option('--shutdown-timeout <seconds>', 'on SIGINT/SIGTERM, exit after this long even if a part of the node (a hung RPC call) has not stopped; a second signal exits at once', seconds, 10)
-  .action(async (options: { config: string; dataDir: string; apiPort: number; hostname: string; services: Record<NodeService, boolean>; logLevel?: string; shutdownTimeout: number }) => {
-    const logger = pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' })
+  .action(
+    async (options: { config: string; dataDir: string; apiPort: number; hostname: string; services: Record<NodeService, boolean>; logLevel?: string; logFormat?: LogFormat; shutdownTimeout: number }) => {
+    const logger = createNodeLogger({ level: options.logLevel, format: options.logFormat })
     const config = await loadConfigFile(options.config)
     const database = await createDatabase({ url: process.env.DATABASE_URL, dataDir: options.dataDir })
     const { nodeIdFile, resolveNodeId } = await import('./runtime/nodeId.js')
@@ -128,9 +133,10 @@ program
   .option('--database-url <url>', "the co-signer's own PostgreSQL (never the hub's); default PGlite in --data-dir")
   .option('--data-dir <dir>', 'PGlite data directory when --database-url is not given', '.unimargin/cosigner')
   .option('--port <port>', 'HTTP port', port, 8801)
-  .action(async (options: { config: string; databaseUrl?: string; dataDir: string; port: number }) => {
+  .addOption(logFormatOption())
+  .action(async (options: { config: string; databaseUrl?: string; dataDir: string; port: number; logFormat?: LogFormat }) => {
     const { startCoSigner } = await import('@unimargin/cosigner')
-    const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' })
+    const logger = createNodeLogger({ format: options.logFormat })
     const config = await loadConfigFile(options.config)
     const database = await createDatabase({ url: options.databaseUrl, dataDir: options.dataDir })
     const coSigner = await startCoSigner({ config, db: database.db, logger, port: options.port })
