@@ -1,5 +1,5 @@
 import { UnimarginApiError } from './errors.js'
-import type { AccountView, ApiErrorBody, CommandView, PositionReportInput, ReadyView } from './types.js'
+import type { AccountView, ApiErrorBody, CommandView, NodeStatusView, PositionReportInput, ReadyView } from './types.js'
 
 export type CreateClientParameters = {
   /** e.g. `http://127.0.0.1:8080` */
@@ -23,6 +23,8 @@ export type UnimarginClient = {
   reportPosition: (report: PositionReportInput, signature: string) => Promise<{ accepted: true; account: string; market: string; sequence: string }>
   /** Whether the hub has a checkpoint on every chain and no late unprocessed event (never throws on 503). */
   ready: () => Promise<ReadyView>
+  /** Per chain finality, head, checkpoint, lag, halt and waiting events, and the outbox's depth by state (`GET /v1/status`). */
+  status: () => Promise<NodeStatusView>
 }
 
 /**
@@ -54,5 +56,6 @@ export function createClient(parameters: CreateClientParameters): UnimarginClien
         }),
       }),
     ready: () => request('/ready', undefined, [503]),
+    status: () => request('/v1/status'),
   }
 }

@@ -214,5 +214,29 @@ export type ReadyView = {
   staleChains: StaleChainView[]
 }
 
+/** One configured chain as `GET /v1/status` shows it. Blocks are decimal strings (`IntString`); ages in seconds. */
+export type ChainStatusView = {
+  name: string
+  chainId: number
+  /** `confirmations` (with `confirmations`), `safe` or `finalized` */
+  finality: string
+  confirmations: number
+  /** newest head the watcher has seen; null before its first range */
+  headBlock: IntString | null
+  /** last block whose logs are fully written; null before the first range */
+  checkpointBlock: IntString | null
+  /** head − checkpoint (the finality depth included); null while either is unknown */
+  lagBlocks: IntString | null
+  /** seconds since the head last advanced */
+  headAgeSeconds: number | null
+  /** why ingestion halted, and since when (ISO 8601); null while it runs */
+  halted: { reason: string; since: string | null } | null
+  /** events ingested and not yet applied by the aggregator */
+  unprocessedEvents: number
+}
+
+/** `GET /v1/status` body. */
+export type NodeStatusView = { chains: ChainStatusView[]; outbox: Record<string, number> }
+
 /** The body of every error response. */
 export type ApiErrorBody = { error: { code: string; message: string; issues?: { path: string; message: string }[] } }

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { loadConfigFile } from '@unimargin/chains'
-import type { ReadyView } from '@unimargin/client'
+import type { NodeStatusView, ReadyView } from '@unimargin/client'
 import { createDatabase } from '@unimargin/db'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { createNodeLogger, type LogFormat } from './logger.js'
 import { addCoverageCommand } from './operator/backtestCoverage.js'
+import type { RouteStatusView } from './operator/status.js'
 import { type NodeService, parseServices } from './runtime/services.js'
 import { startNode } from './runtime/node.js'
 
@@ -162,15 +163,19 @@ program
 
 program
   .command('status')
-  .description("Print a running node's readiness: halted chains, chains whose head is stale, chains without a checkpoint, late events. Exits 1 when not ready.")
+  .description(
+    "Print a running node's readiness (halted chains, stale heads, chains without a checkpoint, late events), then per chain its finality, head, checkpoint and lag, the outbox by state and the routes' latency and traffic. Exits 1 when not ready.",
+  )
   .option('--api <url>', 'node API base URL', 'http://127.0.0.1:8787')
-  .option('--json', 'print the /ready body as JSON')
+  .option('--json', 'print { ready, status, routes } as JSON')
   .action(async (options: { api: string; json?: boolean }) => {
-    const { formatReadiness } = await import('./operator/status.js')
+    const { formatReadiness, formatStatus } = await import('./operator/status.js')
     const { fetchNode } = await import('./operator/nodeApi.js')
     const res = await fetchNode(options.api, '/ready')
-    const view = (await res.json()) as ReadyView
-    console.log(options.json ? JSON.stringify(view, null, 2) : formatReadiness(view).join('\n'))
+    const ready = (await res.json()) as ReadyView
+    const status = (await (await fetchNode(options.api, '/v1/status')).json()) as NodeStatusView
+    const { routes } = (await (await fetchNode(options.api, '/v1/routes')).json()) as { routes: RouteStatusView[] }
+    console.log(options.json ? JSON.stringify({ ready, status, routes }, null, 2) : [...formatReadiness(ready), ...formatStatus(status, routes)].join('\n'))
     if (!res.ok) process.exitCode = 1
   })
 

@@ -18,6 +18,7 @@ import { healthRoutes } from './routes/health.js'
 import { positionRoutes } from './routes/positions.js'
 import { riskParameterRoutes } from './routes/riskParameters.js'
 import { routeRoutes } from './routes/routes.js'
+import { statusRoutes } from './routes/status.js'
 import { type ParameterSetStore, parameterSetStoreOf } from '../riskParameters/index.js'
 
 export type CreateApiParameters = {
@@ -93,6 +94,7 @@ export function createApi(parameters: CreateApiParameters): Hono {
   app.route('/v1/commands', commandRoutes({ db }))
   app.route('/v1/positions', positionRoutes({ db, config, logger, now }))
   app.route('/v1/routes', routeRoutes({ db, config, now }))
+  app.route('/v1/status', statusRoutes({ db, config, now }))
   app.route('/v1/risk', riskParameterRoutes({ db, store: riskParameters }))
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } } satisfies ApiErrorBody, 404))
   app.onError((error, c) => errorResponse(error, c, logger))

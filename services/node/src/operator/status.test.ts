@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatReadiness } from './status.js'
+import { formatReadiness, formatStatus } from './status.js'
 
 describe('formatReadiness', () => {
   it('prints Ready. for a ready node', () => {
@@ -21,5 +21,26 @@ describe('formatReadiness', () => {
       '  stale: beta (chain 2) head 77 last advanced 95 s ago (allowed 60 s)',
       '  2 chain events wait for the aggregator',
     ])
+  })
+})
+
+describe('formatStatus', () => {
+  it('tabulates each chain, the outbox by state and each route, numbers grouped and halts spelled out', () => {
+    const text = formatStatus(
+      {
+        chains: [
+          { name: 'alpha', chainId: 1, finality: 'finalized', confirmations: 2, headBlock: '1234567', checkpointBlock: '1234500', lagBlocks: '67', headAgeSeconds: 3, halted: null, unprocessedEvents: 0 },
+          { name: 'beta', chainId: 2, finality: 'confirmations', confirmations: 12, headBlock: null, checkpointBlock: '900', lagBlocks: null, headAgeSeconds: null, halted: { reason: 'reorg below finality', since: '2030-01-01T00:00:00.000Z' }, unprocessedEvents: 4 },
+        ],
+        outbox: { pending: 2, executed: 1500, dead: 0 },
+      },
+      [{ name: 'beta', chainId: 2, transport: 'layerzero', p50Ms: 4200, p99Ms: 9000, samples: 3, source: 'seeded', inFlight: 1, failing: 0, dead: 0 }],
+    ).join('\n')
+    expect(text).toContain('1,234,567')
+    expect(text).toMatch(/alpha\s+│\s+1\s+│\s+finalized\s+│\s+1,234,567\s+│\s+1,234,500\s+│\s+67\s+│\s+3 s\s+│\s+0\s+│\s+no/)
+    expect(text).toMatch(/beta\s+│\s+2\s+│\s+12 conf\.\s+│\s+-\s+│\s+900\s+│\s+-\s+│\s+-\s+│\s+4\s+│\s+reorg below finality \(since 2030-01-01T00:00:00.000Z\)/)
+    expect(text).toContain('Outbox: pending 2, executed 1,500, dead 0')
+    expect(text).toMatch(/beta\s+│\s+layerzero\s+│\s+4\.2 s\s+│\s+9\.0 s \(seeded\)\s+│\s+3\s+│\s+1\s+│\s+0\s+│\s+0/)
+    expect(text).not.toContain('\u001b[')
   })
 })

@@ -1,4 +1,5 @@
-import type { ReadyView } from '@unimargin/client'
+import type { NodeStatusView, ReadyView } from '@unimargin/client'
+import Table from 'cli-table3'
 
 /**
  * The lines `unimargin status` prints for a node's `/ready` body: `Ready.`, or `Not ready:` followed by one line
@@ -18,5 +19,54 @@ export function formatReadiness(view: ReadyView): string[] {
       `  stale: ${c.name} (chain ${c.chainId}) head ${c.headBlock ?? 'unknown'} last advanced ${c.headAgeSeconds} s ago (allowed ${c.maxHeadAgeSeconds} s)`,
     )
   if (view.lateUnprocessedEvents > 0) lines.push(`  ${view.lateUnprocessedEvents} chain events wait for the aggregator`)
+  return lines
+}
+
+/** One route of `GET /v1/routes`, as `unimargin status` prints it. */
+export type RouteStatusView = {
+  name: string
+  chainId: number
+  transport: string
+  p50Ms: number
+  p99Ms: number
+  samples: number
+  source: 'measured' | 'seeded'
+  inFlight: number
+  failing: number
+  dead: number
+}
+
+const plain = (): { style: { head: string[]; border: string[] } } => ({ style: { head: [], border: [] } })
+const group = (v: string | number | null) => (v === null ? '-' : BigInt(v).toLocaleString('en-US'))
+
+/**
+ * The tables `unimargin status` prints below the readiness lines: per chain its finality, head, checkpoint, lag
+ * (blocks), head age (s), waiting events and halt; the outbox's depth by state; per route its transport, latency
+ * p50/p99 (s, `seeded` until measured) and traffic. Numbers grouped by thousands; no colour (safe to pipe).
+ */
+export function formatStatus(status: NodeStatusView, routes: readonly RouteStatusView[]): string[] {
+  const chains = new Table({ head: ['chain', 'id', 'finality', 'head', 'checkpoint', 'lag', 'head age', 'waiting', 'halted'], ...plain() })
+  for (const c of status.chains)
+    chains.push([
+      c.name,
+      c.chainId,
+      c.finality === 'confirmations' ? `${c.confirmations} conf.` : c.finality,
+      group(c.headBlock),
+      group(c.checkpointBlock),
+      group(c.lagBlocks),
+      c.headAgeSeconds === null ? '-' : `${c.headAgeSeconds} s`,
+      c.unprocessedEvents,
+      c.halted ? `${c.halted.reason}${c.halted.since ? ` (since ${c.halted.since})` : ''}` : 'no',
+    ])
+  const outbox = Object.entries(status.outbox)
+    .map(([state, n]) => `${state} ${n.toLocaleString('en-US')}`)
+    .join(', ')
+  const lines = ['', 'Chains', chains.toString(), '', `Outbox: ${outbox}`]
+  if (routes.length > 0) {
+    const table = new Table({ head: ['route to', 'transport', 'p50', 'p99', 'samples', 'in flight', 'failing', 'dead'], ...plain() })
+    for (const r of routes)
+      table.push([r.name, r.transport, `${(r.p50Ms / 1000).toFixed(1)} s`, `${(r.p99Ms / 1000).toFixed(1)} s${r.source === 'seeded' ? ' (seeded)' : ''}`, r.samples, r.inFlight, r.failing, r.dead])
+    lines.push('', 'Routes', table.toString())
+  }
   return lines
 }
