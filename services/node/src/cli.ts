@@ -21,6 +21,14 @@ const port = (value: string) => {
   return n
 }
 
+/** `--layerzero 2,3`: chain numbers 1-3, or `none`. */
+const parseLayerZeroChains = (value: string): number[] => {
+  if (value === 'none') return []
+  const chains = value.split(',').map((v) => Number(v.trim()))
+  if (chains.some((i) => !(Number.isInteger(i) && i >= 1 && i <= 3))) throw new InvalidArgumentError('takes chain numbers 1, 2 or 3, comma-separated, or "none"')
+  return chains
+}
+
 /** `--log-format`: pretty lines on a terminal, JSON elsewhere unless asked (see logger.ts). */
 const logFormatOption = () => new Option('--log-format <format>', 'pretty (readable lines; default on a terminal) or json (default otherwise)').choices(['pretty', 'json'])
 
@@ -37,13 +45,44 @@ program
   .option('--api-port <port>', 'HTTP API port', port, 8787)
   .option('--base-port <port>', 'RPC port of the first chain (the others follow)', port, 8545)
   .addOption(new Option('--margin-mode <mode>', 'margin model of the hub').choices(['portfolio', 'tiered', 'isolated', 'span', 'linear']).default('portfolio'))
-  .option('--layerzero <chains>', 'comma-separated chain numbers (1-3) reached over LayerZero v2 instead of Wormhole; "none" for none', '3')
-  .action(async (options: { pace: number; apiPort: number; basePort: number; marginMode: 'portfolio' | 'tiered' | 'isolated' | 'span' | 'linear'; layerzero: string }) => {
-    const { runDemo } = await import('./demo/index.js')
-    const layerZeroChains = options.layerzero === 'none' ? [] : options.layerzero.split(',').map((v) => Number.parseInt(v, 10))
-    if (layerZeroChains.some((i) => !(i >= 1 && i <= 3))) throw new InvalidArgumentError('--layerzero takes chain numbers 1, 2 or 3')
-    const code = await runDemo({ paceMs: options.pace, apiPort: options.apiPort, basePort: options.basePort, marginMode: options.marginMode, layerZeroChains })
-    process.exit(code)
+  .option('--layerzero <chains>', 'comma-separated chain numbers (1-3) reached over LayerZero v2 instead of Wormhole; "none" for none', parseLayerZeroChains, [3])
+  .option('--keep-running', 'after the scenario, keep the chains, co-signers and node up (for status, account, the API) until Ctrl-C')
+  .action(
+    async (options: { pace: number; apiPort: number; basePort: number; marginMode: 'portfolio' | 'tiered' | 'isolated' | 'span' | 'linear'; layerzero: number[]; keepRunning?: boolean }) => {
+      const { runDemo } = await import('./demo/index.js')
+      const code = await runDemo({
+        paceMs: options.pace,
+        apiPort: options.apiPort,
+        basePort: options.basePort,
+        marginMode: options.marginMode,
+        layerZeroChains: options.layerzero,
+        keepRunning: options.keepRunning ?? false,
+      })
+      process.exit(code)
+    },
+  )
+
+const devnetCmd = program.command('devnet').description('The local devnet on its own.')
+devnetCmd
+  .command('up')
+  .description(
+    'Start 3 anvil chains with every contract deployed and the co-signer processes, write the generated configuration, and keep them up until Ctrl-C; run a node on it with `unimargin start -c <work-dir>/devnet.json`.',
+  )
+  .option('--base-port <port>', 'RPC port of the first chain (the others follow)', port, 8545)
+  .option('--cosigner-port <port>', "the first co-signer's API port (the others follow)", port, 8788)
+  .option('--layerzero <chains>', 'comma-separated chain numbers (1-3) reached over LayerZero v2 instead of Wormhole; "none" for none', parseLayerZeroChains, [3])
+  .option('--work-dir <dir>', 'where the devnet cache, co-signer files and devnet.json go', '.unimargin')
+  .action(async (options: { basePort: number; cosignerPort: number; layerzero: number[]; workDir: string }) => {
+    const { devnetUp, untilSignal } = await import('./devnet/up.js')
+    const logger = createNodeLogger({ level: process.env.LOG_LEVEL ?? 'warn' })
+    const network = await devnetUp({ basePort: options.basePort, coSignerBasePort: options.cosignerPort, layerZeroChains: options.layerzero, workDir: options.workDir, logger })
+    for (const c of network.devnet.chains) console.log(`chain ${c.name} (id ${c.chainId}): ${c.rpcUrl}`)
+    console.log(`co-signers: ${(network.config.coSigners?.urls ?? []).join(', ')}`)
+    console.log(`configuration: ${network.configFile}`)
+    console.log(`Devnet up. Run a node on it: unimargin start -c ${network.configFile}. Ctrl-C stops the chains and co-signers.`)
+    await untilSignal()
+    await network.stop()
+    console.log('Devnet stopped.')
   })
 
 program

@@ -1,15 +1,15 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { getAccountView } from '@unimargin/aggregator'
 import type { MarginConfig } from '@unimargin/chains'
 import { createClient } from '@unimargin/client'
 import { collateralBalances, commandTransitions, createDatabase, eq, liquidations, withdrawals } from '@unimargin/db'
-import { ASSETS, type AssetSymbol, DEVNET_COSIGNER_THRESHOLD, type Devnet, startDevnet, userDeposit, userRequestWithdrawal, vaultBalance } from '@unimargin/devnet'
+import { ASSETS, type AssetSymbol, DEVNET_COSIGNER_THRESHOLD, type Devnet, userDeposit, userRequestWithdrawal, vaultBalance } from '@unimargin/devnet'
 import { positionReportDomain, signPositionReport } from '@unimargin/protocol'
 import Table from 'cli-table3'
 import pino from 'pino'
 import { type Address, getAddress, type Hex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
-import { spawnLocalCoSigners } from '../runtime/cosignerProcesses.js'
+import { devnetUp, untilSignal } from '../devnet/up.js'
 import { startNode } from '../runtime/node.js'
 import { formatFixed, health, usd } from './format.js'
 import { loadPricePath } from './prices.js'
@@ -26,6 +26,8 @@ export type RunDemoParameters = {
   marginMode?: MarginConfig['mode']
   /** where the devnet cache, generated config and logs go (default `.unimargin`) */
   workDir?: string
+  /** after the scenario, keep the chains, co-signers and node up until SIGINT/SIGTERM (default false) */
+  keepRunning?: boolean
   print?: (line: string) => void
 }
 
@@ -47,20 +49,17 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
   const marketTime = () => (path[hour]?.time.toISOString() ?? '').slice(0, 16).replace('T', ' ')
 
   print('Starting 3 local chains (anvil) with the Wormhole core, LayerZero EndpointV2/ULN302, tokens, price feeds, vaults and MarginHub…')
-  const routes = Object.fromEntries((parameters.layerZeroChains ?? [3]).map((i) => [31336 + i, 'layerzero' as const]))
-  const devnet = await startDevnet({ chains: 3, basePort: parameters.basePort, blockTimeSeconds: 0.25, stateDir: `${workDir}/devnet`, logger, routes })
-  const database = await createDatabase()
-  const networkConfig = { ...devnet.config, margin: { ...devnet.config.margin, mode: parameters.marginMode ?? 'portfolio' } }
-  print(`Starting ${devnet.keys.coSigners.length} co-signer processes (own watchers, valuation and PGlite each); MarginHub needs ${DEVNET_COSIGNER_THRESHOLD} of their signatures per command…`)
-  const coSigners = await spawnLocalCoSigners({
-    config: networkConfig,
-    keys: devnet.keys.coSigners,
-    threshold: DEVNET_COSIGNER_THRESHOLD,
-    workDir: `${workDir}/cosigners`,
-    basePort: parameters.apiPort + 1,
+  const network = await devnetUp({
+    basePort: parameters.basePort,
+    coSignerBasePort: parameters.apiPort + 1,
+    layerZeroChains: parameters.layerZeroChains ?? [3],
+    workDir,
+    marginMode: parameters.marginMode ?? 'portfolio',
+    logger,
   })
-  const config = coSigners.config
-  writeFileSync(`${workDir}/devnet.json`, JSON.stringify(config, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2))
+  print(`Started ${network.devnet.keys.coSigners.length} co-signer processes (own watchers, valuation and PGlite each); MarginHub needs ${DEVNET_COSIGNER_THRESHOLD} of their signatures per command.`)
+  const { devnet, config } = network
+  const database = await createDatabase()
   const node = await startNode({ config, db: database.db, logger, apiPort: parameters.apiPort, aggregatorPollMs: 50 })
   const api = createClient({ baseUrl: node.apiUrl ?? `http://127.0.0.1:${parameters.apiPort}` })
   // the venue reports every position to the hub and to each co-signer, which value accounts on their own
@@ -277,14 +276,21 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
     if (!lpDone) failures.push('lp\'s large withdrawal did not execute')
     if (!bobDone) failures.push('bob\'s over-withdrawal was not rejected')
     if (!settled) failures.push('carol was not liquidated')
+    if (parameters.keepRunning) {
+      const rpc = devnet.chains.map((c) => `${c.name} ${c.rpcUrl}`).join(', ')
+      print(
+        `\nKeeping everything running (--keep-running): chains ${rpc}; co-signers ${(config.coSigners?.urls ?? []).join(', ')}; node API ${node.apiUrl}; configuration ${network.configFile}.`,
+      )
+      print(`Try: unimargin status --api ${node.apiUrl}   or   unimargin account ${alice} --api ${node.apiUrl}. Ctrl-C stops everything.`)
+      await untilSignal()
+    }
   } catch (error) {
     failures.push(`demo failed: ${(error as Error).stack ?? error}`)
   } finally {
     clearInterval(ticker)
     await node.stop()
-    await coSigners.stop()
     await database.close()
-    await devnet.stop()
+    await network.stop()
   }
   if (failures.length) {
     print(`\nDemo finished with ${failures.length} problem(s):\n${failures.map((f) => `  - ${f}`).join('\n')}\nLogs: ${workDir}/dev.log`)
