@@ -345,7 +345,7 @@ export async function signaturesFor(ctx: RelayerContext, list: readonly { id: st
 }
 
 /** @throws Error when `command` holds fewer co-signatures than MarginHub needs (it is gathered again on retry). */
-export function requireSignatures(ctx: RelayerContext, signatures: Map<string, Hex[]>, command: { id: string }): void {
+export function requireSignatures(signatures: Map<string, Hex[]>, command: { id: string }): void {
   if (!signatures.has(command.id)) throw new Error(`Command ${command.id} holds fewer co-signatures than MarginHub's threshold.`)
 }
 
