@@ -5,6 +5,7 @@ import type { Config } from '@unimargin/chains'
 import { coSignDecisions, type Db, desc, eq, isNotNull, and } from '@unimargin/db'
 import { signCommand } from '@unimargin/protocol'
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import type { Logger } from 'pino'
 import { type Hex, isHex, type LocalAccount } from 'viem'
 import { z } from 'zod'
@@ -50,63 +51,63 @@ export function createCoSignerApp(parameters: CreateCoSignerAppParameters): Hono
   const hub = { chainId: config.hub.chainId, hub: config.hub.address }
   const app = new Hono()
 
-  app.post('/v1/cosign', async (c) => {
-      const invalid = (message: string, status: 400 | 413 | 415 | 422 = 422) => c.json({ error: { code: status === 413 ? 'body_too_large' : 'invalid_body', message } }, status)
-      const raw = Buffer.from(await c.req.arrayBuffer())
-      if (raw.length > maxCosignBodyBytes) return invalid(`body: larger than ${maxCosignBodyBytes} bytes`, 413)
-      const encoding = (c.req.header('content-encoding') ?? 'identity').trim().toLowerCase()
-      let text: string
-      if (encoding === 'gzip') {
-        try {
-          text = (await gunzipAsync(raw, { maxOutputLength: maxCosignBodyBytes })).toString('utf8')
-        } catch (error) {
-          return (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
-            ? invalid(`body: larger than ${maxCosignBodyBytes} bytes once gunzipped`, 413)
-            : invalid(`body: not valid gzip (${(error as Error).message})`, 400)
-        }
-      } else if (encoding === 'identity') text = raw.toString('utf8')
-      else return invalid(`content-encoding: ${encoding} is not supported (gzip or none)`, 415)
-      let json: unknown
+  const tooLarge = (what: string) => ({ error: { code: 'body_too_large', message: `body: larger than ${maxCosignBodyBytes} bytes${what}` } })
+  app.post('/v1/cosign', bodyLimit({ maxSize: maxCosignBodyBytes, onError: (c) => c.json(tooLarge(''), 413) }), async (c) => {
+    const invalid = (message: string, status: 400 | 415 | 422 = 422) => c.json({ error: { code: 'invalid_body', message } }, status)
+    const raw = Buffer.from(await c.req.arrayBuffer())
+    const encoding = (c.req.header('content-encoding') ?? 'identity').trim().toLowerCase()
+    let text: string
+    if (encoding === 'gzip') {
       try {
-        json = JSON.parse(text)
-      } catch {
-        return invalid('body: not JSON')
+        text = (await gunzipAsync(raw, { maxOutputLength: maxCosignBodyBytes })).toString('utf8')
+      } catch (error) {
+        return (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
+          ? c.json(tooLarge(' once gunzipped'), 413)
+          : invalid(`body: not valid gzip (${(error as Error).message})`, 400)
       }
-      const parsed = cosignBody.safeParse(json)
-      if (!parsed.success) return invalid(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '))
-      const payload = parsed.data.payload.toLowerCase() as Hex
-      const verdict = await checkCommand({
-        db,
-        config,
-        payload,
-        toleranceBps,
-        nowSeconds: BigInt(Math.floor(now().getTime() / 1000)),
-        ...(parsed.data.evidence ? { evidence: parsed.data.evidence } : {}),
-      })
-      const commandId = verdict.command?.commandId
-      if (commandId) {
-        const [signed] = await db
-          .select()
-          .from(coSignDecisions)
-          .where(and(eq(coSignDecisions.commandId, commandId), isNotNull(coSignDecisions.signature)))
-          .orderBy(desc(coSignDecisions.id))
-          .limit(1)
-        if (signed) {
-          if (signed.payload === payload) return c.json({ commandId, signer: account.address, signature: signed.signature })
-          const reason = `Command ${commandId} was signed with another payload; a command id is signed once.`
-          await record(commandId, verdict.command!.kind, verdict.command!.account, payload, null, reason, { code: 'conflicting_payload' })
-          return c.json({ error: { code: 'conflicting_payload', message: reason } }, 422)
-        }
+    } else if (encoding === 'identity') text = raw.toString('utf8')
+    else return invalid(`content-encoding: ${encoding} is not supported (gzip or none)`, 415)
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      return invalid('body: not JSON')
+    }
+    const parsed = cosignBody.safeParse(json)
+    if (!parsed.success) return invalid(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '))
+    const payload = parsed.data.payload.toLowerCase() as Hex
+    const verdict = await checkCommand({
+      db,
+      config,
+      payload,
+      toleranceBps,
+      nowSeconds: BigInt(Math.floor(now().getTime() / 1000)),
+      ...(parsed.data.evidence ? { evidence: parsed.data.evidence } : {}),
+    })
+    const commandId = verdict.command?.commandId
+    if (commandId) {
+      const [signed] = await db
+        .select()
+        .from(coSignDecisions)
+        .where(and(eq(coSignDecisions.commandId, commandId), isNotNull(coSignDecisions.signature)))
+        .orderBy(desc(coSignDecisions.id))
+        .limit(1)
+      if (signed) {
+        if (signed.payload === payload) return c.json({ commandId, signer: account.address, signature: signed.signature })
+        const reason = `Command ${commandId} was signed with another payload; a command id is signed once.`
+        await record(commandId, verdict.command!.kind, verdict.command!.account, payload, null, reason, { code: 'conflicting_payload' })
+        return c.json({ error: { code: 'conflicting_payload', message: reason } }, 422)
       }
-      if (!verdict.sign) {
-        await record(commandId ?? '', verdict.command?.kind ?? 'unknown', verdict.command?.account ?? '', payload, null, verdict.reason, { code: verdict.code, ...verdict.detail })
-        logger.warn({ command_id: commandId, code: verdict.code, reason: verdict.reason }, 'Refused to co-sign command')
-        return c.json({ error: { code: verdict.code, message: verdict.reason } }, verdict.status)
-      }
-      const { signature } = await signCommand(payload, account, hub)
-      await record(verdict.command.commandId, verdict.command.kind, verdict.command.account, payload, signature, null, verdict.detail)
-      logger.info({ command_id: verdict.command.commandId, kind: verdict.command.kind }, 'Co-signed command')
-      return c.json({ commandId: verdict.command.commandId, signer: account.address, signature })
+    }
+    if (!verdict.sign) {
+      await record(commandId ?? '', verdict.command?.kind ?? 'unknown', verdict.command?.account ?? '', payload, null, verdict.reason, { code: verdict.code, ...verdict.detail })
+      logger.warn({ command_id: commandId, code: verdict.code, reason: verdict.reason }, 'Refused to co-sign command')
+      return c.json({ error: { code: verdict.code, message: verdict.reason } }, verdict.status)
+    }
+    const { signature } = await signCommand(payload, account, hub)
+    await record(verdict.command.commandId, verdict.command.kind, verdict.command.account, payload, signature, null, verdict.detail)
+    logger.info({ command_id: verdict.command.commandId, kind: verdict.command.kind }, 'Co-signed command')
+    return c.json({ commandId: verdict.command.commandId, signer: account.address, signature })
   })
 
   async function record(commandId: string, kind: string, accountAddress: string, payload: Hex, signature: Hex | null, reason: string | null, detail: Record<string, unknown>) {

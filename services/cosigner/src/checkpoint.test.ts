@@ -176,5 +176,15 @@ describe.each(testDatabases())('co-signing an escape Checkpoint with its leaves 
     const bad = await post({ payload: checkpointPayload(C, s.tree(C).root, 2n), evidence: wire })
     expect(bad.status).toBe(422)
     expect(await bad.json()).toMatchObject({ error: { code: 'invalid_body', message: expect.stringContaining('evidence.leaves.0.2') } })
+
+    // a body that inflates past the limit once gunzipped is refused before it is parsed
+    const small = createCoSignerApp({ db: database.db, config: s.config, account: privateKeyToAccount(keccak256(toHex('co-signer key'))), logger: silentLogger, toleranceBps: 100, maxCosignBodyBytes: 1024 })
+    const inflating = await small.request('/v1/cosign', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(`{"payload": "${payload}"${' '.repeat(4096)}}`),
+    })
+    expect(inflating.status).toBe(413)
+    expect(await inflating.json()).toMatchObject({ error: { code: 'body_too_large' } })
   })
 })
