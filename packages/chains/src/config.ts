@@ -190,19 +190,23 @@ export const configSchema = z
       maxAttempts: z.number().int().positive().default(8),
     }),
     /**
-     * MarginHub's co-signers as the relayer reaches them: each command is published only with `threshold` of their
-     * signatures (the hub's own threshold). Required by a relayer; a node without it cannot publish.
+     * MarginHub's co-signers as the relayer reaches them: each command is published only with MarginHub's
+     * `threshold()` of their signatures, which the relayer reads from the hub. Required by a relayer; a node without
+     * it cannot publish.
      */
     coSigners: z
       .strictObject({
         /** base URLs of the co-signer services (`POST <url>/v1/cosign`) */
         urls: z.array(z.string().url()).min(1),
-        /** signatures a command needs (MarginHub.threshold) */
-        threshold: z.number().int().min(1).max(255),
+        /**
+         * fallback only: the signatures a command needs while `MarginHub.threshold()` cannot be read (the relayer
+         * reads the hub's value, cached for 15 s); optional
+         */
+        threshold: z.number().int().min(1).max(255).optional(),
         /** ms the relayer waits for one co-signer's answer (default 10 000) */
         timeoutMs: z.number().int().positive().default(10_000),
       })
-      .refine((c) => c.threshold <= c.urls.length, { message: 'threshold must not exceed the number of co-signer urls', path: ['threshold'] })
+      .refine((c) => c.threshold === undefined || c.threshold <= c.urls.length, { message: 'threshold must not exceed the number of co-signer urls', path: ['threshold'] })
       .optional(),
     /** this process as a co-signer (`unimargin cosign`): its key and how much valuation drift it tolerates */
     coSigner: z

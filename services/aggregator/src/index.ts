@@ -7,6 +7,9 @@ export { type AccountView, getAccountView } from './view/index.js'
 export {
   allocateEntitlements,
   buildEscapeTree,
+  countEscapeCounters,
+  escapeBudgetUsd8,
+  escapeRootOf,
   type Entitlement,
   type EscapeAccount,
   type EscapeClaim,
@@ -21,7 +24,9 @@ export {
   type SkippedChain,
   snapshotEscape,
   type VaultSnapshot,
+  vaultTokensOf,
   writeCheckpoint,
 } from './escape/index.js'
 export { readAccount, readBalance } from './ledger/index.js'
+export { loadPriceBook, type PriceBook } from './pricing/index.js'
 export { type AccountValuation, buildMargin, valueAccount } from './valuation/index.js'

@@ -1,20 +1,12 @@
 import { buildMargin, readAccount, readBalance, valueAccount } from '@unimargin/aggregator'
 import type { Config } from '@unimargin/chains'
-import { and, chainCheckpoints, type DbOrTx, eq, withdrawals } from '@unimargin/db'
-import { type Command, CommandDecodeError, decodeCommand } from '@unimargin/protocol'
+import { and, type DbOrTx, eq, withdrawals } from '@unimargin/db'
+import { type CheckpointEvidence, type Command, CommandDecodeError, decodeCommand } from '@unimargin/protocol'
 import type { Hex } from 'viem'
+import { checkCheckpoint } from './checkpoint.js'
+import { refuse, type Verdict } from './verdict.js'
 
-/** Why a co-signer refuses: a stable code, a sentence, and the HTTP status it answers with. */
-export type Refusal = {
-  /** 409: its view of the chains does not support the command now (it may later); 422: it never will */
-  status: 409 | 422
-  code: string
-  reason: string
-  detail: Record<string, unknown>
-}
-
-/** The outcome of {@link checkCommand}: sign (with what the decision relied on), or a refusal. */
-export type Verdict = { sign: true; command: Command; detail: Record<string, unknown> } | ({ sign: false; command: Command | undefined } & Refusal)
+export type { Refusal, Verdict } from './verdict.js'
 
 export type CheckParameters = {
   db: DbOrTx
@@ -26,8 +18,10 @@ export type CheckParameters = {
    * margin, this co-signer's valuation may be and still agree with the hub (prices and blocks seen a little apart)
    */
   toleranceBps: number
-  /** unix seconds "now" for price ages */
+  /** unix seconds "now" for price ages and valuations */
   nowSeconds: bigint
+  /** for a Checkpoint command: the leaves the hub sends with it (see {@link CheckpointEvidence}); ignored otherwise */
+  evidence?: CheckpointEvidence
 }
 
 const s = (v: bigint) => v.toString()
@@ -41,10 +35,11 @@ const s = (v: bigint) => v.toString()
  *   or its equity is below maintenance margin plus `toleranceBps`; a Seize moves at most the balance seen on that
  *   vault;
  * - RejectWithdrawal, Unlock (they return or release funds), SetLimits (operator limits): signed;
- * - Checkpoint (escape hatch): signed when its `asOfBlock` is a block this co-signer's watcher has already passed on
- *   that chain (a vault nobody has used yet has the zero root of an empty tree). The root itself is not recomputed here (the entitlements depend on the hub's
- *   snapshot of every chain at once); a false root matters only once the vault has heard no hub command for its
- *   escape delay, and is one of the limits stated in the README's trust model;
+ * - Checkpoint (escape hatch): see {@link checkCheckpoint}: the block is one it has ingested and processed, the
+ *   leaves sent as evidence rebuild the command's root, carry this co-signer's own counters of the vault as of that
+ *   block (every counted pair has a leaf), pay per asset at most the tokens the vault holds by those counters, and,
+ *   added to the other vaults' latest leaves, give no account more than its own budget (equity after worst-case
+ *   loss) plus `toleranceBps`, at this co-signer's prices;
  * - a payload that does not decode, or a vault that is not the configured one of its chain: refused for good (422).
  * Read-only. Units: usd8 for values, token base units for amounts.
  */
@@ -77,10 +72,6 @@ export async function checkCommand(p: CheckParameters): Promise<Verdict> {
     default:
       return refuse(command, 422, 'unsupported_kind', `Command kind ${(command as Command).kind} is never co-signed.`)
   }
-}
-
-function refuse(command: Command | undefined, status: 409 | 422, code: string, reason: string, detail: Record<string, unknown> = {}): Verdict {
-  return { sign: false, command, status, code, reason, detail }
 }
 
 async function checkApproval(p: CheckParameters, command: Extract<Command, { kind: 'ApproveWithdrawal' }>): Promise<Verdict> {
@@ -154,16 +145,3 @@ async function checkLiquidation(p: CheckParameters, command: Extract<Command, { 
 function takeOut<T extends { chainId: number; asset: string; amount: bigint }>(balances: T[], out: { chainId: number; asset: string; amount: bigint }): T[] {
   return balances.map((b) => (b.chainId === out.chainId && b.asset.toLowerCase() === out.asset.toLowerCase() ? { ...b, amount: b.amount - out.amount } : b))
 }
-
-async function checkCheckpoint(p: CheckParameters, command: Extract<Command, { kind: 'Checkpoint' }>): Promise<Verdict> {
-  const chainId = Number(command.destChainId)
-  const detail = { chain_id: chainId, epoch: command.epoch.toString(), as_of_block: command.asOfBlock.toString() }
-  const [checkpoint] = await p.db.select({ blockNumber: chainCheckpoints.blockNumber }).from(chainCheckpoints).where(eq(chainCheckpoints.chainId, chainId))
-  if (!checkpoint || checkpoint.blockNumber < command.asOfBlock)
-    return refuse(command, 409, 'block_not_seen', `Checkpoint ${command.epoch} of chain ${chainId} is as of block ${command.asOfBlock}, which this co-signer has not ingested yet.`, {
-      ...detail,
-      seen_block: checkpoint?.blockNumber.toString() ?? null,
-    })
-  return { sign: true, command, detail: { ...detail, rule: 'checkpoint of a block already seen (root not recomputed)' } }
-}
-

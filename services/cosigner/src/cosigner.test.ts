@@ -1,8 +1,10 @@
-import { createAggregator } from '@unimargin/aggregator'
+import { buildEscapeTree, createAggregator, publishCheckpoints, snapshotEscape, writeCheckpoint } from '@unimargin/aggregator'
 import type { Config } from '@unimargin/chains'
 import { MarginHub, MarginVault, MockPriceFeed } from '@unimargin/contracts'
 import {
   and,
+  chainCheckpoints,
+  chainEvents,
   collateralBalances,
   coSignDecisions,
   commandSignatures,
@@ -11,6 +13,8 @@ import {
   createDatabase,
   type Database,
   eq,
+  isNull,
+  lte,
   withdrawals,
 } from '@unimargin/db'
 import { type Devnet, startDevnet, userDeposit, userRequestWithdrawal, vaultBalance } from '@unimargin/devnet'
@@ -72,7 +76,8 @@ describe('co-signers check the hub against their own view of the chains', () => 
     }
     hubConfig = {
       ...devnet.config,
-      coSigners: { urls: coSigners.map((c) => c.running!.url), threshold: 2, timeoutMs: 5_000 },
+      // no threshold here: the relayer reads MarginHub's (2 on the devnet)
+      coSigners: { urls: coSigners.map((c) => c.running!.url), timeoutMs: 5_000 },
       relayer: { ...devnet.config.relayer, baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 2 },
     }
     hubDb = await createDatabase()
@@ -223,6 +228,72 @@ describe('co-signers check the hub against their own view of the chains', () => 
     const notHex = await ask('hello' as Hex)
     expect(notHex.status).toBe(422)
   })
+
+  it("signs the hub's checkpoint round, and refuses a checkpoint handing one account another's tokens past its budget: it is never published", async () => {
+    const [small, large] = [devnet.keys.users[4]!, devnet.keys.users[5]!].map((k) => ({ key: k, address: privateKeyToAddress(k) }))
+    await userDeposit(devnet, { chainId: spoke().chainId, key: small!.key, symbol: 'USDC', amount: 100n * USDC })
+    await userDeposit(devnet, { chainId: spoke().chainId, key: large!.key, symbol: 'USDC', amount: 1_000n * USDC })
+    await coSignersSeeBalance(large!.address, 1_000n * USDC)
+    await until('the hub to see the deposits', async () => {
+      const [b] = await hubDb.db.select().from(collateralBalances).where(and(eq(collateralBalances.account, large!.address), eq(collateralBalances.chainId, spoke().chainId)))
+      return b?.amount === 1_000n * USDC
+    })
+    const ctx = (tx: typeof hubDb.db) => ({ tx, config: hubConfig, logger, now: () => new Date(), referenceTs: BigInt(Math.floor(Date.now() / 1000)) })
+    const round = await until('a checkpoint round of every vault', async () => {
+      const r = await hubDb.db.transaction((tx) => publishCheckpoints(ctx(tx as unknown as typeof hubDb.db)))
+      return r.skipped.length === 0 && r.published.length === hubConfig.chains.length ? r : undefined
+    })
+    /** until every running co-signer has applied chain `chainId` up to `block` */
+    const coSignersAt = (chainId: number, block: bigint) =>
+      until(`co-signers to apply chain ${chainId} up to block ${block}`, async () => {
+        for (const c of coSigners.filter((x) => x.running)) {
+          const [cp] = await c.database.db.select().from(chainCheckpoints).where(eq(chainCheckpoints.chainId, chainId))
+          if (!cp || cp.blockNumber < block) return false
+          const [waiting] = await c.database.db
+            .select({ id: chainEvents.id })
+            .from(chainEvents)
+            .where(and(eq(chainEvents.chainId, chainId), lte(chainEvents.blockNumber, block), isNull(chainEvents.processedAt)))
+            .limit(1)
+          if (waiting) return false
+        }
+        return true
+      })
+    const snapshot = await snapshotEscape(hubDb.db, hubConfig, BigInt(Math.floor(Date.now() / 1000)))
+    for (const v of snapshot.vaults) await coSignersAt(v.chainId, v.asOfBlock)
+    for (const published of round.published.filter((x) => x.created)) {
+      const settled = await relayUntilSettled(published.commandId)
+      expect({ state: settled.state, outcome: settled.outcome }).toEqual({ state: 'executed', outcome: 'applied' })
+      const signed = await decisionsOf(published.commandId)
+      expect(signed.filter((d) => d.signature).length).toBeGreaterThanOrEqual(2)
+    }
+    const spokeRound = round.published.find((x) => x.chainId === spoke().chainId)!
+    const inForce = (await spoke().publicClient.readContract({ address: spoke().addresses.vault, abi: MarginVault.abi, functionName: 'checkpoint' })) as { epoch: bigint }
+    expect(inForce.epoch).toBe(spokeRound.epoch)
+
+    // a hub that moves 500 USDC of the large account's entitlement to the small one: the leaves and counters are
+    // consistent and the vault holds the tokens, but the small account's equity is 100 USD
+    const spokeSnapshot = snapshot.vaults.find((v) => v.chainId === spoke().chainId)!
+    const usdc = spoke().addresses.tokens.USDC.toLowerCase()
+    const leaves = spokeSnapshot.tree.leaves.map((l) => ({
+      ...l,
+      entitlement:
+        l.asset.toLowerCase() !== usdc ? l.entitlement : l.account === small!.address ? l.entitlement + 500n * USDC : l.account === large!.address ? l.entitlement - 500n * USDC : l.entitlement,
+    }))
+    const inflated = buildEscapeTree(
+      leaves.map((l) => ({ chainId: spoke().chainId, account: l.account, asset: l.asset, amount: l.entitlement })),
+      leaves.map((l) => ({ account: l.account, asset: l.asset, credited: l.creditedAt, debited: l.debitedAt })),
+    )
+    const written = await hubDb.db.transaction((tx) => writeCheckpoint(ctx(tx as unknown as typeof hubDb.db), { chainId: spoke().chainId, tree: inflated, asOfBlock: spokeSnapshot.asOfBlock }))
+    expect(written.created).toBe(true)
+    const refused = await relayUntilSettled(written.commandId)
+    expect(refused.state).toBe('dead')
+    expect(await publishedOnHub(written.commandId)).toBe(false)
+    const decisions = await decisionsOf(written.commandId)
+    expect(decisions.length).toBeGreaterThanOrEqual(3)
+    expect(decisions.every((d) => d.signature === null && d.detail.code === 'exceeds_budget' && d.detail.account === small!.address)).toBe(true)
+    const stillInForce = (await spoke().publicClient.readContract({ address: spoke().addresses.vault, abi: MarginVault.abi, functionName: 'checkpoint' })) as { epoch: bigint }
+    expect(stillInForce.epoch).toBe(spokeRound.epoch)
+  }, 120_000)
 
   it('completes a withdrawal the hub approves with 2 of the 3 co-signers while the third is stopped', async () => {
     const stopped = coSigners[2]!

@@ -10,6 +10,10 @@ import { PermanentDeliveryError } from './errors.js'
 import { countWait } from './timing.js'
 import { createFeeBumper, type FeeBumper, type SentTransaction } from './bump.js'
 import { createChainFollower } from './follower.js'
+import { createHubThreshold } from './hubThreshold.js'
+import { staleWhileRevalidate } from './cache.js'
+
+export { staleWhileRevalidate }
 import { publishableSignatures } from './outbox.js'
 
 /** viem clients of one configured chain, with a lock that sends one transaction at a time (nonces in order). */
@@ -74,17 +78,21 @@ export type RelayerContext = {
   clientsOf(chainId: number): ChainClients
   /** the destination vault's `CommandExecuted` for `commandId` (whichever transport delivered it), if any */
   findExecution(dest: ChainConfig, commandId: Hex): Promise<ExecutionEvent | undefined>
-  /** co-signatures a command is published with (MarginHub.threshold); undefined when no co-signers are configured */
-  coSignThreshold: number | undefined
+  /** co-signatures a command is published with (MarginHub.threshold(), cached); undefined when no co-signers are configured */
+  coSignThreshold: (() => Promise<number>) | undefined
   /** stops every chain's background head poll */
   close(): void
 }
 
 export type ExecutionEvent = { transactionHash: Hex; blockNumber: bigint; outcome: number }
 
-/** Builds the shared context: one public and one wallet client per configured chain. */
-export function createRelayerContext(params: { db: Db; config: Config; log: Logger; coSignThreshold?: number }): RelayerContext {
-  const { db, config, log, coSignThreshold } = params
+/**
+ * Builds the shared context: one public and one wallet client per configured chain; with `coSigned`, the hub's
+ * co-signature threshold read from MarginHub ({@link createHubThreshold}, the config's `coSigners.threshold` only as a
+ * fallback while the hub cannot be read).
+ */
+export function createRelayerContext(params: { db: Db; config: Config; log: Logger; coSigned: boolean }): RelayerContext {
+  const { db, config, log } = params
   const account = privateKeyToAccount(config.relayer.privateKey)
   const hubChain = getChain(config, config.hub.chainId)
   const clients = new Map(config.chains.map((chain) => [chain.chainId, chainClients(chain, account, undefined, log)]))
@@ -93,13 +101,17 @@ export function createRelayerContext(params: { db: Db; config: Config; log: Logg
     if (!c) throw new PermanentDeliveryError(`No chain ${chainId} in the configuration.`)
     return c
   }
+  const hub = clientsOf(hubChain.chainId)
+  const coSignThreshold = params.coSigned
+    ? createHubThreshold({ client: hub.public, hub: config.hub.address, log, ...(config.coSigners?.threshold !== undefined ? { fallback: config.coSigners.threshold } : {}) })
+    : undefined
   return {
     db,
     config,
     log,
     account,
     hubChain,
-    hub: clientsOf(hubChain.chainId),
+    hub,
     clientsOf,
     coSignThreshold,
     close: () => {
@@ -328,13 +340,13 @@ export async function signaturesFor(ctx: RelayerContext, list: readonly { id: st
   return publishableSignatures(
     ctx.db,
     list.map((c) => c.id),
-    ctx.coSignThreshold,
+    await ctx.coSignThreshold(),
   )
 }
 
 /** @throws Error when `command` holds fewer co-signatures than MarginHub needs (it is gathered again on retry). */
-export function requireSignatures(ctx: RelayerContext, signatures: Map<string, Hex[]>, command: { id: string }): void {
-  if (!signatures.has(command.id)) throw new Error(`Command ${command.id} holds fewer than ${ctx.coSignThreshold ?? 'the required'} co-signatures.`)
+export function requireSignatures(signatures: Map<string, Hex[]>, command: { id: string }): void {
+  if (!signatures.has(command.id)) throw new Error(`Command ${command.id} holds fewer co-signatures than MarginHub's threshold.`)
 }
 
 /**
@@ -357,34 +369,3 @@ export function untilFinal(blockTimeMs: number, blocksToGo: bigint): number {
   return Math.max(20, Number(blocksToGo - 1n) * blockTimeMs + blockTimeMs / 4)
 }
 
-/**
- * A cached async value: `get()` returns the last loaded value while it is younger than `maxAgeMs`, starting one
- * background reload once it is older than `freshMs`; when there is none (or it is too old) it waits for a load. A
- * failed load is forgotten, so the next `get()` tries again.
- */
-export function staleWhileRevalidate<T>(load: () => Promise<T>, freshMs: number, maxAgeMs: number): () => Promise<T> {
-  let value: { v: T; at: number } | undefined
-  let loading: Promise<T> | undefined
-  const reload = () => {
-    loading ??= load().then(
-      (v) => {
-        value = { v, at: performance.now() }
-        loading = undefined
-        return v
-      },
-      (error: unknown) => {
-        loading = undefined
-        throw error
-      },
-    )
-    return loading
-  }
-  return async () => {
-    const age = value ? performance.now() - value.at : Number.POSITIVE_INFINITY
-    if (value && age <= maxAgeMs) {
-      if (age > freshMs) reload().catch(() => {})
-      return value.v
-    }
-    return reload()
-  }
-}

@@ -1,5 +1,7 @@
 export { backoffDelayMs } from './backoff.js'
+export { checkpointEvidenceOf } from './checkpointEvidence.js'
 export { CoSignRefusedError, type CoSignRefusal, type CoSigners, coSignersFromConfig, createHttpCoSigners, gatherCoSignatures, type HttpCoSignersParameters } from './cosign.js'
+export { createHubThreshold, HUB_THRESHOLD_FRESH_MS, HUB_THRESHOLD_MAX_AGE_MS, type HubThresholdParameters } from './hubThreshold.js'
 export { NotYetError, PermanentDeliveryError } from './errors.js'
 export { claimDueCommands, type CommandRow, rescheduleMany, transition, transitionMany } from './outbox.js'
 export { createRelayer, type CreateRelayerParameters, type Relayer } from './relayer.js'

@@ -100,7 +100,7 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   const id = parameters.id ?? `relayer-${process.pid}`
   const log = parameters.logger.child({ service: 'relayer', relayer_id: id })
   const coSigners = parameters.coSigners ?? (config.coSigners ? coSignersFromConfig(config) : undefined)
-  const ctx = createRelayerContext({ db, config, log, coSignThreshold: coSigners?.threshold })
+  const ctx = createRelayerContext({ db, config, log, coSigned: coSigners !== undefined })
   const transports: Record<TransportName, Transport> = {
     wormhole: createWormholeTransport(ctx, attester),
     layerzero: createLayerZeroTransport(ctx, { lzReceiveGas: parameters.lzReceiveGas, deliveryPacketGas: parameters.deliveryPacketGas }),
@@ -189,7 +189,7 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
       for (const c of list) refused.set(c, new Error('No coSigners configured: MarginHub publishes nothing without co-signatures.'))
       return { ready: [], refused }
     }
-    const errors = await gatherCoSignatures(db, coSigners, list).catch((error: unknown) => list.map(() => error))
+    const errors = await (async () => gatherCoSignatures(db, config, coSigners, list, await ctx.coSignThreshold!()))().catch((error: unknown) => list.map(() => error))
     list.forEach((c, i) => {
       if (errors[i] !== undefined) refused.set(c, errors[i])
     })

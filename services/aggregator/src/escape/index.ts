@@ -1,6 +1,7 @@
 export { allocateEntitlements, type EscapeAccount, EscapeInputError, type EscapePool, type Entitlement } from './allocate.js'
+export { countEscapeCounters, escapeBudgetUsd8, vaultTokensOf } from './counters.js'
 export { type EscapeClaim, loadEscapeClaims } from './loadEscapeClaims.js'
 export { publishCheckpoints } from './publishCheckpoints.js'
 export { type SkippedChain, snapshotEscape, type VaultSnapshot } from './snapshot.js'
-export { buildEscapeTree, type EscapeCounters, ESCAPE_LEAF_ENCODING, type EscapeLeaf, type EscapeTree } from './tree.js'
+export { buildEscapeTree, type EscapeCounters, ESCAPE_LEAF_ENCODING, type EscapeLeaf, escapeRootOf, type EscapeTree } from './tree.js'
 export { InvalidCheckpointError, writeCheckpoint } from './writeCheckpoint.js'

@@ -1,10 +1,9 @@
 import type { Config } from '@unimargin/chains'
-import { and, chainCheckpoints, chainEvents, type DbOrTx, eq, inArray, isNull, lte } from '@unimargin/db'
+import { and, chainCheckpoints, chainEvents, type DbOrTx, eq, isNull, lte } from '@unimargin/db'
 import { type Address, getAddress } from 'viem'
-import { readAccount } from '../ledger/index.js'
 import { loadPriceBook } from '../pricing/index.js'
-import { valueAccount } from '../valuation/index.js'
 import { allocateEntitlements, type EscapeAccount, type EscapePool } from './allocate.js'
+import { countEscapeCounters, escapeBudgetUsd8, vaultTokensOf } from './counters.js'
 import { buildEscapeTree, type EscapeCounters, type EscapeTree } from './tree.js'
 
 /** One vault's checkpoint-to-be: its tree and the block its counters were read at. */
@@ -13,17 +12,14 @@ export type VaultSnapshot = { chainId: number; asOfBlock: bigint; tree: EscapeTr
 /** Why a chain was left out of a snapshot round (it keeps its last checkpoint). */
 export type SkippedChain = { chainId: number; reason: 'no_watcher_checkpoint' | 'unprocessed_events' | 'missing_price' }
 
-/** The vault events that move the escape counters (see MarginVault's `EscapeLedger`). */
-const COUNTER_EVENTS = ['Deposited', 'WithdrawalExecuted', 'Seized']
-
 /**
  * Computes every vault's escape tree from the hub's state. Per chain, `asOfBlock` is the watcher's checkpoint (the
  * last block whose logs are fully written); a chain is skipped while events up to it wait for the aggregator, or
- * while an asset of it has no price. Counters come from the processed vault events up to `asOfBlock` (Deposited
- * credits, WithdrawalExecuted debits, Seized debits the account and credits the receiver), exactly as the vault
- * counts; an account's holdings there are `credited − debited` (balance plus escrow) and the vault's tokens the sum
- * over accounts. Each account's budget is its equity after the worst-case loss: equity minus the portfolio engine's
- * worst-scenario loss, or minus maintenance margin under the linear model (usd8). {@link allocateEntitlements}
+ * while an asset of it has no price. Counters come from the processed vault events up to `asOfBlock`
+ * ({@link countEscapeCounters}, exactly as the vault counts); an account's holdings there are `credited − debited`
+ * (balance plus escrow) and the vault's tokens the sum over accounts ({@link vaultTokensOf}). Each account's budget
+ * is its equity after the worst-case loss ({@link escapeBudgetUsd8}, usd8). Co-signers check a checkpoint with the
+ * same functions on their own database. {@link allocateEntitlements}
  * splits it, {@link buildEscapeTree} builds the trees.
  * @param referenceTs unix seconds, "now" for valuation
  * @throws {EscapeInputError} (from allocateEntitlements) only on a bug: the inputs are built consistent here.
@@ -54,47 +50,24 @@ export async function snapshotEscape(tx: DbOrTx, config: Config, referenceTs: bi
     included.push({ chainId: chain.chainId, vault: chain.vault, asOfBlock: checkpoint.blockNumber })
   }
 
-  const counters = new Map<string, EscapeCounters & { chainId: number }>()
-  const counter = (chainId: number, account: string, asset: string) => {
-    const key = `${chainId}|${account.toLowerCase()}|${asset.toLowerCase()}`
-    let c = counters.get(key)
-    if (!c) {
-      c = { chainId, account: getAddress(account), asset: getAddress(asset), credited: 0n, debited: 0n }
-      counters.set(key, c)
-    }
-    return c
-  }
-  for (const v of included) {
-    const events = await tx
-      .select()
-      .from(chainEvents)
-      .where(and(eq(chainEvents.chainId, v.chainId), lte(chainEvents.blockNumber, v.asOfBlock), inArray(chainEvents.eventName, COUNTER_EVENTS)))
-    for (const e of events) {
-      if (e.address.toLowerCase() !== v.vault.toLowerCase()) continue
-      const a = e.args as Record<string, string>
-      const amount = BigInt(a.amount ?? '0')
-      if (e.eventName === 'Deposited') counter(v.chainId, a.account!, a.asset!).credited += amount
-      else if (e.eventName === 'WithdrawalExecuted') counter(v.chainId, a.account!, a.asset!).debited += amount
-      else if (amount > 0n) {
-        counter(v.chainId, a.account!, a.asset!).debited += amount
-        counter(v.chainId, a.receiver!, a.asset!).credited += amount
-      }
-    }
-  }
+  const counters: Array<EscapeCounters & { chainId: number }> = []
+  for (const v of included) for (const c of await countEscapeCounters(tx, v)) counters.push({ ...c, chainId: v.chainId })
 
   const pools: EscapePool[] = []
   for (const v of included) {
     const chain = config.chains.find((c) => c.chainId === v.chainId)!
     for (const asset of chain.assets) {
-      let tokens = 0n
-      for (const c of counters.values()) if (c.chainId === v.chainId && c.asset.toLowerCase() === asset.address.toLowerCase()) tokens += c.credited - c.debited
-      pools.push({ chainId: v.chainId, asset: getAddress(asset.address), decimals: asset.decimals, priceUsd8: book.collateralPrice(v.chainId, asset)!.priceUsd8, vaultTokens: tokens > 0n ? tokens : 0n })
+      const vaultTokens = vaultTokensOf(
+        counters.filter((c) => c.chainId === v.chainId),
+        asset.address,
+      )
+      pools.push({ chainId: v.chainId, asset: getAddress(asset.address), decimals: asset.decimals, priceUsd8: book.collateralPrice(v.chainId, asset)!.priceUsd8, vaultTokens })
     }
   }
   const poolKeys = new Set(pools.map((p) => `${p.chainId}|${p.asset.toLowerCase()}`))
 
   const byAccount = new Map<string, EscapeAccount>()
-  for (const c of counters.values()) {
+  for (const c of counters) {
     const key = c.account.toLowerCase()
     let a = byAccount.get(key)
     if (!a) {
@@ -105,9 +78,7 @@ export async function snapshotEscape(tx: DbOrTx, config: Config, referenceTs: bi
     if (poolKeys.has(`${c.chainId}|${c.asset.toLowerCase()}`)) a.holdings.push({ chainId: c.chainId, asset: c.asset, amount: c.credited - c.debited })
   }
   for (const a of byAccount.values()) {
-    const valuation = await valueAccount(tx, config, await readAccount(tx, a.account), referenceTs)
-    const loss = valuation.margin.risk?.worstLossUsd8 ?? valuation.margin.mmUsd8
-    a.equityAfterWorstLossUsd8 = valuation.margin.equityUsd8 - loss
+    a.equityAfterWorstLossUsd8 = await escapeBudgetUsd8(tx, config, a.account, referenceTs)
   }
 
   const entitlements = allocateEntitlements(pools, [...byAccount.values()])
@@ -116,7 +87,7 @@ export async function snapshotEscape(tx: DbOrTx, config: Config, referenceTs: bi
     asOfBlock: v.asOfBlock,
     tree: buildEscapeTree(
       entitlements.filter((e) => e.chainId === v.chainId),
-      [...counters.values()].filter((c) => c.chainId === v.chainId),
+      counters.filter((c) => c.chainId === v.chainId),
     ),
   }))
   return { vaults, skipped }

@@ -54,11 +54,26 @@ export function buildEscapeTree(entitlements: readonly Entitlement[], counters: 
   }
   for (const e of entitlements) row(e.account, e.asset).entitlement += e.amount
   const sorted = [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r)
-  if (sorted.length === 0) return { root: `0x${'00'.repeat(32)}`, leaves: [] }
-  const tree = StandardMerkleTree.of(
-    sorted.map((r) => [r.account, r.asset, r.entitlement, r.creditedAt, r.debitedAt]),
-    [...ESCAPE_LEAF_ENCODING],
-  )
+  if (sorted.length === 0) return { root: ZERO_ROOT, leaves: [] }
+  const tree = merkleTreeOf(sorted)
   const leaves = sorted.map((r, i) => ({ ...r, proof: tree.getProof(i) as Hex[] }))
   return { root: tree.root as Hex, leaves }
+}
+
+/** The root of a vault without any leaf: no claim proves against it. */
+const ZERO_ROOT: Hex = `0x${'00'.repeat(32)}`
+
+/**
+ * The root of the tree of exactly `leaves` (any order; the tree sorts them), as {@link buildEscapeTree} builds it:
+ * what a co-signer recomputes from the leaves the hub sends. No leaf: the zero root.
+ */
+export function escapeRootOf(leaves: readonly Omit<EscapeLeaf, 'proof'>[]): Hex {
+  return leaves.length === 0 ? ZERO_ROOT : (merkleTreeOf(leaves).root as Hex)
+}
+
+function merkleTreeOf(rows: readonly Omit<EscapeLeaf, 'proof'>[]) {
+  return StandardMerkleTree.of(
+    rows.map((r) => [r.account, r.asset, r.entitlement, r.creditedAt, r.debitedAt]),
+    [...ESCAPE_LEAF_ENCODING],
+  )
 }

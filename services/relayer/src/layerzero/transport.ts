@@ -105,7 +105,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
     const signatures = await signaturesFor(ctx, list)
     const live = await passing(list, results, async (c) => {
       await assertNotExpiredBeforePublish(ctx, c)
-      requireSignatures(ctx, signatures, c)
+      requireSignatures(signatures, c)
       if (!(c.kind in LZ_RECEIVE_GAS)) throw new PermanentDeliveryError(`unknown command kind ${c.kind}`)
       getLayerZero(config, c.destChainId)
     })

@@ -93,7 +93,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
     const signatures = await signaturesFor(ctx, list)
     const live = await passing(list, results, async (c) => {
       await assertNotExpiredBeforePublish(ctx, c)
-      requireSignatures(ctx, signatures, c)
+      requireSignatures(signatures, c)
     })
     const retried = live.filter((i) => list[i]!.attempts > 0 || list[i]!.publishTx).map((i) => list[i]!)
     const earlier = await earlierPublishes(ctx, 'CommandPublished', retried)
