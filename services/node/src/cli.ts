@@ -98,6 +98,8 @@ program
       apiHostname: options.hostname,
       services: { watchers: watcher, aggregator, relayer },
       nodeId: nodeId.id,
+      // several nodes may share a PostgreSQL: each chain's watcher and the relayer key run on one of them at a time
+      leases: database.kind === 'postgres' ? {} : undefined,
     })
     let stopping = false
     const shutdown = async (signal: NodeJS.Signals) => {
@@ -156,15 +158,15 @@ program
 
 program
   .command('status')
-  .description("Print a running node's readiness: halted chains, chains whose head is stale, chains without a checkpoint, late events. Exits 1 when not ready.")
+  .description("Print a running node's readiness: halted chains, chains whose head is stale, chains without a checkpoint, late events, and which node holds each lease when nodes share a PostgreSQL. Exits 1 when not ready.")
   .option('--api <url>', 'node API base URL', 'http://127.0.0.1:8787')
   .option('--json', 'print the /ready body as JSON')
   .action(async (options: { api: string; json?: boolean }) => {
-    const { formatReadiness } = await import('./operator/status.js')
+    const { formatLeases, formatReadiness } = await import('./operator/status.js')
     const { fetchNode } = await import('./operator/nodeApi.js')
     const res = await fetchNode(options.api, '/ready')
     const view = (await res.json()) as ReadyView
-    console.log(options.json ? JSON.stringify(view, null, 2) : formatReadiness(view).join('\n'))
+    console.log(options.json ? JSON.stringify(view, null, 2) : [...formatReadiness(view), ...formatLeases(view)].join('\n'))
     if (!res.ok) process.exitCode = 1
   })
 
