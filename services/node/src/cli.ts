@@ -74,12 +74,12 @@ addCoverageCommand(program.command('backtest').description('Backtests of the mar
 
 program
   .command('start')
-  .description('Run watchers, aggregator, relayer and the HTTP API from a configuration file.')
+  .description('Run watchers, aggregator, relayer and the HTTP API from a configuration file; on PostgreSQL, alongside other nodes (see README, Several nodes on one PostgreSQL).')
   .requiredOption('-c, --config <file>', 'configuration JSON (see README, Configuration)')
   .option('--data-dir <dir>', 'PGlite data directory when DATABASE_URL is not set; the node id is kept beside it in <dir>.node-id unless the config sets node.id', '.unimargin/data')
   .option('--api-port <port>', 'HTTP API port', port, 8787)
   .option('--hostname <host>', 'interface the HTTP API listens on (0.0.0.0 for every interface)', '127.0.0.1')
-  .option('--services <list>', 'comma-separated parts to run: watcher, aggregator, relayer, api (only one node per relayer key may run the relayer)', parseServices, parseServices('watcher,aggregator,relayer,api'))
+  .option('--services <list>', 'comma-separated parts to run: watcher, aggregator, relayer, api. Several nodes may share one PostgreSQL (DATABASE_URL): each chain\'s watcher and the relayer key run on one node at a time under a lease, and another node takes over within about 8 s of its death; give each node its own node id', parseServices, parseServices('watcher,aggregator,relayer,api'))
   .addOption(new Option('--log-level <level>', 'log level (default: LOG_LEVEL, else info)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
   .option('--shutdown-timeout <seconds>', 'on SIGINT/SIGTERM, exit after this long even if a part of the node (a hung RPC call) has not stopped; a second signal exits at once', seconds, 10)
   .action(async (options: { config: string; dataDir: string; apiPort: number; hostname: string; services: Record<NodeService, boolean>; logLevel?: string; shutdownTimeout: number }) => {
