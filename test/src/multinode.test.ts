@@ -90,7 +90,7 @@ describe('three nodes on one PostgreSQL', () => {
     return node
   }
 
-  const leaseNames = () => ['relayer:' + privateKeyToAddress(devnet.config.relayer.privateKey).toLowerCase(), ...devnet.config.chains.map((c) => `watcher:${c.chainId}`)]
+  const leaseNames = () => [`relayer:${privateKeyToAddress(devnet.config.relayer.privateKey).toLowerCase()}`, ...devnet.config.chains.map((c) => `watcher:${c.chainId}`)]
   const holders = async () => new Map((await listLeases(database.db)).filter((l) => !l.expired).map((l) => [l.name, l.holder]))
   const user = (i: number) => ({ key: devnet.keys.users[i]! as Hex, address: privateKeyToAddress(devnet.keys.users[i]!) })
   const withdrawal = async (chainId: number, requestId: bigint) =>

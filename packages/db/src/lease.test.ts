@@ -11,7 +11,7 @@ const until = async (what: string, probe: () => boolean | Promise<boolean>, time
   }
 }
 
-describe.each(testDatabases())('leases on $kind', ({ kind, open }) => {
+describe.each(testDatabases())('leases on $kind', ({ open }) => {
   let database: Database
   beforeAll(async () => {
     database = await open()
@@ -95,7 +95,19 @@ describe.each(testDatabases())('leases on $kind', ({ kind, open }) => {
     expect((await listLeases(db)).find((l) => l.name === 'partition')?.holder).toBe('other')
   })
 
-  it.runIf(kind === 'postgres')('holds a takeover back until a write fenced by the lease has committed', async () => {
+})
+
+// row locks between two connections: PostgreSQL only (PGlite is one connection)
+describe.each(testDatabases().filter((d) => d.kind === 'postgres'))('a fenced write on $kind', ({ open }) => {
+  let database: Database
+  beforeAll(async () => {
+    database = await open()
+  })
+  afterAll(async () => {
+    await database?.close()
+  })
+
+  it('holds a takeover back until a write fenced by the lease has committed', async () => {
     const { db } = database
     await acquireLease(db, 'fence', 'writer', 300)
     let takenDuringWrite: boolean | undefined
