@@ -59,7 +59,10 @@ export function attesterFromConfig(config: Config): Attester {
 
 /**
  * Starts the hub's services on one database: a watcher per chain (vault + every asset feed), the aggregator, the
- * relayer and the HTTP API. `stop()` stops them in reverse order and waits for in-flight work.
+ * relayer and the HTTP API. With `leases`, other nodes may run on the same PostgreSQL: each chain's watcher and the
+ * relayer key work on one node at a time. `stop()` stops them in reverse order, waits for in-flight work and gives
+ * the node's leases up.
+ * @throws Error when `leases` is set without a node id.
  */
 export async function startNode(parameters: StartNodeParameters): Promise<RunningNode> {
   const { config, db, logger } = parameters
