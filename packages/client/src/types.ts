@@ -205,13 +205,36 @@ export type StaleChainView = {
   maxHeadAgeSeconds: number
 }
 
-/** `GET /ready`: `ready` only when every list is empty and no event waits too long (200; else 503). */
+/**
+ * Who does the work only one node at a time may do among the nodes sharing the database: a chain's watcher
+ * (`watcher:<chainId>`, with `chainId`) or a relayer key's sends (`relayer:<address>`). Present only where nodes lease.
+ */
+export type LeaseView = {
+  name: string
+  /** the chain of a watcher lease */
+  chainId?: number
+  /** node id of the holder */
+  holder: string
+  /** when the holder took it, ISO 8601 */
+  acquiredAt: string
+  /** database time after which another node may take it, ISO 8601 */
+  expiresAt: string
+  /** whether it had expired when read (its holder stopped renewing: another node takes it over) */
+  expired: boolean
+}
+
+/**
+ * `GET /ready`: `ready` only when every list but `leases` is empty and no event waits too long (200; else 503).
+ * `leases` is informational.
+ */
 export type ReadyView = {
   ready: boolean
   chainsWithoutCheckpoint: number[]
   lateUnprocessedEvents: number
   haltedChains: HaltedChainView[]
   staleChains: StaleChainView[]
+  /** the leases held among nodes sharing the database, by name (absent from nodes that predate them) */
+  leases?: LeaseView[]
 }
 
 /** One configured chain as `GET /v1/status` shows it. Blocks are decimal strings (`IntString`); ages in seconds. */

@@ -61,7 +61,7 @@ export async function createDatabase(parameters: CreateDatabaseParameters = {}):
       throw new DatabaseConnectionError(`Cannot open PostgreSQL ${describeUrl(url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
     }
     const db = drizzlePostgres(client, { schema })
-    if (migrate) await migratePostgres(db, { migrationsFolder })
+    if (migrate) await migrateAlone(client, () => migratePostgres(db, { migrationsFolder }))
     return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
   }
   const release = dataDir ? lockDataDir(dataDir) : () => {}
@@ -93,5 +93,27 @@ function describeUrl(url: string): string {
     return `${u.hostname}:${u.port || '5432'}${u.pathname}`
   } catch {
     return '(unparseable URL)'
+  }
+}
+
+/** Key of the advisory lock under which one process at a time migrates a PostgreSQL database (any fixed bigint). */
+const MIGRATION_LOCK_KEY = 0x756e696d
+
+/**
+ * Runs `run` (the migrator) while holding a session advisory lock on a reserved connection, so nodes started
+ * together on one PostgreSQL migrate one after the other (the next finds nothing left to apply) instead of racing to
+ * create the same tables.
+ */
+async function migrateAlone(client: postgres.Sql, run: () => Promise<void>): Promise<void> {
+  const lock = await client.reserve()
+  try {
+    await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`
+    try {
+      await run()
+    } finally {
+      await lock`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`
+    }
+  } finally {
+    lock.release()
   }
 }

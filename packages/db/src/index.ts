@@ -1,5 +1,18 @@
 export { createDatabase, type CreateDatabaseParameters, type Database, DatabaseConnectionError, type DatabaseKind, type Db, type DbOrTx, type Tx } from './client.js'
 export { DatabaseInUseError, dataDirLockFile } from './dataDirLock.js'
+export {
+  type AcquiredLease,
+  acquireLease,
+  assertLeaseHeld,
+  createLeaseKeeper,
+  DEFAULT_LEASE_TTL_MS,
+  type LeaseKeeper,
+  type LeaseKeeperParameters,
+  LeaseLostError,
+  type LeaseRow,
+  listLeases,
+  releaseLease,
+} from './lease.js'
 export * from './schema.js'
 export { testDatabases, type TestDatabase } from './testing.js'
 /** Query operators of the drizzle version the schema is built with, so services share one copy. */

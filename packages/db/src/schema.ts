@@ -352,3 +352,19 @@ export const escapeLeaves = pgTable(
   },
   (t) => [primaryKey({ columns: [t.chainId, t.vault, t.epoch, t.account, t.asset] }), index('escape_leaves_account').on(t.account, t.chainId, t.epoch)],
 )
+
+/**
+ * Leases of work that one node at a time may do among the nodes sharing the database (`lease.ts`): a chain's
+ * watcher (`watcher:<chainId>`), a relayer key's sends (`relayer:<address>`). The holder renews `expires_at`
+ * (the database's clock) by heartbeat; another node takes the lease only once it has expired.
+ */
+export const leases = pgTable('leases', {
+  name: text('name').primaryKey(),
+  /** node id of the holder */
+  holder: text('holder').notNull(),
+  /** the database time after which another node may take the lease */
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  /** when `holder` took it (kept across its renewals) */
+  acquiredAt: now('acquired_at'),
+  renewedAt: now('renewed_at'),
+})

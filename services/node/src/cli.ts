@@ -117,12 +117,12 @@ addCoverageCommand(program.command('backtest').description('Backtests of the mar
 
 program
   .command('start')
-  .description('Run watchers, aggregator, relayer and the HTTP API from a configuration file.')
+  .description('Run watchers, aggregator, relayer and the HTTP API from a configuration file; on PostgreSQL, alongside other nodes (see README, Several nodes on one PostgreSQL).')
   .requiredOption('-c, --config <file>', 'configuration file: unimargin.config.ts or JSON (see README, Configuration)')
   .option('--data-dir <dir>', 'PGlite data directory when DATABASE_URL is not set; the node id is kept beside it in <dir>.node-id unless the config sets node.id', '.unimargin/data')
   .option('--api-port <port>', 'HTTP API port', port, 8787)
   .option('--hostname <host>', 'interface the HTTP API listens on (0.0.0.0 for every interface)', '127.0.0.1')
-  .option('--services <list>', 'comma-separated parts to run: watcher, aggregator, relayer, api (only one node per relayer key may run the relayer)', parseServices, parseServices('watcher,aggregator,relayer,api'))
+  .option('--services <list>', 'comma-separated parts to run: watcher, aggregator, relayer, api. Several nodes may share one PostgreSQL (DATABASE_URL): each chain\'s watcher and the relayer key run on one node at a time under a lease, and another node takes over within about 8 s of its death; give each node its own node id', parseServices, parseServices('watcher,aggregator,relayer,api'))
   .addOption(new Option('--log-level <level>', 'log level (default: LOG_LEVEL, else info)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
   .addOption(logFormatOption())
   .option('--shutdown-timeout <seconds>', 'on SIGINT/SIGTERM, exit after this long even if a part of the node (a hung RPC call) has not stopped; a second signal exits at once', seconds, 10)
@@ -143,6 +143,8 @@ program
       apiHostname: options.hostname,
       services: { watchers: watcher, aggregator, relayer },
       nodeId: nodeId.id,
+      // several nodes may share a PostgreSQL: each chain's watcher and the relayer key run on one of them at a time
+      leases: database.kind === 'postgres' ? {} : undefined,
     })
     let stopping = false
     const shutdown = async (signal: NodeJS.Signals) => {
@@ -203,18 +205,20 @@ program
 program
   .command('status')
   .description(
-    "Print a running node's readiness (halted chains, stale heads, chains without a checkpoint, late events), then per chain its finality, head, checkpoint and lag, the outbox by state and the routes' latency and traffic. Exits 1 when not ready.",
+    "Print a running node's readiness (halted chains, stale heads, chains without a checkpoint, late events), which node holds each lease when nodes share a PostgreSQL, then per chain its finality, head, checkpoint and lag, the outbox by state and the routes' latency and traffic. Exits 1 when not ready.",
   )
   .option('--api <url>', 'node API base URL', 'http://127.0.0.1:8787')
   .option('--json', 'print { ready, status, routes } as JSON')
   .action(async (options: { api: string; json?: boolean }) => {
-    const { formatReadiness, formatStatus } = await import('./operator/status.js')
+    const { formatLeases, formatReadiness, formatStatus } = await import('./operator/status.js')
     const { fetchNode } = await import('./operator/nodeApi.js')
     const res = await fetchNode(options.api, '/ready')
     const ready = (await res.json()) as ReadyView
     const status = (await (await fetchNode(options.api, '/v1/status')).json()) as NodeStatusView
     const { routes } = (await (await fetchNode(options.api, '/v1/routes')).json()) as { routes: RouteStatusView[] }
-    console.log(options.json ? JSON.stringify({ ready, status, routes }, null, 2) : [...formatReadiness(ready), ...formatStatus(status, routes)].join('\n'))
+    console.log(
+      options.json ? JSON.stringify({ ready, status, routes }, null, 2) : [...formatReadiness(ready), ...formatLeases(ready), ...formatStatus(status, routes)].join('\n'),
+    )
     if (!res.ok) process.exitCode = 1
   })
 

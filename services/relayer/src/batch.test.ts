@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { chunkByGas, groupBy, passing } from './batch.js'
-import { staleWhileRevalidate } from './context.js'
+import { staleWhileRevalidate } from './cache.js'
 
 describe('chunkByGas', () => {
   it('cuts a batch where the next item would take it over the gas cap or the size limit', () => {

@@ -1,10 +1,11 @@
 import { type Config, getChain, type TransportName } from '@unimargin/chains'
-import type { Db } from '@unimargin/db'
+import { createLeaseKeeper, type Db, type LeaseKeeper } from '@unimargin/db'
 import { createPollLoop } from '@unimargin/lifecycle'
 import { type Attester, type CommandKindName, commandOutcomeName } from '@unimargin/protocol'
 import pLimit from 'p-limit'
 import type { Logger } from 'pino'
 import { BaseError, type Hex } from 'viem'
+import { privateKeyToAddress } from 'viem/accounts'
 import { backoffDelayMs } from './backoff.js'
 import { groupBy, type StepResult } from './batch.js'
 import { createRelayerContext } from './context.js'
@@ -65,6 +66,13 @@ export type CreateRelayerParameters = {
   onStep?: (timing: StepTiming) => void
   /** where co-signatures come from (default: the config's `coSigners`, over HTTP) */
   coSigners?: CoSigners
+  /**
+   * Share the relayer key with other nodes on the same database: the relayer runs only while this node (`id`) holds
+   * the key's lease `relayer:<address>` (see `createLeaseKeeper` of @unimargin/db), so one node at a time sends from
+   * the key on every chain and nonces never clash; the others stand by and take over within `ttlMs` (default 6 000)
+   * plus `intervalMs` of the holder's death. Absent: this relayer is the key's only one.
+   */
+  lease?: { ttlMs?: number; intervalMs?: number }
 }
 
 export type Relayer = {
@@ -72,7 +80,12 @@ export type Relayer = {
   tick: () => Promise<number>
   start: () => void
   stop: () => Promise<void>
+  /** whether this relayer sends now: it holds the key's lease, or runs without one */
+  active: () => boolean
 }
+
+/** Longest wait, ms, for the key's transactions an earlier holder left pending before a new holder starts sending. */
+const TAKEOVER_SETTLE_MS = 30_000
 
 /**
  * Creates a relayer: claims outbox rows and carries each command over the transport of its route (the config's
@@ -91,8 +104,10 @@ export type Relayer = {
  * block the next is already on its way.
  * A failing command is retried with exponential backoff (`relayer.baseDelayMs · 2^attempt`, capped at
  * `relayer.maxDelayMs`) and dead-lettered after `relayer.maxAttempts`; one failing item of a batch does not fail
- * the others. Transactions are sent one at a time per chain (local nonces) so nonces never collide; receipts are
- * awaited outside that lock. Under a stable node id (`id`), the first poll first releases the claims the node's
+ * the others. Transactions are sent one at a time per chain (nonces counted locally, send/nonceManager.ts) so
+ * nonces never collide; receipts are awaited outside that lock. With `lease`, several nodes may run a relayer with
+ * the same key: only the lease holder claims and sends, and a node taking the lease over first lets the previous
+ * holder's pending transactions be mined and releases its claims. Under a stable node id (`id`), the first poll first releases the claims the node's
  * previous run left (a SIGKILL leaves them for the 60 s lease), so those commands resume at once from their state.
  */
 export function createRelayer(parameters: CreateRelayerParameters): Relayer {
@@ -100,7 +115,24 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   const id = parameters.id ?? `relayer-${process.pid}`
   const log = parameters.logger.child({ service: 'relayer', relayer_id: id })
   const coSigners = parameters.coSigners ?? (config.coSigners ? coSignersFromConfig(config) : undefined)
-  const ctx = createRelayerContext({ db, config, log, coSigned: coSigners !== undefined })
+  /** set when this node took the key's lease: the work to do before its first claim (see {@link takeOver}) */
+  let takingOver: { takenFrom: string | undefined; at: number } | undefined
+  const lease: LeaseKeeper | undefined = parameters.lease
+    ? createLeaseKeeper({
+        db,
+        name: `relayer:${privateKeyToAddress(config.relayer.privateKey).toLowerCase()}`,
+        holder: id,
+        ...parameters.lease,
+        onAcquired: ({ takenFrom }) => {
+          takingOver = { takenFrom, at: performance.now() }
+          log.info({ taken_from: takenFrom }, 'Holding the relayer key\'s lease: this node relays')
+        },
+        onLost: ({ reason }) => log.warn({ reason }, 'Lost the relayer key\'s lease: standing by'),
+        onError: (error) => log.warn({ err: (error as Error).message }, 'Failed to renew the relayer key\'s lease'),
+      })
+    : undefined
+  const active = () => (lease ? lease.held() : true)
+  const ctx = createRelayerContext({ db, config, log, coSigned: coSigners !== undefined, keyHeld: lease ? active : undefined })
   const transports: Record<TransportName, Transport> = {
     wormhole: createWormholeTransport(ctx, attester),
     layerzero: createLayerZeroTransport(ctx, { lzReceiveGas: parameters.lzReceiveGas, deliveryPacketGas: parameters.deliveryPacketGas }),
@@ -299,11 +331,27 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   }
 
   /**
+   * Before the first claim after this node took the key's lease: waits until the key's transactions the previous
+   * holder left in the nodes' pools are mined (so `earlierPublishes` and the endpoints' reads find them instead of a
+   * step sending them again), counts nonces afresh from the chains, and releases the claims the previous holder still
+   * holds, so its commands resume at once rather than after their 60 s claim.
+   */
+  async function takeOver(event: { takenFrom: string | undefined; at: number }): Promise<void> {
+    const unsettled = await ctx.takeOver(TAKEOVER_SETTLE_MS)
+    if (unsettled.length > 0) log.warn({ chain_ids: unsettled }, 'The previous holder\'s transactions are still pending; relaying all the same')
+    const released = event.takenFrom ? await releaseClaims(db, event.takenFrom) : 0
+    if (takingOver === event) takingOver = undefined
+    log.info({ taken_from: event.takenFrom, released_claims: released, settle_ms: Math.round(performance.now() - event.at) }, 'Took over relaying for the key')
+  }
+
+  /**
    * Claims due commands, moves the stalled ones to the other transport, groups the rest by transport and batch key
    * and starts one step per group (at most `concurrency` groups run at once).
    * @returns how many were claimed, and a promise settled when every started step has.
    */
   async function dispatch(): Promise<{ claimed: number; done: Promise<void> }> {
+    if (!active()) return { claimed: 0, done: Promise.resolve() }
+    if (takingOver) await takeOver(takingOver)
     await resumeOwnClaims()
     const due = await claimDueCommands(db, id, parameters.batchSize ?? 512, LEASE_MS)
     if (due.length === 0) return { claimed: 0, done: Promise.resolve() }
@@ -364,11 +412,16 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
 
   return {
     tick,
-    start: loop.start,
+    start() {
+      lease?.start()
+      loop.start()
+    },
     async stop() {
       await loop.stop()
       await Promise.all(inFlight)
+      await lease?.stop()
       ctx.close()
     },
+    active,
   }
 }

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net'
 import { MarginVault, MockPriceFeed } from '@unimargin/contracts'
-import { chainCheckpoints, chainEvents, type Database, eq, testDatabases } from '@unimargin/db'
+import { chainCheckpoints, chainEvents, createLeaseKeeper, type Database, type Db, eq, listLeases, testDatabases } from '@unimargin/db'
 import { type Devnet, startDevnet, userDeposit } from '@unimargin/devnet'
 import pino from 'pino'
 import type { Abi, Hex } from 'viem'
@@ -153,5 +153,73 @@ describe.each(testDatabases())('watcher on $kind', ({ open }) => {
     const [row] = await database.db.select().from(chainCheckpoints).where(eq(chainCheckpoints.chainId, chain().chainId))
     expect(row).toMatchObject({ headBlock: head, blockNumber: head - BigInt(chain().confirmations), haltedReason: null })
     expect(row!.headSeenAt!.getTime()).toBeGreaterThanOrEqual(before)
+  })
+
+  it('ingests a chain on one node at a time: a standby takes over when the holder is cut off, and nothing is written twice', async () => {
+    const until = async (what: string, probe: () => boolean | Promise<boolean>) => {
+      const deadline = Date.now() + 60_000
+      while (!(await probe())) {
+        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    }
+    // node a reaches the database through a link that can be cut (a network partition): every call fails while cut
+    let cut = false
+    const linkOfA = new Proxy(database.db, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver)
+        if (typeof value !== 'function') return value
+        return (...args: unknown[]) => {
+          if (cut) throw new Error('connection lost')
+          return (value as (...a: unknown[]) => unknown).apply(target, args)
+        }
+      },
+    }) as Db
+    const name = `watcher:${chain().chainId}`
+    const node = (db: Db, holder: string) =>
+      createWatcher({
+        db,
+        chain: chain(),
+        logger,
+        pollIntervalMs: 50,
+        contracts: [{ address: chain().vault, abi: MarginVault.abi as Abi }],
+        lease: createLeaseKeeper({ db, name, holder, ttlMs: 1_000, intervalMs: 100, guardMs: 250 }),
+      })
+    const a = node(linkOfA, 'a')
+    const b = node(database.db, 'b')
+    const written = async (hash: Hex) => (await deposits()).filter((e) => e.txHash === hash).length
+    const depositAndBury = async (amount: bigint) => {
+      const receipt = await userDeposit(devnet, { chainId: chain().chainId, key: user, symbol: 'USDC', amount })
+      await devnet.mine(chain().chainId, chain().confirmations)
+      return receipt.transactionHash
+    }
+    a.start()
+    try {
+      await until('a to hold the lease', () => a.status().leaseHeld)
+      b.start()
+      const first = await depositAndBury(11n)
+      await until('the first deposit', async () => (await written(first)) === 1)
+      expect(b.status().leaseHeld).toBe(false)
+
+      cut = true
+      await until('b to take the chain over', () => b.status().leaseHeld)
+      expect(a.status().leaseHeld).toBe(false)
+      const second = await depositAndBury(12n)
+      await until('the second deposit, written by b', async () => (await written(second)) === 1)
+
+      // a comes back and finds b holding the chain: it stands by and writes nothing
+      cut = false
+      const third = await depositAndBury(13n)
+      await until('the third deposit', async () => (await written(third)) === 1)
+      expect((await listLeases(database.db)).find((l) => l.name === name)?.holder).toBe('b')
+      expect(a.status().leaseHeld).toBe(false)
+      const txs = (await deposits()).map((e) => e.txHash)
+      expect(new Set(txs).size).toBe(txs.length)
+      for (const hash of [first, second, third]) expect(await written(hash)).toBe(1)
+    } finally {
+      cut = false
+      await a.stop()
+      await b.stop()
+    }
   })
 })

@@ -1,5 +1,5 @@
 import { type ChainConfig, createChainPublicClient } from '@unimargin/chains'
-import { chainCheckpoints, chainEvents, type Db, eq, sql } from '@unimargin/db'
+import { assertLeaseHeld, chainCheckpoints, chainEvents, type Db, eq, type LeaseKeeper, LeaseLostError, sql } from '@unimargin/db'
 import { createPollLoop } from '@unimargin/lifecycle'
 import type { Logger } from 'pino'
 import { type Abi, type AbiEvent, type Address, type Chain, decodeEventLog, type Log, type PublicClient, type Transport, toEventSelector } from 'viem'
@@ -18,6 +18,12 @@ export type CreateWatcherParameters = {
   client?: PublicClient<Transport, Chain>
   /** delay between polls when caught up, ms (default: a quarter of the block time, at least 50) */
   pollIntervalMs?: number
+  /**
+   * the chain's lease among the nodes sharing the database (`watcher:<chainId>`, see `createLeaseKeeper` of
+   * @unimargin/db): the watcher ingests only while it holds it, and each range's write checks it in the same
+   * transaction. The watcher starts and stops the keeper. Absent: this process is the chain's only watcher.
+   */
+  lease?: LeaseKeeper
 }
 
 export type WatcherStatus = {
@@ -30,6 +36,8 @@ export type WatcherStatus = {
   failures: number
   /** why ingestion of this chain stopped (a reorg below finality, providers that disagree); undefined while running */
   halted: ChainHaltError | undefined
+  /** whether this node holds the chain's lease (always true without one): a standby watcher ingests nothing */
+  leaseHeld: boolean
 }
 
 export type Watcher = {
@@ -59,6 +67,8 @@ export type Watcher = {
  * `halted_at`) before it is thrown, so `/ready` sees it from any process. Each checkpoint write also records the
  * head (`head_block`, and `head_seen_at` when the head moved) and clears a recorded halt, since the checkpoint
  * block matched again. When the provider rejects a range, the range is halved and retried.
+ * With a `lease`, several nodes on one database run a watcher of the chain and only the lease holder ingests; the
+ * write of each range checks the lease in its transaction, so a node that lost it writes nothing more.
  * JSON-RPC: `eth_blockNumber`, `eth_getBlockByNumber`, `eth_getLogs`.
  * Tables: reads and writes `chain_checkpoints`, writes `chain_events`.
  */
@@ -76,7 +86,8 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
     ]),
   )
   const addresses = contracts.map((c) => c.address)
-  const state: WatcherStatus = { chainId: chain.chainId, checkpoint: undefined, head: undefined, failures: 0, halted: undefined }
+  const { lease } = parameters
+  const state: Omit<WatcherStatus, 'leaseHeld'> = { chainId: chain.chainId, checkpoint: undefined, head: undefined, failures: 0, halted: undefined }
   let range = BigInt(chain.maxLogRange)
   const quorum = chain.quorum > 1 ? createQuorumReader(chain, chain.quorum) : undefined
 
@@ -106,6 +117,8 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
 
   async function poll(): Promise<{ written: number; caughtUp: boolean }> {
     if (state.halted) throw state.halted
+    // another node ingests this chain: stand by
+    if (lease && !lease.held()) return { written: 0, caughtUp: true }
     const head = await client.getBlockNumber({ cacheTime: 0 })
     state.head = head
     const safe = chain.finality === 'confirmations' ? head - BigInt(chain.confirmations) : await taggedBlock(chain.finality)
@@ -182,17 +195,27 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
       })
     }
 
-    const written = await db.transaction(async (tx) => {
-      const inserted = rows.length ? await tx.insert(chainEvents).values(rows).onConflictDoNothing().returning({ id: chainEvents.id }) : []
-      await tx
-        .insert(chainCheckpoints)
-        .values({ chainId: chain.chainId, blockNumber: to, blockHash: toBlock.hash, headBlock: head, headSeenAt })
-        .onConflictDoUpdate({
-          target: chainCheckpoints.chainId,
-          set: { blockNumber: to, blockHash: toBlock.hash, updatedAt: new Date(), headBlock: head, headSeenAt, haltedReason: null, haltedAt: null },
-        })
-      return inserted.length
-    })
+    let written: number
+    try {
+      written = await db.transaction(async (tx) => {
+        // only the chain's lease holder writes, and no node takes the lease over before this commits
+        if (lease) await assertLeaseHeld(tx, lease.name, lease.holder)
+        const inserted = rows.length ? await tx.insert(chainEvents).values(rows).onConflictDoNothing().returning({ id: chainEvents.id }) : []
+        await tx
+          .insert(chainCheckpoints)
+          .values({ chainId: chain.chainId, blockNumber: to, blockHash: toBlock.hash, headBlock: head, headSeenAt })
+          .onConflictDoUpdate({
+            target: chainCheckpoints.chainId,
+            set: { blockNumber: to, blockHash: toBlock.hash, updatedAt: new Date(), headBlock: head, headSeenAt, haltedReason: null, haltedAt: null },
+          })
+        return inserted.length
+      })
+    } catch (error) {
+      // the lease passed to another node since the poll began: it ingests this range, this node stands by
+      if (!(error instanceof LeaseLostError)) throw error
+      log.info({ lease: error.lease }, 'Lost the chain\'s lease; standing by')
+      return { written: 0, caughtUp: true }
+    }
     state.checkpoint = to
     if (range < BigInt(chain.maxLogRange)) range = range * 2n > BigInt(chain.maxLogRange) ? BigInt(chain.maxLogRange) : range * 2n
     if (written > 0) log.debug({ from_block: from, to_block: to, events: written }, 'Wrote confirmed events')
@@ -218,8 +241,14 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
 
   return {
     poll,
-    start: loop.start,
-    stop: loop.stop,
-    status: () => ({ ...state }),
+    start() {
+      lease?.start()
+      loop.start()
+    },
+    async stop() {
+      await loop.stop()
+      await lease?.stop()
+    },
+    status: () => ({ ...state, leaseHeld: lease ? lease.held() : true }),
   }
 }

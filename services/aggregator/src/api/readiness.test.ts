@@ -30,7 +30,7 @@ describe.each(testDatabases())('/ready on $kind', ({ open }) => {
     await checkpointAll()
     expect(await ready()).toEqual({
       status: 200,
-      body: { ready: true, chainsWithoutCheckpoint: [], lateUnprocessedEvents: 0, haltedChains: [], staleChains: [] },
+      body: { ready: true, chainsWithoutCheckpoint: [], lateUnprocessedEvents: 0, haltedChains: [], staleChains: [], leases: [] },
     })
   })
 

@@ -1,6 +1,6 @@
 import type { ChainConfig, Config } from '@unimargin/chains'
 import type { HaltedChainView, ReadyView, StaleChainView } from '@unimargin/client'
-import { and, chainCheckpoints, chainEvents, type Db, isNull, lt, sql } from '@unimargin/db'
+import { and, chainCheckpoints, chainEvents, type Db, isNull, listLeases, lt, sql } from '@unimargin/db'
 
 /**
  * Block times a chain's head may go without advancing before `/ready` calls the chain stale. Ten missed blocks in a
@@ -24,7 +24,8 @@ export function maxHeadAgeSeconds(chain: Pick<ChainConfig, 'blockTimeMs'>): numb
  * has a watcher checkpoint, none is halted (`halted_reason`), none has a head older than {@link maxHeadAgeSeconds}
  * (age from `head_seen_at`, or the checkpoint's `updated_at` before a head was recorded, to `now`; a halted chain
  * is listed as halted only), and no chain event observed more than `readyLagSeconds` ago is still unprocessed.
- * Reads `chain_checkpoints` and `chain_events`.
+ * Lists every lease (`leases`: who ingests each chain and who sends from the relayer key when nodes share the
+ * database), which does not change readiness. Reads `chain_checkpoints`, `chain_events` and `leases`.
  * @param now the API's clock; the watcher stamps `head_seen_at` with its own, so clocks should agree within seconds.
  * @returns the view `/ready` serves, with `ready` false when any list is non-empty or an event is late.
  */
@@ -58,5 +59,16 @@ export async function readReadiness(db: Db, config: Config, now: Date, readyLagS
     .where(and(isNull(chainEvents.processedAt), lt(chainEvents.observedAt, cutoff)))
   const lateUnprocessedEvents = Number(lagging?.count ?? 0)
   const ready = chainsWithoutCheckpoint.length === 0 && haltedChains.length === 0 && staleChains.length === 0 && lateUnprocessedEvents === 0
-  return { ready, chainsWithoutCheckpoint, lateUnprocessedEvents, haltedChains, staleChains }
+  const leases = (await listLeases(db)).map((l) => {
+    const watcher = /^watcher:(\d+)$/.exec(l.name)
+    return {
+      name: l.name,
+      ...(watcher ? { chainId: Number(watcher[1]) } : {}),
+      holder: l.holder,
+      acquiredAt: l.acquiredAt.toISOString(),
+      expiresAt: l.expiresAt.toISOString(),
+      expired: l.expired,
+    }
+  })
+  return { ready, chainsWithoutCheckpoint, lateUnprocessedEvents, haltedChains, staleChains, leases }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatReadiness, formatStatus } from './status.js'
+import { formatLeases, formatReadiness, formatStatus } from './status.js'
 
 describe('formatReadiness', () => {
   it('prints Ready. for a ready node', () => {
@@ -42,5 +42,27 @@ describe('formatStatus', () => {
     expect(text).toContain('Outbox: pending 2, executed 1,500, dead 0')
     expect(text).toMatch(/beta\s+│\s+layerzero\s+│\s+4\.2 s\s+│\s+9\.0 s \(seeded\)\s+│\s+3\s+│\s+1\s+│\s+0\s+│\s+0/)
     expect(text).not.toContain('\u001b[')
+  })
+})
+
+describe('formatLeases', () => {
+  const ready = { ready: true, chainsWithoutCheckpoint: [], lateUnprocessedEvents: 0, haltedChains: [], staleChains: [] }
+  it('names the node ingesting each chain and the one sending from the relayer key, marking an expired lease', () => {
+    const at = '2030-01-01T00:00:00.000Z'
+    expect(
+      formatLeases({
+        ...ready,
+        leases: [
+          { name: 'relayer:0xabc', holder: 'hub-eu-1', acquiredAt: at, expiresAt: at, expired: false },
+          { name: 'watcher:1', chainId: 1, holder: 'hub-eu-2', acquiredAt: at, expiresAt: at, expired: false },
+          { name: 'watcher:2', chainId: 2, holder: 'hub-us-1', acquiredAt: at, expiresAt: at, expired: true },
+        ],
+      }),
+    ).toEqual(['Leases:', '  relayer key 0xabc: hub-eu-1', '  watcher of chain 1: hub-eu-2', '  watcher of chain 2: hub-us-1 (expired: another node takes it over)'])
+  })
+
+  it('prints nothing for a node without leases or from before them', () => {
+    expect(formatLeases({ ...ready, leases: [] })).toEqual([])
+    expect(formatLeases(ready)).toEqual([])
   })
 })

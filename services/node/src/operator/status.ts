@@ -70,3 +70,19 @@ export function formatStatus(status: NodeStatusView, routes: readonly RouteStatu
   }
   return lines
 }
+
+/**
+ * The lines `unimargin status` prints for the leases in a `/ready` body (nodes sharing one PostgreSQL): which node
+ * ingests each chain and which sends from the relayer key, with expired leases marked. Empty when there are none.
+ */
+export function formatLeases(view: ReadyView): string[] {
+  const leases = view.leases ?? []
+  if (leases.length === 0) return []
+  return [
+    'Leases:',
+    ...leases.map((l) => {
+      const what = l.chainId !== undefined ? `watcher of chain ${l.chainId}` : l.name.startsWith('relayer:') ? `relayer key ${l.name.slice('relayer:'.length)}` : l.name
+      return `  ${what}: ${l.holder}${l.expired ? ' (expired: another node takes it over)' : ''}`
+    }),
+  ]
+}

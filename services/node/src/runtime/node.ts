@@ -1,7 +1,7 @@
 import { createAggregator, serveApi } from '@unimargin/aggregator'
 import type { Config } from '@unimargin/chains'
 import { MarginVault, MockPriceFeed } from '@unimargin/contracts'
-import type { Db } from '@unimargin/db'
+import { createLeaseKeeper, type Db } from '@unimargin/db'
 import { type Attester, createLocalGuardianAttester, createWormholescanAttester } from '@unimargin/protocol'
 import { createRelayer, registerRelayerWalletMetrics } from '@unimargin/relayer'
 import { createWatcher, type Watcher } from '@unimargin/watcher'
@@ -27,6 +27,13 @@ export type StartNodeParameters = {
    * (see `resolveNodeId`); default config `node.id`, else the relayer's pid-based id, under which nothing is released
    */
   nodeId?: string | undefined
+  /**
+   * Lease the watchers (one per chain, `watcher:<chainId>`) and the relayer key (`relayer:<address>`) among the nodes
+   * sharing the database, under `nodeId`: set it on PostgreSQL shared by several nodes. Each chain is then ingested,
+   * and the key sends, on one node at a time, and a standby takes over within `ttlMs` (default 6 000) plus
+   * `intervalMs` (default a quarter of it) of the holder's death. Absent: this node is the only one (PGlite).
+   */
+  leases?: { ttlMs?: number; intervalMs?: number } | undefined
 }
 
 export type RunningNode = {
@@ -53,17 +60,34 @@ export function attesterFromConfig(config: Config): Attester {
 
 /**
  * Starts the hub's services on one database: a watcher per chain (vault + every asset feed), the aggregator, the
- * relayer and the HTTP API. `stop()` stops them in reverse order and waits for in-flight work.
+ * relayer and the HTTP API. With `leases`, other nodes may run on the same PostgreSQL: each chain's watcher and the
+ * relayer key work on one node at a time. `stop()` stops them in reverse order, waits for in-flight work and gives
+ * the node's leases up.
+ * @throws Error when `leases` is set without a node id.
  */
 export async function startNode(parameters: StartNodeParameters): Promise<RunningNode> {
   const { config, db, logger } = parameters
   const enabled = { watchers: true, aggregator: true, relayer: true, ...parameters.services }
+  const nodeId = parameters.nodeId ?? config.node?.id
+  const { leases } = parameters
+  if (leases && !nodeId) throw new Error('Leases need the node id (nodeId or config node.id): it names the holder.')
   const watchers = enabled.watchers
     ? config.chains.map((chain) =>
         createWatcher({
           db,
           chain,
           logger,
+          lease: leases
+            ? createLeaseKeeper({
+                db,
+                name: `watcher:${chain.chainId}`,
+                holder: nodeId!,
+                ...leases,
+                onAcquired: ({ takenFrom }) => logger.info({ service: 'watcher', chain_id: chain.chainId, taken_from: takenFrom }, 'Holding the chain\'s lease: this node ingests it'),
+                onLost: ({ reason }) => logger.warn({ service: 'watcher', chain_id: chain.chainId, reason }, 'Lost the chain\'s lease: standing by'),
+                onError: (error) => logger.warn({ service: 'watcher', chain_id: chain.chainId, err: (error as Error).message }, 'Failed to renew the chain\'s lease'),
+              })
+            : undefined,
           contracts: [
             { address: chain.vault, abi: MarginVault.abi as Abi },
             ...chain.assets.map((asset) => ({ address: asset.feed, abi: MockPriceFeed.abi as Abi })),
@@ -74,8 +98,9 @@ export async function startNode(parameters: StartNodeParameters): Promise<Runnin
   const aggregator = enabled.aggregator
     ? createAggregator({ db, config, logger, ...(parameters.aggregatorPollMs ? { pollIntervalMs: parameters.aggregatorPollMs } : {}) })
     : undefined
-  const nodeId = parameters.nodeId ?? config.node?.id
-  const relayer = enabled.relayer ? createRelayer({ db, config, logger, attester: attesterFromConfig(config), ...(nodeId ? { id: nodeId } : {}) }) : undefined
+  const relayer = enabled.relayer
+    ? createRelayer({ db, config, logger, attester: attesterFromConfig(config), ...(nodeId ? { id: nodeId } : {}), ...(leases ? { lease: leases } : {}) })
+    : undefined
   const hostname = parameters.apiHostname ?? '127.0.0.1'
   // /metrics: the API's request metrics and the node's state, plus the relayer wallet where this node relays
   const registry = new Registry()
@@ -86,7 +111,7 @@ export async function startNode(parameters: StartNodeParameters): Promise<Runnin
   for (const w of watchers) w.start()
   aggregator?.start()
   relayer?.start()
-  logger.info({ chains: config.chains.map((c) => c.chainId), api: apiUrl, node_id: nodeId }, 'Started node')
+  logger.info({ chains: config.chains.map((c) => c.chainId), api: apiUrl, node_id: nodeId, leases: leases !== undefined }, 'Started node')
 
   /** The parts of the node in the order they stop: the API, the relayer, the aggregator, then the watchers. */
   const stopSteps = (): ShutdownStep[] => [

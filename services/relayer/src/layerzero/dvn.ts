@@ -2,7 +2,7 @@ import type { LayerZeroChainConfig } from '@unimargin/chains'
 import { LzWorker } from '@unimargin/contracts'
 import { type CommandKindName, type DecodedPacket, workerDelivery } from '@unimargin/protocol'
 import { type Abi, type Account, getAbiItem, parseEventLogs } from 'viem'
-import type { ChainClients } from '../context.js'
+import type { ChainClients } from '../send/chainClients.js'
 import { VERIFICATION_FAILED } from '../events.js'
 
 /** `LzWorker.ExecutionHeld` alone, for parseEventLogs: a delivery's guard nonce had not executed, nothing ran. */

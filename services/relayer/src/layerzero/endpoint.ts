@@ -2,7 +2,7 @@ import type { LayerZeroChainConfig } from '@unimargin/chains'
 import { LzEndpointV2 } from '@unimargin/contracts'
 import type { DecodedPacket } from '@unimargin/protocol'
 import type { Address } from 'viem'
-import type { ChainClients } from '../context.js'
+import type { ChainClients } from '../send/chainClients.js'
 
 /**
  * Where a packet stands on its destination endpoint: `unverified` (no payload hash committed), `verified`

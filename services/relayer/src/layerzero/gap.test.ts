@@ -6,7 +6,7 @@ import { commandOptions, type DecodedPacket, encodeCommand } from '@unimargin/pr
 import { createPublicClient, custom, type Hex, http, keccak256, toHex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type ChainClients, chainClients } from '../context.js'
+import { type ChainClients, chainClients } from '../send/chainClients.js'
 import { findPathPackets, verifyEarlierPackets } from './gap.js'
 
 const BASE_PORT = 21945
@@ -36,7 +36,7 @@ describe('verifying earlier packets on a LayerZero path', () => {
       },
     })
     const publicClient = createPublicClient({ chain: toViemChain(chain), transport, pollingInterval: 50 })
-    return chainClients(chain, relayer(), publicClient)
+    return chainClients(chain, relayer(), { publicClient })
   }
 
   /** Publishes a Lock for a fresh account over LayerZero to the spoke, as the relayer does. @returns its packet. */

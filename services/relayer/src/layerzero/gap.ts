@@ -2,7 +2,7 @@ import type { LayerZeroChainConfig } from '@unimargin/chains'
 import { LzEndpointV2 } from '@unimargin/contracts'
 import { type DecodedPacket, decodePacket } from '@unimargin/protocol'
 import type { Account, Address } from 'viem'
-import type { ChainClients } from '../context.js'
+import type { ChainClients } from '../send/chainClients.js'
 import { verifyAsDvn } from './dvn.js'
 
 /**

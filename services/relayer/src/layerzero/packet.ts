@@ -1,7 +1,7 @@
 
 import { type DecodedPacket, decodePacket } from '@unimargin/protocol'
 import { type Hex, parseEventLogs } from 'viem'
-import type { ChainClients } from '../context.js'
+import type { ChainClients } from '../send/chainClients.js'
 import { COMMAND_SENT_LZ, PACKET_SENT } from '../events.js'
 
 /** A packet MarginHub sent, with where it was sent. */

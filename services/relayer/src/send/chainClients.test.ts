@@ -5,7 +5,7 @@ import { createTestClient, type Hex, http, parseAbi } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chainClients } from './context.js'
+import { chainClients } from './chainClients.js'
 
 describe('the send path of a chain', () => {
   // one anvil per test: each changes how its chain mines and prices blocks
