@@ -265,6 +265,8 @@ describe('MarginVault under random sequences of user actions, hub commands over 
      * payload, freezes it on another payload, and executes nothing twice, frozen, or in escape mode.
      */
     async function arrive(s: Sent, transport: Transport, payload: Hex): Promise<void> {
+      // judged before the arrival: the vault decides on the request as it stands when the first copy arrives
+      const large = !s.heldOver && (await isLarge(s))
       let receipt: TransactionReceipt | undefined
       if (transport === 'wormhole') {
         const vaa = await hub.vaa(payload)
@@ -280,7 +282,6 @@ describe('MarginVault under random sequences of user actions, hub commands over 
       let expected: boolean
       if (escapedAt > 0n || s.executed || s.frozen) expected = false
       else if (!s.heldOver) {
-        const large = await isLarge(s)
         if (large) {
           s.heldOver = transport
           summary.held++
