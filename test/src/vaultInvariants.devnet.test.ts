@@ -122,7 +122,7 @@ const sequence: fc.Arbitrary<Step[]> = fc
     fc.array(step, { minLength: 8, maxLength: 24 }),
     fc.option(fc.tuple(fc.option(checkpointStep, { freq: 4 }), fc.array(fc.oneof({ weight: 3, arbitrary: claimStep }, { weight: 2, arbitrary: step }), { minLength: 2, maxLength: 8 })), { freq: 2 }),
   )
-  .map(([before, escape]): Step[] => (escape ? [...before, ...(escape[0] ? [escape[0]] : []), { t: 'escape', wait: true }, ...escape[1]] : before))
+  .map(([before, after]): Step[] => (after ? [...before, ...(after[0] ? [after[0]] : []), { t: 'escape', wait: true }, ...after[1]] : before))
 
 /** What a run did, so a scripted run can show it exercised what the fuzzing claims. */
 type Summary = {
