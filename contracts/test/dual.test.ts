@@ -1,9 +1,22 @@
-import { LzEndpointV2, MarginHub, MarginVault, MockERC20 } from '@unimargin/contracts'
-import { type Command, commandOptions, type DecodedPacket, encodeCommand } from '@unimargin/protocol'
-import { type Abi, type Address, type Hex, keccak256, parseEventLogs, toHex } from 'viem'
+import { LzEndpointV2, MarginVault, MockERC20 } from '@unimargin/contracts'
+import type { DecodedPacket } from '@unimargin/protocol'
+import { type Abi, type Address, type Hex, keccak256, parseEventLogs, type TransactionReceipt, toHex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { coSign, type Devnet, type DevnetChain, lzReceiveArgs, sentPackets, signTestVaa, startDevnet, throughTimelock, verifyPacket } from './devnet.js'
+import {
+  advanceTime,
+  type CommandInput,
+  type Devnet,
+  type DevnetChain,
+  type HubCommands,
+  hubCommands,
+  lzReceiveArgs,
+  mintAndDeposit,
+  requestWithdrawal,
+  startDevnet,
+  throughTimelock,
+  verifyPacket,
+} from './devnet.js'
 import { expectRevert } from './revert.js'
 
 /** Ports of this file's devnet. */
@@ -16,23 +29,19 @@ const THRESHOLD = 50_000n * 10n ** 6n
 /** Errors an `EndpointV2.lzReceive` can revert with: the endpoint's own and those the vault bubbles up. */
 const DELIVERY_ABI = [...LzEndpointV2.abi, ...MarginVault.abi.filter((x) => x.type === 'error'), ...MockERC20.abi.filter((x) => x.type === 'error')] as Abi
 
-type CommandInput = Command extends infer C ? (C extends Command ? Omit<C, 'commandId' | 'destChainId' | 'vault' | 'expiry'> & Partial<C> : never) : never
-
 describe('MarginVault: two transports above a size (real Wormhole core, EndpointV2 and ULN302)', () => {
   let devnet: Devnet
-  let hub: DevnetChain
   let spoke: DevnetChain
   let vault: Address
   let usdc: Address
-  let sequence = 10_000n
-  let ids = 0
+  let hub: HubCommands
 
   beforeAll(async () => {
     devnet = await startDevnet({ chains: 2, basePort: BASE_PORT })
-    hub = devnet.chains[0]!
     spoke = devnet.chains[1]!
     vault = spoke.addresses.vault
     usdc = spoke.addresses.tokens.USDC
+    hub = hubCommands(devnet, spoke, { label: 'dual-test-command', firstSequence: 10_000n })
     // the vault's owner is its timelock: the threshold takes the owner's delay like every other parameter
     const receipt = await throughTimelock(spoke, { address: vault, abi: MarginVault.abi, functionName: 'setDualTransportThreshold', args: [usdc, THRESHOLD] })
     expect(receipt.status).toBe('success')
@@ -41,58 +50,18 @@ describe('MarginVault: two transports above a size (real Wormhole core, Endpoint
 
   const user = (i: number) => ({ key: devnet.keys.users[i]!, address: privateKeyToAddress(devnet.keys.users[i]!) })
   const now = async () => (await spoke.publicClient.getBlock()).timestamp
-
-  async function command(c: CommandInput): Promise<{ payload: Hex; commandId: Hex }> {
-    const commandId = c.commandId ?? keccak256(toHex(`dual-test-command-${ids++}`))
-    const full = { commandId, destChainId: BigInt(spoke.chainId), vault, expiry: (await now()) + 3600n, ...c } as Command
-    return { payload: encodeCommand(full), commandId }
-  }
-
-  /** A VAA from MarginHub carrying `payload`, signed by the devnet guardians unless overridden. */
-  const vaa = (payload: Hex, guardianKeys: Hex[] = devnet.keys.guardians) =>
-    signTestVaa({ guardianKeys, emitterChain: devnet.hub.wormholeChainId, emitterAddress: devnet.hub.address, sequence: sequence++, payload })
-
-  const simulateVaa = (encodedVaa: Hex) =>
-    spoke.publicClient.simulateContract({ address: vault, abi: MarginVault.abi, functionName: 'executeCommand', args: [encodedVaa], account: privateKeyToAccount(devnet.keys.relayer) })
-
-  async function executeVaa(encodedVaa: Hex) {
-    const { request } = await simulateVaa(encodedVaa)
-    const hash = await spoke.wallet(devnet.keys.relayer).writeContract(request)
-    const receipt = await spoke.publicClient.waitForTransactionReceipt({ hash })
+  const command = (c: CommandInput) => hub.encode(c)
+  const vaa = (payload: Hex, guardianKeys?: Hex[]) => hub.vaa(payload, guardianKeys)
+  const simulateVaa = (encodedVaa: Hex) => hub.simulateVaa(encodedVaa)
+  const parse = (receipt: TransactionReceipt) => {
     expect(receipt.status).toBe('success')
     return parseEventLogs({ abi: [...MarginVault.abi, ...MockERC20.abi] as Abi, logs: receipt.logs }) as { eventName: string; args: Record<string, unknown> }[]
   }
-
+  const executeVaa = async (encodedVaa: Hex) => parse(await hub.executeVaa(encodedVaa))
   /** Sends `payload` as a LayerZero packet through MarginHub.publishLz, paying the quoted fee. */
-  async function send(payload: Hex, kind: 'ApproveWithdrawal' | 'Seize' | 'Lock'): Promise<DecodedPacket> {
-    const options = commandOptions(kind)
-    const args = [spoke.addresses.layerzero.eid, payload, options] as const
-    const fee = await hub.publicClient.readContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'quote', args })
-    const hash = await hub
-      .wallet(devnet.keys.relayer)
-      .writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publishLz', args: [...args, await coSign(devnet, payload)], value: fee })
-    expect((await hub.publicClient.waitForTransactionReceipt({ hash })).status).toBe('success')
-    const [packet] = await sentPackets(hub.publicClient, hash)
-    if (!packet) throw new Error('no PacketSent')
-    return packet
-  }
-
-  const destination = () => ({
-    publicClient: spoke.publicClient,
-    wallet: spoke.wallet(devnet.keys.relayer),
-    endpoint: spoke.addresses.layerzero.endpoint,
-    receiveLib: spoke.addresses.layerzero.receiveLib,
-    worker: spoke.addresses.layerzero.worker,
-  })
-
+  const send = (payload: Hex, kind: 'ApproveWithdrawal' | 'Seize' | 'Lock') => hub.publishLz(payload, kind)
   /** Verifies `packet` as the path's required DVN, then executes it on the endpoint. */
-  async function receive(packet: DecodedPacket) {
-    await verifyPacket(destination(), packet)
-    const hash = await spoke.wallet(devnet.keys.relayer).writeContract({ address: spoke.addresses.layerzero.endpoint, abi: LzEndpointV2.abi, functionName: 'lzReceive', args: lzReceiveArgs(packet, vault), gas: 400_000n })
-    const receipt = await spoke.publicClient.waitForTransactionReceipt({ hash })
-    expect(receipt.status).toBe('success')
-    return parseEventLogs({ abi: [...MarginVault.abi, ...MockERC20.abi] as Abi, logs: receipt.logs }) as { eventName: string; args: Record<string, unknown> }[]
-  }
+  const receive = async (packet: DecodedPacket) => parse(await hub.receive(packet, 400_000n))
 
   const names = (logs: { eventName: string }[]) => logs.map((l) => l.eventName)
   const tokenBalance = (account: Address) => spoke.publicClient.readContract({ address: usdc, abi: MockERC20.abi, functionName: 'balanceOf', args: [account] })
@@ -102,17 +71,8 @@ describe('MarginVault: two transports above a size (real Wormhole core, Endpoint
 
   /** User `i` deposits `amount` USDC and asks to withdraw it to itself; returns the request id. */
   async function depositAndRequest(i: number, amount: bigint): Promise<bigint> {
-    const u = user(i)
-    const wallet = spoke.wallet(u.key)
-    await devnet.mint(spoke.chainId, 'USDC', u.address, amount)
-    const approve = await wallet.writeContract({ address: usdc, abi: MockERC20.abi, functionName: 'approve', args: [vault, amount] })
-    await spoke.publicClient.waitForTransactionReceipt({ hash: approve })
-    const deposit = await wallet.writeContract({ address: vault, abi: MarginVault.abi, functionName: 'deposit', args: [usdc, amount, u.address] })
-    expect((await spoke.publicClient.waitForTransactionReceipt({ hash: deposit })).status).toBe('success')
-    const { request: req, result } = await spoke.publicClient.simulateContract({ address: vault, abi: MarginVault.abi, functionName: 'requestWithdrawal', args: [usdc, amount, u.address], account: privateKeyToAccount(u.key) })
-    const hash = await wallet.writeContract(req)
-    expect((await spoke.publicClient.waitForTransactionReceipt({ hash })).status).toBe('success')
-    return result
+    expect((await mintAndDeposit(devnet, spoke, user(i).key, amount)).status).toBe('success')
+    return requestWithdrawal(spoke, user(i).key, amount)
   }
 
   it('lets only the owner set a threshold, announcing it', async () => {
@@ -191,7 +151,7 @@ describe('MarginVault: two transports above a size (real Wormhole core, Endpoint
 
     await expectRevert(simulateVaa(await vaa(payload, [keccak256(toHex('not a guardian'))])), 'InvalidVaa')
     const packet = await send(payload, 'ApproveWithdrawal')
-    await verifyPacket(destination(), packet)
+    await verifyPacket(hub.destination(), packet)
     // the executor offers another message under the verified packet's header: the endpoint has no such payload hash
     const forged = { ...packet, message: (await command({ kind: 'ApproveWithdrawal', account: user(0).address, requestId, lockEpoch: 0, commandId })).payload }
     await expectRevert(
@@ -232,11 +192,10 @@ describe('MarginVault: two transports above a size (real Wormhole core, Endpoint
     const requestId = await depositAndRequest(5, THRESHOLD)
     const { payload } = await command({ kind: 'ApproveWithdrawal', account: u.address, requestId, lockEpoch: 0, expiry: (await now()) + 600n })
     await executeVaa(await vaa(payload))
-    await spoke.testClient.increaseTime({ seconds: 601 })
-    await spoke.testClient.mine({ blocks: 1 })
+    await advanceTime(spoke, 601)
     await expectRevert(simulateVaa(await vaa(payload)), 'CommandExpired')
     const packet = await send(payload, 'ApproveWithdrawal')
-    await verifyPacket(destination(), packet)
+    await verifyPacket(hub.destination(), packet)
     await expectRevert(
       spoke.publicClient.simulateContract({ address: spoke.addresses.layerzero.endpoint, abi: DELIVERY_ABI, functionName: 'lzReceive', args: lzReceiveArgs(packet, vault), account: privateKeyToAccount(devnet.keys.relayer) }),
       'CommandExpired',
@@ -257,10 +216,7 @@ describe('MarginVault: two transports above a size (real Wormhole core, Endpoint
     const u = user(1)
     const receiver = privateKeyToAddress(devnet.keys.receiver)
     await depositAndRequest(1, 1n) // the account needs a balance to seize; its request stays pending
-    await devnet.mint(spoke.chainId, 'USDC', u.address, THRESHOLD)
-    const wallet = spoke.wallet(u.key)
-    await spoke.publicClient.waitForTransactionReceipt({ hash: await wallet.writeContract({ address: usdc, abi: MockERC20.abi, functionName: 'approve', args: [vault, THRESHOLD] }) })
-    await spoke.publicClient.waitForTransactionReceipt({ hash: await wallet.writeContract({ address: vault, abi: MarginVault.abi, functionName: 'deposit', args: [usdc, THRESHOLD, u.address] }) })
+    expect((await mintAndDeposit(devnet, spoke, u.key, THRESHOLD)).status).toBe('success')
     const lock = await command({ kind: 'Lock', account: u.address, lockEpoch: 7 })
     await executeVaa(await vaa(lock.payload))
 

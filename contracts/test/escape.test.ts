@@ -1,21 +1,32 @@
-import { StandardMerkleTree } from '@openzeppelin/merkle-tree'
-import { LzEndpointV2, MarginHub, MarginVault, MockERC20 } from '@unimargin/contracts'
-import { type Command, commandOptions, encodeCommand } from '@unimargin/protocol'
+import type { StandardMerkleTree } from '@openzeppelin/merkle-tree'
+import { LzEndpointV2, MarginVault, MockERC20 } from '@unimargin/contracts'
 import { type Abi, type Address, type Hex, keccak256, parseEventLogs, toHex, zeroAddress } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { coSign, DEVNET_ESCAPE_DELAY_SECONDS, type Devnet, type DevnetChain, lzReceiveArgs, sentPackets, signTestVaa, startDevnet, verifyPacket } from './devnet.js'
+import {
+  advanceTime,
+  type CommandInput,
+  DEVNET_ESCAPE_DELAY_SECONDS,
+  type Devnet,
+  type DevnetChain,
+  type EscapeLeafValues as Leaf,
+  escapeProof as proofOf,
+  escapeTree,
+  type HubCommands,
+  hubCommands,
+  lzReceiveArgs,
+  mintAndDeposit,
+  requestWithdrawal as request,
+  startDevnet,
+  verifyPacket,
+} from './devnet.js'
 import { expectRevert } from './revert.js'
 
 const Outcome = { Applied: 0, Superseded: 6 } as const
-const LEAF_ENCODING = ['address', 'address', 'uint256', 'uint256', 'uint256'] as const
-type Leaf = [account: Address, asset: Address, entitlement: bigint, creditedAt: bigint, debitedAt: bigint]
 /** USDC has 6 decimals: `usdc(12)` is 12 USDC in base units. */
 const usdc = (whole: number) => BigInt(whole) * 10n ** 6n
 /** Errors an `EndpointV2.lzReceive` can revert with: the endpoint's own and the vault's. */
 const DELIVERY_ABI = [...LzEndpointV2.abi, ...MarginVault.abi.filter((x) => x.type === 'error')] as Abi
-
-type CommandInput = Command extends infer C ? (C extends Command ? Omit<C, 'commandId' | 'destChainId' | 'vault' | 'expiry'> : never) : never
 
 /**
  * The escape hatch on three real anvil chains with the real Wormhole core and LayerZero endpoint. Three accounts:
@@ -27,13 +38,14 @@ describe('MarginVault escape hatch: checkpoints, escape mode and claims', () => 
   const BASE_PORT = 32000
   let devnet: Devnet
   let chains: DevnetChain[]
-  let sequence = 0n
-  let ids = 0
+  /** each chain's hub commands, by chain index */
+  let commands: HubCommands[]
   const gas: Record<string, bigint> = {}
 
   beforeAll(async () => {
     devnet = await startDevnet({ chains: 3, basePort: BASE_PORT })
     chains = devnet.chains
+    commands = chains.map((c, i) => hubCommands(devnet, c, { label: `escape-test-command-${i}`, firstSequence: BigInt(i) * 1_000_000n, ttlSeconds: 30n * 86_400n }))
   })
   afterAll(() => devnet?.stop())
 
@@ -44,18 +56,12 @@ describe('MarginVault escape hatch: checkpoints, escape mode and claims', () => 
   const vaultOf = (c: DevnetChain) => c.addresses.vault
   const usdcOf = (c: DevnetChain) => c.addresses.tokens.USDC
 
-  async function sign(c: DevnetChain, command: CommandInput) {
-    const commandId = keccak256(toHex(`escape-test-command-${ids++}`))
-    const expiry = (await c.publicClient.getBlock()).timestamp + 30n * 86_400n
-    const payload = encodeCommand({ ...command, commandId, destChainId: BigInt(c.chainId), vault: vaultOf(c), expiry } as Command)
-    return signTestVaa({ guardianKeys: devnet.keys.guardians, emitterChain: devnet.hub.wormholeChainId, emitterAddress: devnet.hub.address, sequence: sequence++, payload })
-  }
+  const commandsOf = (c: DevnetChain) => commands[chains.indexOf(c)]!
+  const sign = async (c: DevnetChain, command: CommandInput) => commandsOf(c).vaa((await commandsOf(c).encode(command)).payload)
 
   /** Signs `command` into a MarginHub VAA for chain `c`'s vault, relays it and returns the receipt's outcome. */
   async function execute(c: DevnetChain, command: CommandInput) {
-    const vaa = await sign(c, command)
-    const { request } = await c.publicClient.simulateContract({ address: vaultOf(c), abi: MarginVault.abi, functionName: 'executeCommand', args: [vaa], account: privateKeyToAccount(devnet.keys.relayer) })
-    const receipt = await c.publicClient.waitForTransactionReceipt({ hash: await c.wallet(devnet.keys.relayer).writeContract(request) })
+    const receipt = await commandsOf(c).executeVaa(await sign(c, command))
     expect(receipt.status).toBe('success')
     const executed = parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs, eventName: 'CommandExecuted' })[0]
     if (!executed) throw new Error('no CommandExecuted event')
@@ -63,18 +69,9 @@ describe('MarginVault escape hatch: checkpoints, escape mode and claims', () => 
   }
 
   async function deposit(c: DevnetChain, u: { key: Hex; address: Address }, amount: bigint) {
-    await devnet.mint(c.chainId, 'USDC', u.address, amount)
-    const wallet = c.wallet(u.key)
-    await c.publicClient.waitForTransactionReceipt({ hash: await wallet.writeContract({ address: usdcOf(c), abi: MockERC20.abi, functionName: 'approve', args: [vaultOf(c), amount] }) })
-    const receipt = await c.publicClient.waitForTransactionReceipt({ hash: await wallet.writeContract({ address: vaultOf(c), abi: MarginVault.abi, functionName: 'deposit', args: [usdcOf(c), amount, u.address] }) })
-    expect(receipt.status).toBe('success')
+    expect((await mintAndDeposit(devnet, c, u.key, amount)).status).toBe('success')
   }
-
-  async function requestWithdrawal(c: DevnetChain, u: { key: Hex; address: Address }, amount: bigint): Promise<bigint> {
-    const { request, result } = await c.publicClient.simulateContract({ address: vaultOf(c), abi: MarginVault.abi, functionName: 'requestWithdrawal', args: [usdcOf(c), amount, u.address], account: privateKeyToAccount(u.key) })
-    expect((await c.publicClient.waitForTransactionReceipt({ hash: await c.wallet(u.key).writeContract(request) })).status).toBe('success')
-    return result
-  }
+  const requestWithdrawal = (c: DevnetChain, u: { key: Hex; address: Address }, amount: bigint) => request(c, u.key, amount)
 
   const tokensOf = (c: DevnetChain, holder: Address) => c.publicClient.readContract({ address: usdcOf(c), abi: MockERC20.abi, functionName: 'balanceOf', args: [holder] })
   const ledgerOf = (c: DevnetChain, account: Address) => c.publicClient.readContract({ address: vaultOf(c), abi: MarginVault.abi, functionName: 'escapeLedgerOf', args: [account, usdcOf(c)] })
@@ -87,16 +84,11 @@ describe('MarginVault escape hatch: checkpoints, escape mode and claims', () => 
       leaves.push([account, usdcOf(c), entitlement, l.credited, l.debited])
     }
     const asOfBlock = await c.publicClient.getBlockNumber({ cacheTime: 0 })
-    return { tree: StandardMerkleTree.of(leaves, [...LEAF_ENCODING]), asOfBlock }
+    return { tree: escapeTree(leaves), asOfBlock }
   }
 
   const checkpoint = (c: DevnetChain, epoch: bigint, root: Hex, asOfBlock: bigint) =>
     execute(c, { kind: 'Checkpoint', account: zeroAddress, epoch, root, asOfBlock })
-
-  const proofOf = (tree: StandardMerkleTree<Leaf>, account: Address) => {
-    for (const [i, leaf] of tree.entries()) if (leaf[0] === account) return { leaf, proof: tree.getProof(i) as Hex[] }
-    throw new Error(`no leaf for ${account}`)
-  }
 
   const simulateClaim = (c: DevnetChain, u: { key: Hex }, leaf: Leaf, proof: Hex[]) =>
     c.publicClient.simulateContract({ address: vaultOf(c), abi: MarginVault.abi, functionName: 'claimEscape', args: [leaf[1], leaf[2], leaf[3], leaf[4], proof], account: privateKeyToAccount(u.key) })
@@ -186,11 +178,9 @@ describe('MarginVault escape hatch: checkpoints, escape mode and claims', () => 
 
   it('lets anyone activate escape mode once no hub command has arrived for the escape delay', async () => {
     for (const c of chains) {
-      await c.testClient.increaseTime({ seconds: Number(DEVNET_ESCAPE_DELAY_SECONDS) - 60 })
-      await c.testClient.mine({ blocks: 1 })
+      await advanceTime(c, DEVNET_ESCAPE_DELAY_SECONDS - 60n)
       await expectRevert(c.publicClient.simulateContract({ address: vaultOf(c), abi: MarginVault.abi, functionName: 'activateEscape' }), 'EscapeTooEarly')
-      await c.testClient.increaseTime({ seconds: 61 })
-      await c.testClient.mine({ blocks: 1 })
+      await advanceTime(c, 61)
       const hash = await c.wallet(D().key).writeContract({ address: vaultOf(c), abi: MarginVault.abi, functionName: 'activateEscape' })
       expect((await c.publicClient.waitForTransactionReceipt({ hash })).status).toBe('success')
       expect(await c.publicClient.readContract({ address: vaultOf(c), abi: MarginVault.abi, functionName: 'escapeActivatedAt' })).toBeGreaterThan(0)
@@ -203,19 +193,9 @@ describe('MarginVault escape hatch: checkpoints, escape mode and claims', () => 
     const vaa = await sign(c1, { kind: 'Lock', account: A().address, lockEpoch: 1 })
     await expectRevert(c1.publicClient.simulateContract({ address: vaultOf(c1), abi: MarginVault.abi, functionName: 'executeCommand', args: [vaa] }), 'EscapeModeActive')
 
-    const hub = chains[0]!
-    const expiry = (await c1.publicClient.getBlock()).timestamp + 3600n
-    const payload = encodeCommand({ kind: 'Lock', commandId: keccak256(toHex('escape-lz-lock')), destChainId: BigInt(c1.chainId), vault: vaultOf(c1), expiry, account: A().address, lockEpoch: 1 })
-    const options = commandOptions('Lock')
-    const args = [c1.addresses.layerzero.eid, payload, options] as const
-    const fee = await hub.publicClient.readContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'quote', args })
-    const sent = await hub
-      .wallet(devnet.keys.relayer)
-      .writeContract({ address: devnet.hub.address, abi: MarginHub.abi, functionName: 'publishLz', args: [...args, await coSign(devnet, payload)], value: fee })
-    await hub.publicClient.waitForTransactionReceipt({ hash: sent })
-    const [packet] = await sentPackets(hub.publicClient, sent)
-    if (!packet) throw new Error('no PacketSent')
-    await verifyPacket({ publicClient: c1.publicClient, wallet: c1.wallet(devnet.keys.relayer), endpoint: c1.addresses.layerzero.endpoint, receiveLib: c1.addresses.layerzero.receiveLib, worker: c1.addresses.layerzero.worker }, packet)
+    const { payload } = await commandsOf(c1).encode({ kind: 'Lock', commandId: keccak256(toHex('escape-lz-lock')), account: A().address, lockEpoch: 1 })
+    const packet = await commandsOf(c1).publishLz(payload, 'Lock')
+    await verifyPacket(commandsOf(c1).destination(), packet)
     await expectRevert(
       c1.publicClient.simulateContract({ address: c1.addresses.layerzero.endpoint, abi: DELIVERY_ABI, functionName: 'lzReceive', args: lzReceiveArgs(packet, vaultOf(c1)), account: privateKeyToAccount(devnet.keys.relayer) }),
       'EscapeModeActive',

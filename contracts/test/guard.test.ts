@@ -1,15 +1,19 @@
 import { LzEndpointV2, MarginHub, MarginVault, MockERC20, TimelockController } from '@unimargin/contracts'
-import { type Command, encodeCommand } from '@unimargin/protocol'
-import { type Address, encodeAbiParameters, type Hex, keccak256, pad, parseEventLogs, toHex, zeroHash } from 'viem'
+import { type Address, encodeAbiParameters, type Hex, pad, parseEventLogs, zeroHash } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  advanceTime,
+  type CommandInput,
   DEVNET_TIMELOCK_DELAY_SECONDS,
   type Devnet,
   type DevnetChain,
   executeOwnerCall,
+  type HubCommands,
+  hubCommands,
+  mintAndDeposit,
+  requestWithdrawal as request,
   scheduleOwnerCall,
-  signTestVaa,
   startDevnet,
   throughTimelock,
 } from './devnet.js'
@@ -22,16 +26,13 @@ const DAY = 86_400
 /** ReceiveUln302's config type of a ULN config (DVNs and confirmations). */
 const CONFIG_TYPE_ULN = 2
 
-type CommandInput = Command extends infer C ? (C extends Command ? Omit<C, 'commandId' | 'destChainId' | 'vault' | 'expiry'> : never) : never
-
 describe('MarginVault guardian pause and owner powers behind a timelock', () => {
   let devnet: Devnet
   let hub: DevnetChain
   let spoke: DevnetChain
   let vault: Address
   let usdc: Address
-  let sequence = 0n
-  let ids = 0
+  let commands: HubCommands
 
   beforeAll(async () => {
     devnet = await startDevnet({ chains: 2, basePort: BASE_PORT })
@@ -39,6 +40,7 @@ describe('MarginVault guardian pause and owner powers behind a timelock', () => 
     spoke = devnet.chains[1]!
     vault = spoke.addresses.vault
     usdc = spoke.addresses.tokens.USDC
+    commands = hubCommands(devnet, spoke, { label: 'guard-test-command' })
   })
   afterAll(() => devnet?.stop())
 
@@ -46,10 +48,7 @@ describe('MarginVault guardian pause and owner powers behind a timelock', () => 
   const deployer = () => privateKeyToAccount(devnet.keys.deployer)
   const guardian = () => privateKeyToAccount(devnet.keys.vaultGuardian)
   const now = async () => (await spoke.publicClient.getBlock()).timestamp
-  async function advance(seconds: number): Promise<void> {
-    await spoke.testClient.increaseTime({ seconds })
-    await spoke.testClient.mine({ blocks: 1 })
-  }
+  const advance = (seconds: number) => advanceTime(spoke, seconds)
   const read = {
     balance: (a: Address) => spoke.publicClient.readContract({ address: vault, abi: MarginVault.abi, functionName: 'balanceOf', args: [a, usdc] }),
     request: (id: bigint) => spoke.publicClient.readContract({ address: vault, abi: MarginVault.abi, functionName: 'withdrawalRequest', args: [id] }),
@@ -60,17 +59,7 @@ describe('MarginVault guardian pause and owner powers behind a timelock', () => 
 
   /** Signs `c` into a MarginHub VAA for the spoke vault, relays it and returns the outcome and the vault's logs. */
   async function execute(c: CommandInput) {
-    const commandId = keccak256(toHex(`guard-test-command-${ids++}`))
-    const payload = encodeCommand({ ...c, commandId, destChainId: BigInt(spoke.chainId), vault, expiry: (await now()) + 3600n } as Command)
-    const vaa = await signTestVaa({ guardianKeys: devnet.keys.guardians, emitterChain: devnet.hub.wormholeChainId, emitterAddress: devnet.hub.address, sequence: sequence++, payload })
-    const { request } = await spoke.publicClient.simulateContract({
-      address: vault,
-      abi: MarginVault.abi,
-      functionName: 'executeCommand',
-      args: [vaa],
-      account: privateKeyToAccount(devnet.keys.relayer),
-    })
-    const receipt = await spoke.publicClient.waitForTransactionReceipt({ hash: await spoke.wallet(devnet.keys.relayer).writeContract(request) })
+    const receipt = await commands.executeVaa(await commands.vaa((await commands.encode(c)).payload))
     expect(receipt.status).toBe('success')
     const logs = parseEventLogs({ abi: MarginVault.abi, logs: receipt.logs })
     const executed = logs.find((l) => l.eventName === 'CommandExecuted')
@@ -78,15 +67,7 @@ describe('MarginVault guardian pause and owner powers behind a timelock', () => 
     return { outcome: executed.args.outcome, logs }
   }
 
-  async function deposit(i: number, amount: bigint) {
-    const u = user(i)
-    const wallet = spoke.wallet(u.key)
-    await devnet.mint(spoke.chainId, 'USDC', u.address, amount)
-    await spoke.publicClient.waitForTransactionReceipt({ hash: await wallet.writeContract({ address: usdc, abi: MockERC20.abi, functionName: 'approve', args: [vault, amount] }) })
-    return spoke.publicClient.waitForTransactionReceipt({
-      hash: await wallet.writeContract({ address: vault, abi: MarginVault.abi, functionName: 'deposit', args: [usdc, amount, u.address] }),
-    })
-  }
+  const deposit = (i: number, amount: bigint) => mintAndDeposit(devnet, spoke, user(i).key, amount)
   const simulateRequest = (i: number, amount: bigint) =>
     spoke.publicClient.simulateContract({
       address: vault,
@@ -95,11 +76,7 @@ describe('MarginVault guardian pause and owner powers behind a timelock', () => 
       args: [usdc, amount, user(i).address],
       account: privateKeyToAccount(user(i).key),
     })
-  async function requestWithdrawal(i: number, amount: bigint): Promise<bigint> {
-    const { request, result } = await simulateRequest(i, amount)
-    expect((await spoke.publicClient.waitForTransactionReceipt({ hash: await spoke.wallet(user(i).key).writeContract(request) })).status).toBe('success')
-    return result
-  }
+  const requestWithdrawal = (i: number, amount: bigint) => request(spoke, user(i).key, amount)
   async function send(key: Hex, request: Parameters<DevnetChain['walletClient']['writeContract']>[0]) {
     const receipt = await spoke.publicClient.waitForTransactionReceipt({ hash: await spoke.wallet(key).writeContract(request) })
     expect(receipt.status).toBe('success')
@@ -260,8 +237,7 @@ describe('MarginVault guardian pause and owner powers behind a timelock', () => 
       await throughTimelock(hub, { address: hub.addresses.hub!, abi: MarginHub.abi, functionName: 'proposePublisher', args: [relayer, allowed] })
       expect(await isPublisher()).toBe(!allowed)
       const delay = await hub.publicClient.readContract({ address: hub.addresses.hub!, abi: MarginHub.abi, functionName: 'coSignerDelaySeconds' })
-      await hub.testClient.increaseTime({ seconds: Number(delay) })
-      await hub.testClient.mine({ blocks: 1 })
+      await advanceTime(hub, delay)
       const hash = await hub.wallet(devnet.keys.relayer).writeContract({ address: hub.addresses.hub!, abi: MarginHub.abi, functionName: 'executePublisher', args: [] })
       expect((await hub.publicClient.waitForTransactionReceipt({ hash })).status).toBe('success')
     }
