@@ -25,3 +25,15 @@ export {
 } from './escape/index.js'
 export { readAccount, readBalance } from './ledger/index.js'
 export { type AccountValuation, buildMargin, valueAccount } from './valuation/index.js'
+export {
+  COMPARED_TABLES,
+  compareDerivedState,
+  FACT_COMMAND_KINDS,
+  type RebuildVerification,
+  type ReplayDivergence,
+  type ReplayReport,
+  replayInputs,
+  sentCommandIds,
+  type StateDifference,
+  verifyRebuild,
+} from './rebuild/index.js'
