@@ -22,7 +22,10 @@ describe.each(testDatabases())('rebuild on $kind', ({ open }) => {
   async function runLiquidation() {
     const config = testConfig({ insuranceFundUsd8: usd(1000) })
     let clock = Date.parse('2024-01-01T00:00:00Z')
-    const now = () => new Date((clock += 7))
+    const now = () => {
+      clock += 7
+      return new Date(clock)
+    }
     const db = database.db
     const aggregator = createAggregator({ db, config, logger: silentLogger, now })
     const emitter = createEmitter(db)
