@@ -76,7 +76,7 @@ describe('rebuild --verify and chains resume on the devnet', () => {
     await userDeposit(p.devnet, { chainId: c, key: user(0).key, symbol: 'USDC', amount: usdc(50_000) })
     await userDeposit(p.devnet, { chainId: a, key: alice.key, symbol: 'USDC', amount: usdc(20_000) })
     await waitFor('alice\'s deposit', async () => (await balance(alice.address, a)) === usdc(20_000))
-    await p.report(alice.address, 'ETH-PERP', E18, 2_000n * 10n ** 8n)
+    await p.report(alice.address, 'ETH-PERP', E18, 1_600n * 10n ** 8n)
     const { requestId } = await userRequestWithdrawal(p.devnet, { chainId: c, key: alice.key, symbol: 'USDC', amount: usdc(3_000) })
     await waitFor(
       'the withdrawal to be paid and its execution seen',

@@ -7,7 +7,8 @@ CREATE TABLE "position_reports" (
 	"sequence" bigint NOT NULL,
 	"signature" text,
 	"reference_ts" bigint NOT NULL,
-	"applied_at" timestamp with time zone NOT NULL
+	"applied_at" timestamp with time zone NOT NULL,
+	"transitions_seen" bigint
 );
 --> statement-breakpoint
 CREATE TABLE "reorg_removals" (
@@ -20,5 +21,6 @@ CREATE TABLE "reorg_removals" (
 	"removed_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "chain_events" ADD COLUMN "transitions_seen" bigint;--> statement-breakpoint
 CREATE INDEX "position_reports_applied" ON "position_reports" USING btree ("applied_at","id");--> statement-breakpoint
 CREATE INDEX "reorg_removals_chain" ON "reorg_removals" USING btree ("chain_id","id");

@@ -60,6 +60,11 @@ export const chainEvents = pgTable(
     args: jsonb('args').$type<Record<string, string | number | boolean>>().notNull(),
     observedAt: now('observed_at'),
     processedAt: timestamp('processed_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * the highest `command_transitions.id` the aggregator could see when it began processing the event: which of the
+     * relayer's transitions it decided after (`unimargin rebuild` replays them before it); null before migration 0006
+     */
+    transitionsSeen: bigint('transitions_seen', { mode: 'bigint' }),
   },
   (t) => [
     uniqueIndex('chain_events_key').on(t.chainId, t.blockHash, t.logIndex),
@@ -374,6 +379,8 @@ export const positionReports = pgTable(
     signature: text('signature'),
     referenceTs: bigint('reference_ts', { mode: 'bigint' }).notNull(),
     appliedAt: timestamp('applied_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** the highest `command_transitions.id` visible when it was applied (see `chain_events.transitions_seen`) */
+    transitionsSeen: bigint('transitions_seen', { mode: 'bigint' }),
   },
   (t) => [index('position_reports_applied').on(t.appliedAt, t.id)],
 )

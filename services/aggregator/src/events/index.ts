@@ -1,3 +1,3 @@
 export { applyEvent, type ApplyResult, type ChainEventRow } from './applyEvent.js'
 export { type EventArgs, eventArgs, type EventName, parseEventArgs } from './args.js'
-export { processEvent } from './processEvent.js'
+export { processEvent, transitionsSeen } from './processEvent.js'

@@ -7,6 +7,7 @@ import { lockAccount, updateAccount } from '../ledger/index.js'
 import { reviewAccount } from '../liquidation/index.js'
 import { loadPriceBook } from '../pricing/index.js'
 import { checkReportBounds } from './checkReportBounds.js'
+import { transitionsSeen } from '../events/processEvent.js'
 
 /**
  * Applies a position report whose signature the caller has verified, in the caller's transaction: checks its values
@@ -23,6 +24,7 @@ export async function applyPositionReport(ctx: Context, report: PositionReport, 
   const { tx, config } = ctx
   const market = marketOf(config, report.market)
   if (!market) throw new PositionReportError('unknown_market', `Market ${report.market} is not configured.`, { market: report.market })
+  const seen = await transitionsSeen(tx)
   const book = await loadPriceBook(tx, config, ctx.referenceTs)
   checkReportBounds(market, report, book.markPrice(market.underlying))
   const account = await lockAccount(tx, report.account)
@@ -54,6 +56,7 @@ export async function applyPositionReport(ctx: Context, report: PositionReport, 
     signature: signature ?? null,
     referenceTs: ctx.referenceTs,
     appliedAt: now,
+    transitionsSeen: seen,
   })
   ctx.logger.info(
     { account: report.account, market: report.market, size: report.size.toString(), sequence: report.sequence.toString() },

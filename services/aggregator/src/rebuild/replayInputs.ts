@@ -35,13 +35,12 @@ export type ReplayInputsParameters = {
   logger: Logger
   /**
    * Commands the relayer or an operator has acted on (any recorded transition besides the aggregator's own) are facts
-   * on other chains: when true, such a command is copied from `source` if the replay does not decide it again, so it
-   * is neither lost nor decided anew (`chains resume`). When false (`rebuild --verify`) it is left out, and the
-   * comparison reports it.
+   * on other chains: when true (the default), such a command is copied from `source` when its first such transition
+   * is replayed and no input has decided it by then, so it is neither lost nor decided anew, and is listed in
+   * {@link ReplayReport.carried}. After `chains resume` these are the decisions taken on orphaned inputs. When false
+   * it is left out, and a comparison reports it as missing.
    */
   carrySentCommands?: boolean
-  /** ids of `command_transitions` not to replay (the relayer's records of executions in orphaned blocks) */
-  skipTransitionIds?: ReadonlySet<bigint>
 }
 
 /** A recorded input the replay could not apply as it was applied live. */
@@ -54,14 +53,15 @@ export type ReplayReport = {
   reports: number
   /** relayer and operator command transitions replayed */
   transitions: number
-  /** Checkpoint and SetLimits commands, escape checkpoints and carried-over commands copied */
+  /** Checkpoint and SetLimits commands and escape checkpoints copied */
   facts: number
+  /** ids of sent commands no replayed input decided, copied from the source (see `carrySentCommands`) */
+  carried: string[]
   divergences: ReplayDivergence[]
 }
 
 type Step =
   | { at: number; order: 0; kind: 'fact'; run: (tx: DbOrTx) => Promise<void> }
-  | { at: number; order: 1; kind: 'transition'; row: typeof commandTransitions.$inferSelect }
   | { at: number; order: 2; kind: 'event'; row: typeof chainEvents.$inferSelect }
   | { at: number; order: 2; kind: 'report'; row: typeof positionReports.$inferSelect }
 
@@ -72,30 +72,29 @@ const aggregatorTransition = or(isNull(commandTransitions.fromState), sql`${comm
  * Rebuilds the hub's derived state (accounts, balances, withdrawals, positions, prices, liquidations, insurance fund,
  * valuation blocks, limits sequences, the outbox and its transitions) in `target` from the inputs recorded in
  * `source`, by running the aggregator's own code on them, one transaction per input, in the order of their recorded
- * times (ms; ties: facts, then transitions, then events and reports by id):
+ * times (ms; ties: facts first, then events and reports by id):
  * - chain events processed live, at their `processed_at`, each with {@link processEvent} (same id, block timestamp as
  *   `referenceTs`, the clock pinned to `processed_at`);
  * - accepted venue position reports (`position_reports`), at `applied_at`, with `applyPositionReport` at the recorded
  *   `reference_ts`; a report the replay refuses is returned as a divergence;
- * - the relayer's and operators' command transitions, at their `at`, which set the command's state (and its outcome
- *   on execution) as they did live: route latencies, and so withdrawal buffers and liquidation triggers, are
- *   computed from the same samples, and escrows see the same command states;
+ * - the relayer's and operators' command transitions, in id order, each before the first event or report that could
+ *   see it (its `transitions_seen`; by time for inputs recorded without it), setting the command's state (and its
+ *   outcome on execution) as they did live: route latencies, and so withdrawal buffers and liquidation triggers, are
+ *   computed from the same samples, and escrows see the same command states, whatever the writers' clocks;
  * - facts no recorded input decides: Checkpoint and SetLimits commands and the escape checkpoints with their leaves,
  *   copied at their `created_at` (a published checkpoint is a fact on its vault; its tree is not recomputed).
  * @returns what was replayed and any divergence.
  * @throws the database error of an input's transaction (the target is then partly built; discard it).
  */
 export async function replayInputs(parameters: ReplayInputsParameters): Promise<ReplayReport> {
-  const { source, target, config, logger, carrySentCommands = false, skipTransitionIds = new Set<bigint>() } = parameters
+  const { source, target, config, logger, carrySentCommands = true } = parameters
   const events = await source.select().from(chainEvents).where(isNotNull(chainEvents.processedAt)).orderBy(asc(chainEvents.processedAt), asc(chainEvents.id))
   const reports = await source.select().from(positionReports).orderBy(asc(positionReports.appliedAt), asc(positionReports.id))
-  const transitions = (
-    await source
-      .select()
-      .from(commandTransitions)
-      .where(sql`not (${aggregatorTransition})`)
-      .orderBy(asc(commandTransitions.at), asc(commandTransitions.id))
-  ).filter((t) => !skipTransitionIds.has(t.id))
+  const transitions = await source
+    .select()
+    .from(commandTransitions)
+    .where(sql`not (${aggregatorTransition})`)
+    .orderBy(asc(commandTransitions.id))
   const facts = await source.select().from(commands).where(inArray(commands.kind, [...FACT_COMMAND_KINDS]))
   const checkpoints = await source.select().from(escapeCheckpoints)
   const leaves = await source.select().from(escapeLeaves)
@@ -114,13 +113,39 @@ export async function replayInputs(parameters: ReplayInputsParameters): Promise<
       },
     })
   }
-  for (const t of transitions) steps.push({ at: t.at.getTime(), order: 1, kind: 'transition', row: t })
   for (const e of events) steps.push({ at: e.processedAt!.getTime(), order: 2, kind: 'event', row: e })
   for (const r of reports) steps.push({ at: r.appliedAt.getTime(), order: 2, kind: 'report', row: r })
   // each list is already in its own order; a stable sort by time keeps it within equal times
   steps.sort((a, b) => a.at - b.at || a.order - b.order)
+  const report: ReplayReport = { events: 0, reports: 0, transitions: 0, facts: facts.length + checkpoints.length, carried: [], divergences: [] }
+  let nextTransition = 0
+  /** the relayer's transitions up to id `seen` (or, for an input recorded without it, up to time `at`), in id order */
+  const replayTransitionsBefore = async (seen: bigint | null, at: number) => {
+    while (nextTransition < transitions.length) {
+      const t = transitions[nextTransition]!
+      if (seen === null ? t.at.getTime() > at : t.id > seen) return
+      if (await replayTransition(t)) report.transitions++
+      nextTransition++
+    }
+  }
+  const replayTransition = (t: (typeof transitions)[number]) =>
+    target.transaction(async (tx) => {
+      let [command] = await tx.select({ id: commands.id }).from(commands).where(eq(commands.id, t.commandId))
+      if (!command && carrySentCommands) {
+        await copyCommand(source, tx, t.commandId)
+        report.carried.push(t.commandId)
+        ;[command] = await tx.select({ id: commands.id }).from(commands).where(eq(commands.id, t.commandId))
+      }
+      if (!command) return false
+      await tx.insert(commandTransitions).values({ commandId: t.commandId, fromState: t.fromState, toState: t.toState, detail: t.detail, at: t.at })
+      const outcome = t.toState === 'executed' && typeof t.detail.outcome === 'string' ? t.detail.outcome : undefined
+      await tx
+        .update(commands)
+        .set({ state: t.toState as typeof commands.$inferSelect.state, ...(outcome ? { outcome } : {}), updatedAt: t.at })
+        .where(eq(commands.id, t.commandId))
+      return true
+    })
 
-  const report: ReplayReport = { events: 0, reports: 0, transitions: 0, facts: facts.length + checkpoints.length, divergences: [] }
   for (const step of steps) {
     const at = new Date(step.at)
     const now = () => at
@@ -128,13 +153,15 @@ export async function replayInputs(parameters: ReplayInputsParameters): Promise<
       await target.transaction((tx) => step.run(tx))
     } else if (step.kind === 'event') {
       const row = step.row
+      await replayTransitionsBefore(row.transitionsSeen, step.at)
       await target.transaction(async (tx) => {
-        await tx.insert(chainEvents).values({ ...row, processedAt: null })
+        await tx.insert(chainEvents).values({ ...row, processedAt: null, transitionsSeen: null })
         await processEvent({ tx, config, logger, now: () => row.processedAt! }, { ...row, processedAt: null })
       })
       report.events++
-    } else if (step.kind === 'report') {
+    } else {
       const r = step.row
+      await replayTransitionsBefore(r.transitionsSeen, step.at)
       try {
         await target.transaction((tx) =>
           applyPositionReport(
@@ -148,27 +175,10 @@ export async function replayInputs(parameters: ReplayInputsParameters): Promise<
         report.divergences.push({ input: 'position_report', id: r.id.toString(), detail: `refused on replay (${error.code}): ${error.message}` })
       }
       report.reports++
-    } else {
-      const t = step.row
-      const applied = await target.transaction(async (tx) => {
-        let [command] = await tx.select({ id: commands.id }).from(commands).where(eq(commands.id, t.commandId))
-        if (!command && carrySentCommands) {
-          await copyCommand(source, tx, t.commandId)
-          ;[command] = await tx.select({ id: commands.id }).from(commands).where(eq(commands.id, t.commandId))
-        }
-        if (!command) return false
-        await tx.insert(commandTransitions).values({ commandId: t.commandId, fromState: t.fromState, toState: t.toState, detail: t.detail, at: t.at })
-        const outcome = t.toState === 'executed' && typeof t.detail.outcome === 'string' ? t.detail.outcome : undefined
-        await tx
-          .update(commands)
-          .set({ state: t.toState as typeof commands.$inferSelect.state, ...(outcome ? { outcome } : {}), updatedAt: t.at })
-          .where(eq(commands.id, t.commandId))
-        return true
-      })
-      if (applied) report.transitions++
     }
   }
-  logger.info({ ...report, divergences: report.divergences.length }, 'Replayed recorded inputs')
+  await replayTransitionsBefore(null, Number.POSITIVE_INFINITY)
+  logger.info({ ...report, carried: report.carried.length, divergences: report.divergences.length }, 'Replayed recorded inputs')
   return report
 }
 

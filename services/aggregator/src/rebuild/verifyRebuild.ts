@@ -5,7 +5,11 @@ import { compareDerivedState, type StateDifference } from './compareDerivedState
 import { type ReplayReport, replayInputs } from './replayInputs.js'
 
 export type RebuildVerification = {
-  /** true when no table differs and every recorded input replayed as it was applied live */
+  /**
+   * true when no table differs and every recorded input replayed as it was applied live. Sent commands no input
+   * decides (`replay.carried`: after `chains resume`, decisions taken on orphaned inputs) are facts, copied and
+   * listed, not differences.
+   */
   equal: boolean
   differences: StateDifference[]
   /** per compared table, its row count live and rebuilt */

@@ -6,6 +6,7 @@ export function verificationJson(v: RebuildVerification) {
   return {
     equal: v.equal,
     replayed: { events: v.replay.events, reports: v.replay.reports, transitions: v.replay.transitions, facts: v.replay.facts },
+    carried: v.replay.carried,
     tables: v.tables,
     differences: v.differences,
     divergences: v.replay.divergences,
@@ -18,6 +19,7 @@ export function formatVerification(v: RebuildVerification): string[] {
   const lines = [`Replayed ${r.events} chain events, ${r.reports} position reports, ${r.transitions} relayer transitions and ${r.facts} published facts.`]
   for (const t of v.tables) lines.push(`  ${t.table.padEnd(22)} live ${String(t.live).padStart(6)}  rebuilt ${String(t.rebuilt).padStart(6)}`)
   for (const d of r.divergences) lines.push(`${d.input} ${d.id}: ${d.detail}`)
+  if (r.carried.length > 0) lines.push(`${r.carried.length} sent command(s) no recorded input decides (kept as facts, e.g. after chains resume): ${r.carried.join(', ')}`)
   if (v.equal) {
     lines.push('Equal: the live derived state is exactly what the recorded inputs give.')
     return lines
