@@ -26,7 +26,7 @@ type Row = Record<string, unknown>
 type TableRule = { table: string; key: string[]; columns: string[]; load: (db: DbOrTx) => Promise<Row[]> }
 
 /** The aggregator's own transitions: creation (`null → pending`) and an execution seen in a vault event. */
-const aggregatorTransition = sql`(${commandTransitions.fromState} is null or ${commandTransitions.detail}->>'source' = 'vault_event')`
+const aggregatorTransition = sql`(${commandTransitions.fromState} is null or coalesce(${commandTransitions.detail}->>'source', '') = 'vault_event')`
 
 /**
  * What is compared, table by table. Left out on purpose:

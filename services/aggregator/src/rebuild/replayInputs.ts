@@ -66,7 +66,7 @@ type Step =
   | { at: number; order: 2; kind: 'report'; row: typeof positionReports.$inferSelect }
 
 /** The aggregator's own transitions: a command's creation (`null → pending`) and an execution seen in a vault event. */
-const aggregatorTransition = or(isNull(commandTransitions.fromState), sql`${commandTransitions.detail}->>'source' = 'vault_event'`)
+const aggregatorTransition = or(isNull(commandTransitions.fromState), sql`coalesce(${commandTransitions.detail}->>'source', '') = 'vault_event'`)
 
 /**
  * Rebuilds the hub's derived state (accounts, balances, withdrawals, positions, prices, liquidations, insurance fund,
