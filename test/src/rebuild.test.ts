@@ -97,12 +97,25 @@ describe('rebuild --verify and chains resume on the devnet', () => {
   }, 240_000)
 
   it('halts only the chain reorganised beyond its finality, and chains resume drops the orphaned deposit and ingests the new history', async () => {
-    const [a, b] = chains
+    const [a, b, c] = chains
     const carol = user(3)
     const chain = p.devnet.chain(b)
+    await userDeposit(p.devnet, { chainId: c, key: user(0).key, symbol: 'USDC', amount: usdc(10_000) })
     const snapshot = await chain.testClient.snapshot()
     const orphan = await userDeposit(p.devnet, { chainId: b, key: carol.key, symbol: 'USDC', amount: usdc(7_000) })
     await waitFor('the deposit to be credited', async () => (await balance(carol.address, b)) === usdc(7_000))
+    // a withdrawal on another chain, approved against that deposit and paid: a fact the reorg cannot undo
+    const { requestId } = await userRequestWithdrawal(p.devnet, { chainId: c, key: carol.key, symbol: 'USDC', amount: usdc(2_000) })
+    const approval = await waitFor(
+      'the withdrawal against the deposit to be paid',
+      async () => {
+        const [w] = await p.database.db.select().from(withdrawals).where(and(eq(withdrawals.chainId, c), eq(withdrawals.requestId, requestId)))
+        const [command] = w?.commandId ? await p.database.db.select().from(commands).where(eq(commands.id, w.commandId)) : []
+        return w?.state === 'executed' && command?.state === 'executed' ? command : undefined
+      },
+      120_000,
+    )
+    expect(approval.kind).toBe('ApproveWithdrawal')
     await waitFor('the checkpoint to pass the deposit by more than the finality depth', async () => {
       const cp = await checkpointOf(b)
       return cp && cp.blockNumber > orphan.blockNumber + BigInt(p.devnet.config.chains[1]!.confirmations) + 1n
@@ -125,6 +138,10 @@ describe('rebuild --verify and chains resume on the devnet', () => {
     expect(resumed.forkBlock).toBeLessThan(orphan.blockNumber)
     expect(resumed.removedEvents).toBeGreaterThanOrEqual(1)
     expect(resumed.removedCommands).toEqual([])
+    // the paid approval is kept as it was, though the remaining inputs no longer decide it
+    expect(resumed.keptCommands).toEqual([approval.id])
+    expect(resumed.replay.carried).toEqual([approval.id])
+    expect((await p.database.db.select().from(commands).where(eq(commands.id, approval.id)))[0]).toMatchObject({ state: 'executed', outcome: 'applied', payload: approval.payload })
     expect(await balance(carol.address, b)).toBeUndefined()
     const removed = await p.database.db.select().from(reorgRemovals).where(eq(reorgRemovals.chainId, b))
     expect(removed.map((r) => [r.tableName, r.row.txHash, r.reason])).toContainEqual(['chain_events', orphan.transactionHash, 'reviewed: anvil revert in the test'])
@@ -138,9 +155,11 @@ describe('rebuild --verify and chains resume on the devnet', () => {
     expect(rows.map((r) => r.eventName)).toContain('Deposited')
     expect(await p.database.db.select().from(chainEvents).where(eq(chainEvents.txHash, orphan.transactionHash))).toEqual([])
     expect(await balance(carol.address, a)).toBe(usdc(500))
+    expect(await balance(carol.address, c)).toBe(-usdc(2_000))
 
     const verified = await verifyRebuild(p.database.db, p.devnet.config)
     expect(verified.differences).toEqual([])
+    expect(verified.replay.carried).toEqual([approval.id])
     expect(verified.equal).toBe(true)
   }, 300_000)
 

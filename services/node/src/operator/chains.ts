@@ -91,7 +91,10 @@ export type ResumeResult = {
   removedCommands: string[]
   /** commands the rebuild decides that the live outbox did not have, now pending */
   addedCommands: string[]
-  /** commands sent (or co-signed) that the rebuild no longer decides: kept, they are facts on other chains */
+  /**
+   * commands sent (or co-signed) that the remaining inputs no longer decide: kept as they are, facts on other chains
+   * (those the relayer had acted on are copied into the rebuild as it replays their transitions: `replay.carried`)
+   */
   keptCommands: string[]
   /** commands whose state changed (an execution in an orphaned block undone) */
   changedCommands: string[]
@@ -204,7 +207,7 @@ export async function resumeChain(parameters: ResumeChainParameters): Promise<Re
           (r) => r.id,
         ),
       )
-      const result = { removedCommands: [] as string[], addedCommands: [] as string[], keptCommands: [] as string[], changedCommands: [] as string[] }
+      const result = { removedCommands: [] as string[], addedCommands: [] as string[], keptCommands: [...replay.carried], changedCommands: [] as string[] }
       for (const c of live) {
         const r = rebuilt.get(c.id)
         if (!r) {
