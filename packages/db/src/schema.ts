@@ -60,6 +60,11 @@ export const chainEvents = pgTable(
     args: jsonb('args').$type<Record<string, string | number | boolean>>().notNull(),
     observedAt: now('observed_at'),
     processedAt: timestamp('processed_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * the highest `command_transitions.id` the aggregator could see when it began processing the event: which of the
+     * relayer's transitions it decided after (`unimargin rebuild` replays them before it); null before migration 0006
+     */
+    transitionsSeen: bigint('transitions_seen', { mode: 'bigint' }),
   },
   (t) => [
     uniqueIndex('chain_events_key').on(t.chainId, t.blockHash, t.logIndex),
@@ -368,3 +373,51 @@ export const leases = pgTable('leases', {
   acquiredAt: now('acquired_at'),
   renewedAt: now('renewed_at'),
 })
+
+/**
+ * Every venue position report the hub accepted, as applied: an input of the derived state kept so that
+ * `unimargin rebuild` can replay it. `referenceTs` is the unix second it was valued at (the API's clock) and
+ * `appliedAt` when it was applied (its place among the chain events, which are ordered by `processed_at`). Reports
+ * refused by the hub changed nothing and are not recorded. `signature` is the venue's EIP-712 signature (null when
+ * applied by a caller that had none, e.g. a test).
+ */
+export const positionReports = pgTable(
+  'position_reports',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    account: text('account').notNull(),
+    market: text('market').notNull(),
+    /** signed, 18 decimals */
+    size: i256('size').notNull(),
+    /** usd, 8 decimals */
+    entryPrice: u256('entry_price').notNull(),
+    sequence: bigint('sequence', { mode: 'bigint' }).notNull(),
+    signature: text('signature'),
+    referenceTs: bigint('reference_ts', { mode: 'bigint' }).notNull(),
+    appliedAt: timestamp('applied_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** the highest `command_transitions.id` visible when it was applied (see `chain_events.transitions_seen`) */
+    transitionsSeen: bigint('transitions_seen', { mode: 'bigint' }),
+  },
+  (t) => [index('position_reports_applied').on(t.appliedAt, t.id)],
+)
+
+/**
+ * What `unimargin chains resume` removed after a reorg beyond finality, one row per removed row: chain events of
+ * orphaned blocks, the relayer's records of executions in them, and commands that were never sent and are no longer
+ * decided. `row` is the removed row as JSON (bigints as decimal strings); `forkBlock` the last block of the chain
+ * still canonical, from which ingestion resumed.
+ */
+export const reorgRemovals = pgTable(
+  'reorg_removals',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    chainId: bigint('chain_id', { mode: 'number' }).notNull(),
+    forkBlock: bigint('fork_block', { mode: 'bigint' }).notNull(),
+    /** `chain_events`, `command_transitions`, `commands` or `command_signatures` */
+    tableName: text('table_name').notNull(),
+    row: jsonb('row').$type<Record<string, unknown>>().notNull(),
+    reason: text('reason').notNull(),
+    removedAt: now('removed_at'),
+  },
+  (t) => [index('reorg_removals_chain').on(t.chainId, t.id)],
+)

@@ -30,3 +30,15 @@ export {
 export { readAccount, readBalance } from './ledger/index.js'
 export { loadPriceBook, type PriceBook } from './pricing/index.js'
 export { type AccountValuation, buildMargin, valueAccount } from './valuation/index.js'
+export {
+  COMPARED_TABLES,
+  compareDerivedState,
+  FACT_COMMAND_KINDS,
+  type RebuildVerification,
+  type ReplayDivergence,
+  type ReplayReport,
+  replayInputs,
+  sentCommandIds,
+  type StateDifference,
+  verifyRebuild,
+} from './rebuild/index.js'

@@ -324,6 +324,81 @@ commandsCmd
     }
   })
 
+program
+  .command('rebuild')
+  .description(
+    'Rebuild the derived state (accounts, balances, withdrawals, positions, prices, liquidations, the outbox…) from the recorded inputs into a scratch database ' +
+      'with the aggregator\'s own code, and compare it with the live one row by row (uses DATABASE_URL or --data-dir). Exits 0 only when equal.',
+  )
+  .option('--verify', 'compare with the live database and print the differences (required: the live database is never written)')
+  .requiredOption('-c, --config <file>', 'configuration file (unimargin.config.ts or JSON) the node runs with')
+  .option('--data-dir <dir>', 'PGlite data directory when DATABASE_URL is not set', '.unimargin/data')
+  .option('--json', 'print the verification as JSON')
+  .action(async (options: { verify?: boolean; config: string; dataDir: string; json?: boolean }) => {
+    if (!options.verify) throw new InvalidArgumentError('rebuild only verifies: pass --verify (chains resume rebuilds in place after a reorg)')
+    const { verifyRebuild } = await import('@unimargin/aggregator')
+    const { formatVerification, verificationJson } = await import('./operator/rebuild.js')
+    const config = await loadConfigFile(options.config)
+    const database = await createDatabase({ url: process.env.DATABASE_URL, dataDir: options.dataDir })
+    try {
+      const result = await verifyRebuild(database.db, config)
+      console.log(options.json ? JSON.stringify(verificationJson(result), null, 2) : formatVerification(result).join('\n'))
+      if (!result.equal) process.exitCode = 1
+    } finally {
+      await database.close()
+    }
+  })
+
+const chainsCmd = program.command('chains').description("Chains the hub watches: checkpoints, halts, and resuming a chain halted by a reorg (operator; uses DATABASE_URL or --data-dir).")
+chainsCmd
+  .command('list')
+  .description('List every configured chain: id, name, watcher checkpoint, last seen head, halt reason.')
+  .requiredOption('-c, --config <file>', 'configuration file (unimargin.config.ts or JSON) the node runs with')
+  .option('--data-dir <dir>', 'PGlite data directory when DATABASE_URL is not set', '.unimargin/data')
+  .option('--json', 'print the chains as JSON')
+  .action(async (options: { config: string; dataDir: string; json?: boolean }) => {
+    const { listChains } = await import('./operator/chains.js')
+    const { formatChains, toJson } = await import('./operator/rebuild.js')
+    const config = await loadConfigFile(options.config)
+    const database = await createDatabase({ url: process.env.DATABASE_URL, dataDir: options.dataDir })
+    try {
+      const chains = await listChains(database.db, config)
+      console.log(options.json ? toJson(chains) : formatChains(chains).join('\n'))
+    } finally {
+      await database.close()
+    }
+  })
+chainsCmd
+  .command('resume')
+  .description(
+    'After review, bring back a chain halted by a reorg beyond its finality, in one transaction: find the fork point, remove the orphaned chain events ' +
+      '(kept in reorg_removals), rebuild the derived state from the remaining inputs (commands already sent are kept), move the checkpoint before the fork and clear the halt. ' +
+      'Restart the node afterwards.',
+  )
+  .argument('<chainId>', 'EVM chain id', (v) => {
+    const n = Number(v)
+    if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive chain id')
+    return n
+  })
+  .requiredOption('-c, --config <file>', 'configuration file (unimargin.config.ts or JSON) the node runs with (the chain\'s RPC URLs)')
+  .option('--data-dir <dir>', 'PGlite data directory when DATABASE_URL is not set', '.unimargin/data')
+  .option('--force', 'resume a chain that is not halted (re-checks its stored blocks and rebuilds all the same)')
+  .option('--reason <text>', 'recorded with every removed row (default: the halt reason)')
+  .option('--json', 'print the result as JSON')
+  .action(async (chainId: number, options: { config: string; dataDir: string; force?: boolean; reason?: string; json?: boolean }) => {
+    const { resumeChain } = await import('./operator/chains.js')
+    const { formatResume, toJson } = await import('./operator/rebuild.js')
+    const config = await loadConfigFile(options.config)
+    if (!config.chains.some((c) => c.chainId === chainId)) throw new InvalidArgumentError(`chain ${chainId} is not in ${options.config}`)
+    const database = await createDatabase({ url: process.env.DATABASE_URL, dataDir: options.dataDir })
+    try {
+      const result = await resumeChain({ db: database.db, config, chainId, force: options.force, reason: options.reason })
+      console.log(options.json ? toJson(result) : formatResume(result).join('\n'))
+    } finally {
+      await database.close()
+    }
+  })
+
 const pm2Cmd = program.command('pm2').description("Derive's PMRM_2 portfolio margin (the `derive` mode of @unimargin/risk).")
 pm2Cmd
   .command('check')

@@ -2,6 +2,7 @@ import { ApiListenError } from '@unimargin/aggregator'
 import { ConfigError } from '@unimargin/chains'
 import { DatabaseConnectionError, DatabaseInUseError } from '@unimargin/db'
 import { CommanderError, InvalidArgumentError } from 'commander'
+import { ChainNotHaltedError } from './operator/chains.js'
 import { NotDeadLetteredError, UnknownCommandStateError } from './operator/commands.js'
 import { NodeUnreachableError } from './operator/nodeApi.js'
 
@@ -13,7 +14,7 @@ import { NodeUnreachableError } from './operator/nodeApi.js'
  * | 0 | done |
  * | 1 | the command ran and its answer is "no" (node not ready, a Derive case off, an account the API refused) |
  * | 64 | usage: unknown option, bad argument (`EX_USAGE`) |
- * | 65 | bad input data: a file that is not JSON, an unknown command state (`EX_DATAERR`) |
+ * | 65 | bad input data: a file that is not JSON, an unknown command state, a chain to resume that is not halted (`EX_DATAERR`) |
  * | 69 | a service is unavailable: PostgreSQL, the API port, a node's API (`EX_UNAVAILABLE`) |
  * | 75 | try again later: the PGlite data dir is held by a running node (`EX_TEMPFAIL`) |
  * | 78 | the configuration is invalid (`EX_CONFIG`) |
@@ -36,6 +37,7 @@ export function exitCodeOf(error: unknown): number {
   if (error instanceof ConfigError) return ExitCode.config
   if (error instanceof DatabaseInUseError) return ExitCode.tryAgain
   if (error instanceof DatabaseConnectionError || error instanceof ApiListenError || error instanceof NodeUnreachableError) return ExitCode.unavailable
-  if (error instanceof SyntaxError || error instanceof UnknownCommandStateError || error instanceof NotDeadLetteredError) return ExitCode.dataError
+  if (error instanceof SyntaxError || error instanceof UnknownCommandStateError || error instanceof NotDeadLetteredError || error instanceof ChainNotHaltedError)
+    return ExitCode.dataError
   return ExitCode.software
 }

@@ -1,11 +1,10 @@
 import type { Config } from '@unimargin/chains'
 import { createPollLoop } from '@unimargin/lifecycle'
-import { asc, chainEvents, type Db, eq, isNull } from '@unimargin/db'
+import { asc, chainEvents, type Db, isNull } from '@unimargin/db'
 import type { Logger } from 'pino'
-import { InvalidEventError } from '../common/errors.js'
 import { toUnixSeconds } from '../common/format.js'
 import { publishCheckpoints } from '../escape/index.js'
-import { applyEvent } from '../events/index.js'
+import { processEvent } from '../events/index.js'
 
 export type CreateAggregatorParameters = {
   db: Db
@@ -53,17 +52,8 @@ export function createAggregator(parameters: CreateAggregatorParameters): Aggreg
         .limit(1)
         .for('update', { skipLocked: true })
       if (!event) return false
-      const ctx = { tx, config, logger, now, referenceTs: event.blockTimestamp }
       const started = Date.now()
-      let result: string
-      try {
-        result = await tx.transaction((sp) => applyEvent({ ...ctx, tx: sp }, event))
-      } catch (error) {
-        if (!(error instanceof InvalidEventError)) throw error
-        logger.error({ event_id: event.id.toString(), chain_id: event.chainId, event_name: event.eventName, error: error.message }, 'Skipped malformed event')
-        result = 'malformed'
-      }
-      await tx.update(chainEvents).set({ processedAt: now() }).where(eq(chainEvents.id, event.id))
+      const result = await processEvent({ tx, config, logger, now }, event)
       const fields = {
         event_id: event.id.toString(),
         chain_id: event.chainId,

@@ -88,7 +88,7 @@ export function positionRoutes(deps: { db: Db; config: Config; logger: Logger; n
     }
     try {
       const result = await db.transaction((tx) =>
-        applyPositionReport({ tx, config, logger: deps.logger, now: deps.now, referenceTs: toUnixSeconds(deps.now()) }, report),
+        applyPositionReport({ tx, config, logger: deps.logger, now: deps.now, referenceTs: toUnixSeconds(deps.now()) }, report, signature),
       )
       return c.json({ accepted: true, account: report.account, market: report.market, sequence: result.sequence.toString() })
     } catch (error) {
