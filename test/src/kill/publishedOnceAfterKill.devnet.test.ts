@@ -34,7 +34,7 @@ describe('a node SIGKILLed after sending a publish transaction and before record
     await network?.stop()
   })
 
-  it('publishes each command once over its transport: the restarted relayer finds the publication on the hub instead of sending it again', { timeout: 300_000 }, async () => {
+  it('publishes each command once per transport: the restarted relayer finds what the killed one sent on the hub instead of sending it again', { timeout: 300_000 }, async () => {
     const { devnet } = network
     const hub = devnet.chains[0]!
     const wormholeChain = devnet.chains[1]!
@@ -44,7 +44,7 @@ describe('a node SIGKILLed after sending a publish transaction and before record
 
     node = startNodeProcess(nodeOptions, 'before the kill')
     expect(await untilHealthy(node, 120_000)).toBe(true)
-    await userDeposit(devnet, { chainId: wormholeChain.chainId, key: user.key, symbol: 'USDC', amount: 10_000n * USDC })
+    await userDeposit(devnet, { chainId: wormholeChain.chainId, key: user.key, symbol: 'USDC', amount: 200_000n * USDC })
     await userDeposit(devnet, { chainId: layerZeroChain.chainId, key: user.key, symbol: 'USDC', amount: 10_000n * USDC })
     await waitFor(
       'both deposits to be credited',
@@ -56,13 +56,23 @@ describe('a node SIGKILLed after sending a publish transaction and before record
     )
 
     // the hub stops mining: the relayer's publish transactions wait in its mempool, sent and not yet recorded
+    const requests: { name: string; chain: typeof hub; requestId: bigint; publications: { wormhole: number; layerZero: number } }[] = []
     await hub.testClient.setIntervalMining({ interval: 0 })
     await hub.testClient.setAutomine(false)
     try {
-      await userRequestWithdrawal(devnet, { chainId: wormholeChain.chainId, key: user.key, symbol: 'USDC', amount: 100n * USDC })
-      await userRequestWithdrawal(devnet, { chainId: layerZeroChain.chainId, key: user.key, symbol: 'USDC', amount: 100n * USDC })
-      const pending = () => hub.testClient.getTxpoolContent().then((p) => Object.entries(p.pending).find(([a]) => a.toLowerCase() === relayer.toLowerCase())?.[1] ?? {})
-      await waitFor('both publish transactions (Wormhole and LayerZero) to wait in the hub mempool', async () => Object.keys(await pending()).length >= 2, 120_000)
+      const request = async (name: string, chain: typeof hub, usdc: bigint, publications: { wormhole: number; layerZero: number }) => {
+        const { requestId } = await userRequestWithdrawal(devnet, { chainId: chain.chainId, key: user.key, symbol: 'USDC', amount: usdc * USDC })
+        requests.push({ name, chain, requestId, publications })
+      }
+      await request('an approval over Wormhole', wormholeChain, 100n, { wormhole: 1, layerZero: 0 })
+      await request('an approval over LayerZero', layerZeroChain, 100n, { wormhole: 0, layerZero: 1 })
+      // above the vault's two-transport threshold (50 000 USD): its Wormhole copy is published first, beside the LayerZero one
+      await request('an approval over both transports', wormholeChain, 60_000n, { wormhole: 1, layerZero: 1 })
+      const pending = async () => {
+        const pool = await hub.testClient.getTxpoolContent()
+        return Object.keys(Object.entries(pool.pending).find(([a]) => a.toLowerCase() === relayer.toLowerCase())?.[1] ?? {}).length
+      }
+      await waitFor('the three publish transactions to wait in the hub mempool', async () => (await pending()) >= 3, 120_000)
       node.signal('SIGKILL')
       await node.exited
     } finally {
@@ -71,25 +81,31 @@ describe('a node SIGKILLed after sending a publish transaction and before record
 
     node = startNodeProcess(nodeOptions, 'after the kill')
     expect(await untilHealthy(node, 120_000)).toBe(true)
-    const executionsOn = async (c: typeof hub) =>
-      parseEventLogs({ abi: MarginVault.abi, logs: await c.publicClient.getLogs({ address: c.addresses.vault, fromBlock: c.startBlock }), eventName: 'CommandExecuted' })
-    const [overWormhole, overLayerZero] = await waitFor(
-      'both approvals to execute',
-      async () => {
-        const found = await Promise.all([wormholeChain, layerZeroChain].map(executionsOn))
-        return found.every((f) => f.length > 0) ? found : undefined
-      },
-      180_000,
-    )
+    const vaultLogs = async (c: typeof hub) => parseEventLogs({ abi: MarginVault.abi, logs: await c.publicClient.getLogs({ address: c.addresses.vault, fromBlock: c.startBlock }) })
+    /** the command that paid each request: the CommandExecuted in the transaction of its WithdrawalExecuted */
+    const payers = async () =>
+      Promise.all(
+        requests.map(async (r) => {
+          const logs = await vaultLogs(r.chain)
+          const paid = logs.find((l) => l.eventName === 'WithdrawalExecuted' && l.args.requestId === r.requestId)
+          const by = paid && logs.find((l) => l.eventName === 'CommandExecuted' && l.transactionHash === paid.transactionHash)
+          return by?.eventName === 'CommandExecuted' ? by.args.commandId : undefined
+        }),
+      )
+    const commandIds = await waitFor('the three withdrawals to be paid', async () => ((await payers()).every(Boolean) ? ((await payers()) as Hex[]) : undefined), 180_000)
 
     const published = parseEventLogs({ abi: MarginHub.abi, logs: await hub.publicClient.getLogs({ address: devnet.hub.address, fromBlock: hub.startBlock }) })
-    const publications = (commandId: Hex) => ({
-      wormhole: published.filter((l) => l.eventName === 'CommandPublished' && l.args.commandId === commandId).length,
-      layerZero: published.filter((l) => l.eventName === 'CommandSentLz' && l.args.commandId === commandId).length,
-    })
-    expect(overWormhole).toHaveLength(1)
-    expect(overLayerZero).toHaveLength(1)
-    expect(publications(overWormhole![0]!.args.commandId)).toEqual({ wormhole: 1, layerZero: 0 })
-    expect(publications(overLayerZero![0]!.args.commandId)).toEqual({ wormhole: 0, layerZero: 1 })
+    const seen = await Promise.all(
+      requests.map(async (r, i) => {
+        const id = commandIds[i]!
+        return {
+          request: r.name,
+          executions: (await vaultLogs(r.chain)).filter((l) => l.eventName === 'CommandExecuted' && l.args.commandId === id).length,
+          wormhole: published.filter((l) => l.eventName === 'CommandPublished' && l.args.commandId === id).length,
+          layerZero: published.filter((l) => l.eventName === 'CommandSentLz' && l.args.commandId === id).length,
+        }
+      }),
+    )
+    expect(seen).toEqual(requests.map((r) => ({ request: r.name, executions: 1, ...r.publications })))
   })
 })
