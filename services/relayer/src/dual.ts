@@ -64,7 +64,9 @@ export function createSizeCheck(ctx: RelayerContext) {
  * block, sequence } } }`: it then travels over LayerZero, and when the vault holds that delivery its Wormhole
  * message, final by then, goes straight to attestation and delivery (see {@link heldMove}). LayerZero goes first
  * because its packets execute in nonce order per path: a packet published and left waiting would hold every later
- * command of its path, a Wormhole message holds nothing.
+ * command of its path, a Wormhole message holds nothing. The attempt is counted before the publish is sent, and a
+ * command with attempts behind it first looks for a companion an attempt cut short published without recording it
+ * (`CommandPublished` on the hub), which is recorded instead of publishing a second one.
  * @returns the ids recorded (their claims are released; they continue at the next poll).
  * @throws Error (a viem error) when the publish fails; nothing is recorded then.
  */

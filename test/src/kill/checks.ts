@@ -32,7 +32,6 @@ async function logsOf(chain: DevnetChain, address: Address | Address[], abi: Abi
 }
 
 const lower = (s: string) => s.toLowerCase()
-const symbolOf = (chain: DevnetChain, asset: string) => Object.entries(chain.addresses.tokens).find(([, a]) => lower(a) === lower(asset))?.[0] ?? asset
 
 /** Each vault's ERC-20 balance, per asset, equals the ledger's balances plus the escrow of requests still open; each account's vault balance and escrow equal the ledger's. */
 const vaultsEqualLedger: FinalCheck = {
@@ -128,7 +127,7 @@ const paidOnlyWhenApproved: FinalCheck = {
         else if (!execution || execution.transactionHash !== p.transactionHash)
           problems.push(`request ${requestId} on ${chain.name} was paid in ${p.transactionHash}, not by the execution of its approval ${approval.row.id}`)
         const w = rows.find((r) => r.chainId === chain.chainId && r.requestId === requestId)
-        if (!w || w.state !== 'executed' || (approval && lower(w.commandId ?? '') !== lower(approval.row.id)))
+        if (w?.state !== 'executed' || (approval && lower(w.commandId ?? '') !== lower(approval.row.id)))
           problems.push(`request ${requestId} on ${chain.name} was paid; the ledger has it ${w?.state ?? 'missing'} under command ${w?.commandId ?? 'none'}`)
       }
       for (const [symbol, token] of Object.entries(chain.addresses.tokens)) {

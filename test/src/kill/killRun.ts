@@ -119,7 +119,7 @@ export async function runKillScenario(options: KillRunOptions): Promise<KillRunR
           current.signal('SIGTERM')
           const exit = await Promise.race([current.exited, sleep((SHUTDOWN_TIMEOUT_SECONDS + 60) * 1000).then(() => undefined)])
           stopMs = Date.now() - signalled
-          if (!exit || exit.code !== 0) throw crashed(current, `did not stop with exit code 0 on SIGTERM (${exit ? JSON.stringify(exit) : 'still running'} after ${stopMs} ms)`)
+          if (exit?.code !== 0) throw crashed(current, `did not stop with exit code 0 on SIGTERM (${exit ? JSON.stringify(exit) : 'still running'} after ${stopMs} ms)`)
         } else current.signal('SIGKILL')
       }
       const exit = await current.exited
