@@ -15,8 +15,8 @@ import { Scenario } from './scenario.js'
 
 /** `--shutdown-timeout` of every node, seconds: a SIGTERM must end the node with exit code 0 within it. */
 export const SHUTDOWN_TIMEOUT_SECONDS = 15
-/** How long a node may take to answer `/health` after it is spawned on a loaded machine, ms. */
-const START_TIMEOUT_MS = 120_000
+/** How long a node may take to answer `/health` after it is spawned on a loaded machine (a start costs seconds of CPU), ms. */
+const START_TIMEOUT_MS = 300_000
 /** How long the scenario may take to drain once the kills are over, ms. */
 const DRAIN_TIMEOUT_MS = 240_000
 /** Interval mining of the devnet's chains, seconds. */

@@ -10,8 +10,8 @@ import { runKillScenario } from './killRun.js'
  */
 const KILLS = Number(process.env.KILLS ?? 20)
 const SEED = process.env.SEED !== undefined ? Number(process.env.SEED) : Math.floor(Math.random() * 2 ** 31)
-/** minutes a run may take: about 12 s per kill on a loaded machine, plus the devnet and the drain */
-const TIMEOUT_MS = (5 + KILLS * 0.25) * 60_000
+/** a run may take: up to 30 s per kill on a heavily loaded machine, plus the devnet and the drain */
+const TIMEOUT_MS = (10 + KILLS * 0.5) * 60_000
 
 const databases = [
   { kind: 'pglite', postgresUrl: undefined, basePort: 45_300 },

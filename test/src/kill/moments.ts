@@ -6,7 +6,7 @@ import type { KillMode } from './plan.js'
 /** The moments an aimed kill waits for. */
 export type AimedMode = Extract<KillMode, 'sent' | 'published' | 'executed'>
 
-const POLL_MS = 20
+const POLL_MS = 50
 
 /**
  * Resolves `true` as soon as the moment `mode` names happens on the devnet, or `false` once `timeoutMs` passed (or
