@@ -19,6 +19,8 @@ export const SHUTDOWN_TIMEOUT_SECONDS = 15
 const START_TIMEOUT_MS = 300_000
 /** How long the scenario may take to drain once the kills are over, ms. */
 const DRAIN_TIMEOUT_MS = 240_000
+/** `unimargin start`'s exit code when a service it needs (its API port, PostgreSQL) is unavailable. */
+const EX_UNAVAILABLE = 69
 /** Interval mining of the devnet's chains, seconds. */
 const BLOCK_TIME_SECONDS = 0.5
 
@@ -95,21 +97,40 @@ export async function runKillScenario(options: KillRunOptions): Promise<KillRunR
     const kills: KillRecord[] = []
     const crashed = (n: NodeProcess, what: string) => new NodeRunError(`The node (pid ${n.pid}) ${what}; see ${logFile}.`)
 
+    /**
+     * Spawns a node; a start that exits 69 (`EX_UNAVAILABLE`: its API port was taken, e.g. by an outgoing connection
+     * of this busy machine that got it as its ephemeral port) is started again, a few times.
+     * @param ready what must hold before the node counts as started (`/health`, or a delay for kills during start)
+     */
+    const launch = async (label: string, ready: (n: NodeProcess) => Promise<boolean>): Promise<NodeProcess> => {
+      for (let attempt = 0; ; attempt++) {
+        const n = startNodeProcess(nodeOptions, attempt === 0 ? label : `${label} (started again: the API port was taken)`)
+        node = n
+        if (await ready(n)) return n
+        if (n.alive()) throw crashed(n, 'did not answer /health in time')
+        const exit = await n.exited
+        if (exit.code !== EX_UNAVAILABLE || attempt >= 4) throw crashed(n, `exited with ${JSON.stringify(exit)} while starting`)
+        await sleep(1_000)
+      }
+    }
+
     for (const [i, round] of plan.rounds.entries()) {
-      const current = startNodeProcess(nodeOptions, `round ${i}: ${round.kill.mode} after ${round.kill.delayMs} ms`)
-      node = current
+      const { mode, delayMs } = round.kill
+      const label = `round ${i}: ${mode} after ${delayMs} ms`
+      // the round's steps go on while the node starts, runs and dies; they need only the chains
       const steps = (async () => {
         for (const step of round.steps) await scenario.play(step)
       })()
-      const { mode, delayMs } = round.kill
+      steps.catch(() => {})
+      const startedFor = async (n: NodeProcess) => {
+        await sleep(delayMs)
+        return n.alive()
+      }
+      const current = await launch(label, mode === 'startup' ? startedFor : (n) => untilHealthy(n, START_TIMEOUT_MS))
       let aimedAt: boolean | undefined
       let stopMs: number | undefined
-      if (mode === 'startup') {
-        await sleep(delayMs)
-        if (!current.alive()) throw crashed(current, `exited with ${JSON.stringify(await current.exited)} while starting`)
-        current.signal('SIGKILL')
-      } else {
-        if (!(await untilHealthy(current, START_TIMEOUT_MS))) throw crashed(current, current.alive() ? 'did not answer /health in time' : `exited with ${JSON.stringify(await current.exited)} before answering /health`)
+      if (mode === 'startup') current.signal('SIGKILL')
+      else {
         if (mode === 'random') await sleep(delayMs)
         else if (mode === 'term') await sleep(delayMs)
         else aimedAt = await waitForMoment(devnet, mode, relayer, delayMs, () => !current.alive())
@@ -132,9 +153,7 @@ export async function runKillScenario(options: KillRunOptions): Promise<KillRunR
     let database: Database | undefined
     const deadline = Date.now() + DRAIN_TIMEOUT_MS
     for (let attempt = 0; !database; attempt++) {
-      const last = startNodeProcess(nodeOptions, `drain ${attempt}`)
-      node = last
-      if (!(await untilHealthy(last, START_TIMEOUT_MS))) throw crashed(last, 'did not start to drain the scenario')
+      const last = await launch(`drain ${attempt}`, (n) => untilHealthy(n, START_TIMEOUT_MS))
       await scenario.venueFlushed()
       const heads = await drainedThroughApi(devnet, scenario, last, deadline)
       const signalled = Date.now()
