@@ -131,8 +131,7 @@ export async function runKillScenario(options: KillRunOptions): Promise<KillRunR
       let stopMs: number | undefined
       if (mode === 'startup') current.signal('SIGKILL')
       else {
-        if (mode === 'random') await sleep(delayMs)
-        else if (mode === 'term') await sleep(delayMs)
+        if (mode === 'random' || mode === 'term') await sleep(delayMs)
         else aimedAt = await waitForMoment(devnet, mode, relayer, delayMs, () => !current.alive())
         if (!current.alive()) throw crashed(current, `exited with ${JSON.stringify(await current.exited)} while running`)
         if (mode === 'term') {

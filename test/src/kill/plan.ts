@@ -50,7 +50,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('deposit' as const), trader, chain, symbol, usd: fc.integer({ min: 500, max: 8_000 }) }) },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('withdraw' as const), trader, chain, symbol, usd: fc.integer({ min: 50, max: 4_000 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('large' as const), chain, usd: fc.integer({ min: 55_000, max: 90_000 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('open' as const), trader, halfEth: fc.integer({ min: 2, max: 24 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('open' as const), trader, halfEth: fc.integer({ min: 4, max: 30 }) }) },
   {
     weight: 2,
     // crashes (-8% to -15%, within the venue's 20% entry band of the last mark) that liquidate leveraged longs,

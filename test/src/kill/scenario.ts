@@ -81,6 +81,8 @@ export class Scenario {
       this.deposited.add(i)
       this.stats.deposits++
     }
+    // two traders open leveraged ETH longs (about 6x) once the node is up: the plan's crashes liquidate them
+    for (const trader of [0, 1]) await this.play({ kind: 'open', trader, halfEth: 24 })
   }
 
   private amountOf(symbol: Collateral, usd: number): bigint {
