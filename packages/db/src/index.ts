@@ -14,6 +14,6 @@ export {
   releaseLease,
 } from './lease.js'
 export * from './schema.js'
-export { testDatabases, type TestDatabase } from './testing.js'
+export { createFreshPostgres, type FreshPostgres, testDatabases, type TestDatabase } from './testing.js'
 /** Query operators of the drizzle version the schema is built with, so services share one copy. */
 export { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm'

@@ -17,16 +17,39 @@ export function testDatabases(env: NodeJS.ProcessEnv = process.env): TestDatabas
 }
 
 async function openFreshPostgres(url: string): Promise<Database> {
-  const name = `unimargin_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`
-  const admin = postgres(url, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${name}`)
-  const target = new URL(url)
-  target.pathname = `/${name}`
-  const database = await createDatabase({ url: target.toString() })
+  const fresh = await createFreshPostgres(url)
+  const database = await createDatabase({ url: fresh.url })
   return {
     ...database,
     close: async () => {
       await database.close()
+      await fresh.drop()
+    },
+  }
+}
+
+/** A PostgreSQL database made for one test: its URL, and `drop()` to remove it (forcing out open connections). */
+export type FreshPostgres = { url: string; drop: () => Promise<void> }
+
+/**
+ * Creates an empty database with a unique name on the server of `url` (through `url`'s own database) and returns its
+ * URL, for tests that hand a database to another process (`DATABASE_URL` of a spawned node). Nothing is migrated.
+ * @throws postgres.js's error when the server cannot be reached or refuses `create database`.
+ */
+export async function createFreshPostgres(url: string): Promise<FreshPostgres> {
+  const name = `unimargin_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`
+  const admin = postgres(url, { max: 1, onnotice: () => {} })
+  try {
+    await admin.unsafe(`create database ${name}`)
+  } catch (error) {
+    await admin.end({ timeout: 5 })
+    throw error
+  }
+  const target = new URL(url)
+  target.pathname = `/${name}`
+  return {
+    url: target.toString(),
+    drop: async () => {
       await admin.unsafe(`drop database if exists ${name} with (force)`)
       await admin.end({ timeout: 5 })
     },

@@ -2,13 +2,13 @@ import { getChain, type TransportName } from '@unimargin/chains'
 import { MarginHub, MarginVault, WormholeCore } from '@unimargin/contracts'
 import { commandTransitions, type Db, desc, eq } from '@unimargin/db'
 import { decodeCommand } from '@unimargin/protocol'
-import { type Address, type Hex, keccak256, parseEventLogs } from 'viem'
-import { COSIGNED_MESSAGE_GAS, type RelayerContext, signaturesFor } from './context.js'
+import { type Address, type Hex, keccak256, parseEventLogs, type TransactionReceipt } from 'viem'
+import { COSIGNED_MESSAGE_GAS, earlierPublishes, type RelayerContext, signaturesFor } from './context.js'
 import type { ChainClients } from './send/chainClients.js'
 import { PermanentDeliveryError } from './errors.js'
 import { COMMAND_PUBLISHED } from './events.js'
 import { otherTransport } from './fallback.js'
-import { type CommandRow, type Hop, type Move, transitionMany } from './outbox.js'
+import { type CommandRow, countAttempts, type Hop, type Move, transitionMany } from './outbox.js'
 import { PUBLISH_BASE_GAS, PUBLISH_MESSAGE_GAS } from './wormhole/transport.js'
 
 /** `MarginVault.Transport` by name. */
@@ -65,7 +65,9 @@ export function createSizeCheck(ctx: RelayerContext) {
  * block, sequence } } }`: it then travels over LayerZero, and when the vault holds that delivery its Wormhole
  * message, final by then, goes straight to attestation and delivery (see {@link heldMove}). LayerZero goes first
  * because its packets execute in nonce order per path: a packet published and left waiting would hold every later
- * command of its path, a Wormhole message holds nothing.
+ * command of its path, a Wormhole message holds nothing. The attempt is counted before the publish is sent, and a
+ * command with attempts behind it first looks for a companion an attempt cut short published without recording it
+ * (`CommandPublished` on the hub), which is recorded instead of publishing a second one.
  * @returns the ids recorded (their claims are released; they continue at the next poll).
  * @throws Error (a viem error) when the publish fails; nothing is recorded then.
  */
@@ -75,24 +77,37 @@ export async function publishCompanions(ctx: RelayerContext, all: CommandRow[]):
   const list = all.filter((c) => signatures.has(c.id))
   if (list.length === 0) return new Set()
   const { hub, config, hubChain } = ctx
-  const fee = await hub.public.readContract({ address: hubChain.wormhole, abi: WormholeCore.abi, functionName: 'messageFee' })
-  const sent = await hub.sendContract({
-    address: config.hub.address,
-    abi: MarginHub.abi,
-    functionName: 'publishBatch',
-    args: [list.map((c) => c.payload as Hex), list.map((c) => signatures.get(c.id)!)],
-    value: fee * BigInt(list.length),
-    gas: PUBLISH_BASE_GAS + (PUBLISH_MESSAGE_GAS + COSIGNED_MESSAGE_GAS) * BigInt(list.length),
-  })
-  const receipt = await hub.public.waitForTransactionReceipt({ hash: sent })
-  if (receipt.status !== 'success') throw new Error(`Publish transaction ${receipt.transactionHash} reverted.`)
-  const sequenceOf = new Map(
-    parseEventLogs({ abi: COMMAND_PUBLISHED, logs: receipt.logs, eventName: 'CommandPublished' }).map((l) => [l.args.commandId.toLowerCase(), l.args.sequence]),
+  // an attempt cut short (the process killed after sending, before recording) may have published the companion
+  const earlier = await earlierPublishes(
+    ctx,
+    'CommandPublished',
+    list.filter((c) => c.attempts > 0),
   )
+  const fresh = list.filter((c) => !earlier.has(c.id.toLowerCase()))
+  const receipts: TransactionReceipt[] = []
+  if (fresh.length > 0) {
+    await countAttempts(ctx.db, fresh.map((c) => c.id))
+    const fee = await hub.public.readContract({ address: hubChain.wormhole, abi: WormholeCore.abi, functionName: 'messageFee' })
+    const sent = await hub.sendContract({
+      address: config.hub.address,
+      abi: MarginHub.abi,
+      functionName: 'publishBatch',
+      args: [fresh.map((c) => c.payload as Hex), fresh.map((c) => signatures.get(c.id)!)],
+      value: fee * BigInt(fresh.length),
+      gas: PUBLISH_BASE_GAS + (PUBLISH_MESSAGE_GAS + COSIGNED_MESSAGE_GAS) * BigInt(fresh.length),
+    })
+    const receipt = await hub.public.waitForTransactionReceipt({ hash: sent })
+    if (receipt.status !== 'success') throw new Error(`Publish transaction ${receipt.transactionHash} reverted.`)
+    receipts.push(receipt)
+  }
+  for (const tx of new Set(earlier.values())) receipts.push(await hub.public.waitForTransactionReceipt({ hash: tx }))
+  const companions = new Map<string, { transport: 'wormhole'; tx: Hex; block: string; sequence: string }>()
+  for (const receipt of receipts)
+    for (const l of parseEventLogs({ abi: COMMAND_PUBLISHED, logs: receipt.logs, eventName: 'CommandPublished' }))
+      companions.set(l.args.commandId.toLowerCase(), { transport: 'wormhole', tx: receipt.transactionHash, block: receipt.blockNumber.toString(), sequence: l.args.sequence.toString() })
   const moves: Move[] = list.flatMap((command) => {
-    const sequence = sequenceOf.get(command.id.toLowerCase())
-    if (sequence === undefined) return []
-    const companion = { transport: 'wormhole', tx: receipt.transactionHash, block: receipt.blockNumber.toString(), sequence: sequence.toString() }
+    const companion = companions.get(command.id.toLowerCase())
+    if (!companion) return []
     return [{ command, hops: [{ to: 'pending' as const, detail: { dual: { first: 'layerzero', companion } } }] }]
   })
   return transitionMany(ctx.db, moves)

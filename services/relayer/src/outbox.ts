@@ -151,6 +151,21 @@ export async function transitionMany(db: DbOrTx, moves: Move[]): Promise<Set<str
   return moved
 }
 
+/**
+ * Counts an attempt of each of `ids` before a step sends its transaction. A process killed between sending and
+ * recording the outcome leaves the command as it was, and the next attempt would send it again (a second publish of
+ * the same command on the hub); counted beforehand, the next attempt sees `attempts > 0` and first looks on-chain for
+ * what the cut-short one did (`earlierPublishes`). The step's recorded outcome then sets `attempts` as usual: 0 on
+ * success, the in-memory count plus one on failure (the same number).
+ */
+export async function countAttempts(db: DbOrTx, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return
+  await db
+    .update(commands)
+    .set({ attempts: sql`${commands.attempts} + 1` })
+    .where(inArray(commands.id, [...ids]))
+}
+
 /** Releases the claims on `ids` and makes them due again after `delayMs`, in one statement. */
 export async function rescheduleMany(db: DbOrTx, ids: string[], delayMs: number): Promise<void> {
   if (ids.length === 0) return

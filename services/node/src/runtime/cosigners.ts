@@ -18,6 +18,8 @@ export type StartLocalCoSignersParameters = {
   toleranceBps?: number
   /** aggregator poll interval of each co-signer, ms */
   aggregatorPollMs?: number
+  /** HTTP port of co-signer 0, the others following it; default a free port each */
+  basePort?: number
 }
 
 export type LocalCoSigners = {
@@ -42,7 +44,7 @@ export async function startLocalCoSigners(parameters: StartLocalCoSignersParamet
       const database = await createDatabase({ dataDir: parameters.dataDirs?.[i] })
       databases.push(database)
       const own: Config = { ...config, coSigners: undefined, coSigner: { privateKey: key, toleranceBps: parameters.toleranceBps ?? 100 } }
-      running.push(await startCoSigner({ config: own, db: database.db, logger, port: 0, aggregatorPollMs: parameters.aggregatorPollMs }))
+      running.push(await startCoSigner({ config: own, db: database.db, logger, port: parameters.basePort === undefined ? 0 : parameters.basePort + i, aggregatorPollMs: parameters.aggregatorPollMs }))
     }
   } catch (error) {
     await Promise.all(running.map((r) => r?.stop()))

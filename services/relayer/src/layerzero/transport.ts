@@ -5,7 +5,7 @@ import { type Abi, type Hex, parseEventLogs, type TransactionReceipt } from 'vie
 import { chunkByGas, forAll, isolateRevert, passing, revertDataName, type StepResult } from '../batch.js'
 import { assertNotExpiredBeforePublish, COSIGNED_MESSAGE_GAS, earlierPublishes, type RelayerContext, requireSignatures, signaturesFor, untilFinal } from '../context.js'
 import { NotYetError, PermanentDeliveryError } from '../errors.js'
-import { type CommandRow, type Move, transitionMany } from '../outbox.js'
+import { type CommandRow, countAttempts, type Move, transitionMany } from '../outbox.js'
 import type { Transport } from '../transport.js'
 import { DELIVERY_ERRORS, receiveErrorName, receiveFailure } from './alert.js'
 import { DELIVERY_PACKET_GAS, deliveryGas, EXECUTION_HELD, GAS_HELD, largestNeeds, WORKER_BASE_GAS } from './dvn.js'
@@ -114,6 +114,8 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
     const earlier = await earlierPublishes(ctx, 'CommandSentLz', retried, (chainId) => getLayerZero(config, chainId).eid)
     const txOf = new Map<number, Promise<Hex>>()
     const fresh = live.filter((i) => !earlier.has(list[i]!.id.toLowerCase()))
+    // counted before sending: if this process dies before recording the packet, the next attempt looks it up
+    await countAttempts(db, fresh.map((i) => list[i]!.id))
     const cap = fresh.length > 0 ? await hub.batchGasCap() : 0n
     // every path's allowance counted in the base: a step sends to a handful of chains
     const paths = new Set(fresh.map((i) => list[i]!.destChainId)).size

@@ -6,7 +6,7 @@ import { chunkByGas, forAll, groupBy, isolateRevert, passing, revertDataName, ty
 import { assertNotExpiredBeforePublish, COSIGNED_MESSAGE_GAS, earlierPublishes, requireSignatures, signaturesFor, type RelayerContext, untilFinal } from '../context.js'
 import { staleWhileRevalidate } from '../cache.js'
 import { NotYetError, PermanentDeliveryError, refusal } from '../errors.js'
-import { type CommandRow, type Hop, type Move, transitionMany } from '../outbox.js'
+import { type CommandRow, countAttempts, type Hop, type Move, transitionMany } from '../outbox.js'
 import { countWait } from '../timing.js'
 import type { Transport } from '../transport.js'
 import { frozenError, heldMove } from '../dual.js'
@@ -99,6 +99,8 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
     const retried = live.filter((i) => list[i]!.attempts > 0 || list[i]!.publishTx).map((i) => list[i]!)
     const earlier = await earlierPublishes(ctx, 'CommandPublished', retried)
     const fresh = live.filter((i) => !earlier.has(list[i]!.id.toLowerCase()))
+    // counted before sending: if this process dies before recording the publish, the next attempt looks it up
+    await countAttempts(db, fresh.map((i) => list[i]!.id))
     const sends: { indices: number[]; hash: Promise<Hex> }[] = []
     const fee = fresh.length > 0 ? await messageFee() : 0n
     const cap = fresh.length > 0 ? await hub.batchGasCap() : 0n
