@@ -172,11 +172,13 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
 
   /**
    * Re-sends `command` over the other transport when it can still fall back (never did, the other transport is
-   * configured on both ends). If a delivery already executed it, records that execution instead.
+   * configured on both ends). If a delivery already executed it, records that execution instead. A command carried
+   * over both transports from the start (dual.ts) never falls back: its other copy is already out, and its vault
+   * executes it only once this transport delivers too, so publishing it again elsewhere would only duplicate it.
    * @returns whether the command was taken off its current transport.
    */
   async function tryFallBack(command: CommandRow, status: TransportStatus, reason: string): Promise<boolean> {
-    if (status.fellBackFrom) return false
+    if (status.fellBackFrom || status.dual) return false
     const to = otherTransport(config, status.current, command.destChainId)
     if (!to) return false
     const event = await ctx.findExecution(getChain(config, command.destChainId), command.id as Hex)

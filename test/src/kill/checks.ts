@@ -1,3 +1,4 @@
+import { verifyRebuild } from '@unimargin/aggregator'
 import type { Config } from '@unimargin/chains'
 import { MarginHub, MarginVault, MockERC20, MockPriceFeed } from '@unimargin/contracts'
 import { accounts, chainCheckpoints, chainEvents, collateralBalances, commands, type Db, liquidations, withdrawals } from '@unimargin/db'
@@ -228,11 +229,33 @@ const locksAgree: FinalCheck = {
   },
 }
 
+/** The database equals a from-scratch rebuild from its recorded inputs (`unimargin rebuild --verify`). */
+const equalsRebuild: FinalCheck = {
+  name: 'the database equals a rebuild from the chain events and recorded inputs (rebuild --verify)',
+  async run({ db, config }) {
+    const { differences, replay } = await verifyRebuild(db, config)
+    return [
+      ...differences.map((d) => `${d.table} ${d.key}${d.column ? ` ${d.column}` : ''}: live ${d.live ?? '(none)'}, rebuilt ${d.rebuilt ?? '(none)'}`),
+      ...replay.divergences.map((d) => `replay of ${d.input} ${d.id}: ${d.detail}`),
+    ]
+  },
+}
+
 /**
  * The guarantees a node must keep however often it is killed, in the order they are reported. Append a check here to
  * hold every kill run to it as well.
  */
-export const finalChecks: FinalCheck[] = [vaultsEqualLedger, executedOnce, publishedOnce, paidOnlyWhenApproved, everyCommandExecuted, everyRequestAnswered, noEventLost, locksAgree]
+export const finalChecks: FinalCheck[] = [
+  vaultsEqualLedger,
+  executedOnce,
+  publishedOnce,
+  paidOnlyWhenApproved,
+  everyCommandExecuted,
+  everyRequestAnswered,
+  noEventLost,
+  locksAgree,
+  equalsRebuild,
+]
 
 /** Runs `checks` (default {@link finalChecks}) one after the other. @returns the checks that found violations, with them. */
 export async function runFinalChecks(ctx: CheckContext, checks: readonly FinalCheck[] = finalChecks): Promise<{ name: string; problems: string[] }[]> {
