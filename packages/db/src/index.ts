@@ -1,5 +1,7 @@
 export { createDatabase, type CreateDatabaseParameters, type Database, DatabaseConnectionError, type DatabaseKind, type Db, type DbOrTx, type Tx } from './client.js'
 export { DatabaseInUseError, dataDirLockFile } from './dataDirLock.js'
+export { InvalidHexError, normalizeHex, normalizeOptionalHex } from './hex.js'
+export * from './outbox/index.js'
 export * from './schema.js'
 export { testDatabases, type TestDatabase } from './testing.js'
 /** Query operators of the drizzle version the schema is built with, so services share one copy. */

@@ -1,7 +1,7 @@
 import { zValidator } from '@hono/zod-validator'
 import { createApi } from '@unimargin/aggregator'
 import type { Config } from '@unimargin/chains'
-import { coSignDecisions, type Db, desc, eq, isNotNull, and } from '@unimargin/db'
+import { and, coSignDecisions, type Db, desc, eq, isNotNull, normalizeHex, normalizeOptionalHex } from '@unimargin/db'
 import { signCommand } from '@unimargin/protocol'
 import { Hono } from 'hono'
 import type { Logger } from 'pino'
@@ -75,7 +75,9 @@ export function createCoSignerApp(parameters: CreateCoSignerAppParameters): Hono
   )
 
   async function record(commandId: string, kind: string, accountAddress: string, payload: Hex, signature: Hex | null, reason: string | null, detail: Record<string, unknown>) {
-    await db.insert(coSignDecisions).values({ commandId, kind, account: accountAddress, payload, signature, reason, detail })
+    await db
+      .insert(coSignDecisions)
+      .values({ commandId: normalizeHex(commandId, 'cosign_decisions.command_id'), kind, account: accountAddress, payload: normalizeHex(payload, 'cosign_decisions.payload'), signature: normalizeOptionalHex(signature, 'cosign_decisions.signature'), reason, detail })
   }
 
   app.route('/', createApi({ db, config, logger: parameters.logger, now, limits: config.api }))
