@@ -1,7 +1,8 @@
 import type { Hex } from 'viem'
+import { UnimarginError } from '@unimargin/errors'
 
 /** Thrown when a value bound for a hex column is not 0x-prefixed hexadecimal. */
-export class InvalidHexError extends Error {
+export class InvalidHexError extends UnimarginError {
   override name = 'InvalidHexError'
   constructor(
     readonly field: string,

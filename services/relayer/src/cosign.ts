@@ -4,6 +4,7 @@ import { type CoSignature, type HubLocation, recoverCommandSigner } from '@unima
 import pLimit from 'p-limit'
 import { type Address, getAddress, type Hex, isAddress, isHex } from 'viem'
 import { type CommandRow, coSignaturesOf, storeCoSignatures } from './outbox.js'
+import { UnimarginError } from '@unimargin/errors'
 
 /** One co-signer's refusal (or failure to answer) of one command. */
 export type CoSignRefusal = {
@@ -17,8 +18,10 @@ export type CoSignRefusal = {
 }
 
 /** The co-signers refused or did not answer: the command holds fewer than the threshold of signatures. */
-export class CoSignRefusedError extends Error {
+export class CoSignRefusedError extends UnimarginError {
   override name = 'CoSignRefusedError'
+  /** a co-signer behind the chains may sign later */
+  override readonly retryable = true
   constructor(
     message: string,
     readonly refusals: CoSignRefusal[],

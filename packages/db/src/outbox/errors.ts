@@ -1,7 +1,8 @@
 import type { CommandState } from '../schema.js'
+import { UnimarginError } from '@unimargin/errors'
 
 /** Thrown before anything is written when a move is not in the outbox's transition table (`COMMAND_TRANSITIONS`). */
-export class IllegalTransitionError extends Error {
+export class IllegalTransitionError extends UnimarginError {
   override name = 'IllegalTransitionError'
   constructor(
     readonly commandId: string,
@@ -13,7 +14,7 @@ export class IllegalTransitionError extends Error {
 }
 
 /** Thrown before anything is written when a move would set a column a transition does not set. */
-export class UnsettableColumnError extends Error {
+export class UnsettableColumnError extends UnimarginError {
   override name = 'UnsettableColumnError'
   constructor(readonly column: string) {
     super(`A command transition cannot set column ${column}.`)

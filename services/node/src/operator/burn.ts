@@ -5,9 +5,10 @@ import { type DecodedPacket, decodePacket } from '@unimargin/protocol'
 import { type Address, encodeFunctionData, type Hex, parseEventLogs, toHex, zeroHash } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { NotDeadLetteredError } from './commands.js'
+import { UnimarginError } from '@unimargin/errors'
 
 /** Thrown when a command's LayerZero packets cannot be burnt: none recorded, none still verified, or a wrong key. */
-export class CannotBurnError extends Error {
+export class CannotBurnError extends UnimarginError {
   override name = 'CannotBurnError'
 }
 

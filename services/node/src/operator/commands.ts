@@ -1,4 +1,5 @@
 import { COMMAND_STATES, type CommandState, commands, type Db, desc, inArray, isCommandState, retryDeadCommand as retryInOutbox } from '@unimargin/db'
+import { UnimarginError } from '@unimargin/errors'
 
 export type CommandSummary = Pick<
   typeof commands.$inferSelect,
@@ -6,7 +7,7 @@ export type CommandSummary = Pick<
 >
 
 /** Thrown when an operator names a state the outbox does not have (a typo would otherwise list nothing). */
-export class UnknownCommandStateError extends Error {
+export class UnknownCommandStateError extends UnimarginError {
   override name = 'UnknownCommandStateError'
   constructor(readonly unknown: string[]) {
     super(`Unknown command state${unknown.length > 1 ? 's' : ''} ${unknown.map((s) => `'${s}'`).join(', ')}; the states are ${COMMAND_STATES.join(', ')}.`)
@@ -40,7 +41,7 @@ export async function listCommands(db: Db, states: string[] = ['dead', 'failed']
 }
 
 /** Thrown when an operator asks to retry a command that is not dead-lettered. */
-export class NotDeadLetteredError extends Error {
+export class NotDeadLetteredError extends UnimarginError {
   override name = 'NotDeadLetteredError'
 }
 
