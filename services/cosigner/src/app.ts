@@ -74,10 +74,11 @@ export function createCoSignerApp(parameters: CreateCoSignerAppParameters): Hono
     },
   )
 
+  /** Records an answer; `commandId` is '' for a payload that did not decode. */
   async function record(commandId: string, kind: string, accountAddress: string, payload: Hex, signature: Hex | null, reason: string | null, detail: Record<string, unknown>) {
     await db
       .insert(coSignDecisions)
-      .values({ commandId: normalizeHex(commandId, 'cosign_decisions.command_id'), kind, account: accountAddress, payload: normalizeHex(payload, 'cosign_decisions.payload'), signature: normalizeOptionalHex(signature, 'cosign_decisions.signature'), reason, detail })
+      .values({ commandId: (commandId === '' ? '' : normalizeHex(commandId, 'cosign_decisions.command_id')) as Hex, kind, account: accountAddress, payload: normalizeHex(payload, 'cosign_decisions.payload'), signature: normalizeOptionalHex(signature, 'cosign_decisions.signature'), reason, detail })
   }
 
   app.route('/', createApi({ db, config, logger: parameters.logger, now, limits: config.api }))
