@@ -32,7 +32,7 @@ describe.each(testDatabases())('the pipeline with the route to one chain over La
       const [row] = await p.database.db.select().from(withdrawals).where(and(eq(withdrawals.chainId, chainId), eq(withdrawals.requestId, requestId)))
       return row?.state === 'executed' ? row : undefined
     })
-  const publishedOver = async (commandId: string) => {
+  const publishedOver = async (commandId: Hex) => {
     const rows = await p.database.db.select().from(commandTransitions).where(and(eq(commandTransitions.commandId, commandId), eq(commandTransitions.toState, 'published')))
     return (rows[0]?.detail as { transport?: string } | undefined)?.transport
   }

@@ -43,7 +43,7 @@ describe.each(testDatabases())('races on three chains, on $kind', ({ open }) => 
   })
 
   const db = () => p.database.db
-  const commandRow = async (id: string) => (await db().select().from(commands).where(eq(commands.id, id)))[0]
+  const commandRow = async (id: Hex) => (await db().select().from(commands).where(eq(commands.id, id)))[0]
   const tokenBalance = (chainId: number, holder: Address) => {
     const c = p.devnet.chain(chainId)
     return c.publicClient.readContract({ address: c.addresses.tokens.USDC, abi: MockERC20.abi, functionName: 'balanceOf', args: [holder] })

@@ -4,6 +4,7 @@ import { apiSchema } from './api.js'
 import { collateralRiskFields, collateralRiskOf } from './collateralRisk.js'
 import { latencySchema } from './latency.js'
 import { instrumentSchema, marginSchema } from './margin.js'
+import { UnimarginError } from '@unimargin/errors'
 import { literalPrivateKeyPaths, secretOr } from './secrets.js'
 
 const address = z
@@ -314,7 +315,7 @@ export type LayerZeroChainConfig = NonNullable<ChainConfig['layerzero']>
 export type RouteConfig = Config['routes'][number]
 
 /** Thrown by {@link defineConfig} with every problem, each with its path. */
-export class ConfigError extends Error {
+export class ConfigError extends UnimarginError {
   override name = 'ConfigError'
   constructor(
     readonly issues: { path: string; message: string }[],

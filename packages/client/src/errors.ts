@@ -1,7 +1,8 @@
 import type { ApiErrorBody } from './types.js'
+import { UnimarginError } from '@unimargin/errors'
 
 /** A non-2xx answer from the hub API, with its status, error code and field issues. */
-export class UnimarginApiError extends Error {
+export class UnimarginApiError extends UnimarginError {
   override name = 'UnimarginApiError'
   readonly code: string
   readonly issues: { path: string; message: string }[]

@@ -9,9 +9,9 @@ describe.each(testDatabases())('database on $kind', ({ open }) => {
       const row = {
         chainId: 31337,
         blockNumber: 5n,
-        blockHash: '0xaa',
+        blockHash: '0xaa' as const,
         blockTimestamp: 1n,
-        txHash: '0xbb',
+        txHash: '0xbb' as const,
         logIndex: 0,
         address: '0xcc',
         eventName: 'Deposited',

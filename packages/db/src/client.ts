@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
 import { lockDataDir } from './dataDirLock.js'
 import * as schema from './schema.js'
+import { UnimarginError } from '@unimargin/errors'
 
 /** A drizzle database over either driver, with the project's schema. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
@@ -36,8 +37,10 @@ export type Database = {
 const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url))
 
 /** Thrown when PostgreSQL cannot be reached or refuses the connection (server down, unknown database, bad role). */
-export class DatabaseConnectionError extends Error {
+export class DatabaseConnectionError extends UnimarginError {
   override name = 'DatabaseConnectionError'
+  /** the server may come up */
+  override readonly retryable = true
 }
 
 /**

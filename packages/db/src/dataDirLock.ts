@@ -1,11 +1,12 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
+import { UnimarginError } from '@unimargin/errors'
 
 /**
  * Thrown when a PGlite data directory is already open in a live process. PGlite is single-process: a second process
  * opening the same directory would not fail but silently corrupt it, so the directory is locked while open.
  */
-export class DatabaseInUseError extends Error {
+export class DatabaseInUseError extends UnimarginError {
   override name = 'DatabaseInUseError'
   constructor(
     readonly dataDir: string,

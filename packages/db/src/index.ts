@@ -13,6 +13,8 @@ export {
   listLeases,
   releaseLease,
 } from './lease.js'
+export { InvalidHexError, normalizeHex, normalizeOptionalHex } from './hex.js'
+export * from './outbox/index.js'
 export * from './schema.js'
 export { createFreshPostgres, type FreshPostgres, testDatabases, type TestDatabase } from './testing.js'
 /** Query operators of the drizzle version the schema is built with, so services share one copy. */

@@ -1,7 +1,8 @@
 /**
  * The hub's persisted state. Units: token amounts in token base units (numeric(78,0) as bigint), USD values with
  * 8 decimals (`usd8`), prices with 8 decimals (Chainlink convention), block timestamps in unix seconds.
- * Addresses are stored checksummed (viem `getAddress`), hashes lower-case 0x-hex.
+ * Addresses are stored checksummed (viem `getAddress`); hashes, payloads, signatures and command ids lower-case 0x-hex
+ * (typed `Hex`, written through `normalizeHex`).
  */
 import { sql } from 'drizzle-orm'
 import {
@@ -17,9 +18,12 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core'
+import type { Hex } from 'viem'
 
 const u256 = (name: string) => numeric(name, { precision: 78, scale: 0, mode: 'bigint' })
 const i256 = u256
+/** A 0x-hex column (hash, payload, signature, command id), stored lower-case (see `normalizeHex`). */
+const hex = (name: string) => text(name).$type<Hex>()
 const now = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' }).notNull().defaultNow()
 
 /**
@@ -29,7 +33,7 @@ const now = (name: string) => timestamp(name, { withTimezone: true, mode: 'date'
 export const chainCheckpoints = pgTable('chain_checkpoints', {
   chainId: bigint('chain_id', { mode: 'number' }).primaryKey(),
   blockNumber: bigint('block_number', { mode: 'bigint' }).notNull(),
-  blockHash: text('block_hash').notNull(),
+  blockHash: hex('block_hash').notNull(),
   updatedAt: now('updated_at'),
   /** the newest chain head the watcher has seen; null before it recorded one */
   headBlock: bigint('head_block', { mode: 'bigint' }),
@@ -51,9 +55,9 @@ export const chainEvents = pgTable(
     id: bigserial('id', { mode: 'bigint' }).primaryKey(),
     chainId: bigint('chain_id', { mode: 'number' }).notNull(),
     blockNumber: bigint('block_number', { mode: 'bigint' }).notNull(),
-    blockHash: text('block_hash').notNull(),
+    blockHash: hex('block_hash').notNull(),
     blockTimestamp: bigint('block_timestamp', { mode: 'bigint' }).notNull(),
-    txHash: text('tx_hash').notNull(),
+    txHash: hex('tx_hash').notNull(),
     logIndex: integer('log_index').notNull(),
     address: text('address').notNull(),
     eventName: text('event_name').notNull(),
@@ -116,8 +120,8 @@ export const withdrawals = pgTable(
     reason: text('reason'),
     /** the most the account could have withdrawn of this asset on this chain at decision time, token base units */
     limit: u256('limit'),
-    commandId: text('command_id'),
-    requestedTx: text('requested_tx').notNull(),
+    commandId: hex('command_id'),
+    requestedTx: hex('requested_tx').notNull(),
     /**
      * when the aggregator processed the vault's `WithdrawalExecuted` or `WithdrawalRejected`: the escrow has left
      * the vault or returned to the free balance. Null while the vault still holds it.
@@ -165,12 +169,12 @@ export const prices = pgTable(
 export const commands = pgTable(
   'commands',
   {
-    id: text('id').primaryKey(),
+    id: hex('id').primaryKey(),
     kind: text('kind').notNull(),
     account: text('account').notNull(),
     destChainId: bigint('dest_chain_id', { mode: 'number' }).notNull(),
     vault: text('vault').notNull(),
-    payload: text('payload').notNull(),
+    payload: hex('payload').notNull(),
     expiry: bigint('expiry', { mode: 'bigint' }).notNull(),
     state: text('state').$type<CommandState>().notNull().default('pending'),
     /** why the command exists, e.g. `withdrawal:31338:4`, `liquidation:0xabc…:2` */
@@ -178,10 +182,10 @@ export const commands = pgTable(
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     lastError: text('last_error'),
-    publishTx: text('publish_tx'),
+    publishTx: hex('publish_tx'),
     sequence: bigint('sequence', { mode: 'bigint' }),
-    vaa: text('vaa'),
-    deliverTx: text('deliver_tx'),
+    vaa: hex('vaa'),
+    deliverTx: hex('deliver_tx'),
     /** the vault's verdict from `CommandExecuted`: applied, or ignored with a code (voided approval, stale epoch) */
     outcome: text('outcome'),
     claimedBy: text('claimed_by'),
@@ -216,9 +220,9 @@ export const commandTransitions = pgTable(
   'command_transitions',
   {
     id: bigserial('id', { mode: 'bigint' }).primaryKey(),
-    commandId: text('command_id').notNull(),
-    fromState: text('from_state'),
-    toState: text('to_state').notNull(),
+    commandId: hex('command_id').notNull(),
+    fromState: text('from_state').$type<CommandState>(),
+    toState: text('to_state').$type<CommandState>().notNull(),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     at: now('at'),
   },
@@ -232,11 +236,11 @@ export const commandTransitions = pgTable(
 export const commandSignatures = pgTable(
   'command_signatures',
   {
-    commandId: text('command_id').notNull(),
+    commandId: hex('command_id').notNull(),
     /** the co-signer's address, checksummed */
     signer: text('signer').notNull(),
     /** 65-byte EIP-712 signature of the command (MarginHub.commandDigest), 0x-hex */
-    signature: text('signature').notNull(),
+    signature: hex('signature').notNull(),
     at: now('at'),
   },
   (t) => [primaryKey({ columns: [t.commandId, t.signer] })],
@@ -250,13 +254,13 @@ export const coSignDecisions = pgTable(
   'cosign_decisions',
   {
     id: bigserial('id', { mode: 'bigint' }).primaryKey(),
-    commandId: text('command_id').notNull(),
+    commandId: hex('command_id').notNull(),
     kind: text('kind').notNull(),
     account: text('account').notNull(),
     /** the encoded command payload, 0x-hex */
-    payload: text('payload').notNull(),
+    payload: hex('payload').notNull(),
     /** the signature given, or null for a refusal */
-    signature: text('signature'),
+    signature: hex('signature'),
     /** why it refused (null when signed) */
     reason: text('reason'),
     /** evidence and figures the decision relied on (usd8 values as decimal strings) */
@@ -295,7 +299,8 @@ export type Seizure = {
   asset: string
   amount: string
   valueUsd8: string
-  commandId: string
+  /** the Seize command in the outbox */
+  commandId: Hex
   /** base units the vault actually moved (`Seized`), set once the seizure is done; "0" when the command was ignored */
   seizedAmount?: string
 }
@@ -314,7 +319,7 @@ export const insuranceFund = pgTable('insurance_fund', {
 export const valuationBlocks = pgTable('valuation_blocks', {
   chainId: bigint('chain_id', { mode: 'number' }).primaryKey(),
   blockNumber: bigint('block_number', { mode: 'bigint' }).notNull(),
-  blockHash: text('block_hash').notNull(),
+  blockHash: hex('block_hash').notNull(),
   blockTimestamp: bigint('block_timestamp', { mode: 'bigint' }).notNull(),
   updatedAt: now('updated_at'),
 })
@@ -330,9 +335,9 @@ export const escapeCheckpoints = pgTable(
     chainId: bigint('chain_id', { mode: 'number' }).notNull(),
     vault: text('vault').notNull(),
     epoch: bigint('epoch', { mode: 'bigint' }).notNull(),
-    root: text('root').notNull(),
+    root: hex('root').notNull(),
     asOfBlock: bigint('as_of_block', { mode: 'bigint' }).notNull(),
-    commandId: text('command_id').notNull(),
+    commandId: hex('command_id').notNull(),
     createdAt: now('created_at'),
   },
   (t) => [primaryKey({ columns: [t.chainId, t.vault, t.epoch] })],
@@ -353,7 +358,7 @@ export const escapeLeaves = pgTable(
     entitlement: u256('entitlement').notNull(),
     creditedAt: u256('credited_at').notNull(),
     debitedAt: u256('debited_at').notNull(),
-    proof: jsonb('proof').$type<string[]>().notNull(),
+    proof: jsonb('proof').$type<Hex[]>().notNull(),
   },
   (t) => [primaryKey({ columns: [t.chainId, t.vault, t.epoch, t.account, t.asset] }), index('escape_leaves_account').on(t.account, t.chainId, t.epoch)],
 )

@@ -1,5 +1,7 @@
+import { UnimarginError } from '@unimargin/errors'
+
 /** Base class of every error the devnet throws; `details` holds the values involved. */
-export class DevnetError extends Error {
+export class DevnetError extends UnimarginError {
   override name = 'DevnetError'
   constructor(
     message: string,

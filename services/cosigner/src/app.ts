@@ -2,7 +2,7 @@ import { promisify } from 'node:util'
 import { gunzip } from 'node:zlib'
 import { createApi } from '@unimargin/aggregator'
 import type { Config } from '@unimargin/chains'
-import { coSignDecisions, type Db, desc, eq, isNotNull, and } from '@unimargin/db'
+import { and, coSignDecisions, type Db, desc, eq, isNotNull, normalizeHex, normalizeOptionalHex } from '@unimargin/db'
 import { signCommand } from '@unimargin/protocol'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -110,8 +110,11 @@ export function createCoSignerApp(parameters: CreateCoSignerAppParameters): Hono
     return c.json({ commandId: verdict.command.commandId, signer: account.address, signature })
   })
 
+  /** Records an answer; `commandId` is '' for a payload that did not decode. */
   async function record(commandId: string, kind: string, accountAddress: string, payload: Hex, signature: Hex | null, reason: string | null, detail: Record<string, unknown>) {
-    await db.insert(coSignDecisions).values({ commandId, kind, account: accountAddress, payload, signature, reason, detail })
+    await db
+      .insert(coSignDecisions)
+      .values({ commandId: (commandId === '' ? '' : normalizeHex(commandId, 'cosign_decisions.command_id')) as Hex, kind, account: accountAddress, payload: normalizeHex(payload, 'cosign_decisions.payload'), signature: normalizeOptionalHex(signature, 'cosign_decisions.signature'), reason, detail })
   }
 
   app.route('/', createApi({ db, config, logger: parameters.logger, now, limits: config.api }))

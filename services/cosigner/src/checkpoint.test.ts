@@ -58,7 +58,7 @@ describe.each(testDatabases())('co-signing an escape Checkpoint with its leaves 
     await emitter.deposit(C, alice, tokens.usdcC, 10n * E6)
     await emitter.deposit(B, bob, tokens.usdcB, 5n * E6)
     await createAggregator({ db: database.db, config, logger: silentLogger }).processPending()
-    await database.db.insert(chainCheckpoints).values([A, B, C].map((chainId) => ({ chainId, blockNumber: AS_OF, blockHash: `0x${'00'.repeat(32)}` })))
+    await database.db.insert(chainCheckpoints).values([A, B, C].map((chainId) => ({ chainId, blockNumber: AS_OF, blockHash: `0x${'00'.repeat(32)}` as Hex })))
     const { vaults: trees, skipped } = await snapshotEscape(database.db, config, T0)
     expect(skipped).toEqual([])
     const tree = (chainId: number) => trees.find((v) => v.chainId === chainId)!.tree

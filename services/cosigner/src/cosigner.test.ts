@@ -116,10 +116,10 @@ describe('co-signers check the hub against their own view of the chains', () => 
     await hubDb.db.insert(commands).values({ id, kind: body.kind, account: body.account, destChainId: spoke().chainId, vault: spoke().addresses.vault, payload: encodeCommand(command), expiry, cause: 'test' })
     return id
   }
-  const row = async (id: string) => (await hubDb.db.select().from(commands).where(eq(commands.id, id)))[0]!
-  const transitionsOf = (id: string) => hubDb.db.select().from(commandTransitions).where(eq(commandTransitions.commandId, id)).orderBy(commandTransitions.id)
+  const row = async (id: Hex) => (await hubDb.db.select().from(commands).where(eq(commands.id, id)))[0]!
+  const transitionsOf = (id: Hex) => hubDb.db.select().from(commandTransitions).where(eq(commandTransitions.commandId, id)).orderBy(commandTransitions.id)
   /** every co-signer's recorded answers to command `id` */
-  const decisionsOf = async (id: string) =>
+  const decisionsOf = async (id: Hex) =>
     (await Promise.all(coSigners.map((c) => c.database.db.select().from(coSignDecisions).where(eq(coSignDecisions.commandId, id))))).flat()
   /** until every running co-signer has seen `amount` of USDC for `account` on the spoke */
   const coSignersSeeBalance = (account: Address, amount: bigint) =>
@@ -134,7 +134,7 @@ describe('co-signers check the hub against their own view of the chains', () => 
       return true
     })
   /** ticks the relayer until command `id` is dead-lettered (or executed, which fails the caller's expectations) */
-  async function relayUntilSettled(id: string): Promise<typeof commands.$inferSelect> {
+  async function relayUntilSettled(id: Hex): Promise<typeof commands.$inferSelect> {
     const r = relayer ?? startRelayer()
     return until(`command ${id} to settle`, async () => {
       await r.tick()

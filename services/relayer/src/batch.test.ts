@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { chunkByGas, groupBy, passing } from './batch.js'
+import { chunkByGas, groupBy, passing, stepOutcome } from './batch.js'
 import { staleWhileRevalidate } from './cache.js'
+import { NotYetError, PermanentDeliveryError } from './errors.js'
 
 describe('chunkByGas', () => {
   it('cuts a batch where the next item would take it over the gas cap or the size limit', () => {
@@ -67,5 +68,16 @@ describe('staleWhileRevalidate', () => {
     }, 10, 10)
     await expect(get()).rejects.toThrow('rpc down')
     expect(await get()).toBe('ok')
+  })
+})
+
+describe('stepOutcome', () => {
+  it('reads a step result as done, not yet (with its delay) or failed (retryable unless no retry can change it)', () => {
+    expect(stepOutcome(undefined)).toEqual({ kind: 'done' })
+    expect(stepOutcome(new NotYetError('not final', 250))).toEqual({ kind: 'notYet', retryInMs: 250 })
+    const rpc = new Error('rpc down')
+    expect(stepOutcome(rpc)).toEqual({ kind: 'failed', error: rpc, retryable: true })
+    const refused = new PermanentDeliveryError('vault refused the command: CommandExpired')
+    expect(stepOutcome(refused)).toEqual({ kind: 'failed', error: refused, retryable: false })
   })
 })

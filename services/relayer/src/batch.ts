@@ -60,6 +60,19 @@ export function revertDataName(abi: Abi, data: Hex): string | undefined {
 /** Per command of a batch step: `undefined` when its step succeeded, else what failed it (see Transport). */
 export type StepResult = unknown
 
+/**
+ * What one command's step came to: `done`; `notYet`, to be tried again after `retryInMs` ms without counting an
+ * attempt; or `failed` with its error, `retryable` unless no retry can change it (then it is dead-lettered).
+ */
+export type StepOutcome = { kind: 'done' } | { kind: 'notYet'; retryInMs: number } | { kind: 'failed'; error: unknown; retryable: boolean }
+
+/** The {@link StepOutcome} a step result stands for: undefined is done, a NotYetError not yet, anything else a failure. */
+export function stepOutcome(result: StepResult): StepOutcome {
+  if (result === undefined) return { kind: 'done' }
+  if (result instanceof NotYetError) return { kind: 'notYet', retryInMs: result.retryInMs }
+  return { kind: 'failed', error: result, retryable: !(result instanceof PermanentDeliveryError) }
+}
+
 /** Indices of `list` whose `check` passes, in order; an item whose check throws gets the error in `results`. */
 export async function passing<T>(list: readonly T[], results: StepResult[], check: (item: T) => Promise<void>): Promise<number[]> {
   const ok = await Promise.all(

@@ -7,6 +7,7 @@ import pLimit from 'p-limit'
 import { type Address, getAddress, type Hex, isAddress, isHex } from 'viem'
 import { checkpointEvidenceOf } from './checkpointEvidence.js'
 import { type CommandRow, coSignaturesOf, storeCoSignatures } from './outbox.js'
+import { UnimarginError } from '@unimargin/errors'
 
 const gzipAsync = promisify(gzip)
 
@@ -22,8 +23,10 @@ export type CoSignRefusal = {
 }
 
 /** The co-signers refused or did not answer: the command holds fewer than the threshold of signatures. */
-export class CoSignRefusedError extends Error {
+export class CoSignRefusedError extends UnimarginError {
   override name = 'CoSignRefusedError'
+  /** a co-signer behind the chains may sign later */
+  override readonly retryable = true
   constructor(
     message: string,
     readonly refusals: CoSignRefusal[],

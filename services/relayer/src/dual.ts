@@ -114,7 +114,7 @@ export async function publishCompanions(ctx: RelayerContext, all: CommandRow[]):
 }
 
 /** The message published for `commandId` over `transport` when it was planned over both (see {@link publishCompanions}). */
-async function companionOf(db: Db, commandId: string, transport: TransportName): Promise<{ tx: Hex; block: string; sequence: string } | undefined> {
+async function companionOf(db: Db, commandId: Hex, transport: TransportName): Promise<{ tx: Hex; block: string; sequence: string } | undefined> {
   const rows = await db.select({ detail: commandTransitions.detail }).from(commandTransitions).where(eq(commandTransitions.commandId, commandId)).orderBy(desc(commandTransitions.id))
   for (const { detail } of rows) {
     const companion = (detail.dual as { companion?: { transport: string; tx: Hex; block: string; sequence: string } } | undefined)?.companion

@@ -1,6 +1,10 @@
+import { UnimarginError } from '@unimargin/errors'
+
 /** The step cannot run yet (e.g. the hub block is not final); try again shortly without counting an attempt. */
-export class NotYetError extends Error {
+export class NotYetError extends UnimarginError {
   override name = 'NotYetError'
+  /** the step runs once what it waits for has happened */
+  override readonly retryable = true
   constructor(
     message: string,
     readonly retryInMs: number,
@@ -10,7 +14,7 @@ export class NotYetError extends Error {
 }
 
 /** The command can never be delivered (expired, or refused by the vault for a reason a retry cannot change). */
-export class PermanentDeliveryError extends Error {
+export class PermanentDeliveryError extends UnimarginError {
   override name = 'PermanentDeliveryError'
 }
 

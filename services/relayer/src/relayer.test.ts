@@ -34,7 +34,7 @@ describe.each(testDatabases())('relayer on $kind', ({ open }) => {
   }
 
   /** Ticks the relayer, mining a block on every chain in between, until the command settles. */
-  async function runUntilSettled(id: string, r = relayer()) {
+  async function runUntilSettled(id: Hex, r = relayer()) {
     // bounded by time, not ticks: the relayer reschedules a command waiting for finality by the chain's announced pace
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
       await r.tick()

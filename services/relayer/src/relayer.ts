@@ -7,12 +7,12 @@ import type { Logger } from 'pino'
 import { BaseError, type Hex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { backoffDelayMs } from './backoff.js'
-import { groupBy, type StepResult } from './batch.js'
+import { groupBy, type StepResult, stepOutcome } from './batch.js'
 import { createRelayerContext } from './context.js'
 import { createSizeCheck, publishCompanions } from './dual.js'
 import { CoSignRefusedError, type CoSigners, coSignersFromConfig, gatherCoSignatures } from './cosign.js'
 import { DEFAULT_FALLBACK_AFTER_MS, fallBack, lastRouteExecution, otherTransport, type TransportStatus, transportStatuses } from './fallback.js'
-import { NotYetError, PermanentDeliveryError } from './errors.js'
+import { PermanentDeliveryError } from './errors.js'
 import { createLayerZeroTransport } from './layerzero/transport.js'
 import { claimDueCommands, type CommandRow, releaseClaims, rescheduleMany, transition } from './outbox.js'
 import { type StepTiming, withWaitCounter, withTimeout } from './timing.js'
@@ -193,13 +193,13 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     return moved
   }
 
-  /** What a failed step leads to: dead-letter, fallback, or a retry with backoff. */
-  async function failed(command: CommandRow, status: TransportStatus | undefined, error: unknown): Promise<void> {
+  /** What a failed step leads to: dead-letter, fallback, or a retry with backoff (see {@link stepOutcome}). */
+  async function failed(command: CommandRow, status: TransportStatus | undefined, error: unknown, retryable = !(error instanceof PermanentDeliveryError)): Promise<void> {
     const attempts = command.attempts + 1
     const message = error instanceof BaseError ? error.shortMessage : (error as Error).message
     const refusals = error instanceof CoSignRefusedError ? { refusals: error.refusals } : {}
-    if (error instanceof PermanentDeliveryError || attempts >= config.relayer.maxAttempts) {
-      if (!(error instanceof PermanentDeliveryError) && !(error instanceof CoSignRefusedError) && status && (await tryFallBack(command, status, `${attempts} attempts failed: ${message}`).catch(() => false))) return
+    if (!retryable || attempts >= config.relayer.maxAttempts) {
+      if (retryable && !(error instanceof CoSignRefusedError) && status && (await tryFallBack(command, status, `${attempts} attempts failed: ${message}`).catch(() => false))) return
       log.error({ command_id: command.id, attempts, err: message }, 'Dead-lettered command')
       await transition(db, command, 'dead', { error: message, attempts, ...refusals }, { attempts, lastError: message })
       return
@@ -254,20 +254,20 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     // a step past publishing that succeeded executed its commands: the route is moving
     const executes = transport.batchKey(all[0]!) !== 'publish'
     const notYet = new Map<number, string[]>()
+    const outcomes = list.map((command, i) => ({ command, outcome: stepOutcome(results[i]) }))
     await Promise.all(
-      list.map(async (command, i) => {
-        const error = results[i]
-        if (error === undefined) {
+      outcomes.map(async ({ command, outcome }) => {
+        if (outcome.kind === 'done') {
           if (executes) routeProgress.set(routeKey(transport.name, command.destChainId), Date.now())
           parameters.onStep?.({ commandId: command.id, transport: transport.name, from: command.state, durationMs, waitMs, batchSize: list.length })
           return
         }
-        if (error instanceof NotYetError) {
-          notYet.set(error.retryInMs, [...(notYet.get(error.retryInMs) ?? []), command.id])
+        if (outcome.kind === 'notYet') {
+          notYet.set(outcome.retryInMs, [...(notYet.get(outcome.retryInMs) ?? []), command.id])
           return
         }
         try {
-          await failed(command, statuses.get(command.id), error)
+          await failed(command, statuses.get(command.id), outcome.error, outcome.retryable)
         } catch (e) {
           log.warn({ command_id: command.id, err: (e as Error).message }, 'Failed to record a failed step; the claim expires and it is retried')
         }

@@ -2,7 +2,7 @@ import { defineConfig } from '@unimargin/chains'
 import { asc, commands, commandTransitions, type Database, eq, inArray, testDatabases } from '@unimargin/db'
 import { createLocalGuardianAttester } from '@unimargin/protocol'
 import pino from 'pino'
-import { type Address, getAddress, pad, toHex } from 'viem'
+import { type Address, getAddress, type Hex, pad, toHex } from 'viem'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { releaseClaims } from './outbox.js'
 import { createRelayer, type Relayer } from './relayer.js'
@@ -41,7 +41,7 @@ describe.each(testDatabases())('relayer restart on $kind', ({ open }) => {
     await database?.close()
   })
 
-  const id = (n: number) => `0x${n.toString(16).padStart(64, '0')}`
+  const id = (n: number): Hex => `0x${n.toString(16).padStart(64, '0')}`
   /** Inserts commands claimed by `claimedBy` until `claimedUntil`, in `state` with what that state has recorded. */
   async function insertClaimed(ns: number[], claimedBy: string, claimedUntil: Date, state: 'pending' | 'published' = 'pending') {
     const ids = ns.map(id)
@@ -52,18 +52,18 @@ describe.each(testDatabases())('relayer restart on $kind', ({ open }) => {
         account: `0x${x.slice(26)}`,
         destChainId: 31338,
         vault: addr(31339),
-        payload: '0x00',
+        payload: '0x00' as const,
         expiry: 1n,
         cause: 'test',
         state,
         claimedBy,
         claimedUntil,
-        ...(state === 'published' ? { publishTx: `0x${'ab'.repeat(32)}`, sequence: 7n } : {}),
+        ...(state === 'published' ? { publishTx: `0x${'ab'.repeat(32)}` as const, sequence: 7n } : {}),
       })),
     )
     return ids
   }
-  const rows = (ids: string[]) => database.db.select().from(commands).where(inArray(commands.id, ids)).orderBy(asc(commands.id))
+  const rows = (ids: Hex[]) => database.db.select().from(commands).where(inArray(commands.id, ids)).orderBy(asc(commands.id))
   const start = (p: { id?: string } = {}) => {
     relayer = createRelayer({
       db: database.db,
@@ -83,7 +83,7 @@ describe.each(testDatabases())('relayer restart on $kind', ({ open }) => {
     // each took its next step from its recorded state, and the published one kept its publish tx and sequence
     const after = await rows([...own, published!])
     expect(after.map((r) => r.attempts)).toEqual([1, 1, 1])
-    expect(after[2]).toMatchObject({ publishTx: `0x${'ab'.repeat(32)}`, sequence: 7n })
+    expect(after[2]).toMatchObject({ publishTx: `0x${'ab'.repeat(32)}` as const, sequence: 7n })
     const [hop] = await database.db.select().from(commandTransitions).where(eq(commandTransitions.commandId, published!))
     expect(hop).toMatchObject({ fromState: 'published' })
   })

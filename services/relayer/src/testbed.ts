@@ -3,6 +3,7 @@ import { type Devnet, type DevnetOptions, startDevnet } from '@unimargin/devnet'
 import { createLocalGuardianAttester } from '@unimargin/protocol'
 import pino from 'pino'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import type { Hex } from 'viem'
 import { devnetKeyCoSigners } from './testing.js'
 import { type CreateRelayerParameters, createRelayer } from './relayer.js'
 
@@ -70,8 +71,8 @@ export function relayerTestbed(open: () => Promise<Database>, options: DevnetOpt
         ...rest,
       })
     },
-    row: async (id) => (await bed.database.db.select().from(commands).where(eq(commands.id, id)))[0]!,
-    transitionsOf: (id) => bed.database.db.select().from(commandTransitions).where(eq(commandTransitions.commandId, id)).orderBy(commandTransitions.id),
+    row: async (id) => (await bed.database.db.select().from(commands).where(eq(commands.id, id as Hex)))[0]!,
+    transitionsOf: (id) => bed.database.db.select().from(commandTransitions).where(eq(commandTransitions.commandId, id as Hex)).orderBy(commandTransitions.id),
   }
   return bed
 }

@@ -1,9 +1,11 @@
+import { UnimarginError } from '@unimargin/errors'
+
 /**
  * Ingestion of a chain stopped on purpose: what the providers returned cannot be trusted, so nothing more of this
  * chain is credited until an operator has looked. Recorded in the chain's checkpoint row (`halted_reason`) so `/ready`
  * shows it from any process; other chains keep going.
  */
-export class ChainHaltError extends Error {
+export class ChainHaltError extends UnimarginError {
   override name = 'ChainHaltError'
 }
 
@@ -49,8 +51,10 @@ export class QuorumDisagreementError extends ChainHaltError {
 }
 
 /** Fewer providers than the quorum answered a range (errors, timeouts, a head behind the range): retried, not a halt. */
-export class QuorumUnavailableError extends Error {
+export class QuorumUnavailableError extends UnimarginError {
   override name = 'QuorumUnavailableError'
+  /** the RPC providers may answer again */
+  override readonly retryable = true
   constructor(
     readonly chainId: number,
     readonly answered: number,

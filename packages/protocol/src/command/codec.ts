@@ -1,9 +1,10 @@
 import { deserializeLayout, serializeLayout } from '@wormhole-foundation/sdk-base'
 import { bytesToHex, hexToBytes, type Hex } from 'viem'
 import { type Command, commandLayout } from './layout.js'
+import { UnimarginError } from '@unimargin/errors'
 
 /** Thrown when bytes do not decode as a command of this protocol version. */
-export class CommandDecodeError extends Error {
+export class CommandDecodeError extends UnimarginError {
   override name = 'CommandDecodeError'
   constructor(
     message: string,

@@ -1,7 +1,8 @@
 import type { Hex } from 'viem'
+import { UnimarginError } from '@unimargin/errors'
 
 /** Thrown when bytes are not a well-formed version-1 VAA. */
-export class VaaParseError extends Error {
+export class VaaParseError extends UnimarginError {
   override name = 'VaaParseError'
   constructor(
     message: string,
@@ -34,7 +35,7 @@ export type VaaVerificationFailure =
  * Thrown by `verifyVaa`. `reason` says what failed; `signatureIndex` and `guardianIndex` locate the offending
  * signature when there is one.
  */
-export class VaaVerificationError extends Error {
+export class VaaVerificationError extends UnimarginError {
   override name = 'VaaVerificationError'
   constructor(
     readonly reason: VaaVerificationFailure,
@@ -47,7 +48,7 @@ export class VaaVerificationError extends Error {
 }
 
 /** Thrown by `signVaa` when the keys or signer indices cannot produce a valid VAA. */
-export class VaaSigningError extends Error {
+export class VaaSigningError extends UnimarginError {
   override name = 'VaaSigningError'
   constructor(message: string) {
     super(`VAA could not be signed: ${message}`)
@@ -55,8 +56,10 @@ export class VaaSigningError extends Error {
 }
 
 /** Thrown when no signed VAA for an observation arrived before the attester's timeout. */
-export class AttestationTimeoutError extends Error {
+export class AttestationTimeoutError extends UnimarginError {
   override name = 'AttestationTimeoutError'
+  /** the guardians may still sign */
+  override readonly retryable = true
   constructor(
     readonly url: string,
     readonly timeoutMs: number,
@@ -72,7 +75,7 @@ export class AttestationTimeoutError extends Error {
 }
 
 /** Thrown when an attestation source answers with something unusable (bad status, unparsable VAA, wrong body). */
-export class AttestationError extends Error {
+export class AttestationError extends UnimarginError {
   override name = 'AttestationError'
   constructor(
     message: string,

@@ -1,5 +1,7 @@
+import { UnimarginError } from '@unimargin/errors'
+
 /** Base of the Derive mode's input errors; `path` names the offending field (e.g. `Scenario.Options[2].Strike`). */
-export class DeriveCaseError extends Error {
+export class DeriveCaseError extends UnimarginError {
   override readonly name: string = 'DeriveCaseError'
   /** JSON path of the field, dot-separated, `[i]` for array items */
   readonly path: string

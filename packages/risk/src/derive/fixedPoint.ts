@@ -1,3 +1,5 @@
+import { UnimarginError } from '@unimargin/errors'
+
 /**
  * 1e18 fixed-point arithmetic as Derive's contracts compute it (lyra-utils `DecimalMath`, `SignedDecimalMath`,
  * `FixedPointMathLib`). Every value is a bigint scaled by 1e18; every division truncates toward zero and every right
@@ -12,7 +14,7 @@
 export const UNIT = 10n ** 18n
 
 /** Thrown where the contract reverts (ln of a non-positive number, exp overflow, division by zero). */
-export class DeriveMathError extends Error {
+export class DeriveMathError extends UnimarginError {
   override readonly name = 'DeriveMathError'
 }
 

@@ -1,5 +1,7 @@
+import { UnimarginError } from '@unimargin/errors'
+
 /** Base class of the portfolio engine's errors; `code` is stable for callers that branch on it. */
-export class PortfolioError extends Error {
+export class PortfolioError extends UnimarginError {
   override readonly name: string = 'PortfolioError'
   readonly code: 'missing-market-data' | 'invalid-input' | 'invalid-params'
 

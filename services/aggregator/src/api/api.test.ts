@@ -170,7 +170,7 @@ describe.each(testDatabases())('api on $kind', ({ open }) => {
     expect(ready.status).toBe(503)
     expect(await ready.json()).toMatchObject({ ready: false, chainsWithoutCheckpoint: [1001, 1002, 1003] })
     const { chainCheckpoints } = await import('@unimargin/db')
-    await database.db.insert(chainCheckpoints).values([1001, 1002, 1003].map((chainId) => ({ chainId, blockNumber: 1n, blockHash: '0x01' })))
+    await database.db.insert(chainCheckpoints).values([1001, 1002, 1003].map((chainId) => ({ chainId, blockNumber: 1n, blockHash: '0x01' as const })))
     expect((await app.request('/ready')).status).toBe(200)
     const metrics = await app.request('/metrics')
     expect(await metrics.text()).toContain('unimargin_http_requests_total')

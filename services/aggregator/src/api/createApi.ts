@@ -20,6 +20,7 @@ import { riskParameterRoutes } from './routes/riskParameters.js'
 import { routeRoutes } from './routes/routes.js'
 import { statusRoutes } from './routes/status.js'
 import { type ParameterSetStore, parameterSetStoreOf } from '../riskParameters/index.js'
+import { UnimarginError } from '@unimargin/errors'
 
 export type CreateApiParameters = {
   db: Db
@@ -111,7 +112,7 @@ export type ServeApiParameters = CreateApiParameters & {
 export type ApiServer = { port: number; close: () => Promise<void> }
 
 /** Thrown by {@link serveApi} when the address is taken or cannot be bound; names the host and port. */
-export class ApiListenError extends Error {
+export class ApiListenError extends UnimarginError {
   override name = 'ApiListenError'
 }
 

@@ -2,13 +2,14 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Logger } from 'pino'
+import { UnimarginError } from '@unimargin/errors'
 
 export type ApiIssue = { path: string; message: string }
 /** The body of every error response. */
 export type ApiErrorBody = { error: { code: string; message: string; issues?: ApiIssue[] } }
 
 /** An error that becomes a JSON response with its status and code (and `headers`, such as `Retry-After`). */
-export class ApiError extends Error {
+export class ApiError extends UnimarginError {
   override name = 'ApiError'
   constructor(
     readonly status: ContentfulStatusCode,

@@ -23,7 +23,7 @@ describe.each(testDatabases())('/ready on $kind', ({ open }) => {
   /** Every chain checkpointed at block 100 with head 102, seen 5 s ago. */
   const checkpointAll = () =>
     database.db.insert(chainCheckpoints).values(
-      [A, B, C].map((chainId) => ({ chainId, blockNumber: 100n, blockHash: '0x01', headBlock: 102n, headSeenAt: secondsAgo(5), updatedAt: secondsAgo(5) })),
+      [A, B, C].map((chainId) => ({ chainId, blockNumber: 100n, blockHash: '0x01' as const, headBlock: 102n, headSeenAt: secondsAgo(5), updatedAt: secondsAgo(5) })),
     )
 
   it('answers 200 when every chain has a checkpoint and a head seen within its block time allowance', async () => {

@@ -1,5 +1,7 @@
+import { UnimarginError } from '@unimargin/errors'
+
 /** Base of the aggregator's errors: a short message a person can act on, plus the values involved. */
-export class AggregatorError extends Error {
+export class AggregatorError extends UnimarginError {
   override name = 'AggregatorError'
   readonly details: Record<string, unknown>
   constructor(message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {

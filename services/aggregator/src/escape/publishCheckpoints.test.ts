@@ -27,7 +27,7 @@ describe.each(testDatabases())('escape checkpoint rounds on $kind', ({ open }) =
   }
   /** The watcher has fully written every chain up to `block`. */
   const watched = (block: bigint) =>
-    database.db.insert(chainCheckpoints).values([A, B, C].map((chainId) => ({ chainId, blockNumber: block, blockHash: `0x${'00'.repeat(32)}` })))
+    database.db.insert(chainCheckpoints).values([A, B, C].map((chainId) => ({ chainId, blockNumber: block, blockHash: `0x${'00'.repeat(32)}` as const })))
       .onConflictDoUpdate({ target: chainCheckpoints.chainId, set: { blockNumber: block } })
 
   it('checkpoints each vault with the counters it saw and entitlements within what each account deposited', async () => {

@@ -1,4 +1,4 @@
-import { and, type chainEvents, commands, commandTransitions, eq, inArray, isNull, prices, sql, valuationBlocks, withdrawals } from '@unimargin/db'
+import { and, type chainEvents, commands, eq, inArray, normalizeHex, isNull, prices, sql, transitionCommand, valuationBlocks, withdrawals } from '@unimargin/db'
 import { commandOutcomeName as outcomeName, RejectReason } from '@unimargin/protocol'
 import type { Address } from 'viem'
 import { assetsOfFeed, chainOfVault } from '../common/config.js'
@@ -164,24 +164,22 @@ async function applyVaultEvent(ctx: Context, event: ChainEventRow, name: Exclude
     }
     case 'CommandExecuted': {
       const a = parseEventArgs(name, event.args)
-      const [command] = await tx.select().from(commands).where(eq(commands.id, a.commandId)).for('update')
+      const [command] = await tx.select().from(commands).where(eq(commands.id, normalizeHex(a.commandId, 'CommandExecuted.commandId'))).for('update')
       if (!command) {
         logger.warn({ chain_id: chainId, command_id: a.commandId }, 'Saw execution of an unknown command')
         return
       }
       const outcome = outcomeName(a.outcome)
       if (command.state !== 'executed') {
-        await tx
-          .update(commands)
-          .set({ state: 'executed', outcome, deliverTx: command.deliverTx ?? event.txHash, claimedBy: null, claimedUntil: null, updatedAt: now })
-          .where(eq(commands.id, command.id))
-        await tx.insert(commandTransitions).values({
-          commandId: command.id,
-          fromState: command.state,
-          toState: 'executed',
-          detail: { tx: event.txHash, chain_id: chainId, block: event.blockNumber.toString(), outcome, vm_hash: a.vmHash ?? null, source: 'vault_event' },
-          at: now,
-        })
+        // the row is locked: the move from its current state cannot lose to another writer
+        await transitionCommand(
+          tx,
+          command,
+          'executed',
+          { tx: event.txHash, chain_id: chainId, block: event.blockNumber.toString(), outcome, vm_hash: a.vmHash ?? null, source: 'vault_event' },
+          { outcome, deliverTx: command.deliverTx ?? event.txHash },
+          { at: now },
+        )
       } else if (!command.outcome) {
         await tx.update(commands).set({ outcome, updatedAt: now }).where(eq(commands.id, command.id))
       }

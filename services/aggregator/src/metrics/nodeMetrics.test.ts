@@ -1,5 +1,6 @@
 import { accounts, chainCheckpoints, chainEvents, commands, commandTransitions, type Database, insuranceFund, liquidations, testDatabases } from '@unimargin/db'
 import { Registry } from 'prom-client'
+import type { Hex } from 'viem'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { A, addr, B, C, testConfig } from '../test-utils.js'
 import { registerNodeMetrics } from './nodeMetrics.js'
@@ -54,9 +55,9 @@ describe.each(testDatabases())('node metrics on $kind', ({ open }) => {
     const event = (logIndex: number, observedAt: Date, processedAt: Date | null) => ({
       chainId: A,
       blockNumber: 5n,
-      blockHash: '0xaa',
+      blockHash: '0xaa' as Hex,
       blockTimestamp: 1n,
-      txHash: '0xbb',
+      txHash: '0xbb' as Hex,
       logIndex,
       address: addr(1),
       eventName: 'Deposited',
@@ -97,13 +98,13 @@ describe.each(testDatabases())('node metrics on $kind', ({ open }) => {
 
   it('count commands by state, kind, chain and transport, and time deliveries executed after the first scrape', async () => {
     const registry = setup({ value: 0 })
-    const command = (id: string, destChainId: number, state: 'pending' | 'executed' | 'dead', createdAt: Date) => ({
+    const command = (id: Hex, destChainId: number, state: 'pending' | 'executed' | 'dead', createdAt: Date) => ({
       id,
       kind: 'Lock',
       account: addr(0xa1),
       destChainId,
       vault: addr(0xfe),
-      payload: '0x00',
+      payload: '0x00' as Hex,
       expiry: 0n,
       state,
       cause: 'test',

@@ -1,5 +1,5 @@
 import { getChain } from '@unimargin/chains'
-import { commands, commandTransitions } from '@unimargin/db'
+import { writeCommand as writeToOutbox } from '@unimargin/db'
 import { encodeCommand } from '@unimargin/protocol'
 import { type Address, type Hex, keccak256, stringToHex } from 'viem'
 import type { Context } from '../common/context.js'
@@ -36,7 +36,7 @@ export function commandIdOf(parameters: WriteCommandParameters): Hex {
 
 /**
  * Inserts a command into the outbox (state `pending`, with a `null → pending` transition) in the caller's
- * transaction. Expiry is the destination chain's newest processed block timestamp (or `ctx.referenceTs`) plus
+ * transaction, through the outbox module of @unimargin/db. Expiry is the destination chain's newest processed block timestamp (or `ctx.referenceTs`) plus
  * `commandTtlSeconds`. Idempotent: a command with the same id is left as it is.
  * @returns the command id and whether it was newly written.
  * @throws Error when the destination chain is not configured.
@@ -48,14 +48,7 @@ export async function writeCommand(ctx: Context, parameters: WriteCommandParamet
   const base = (await loadValuationTimestamp(ctx.tx, destChainId)) ?? ctx.referenceTs
   const expiry = (base > ctx.referenceTs ? base : ctx.referenceTs) + BigInt(ctx.config.commandTtlSeconds)
   const payload = encodeCommand({ ...body, commandId: id, destChainId: BigInt(destChainId), vault: chain.vault, expiry, account })
-  const inserted = await ctx.tx
-    .insert(commands)
-    .values({ id, kind: body.kind, account, destChainId, vault: chain.vault, payload, expiry, cause, nextAttemptAt: ctx.now() })
-    .onConflictDoNothing()
-    .returning({ id: commands.id })
-  if (inserted.length > 0) {
-    await ctx.tx.insert(commandTransitions).values({ commandId: id, fromState: null, toState: 'pending', detail: { cause }, at: ctx.now() })
-    ctx.logger.info({ command_id: id, kind: body.kind, account, chain_id: destChainId, cause }, 'Queued command')
-  }
-  return { id, created: inserted.length > 0 }
+  const { created } = await writeToOutbox(ctx.tx, { id, kind: body.kind, account, destChainId, vault: chain.vault, payload, expiry, cause }, { at: ctx.now() })
+  if (created) ctx.logger.info({ command_id: id, kind: body.kind, account, chain_id: destChainId, cause }, 'Queued command')
+  return { id, created }
 }

@@ -18,7 +18,7 @@ import {
   sql,
 } from '@unimargin/db'
 import type { Logger } from 'pino'
-import { getAddress } from 'viem'
+import { getAddress, type Hex } from 'viem'
 import { PositionReportError } from '../common/errors.js'
 import { processEvent } from '../events/index.js'
 import { applyPositionReport } from '../positions/index.js'
@@ -187,7 +187,7 @@ export async function replayInputs(parameters: ReplayInputsParameters): Promise<
  * `null → pending` transition; the relayer's transitions are replayed separately. Nothing when it is already there.
  */
 async function copyCommand(source: DbOrTx, tx: DbOrTx, id: string): Promise<void> {
-  const [c] = await source.select().from(commands).where(eq(commands.id, id))
+  const [c] = await source.select().from(commands).where(eq(commands.id, id as Hex))
   if (!c) return
   const inserted = await tx
     .insert(commands)
@@ -198,7 +198,7 @@ async function copyCommand(source: DbOrTx, tx: DbOrTx, id: string): Promise<void
   const created = await source
     .select()
     .from(commandTransitions)
-    .where(and(eq(commandTransitions.commandId, id), isNull(commandTransitions.fromState)))
+    .where(and(eq(commandTransitions.commandId, id as Hex), isNull(commandTransitions.fromState)))
   for (const t of created) await tx.insert(commandTransitions).values({ commandId: t.commandId, fromState: null, toState: t.toState, detail: t.detail, at: t.at })
 }
 

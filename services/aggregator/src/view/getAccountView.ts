@@ -39,7 +39,7 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
   const { margin } = valuation
   const wRows = await db.select().from(withdrawals).where(eq(withdrawals.account, checksummed)).orderBy(desc(withdrawals.createdAt)).limit(200)
   const shownW = [...wRows.filter((w) => !w.escrowClosedAt), ...wRows.filter((w) => w.escrowClosedAt)].slice(0, 50)
-  const commandIds = shownW.map((w) => w.commandId).filter((id): id is string => !!id)
+  const commandIds = shownW.map((w) => w.commandId).filter((id) => id !== null)
   const commandStates = new Map(
     commandIds.length === 0
       ? []

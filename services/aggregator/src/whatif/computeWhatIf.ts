@@ -5,6 +5,7 @@ import { assetOn, marketOf } from '../common/config.js'
 import type { BalanceRow } from '../ledger/index.js'
 import { type PriceQuote, priceBookOf, type ValuationBlock } from '../pricing/index.js'
 import { buildMargin, collateralItemOf, computeMargin, configUnderParameterSet, instrumentOf, type PositionRow, type ValuedCollateralItem, type ValuedPosition } from '../valuation/index.js'
+import { UnimarginError } from '@unimargin/errors'
 
 /** A hypothetical change: position size deltas (1e18, signed) by market and collateral deltas (base units, signed). */
 export type WhatIfChange = {
@@ -46,7 +47,7 @@ export type MarginSummary = {
 export type WhatIfResult = { before: MarginSummary; after: MarginSummary }
 
 /** Thrown when a what-if names a market or (chain, asset) the protocol does not configure. */
-export class UnknownInstrumentError extends Error {
+export class UnknownInstrumentError extends UnimarginError {
   override name = 'UnknownInstrumentError'
 }
 

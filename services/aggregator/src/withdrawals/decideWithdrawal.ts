@@ -1,6 +1,6 @@
-import { and, eq, withdrawals } from '@unimargin/db'
+import { and, eq, normalizeHex, withdrawals } from '@unimargin/db'
 import { RejectReason } from '@unimargin/protocol'
-import type { Address } from 'viem'
+import type { Address, Hex } from 'viem'
 import { assetOn } from '../common/config.js'
 import type { Context } from '../common/context.js'
 import { formatFixed, formatUsd8 } from '../common/format.js'
@@ -21,8 +21,8 @@ export type WithdrawalRequest = {
 }
 
 export type WithdrawalDecision =
-  | { approved: true; commandId: string; limit: bigint }
-  | { approved: false; commandId: string; reasonCode: number; reason: string; limit: bigint | null }
+  | { approved: true; commandId: Hex; limit: bigint }
+  | { approved: false; commandId: Hex; reasonCode: number; reason: string; limit: bigint | null }
 
 /**
  * Reserves a withdrawal the vault has escrowed (free balance −= amount, row `reserved`) and decides it at once, in
@@ -47,7 +47,7 @@ export async function decideWithdrawal(ctx: Context, request: WithdrawalRequest)
       amount,
       recipient: request.recipient,
       state: 'reserved',
-      requestedTx: request.txHash,
+      requestedTx: normalizeHex(request.txHash, 'withdrawals.requested_tx'),
       createdAt: now,
       updatedAt: now,
     })

@@ -38,7 +38,7 @@ describe.each(testDatabases())('burning dead-lettered LayerZero packets on $kind
       attester: createLocalGuardianAttester({ keys: devnet.keys.guardians, guardianSetIndex: 0 }),
       coSigners: devnetKeyCoSigners(devnet),
     })
-  const row = async (id: string) => (await database.db.select().from(commands).where(eq(commands.id, id)))[0]!
+  const row = async (id: Hex) => (await database.db.select().from(commands).where(eq(commands.id, id)))[0]!
   const now = async () => (await spoke().publicClient.getBlock()).timestamp
 
   /** Queues a Lock of user `user` at `lockEpoch` to the spoke, expiring `ttl` seconds from the spoke's clock. */
@@ -52,7 +52,7 @@ describe.each(testDatabases())('burning dead-lettered LayerZero packets on $kind
     return id
   }
   /** Ticks `r`, mining a block on every chain in between, until every command's state passes `done`. */
-  async function runUntil(r: ReturnType<typeof relayer>, idsToWatch: string[], done: (state: string) => boolean) {
+  async function runUntil(r: ReturnType<typeof relayer>, idsToWatch: Hex[], done: (state: string) => boolean) {
     // bounded by time, not ticks: the relayer reschedules a command waiting for finality by the chain's announced pace
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
       await r.tick()
@@ -75,7 +75,7 @@ describe.each(testDatabases())('burning dead-lettered LayerZero packets on $kind
     await runUntil(r, [id], (s) => s === 'dead')
     return { id, r }
   }
-  async function packetOf(id: string) {
+  async function packetOf(id: Hex) {
     const [published] = await database.db.select().from(commandTransitions).where(eq(commandTransitions.commandId, id))
     const receipt = await devnet.chains[0]!.publicClient.getTransactionReceipt({ hash: published!.detail.tx as Hex })
     return decodePacket(parseEventLogs({ abi: LzEndpointV2.abi, logs: receipt.logs, eventName: 'PacketSent' })[0]!.args.encodedPayload)

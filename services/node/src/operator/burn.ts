@@ -1,13 +1,14 @@
 import { type Config, createChainPublicClient, createChainWalletClient, getChain, getLayerZero } from '@unimargin/chains'
 import { LzEndpointV2, MarginHub, TimelockController } from '@unimargin/contracts'
-import { and, asc, commands, commandTransitions, type Db, desc, eq } from '@unimargin/db'
+import { and, asc, commands, commandTransitions, type Db, desc, eq, normalizeHex, recordDeadCommandAction } from '@unimargin/db'
 import { type DecodedPacket, decodePacket } from '@unimargin/protocol'
 import { type Address, encodeFunctionData, type Hex, parseEventLogs, toHex, zeroHash } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { NotDeadLetteredError } from './commands.js'
+import { UnimarginError } from '@unimargin/errors'
 
 /** Thrown when a command's LayerZero packets cannot be burnt: none recorded, none still verified, or a wrong key. */
-export class CannotBurnError extends Error {
+export class CannotBurnError extends UnimarginError {
   override name = 'CannotBurnError'
 }
 
@@ -58,6 +59,7 @@ const OperationState = { Unset: 0, Waiting: 1, Ready: 2, Done: 3 } as const
  *   timelock that is the delegate; never the relayer's. Checked against `EndpointV2.delegates(vault)` (and the
  *   timelock's roles) before anything is sent.
  * @returns each packet with its action.
+ * @throws {InvalidHexError} if `commandId` is not 0x-hex.
  * @throws {NotDeadLetteredError} if the command does not exist or is not `dead`.
  * @throws {CannotBurnError} if it has no LayerZero packet, the key is neither the delegate nor a proposer of the
  *   delegate's timelock, or no packet is verified.
@@ -65,7 +67,8 @@ const OperationState = { Unset: 0, Waiting: 1, Ready: 2, Done: 3 } as const
  * JSON-RPC: `eth_getTransactionReceipt` on the hub; `eth_call`, `eth_sendRawTransaction` on the destination.
  */
 export async function burnDeadPacket(params: { db: Db; config: Config; commandId: string; delegateKey: Hex; reason: string }): Promise<BurntPacket[]> {
-  const { db, config, commandId } = params
+  const { db, config } = params
+  const commandId = normalizeHex(params.commandId, 'commandId')
   const [command] = await db.select().from(commands).where(eq(commands.id, commandId))
   if (command?.state !== 'dead') throw new NotDeadLetteredError(`Command ${commandId} is not dead-lettered (or does not exist); only dead commands' packets are burnt.`)
   const published = await db
@@ -78,7 +81,7 @@ export async function burnDeadPacket(params: { db: Db; config: Config; commandId
 
   const hubChain = getChain(config, config.hub.chainId)
   const hub = createChainPublicClient(hubChain)
-  const packets = await Promise.all(txs.map((tx) => packetOf(hub, config.hub.address as Address, tx, commandId as Hex)))
+  const packets = await Promise.all(txs.map((tx) => packetOf(hub, config.hub.address as Address, tx, commandId)))
 
   const destChain = getChain(config, command.destChainId)
   const endpoint = getLayerZero(config, destChain.chainId).endpoint
@@ -93,11 +96,10 @@ export async function burnDeadPacket(params: { db: Db; config: Config; commandId
     )
   const wallet = createChainWalletClient(destChain, delegate)
   const timelock = allowed
-  const record = async (detail: Record<string, unknown>) =>
-    db.transaction(async (tx) => {
-      await tx.update(commands).set({ updatedAt: new Date() }).where(eq(commands.id, commandId))
-      await tx.insert(commandTransitions).values({ commandId, fromState: 'dead', toState: 'dead', detail })
-    })
+  const record = async (detail: Record<string, unknown>) => {
+    if (!(await recordDeadCommandAction(db, commandId, detail)))
+      throw new NotDeadLetteredError(`Command ${commandId} left the dead letters while its packets were burnt; what was done: ${JSON.stringify(detail)}`)
+  }
 
   if (!direct) {
     // a removal already scheduled on this timelock: report it while pending, execute it once ready

@@ -25,6 +25,7 @@ import {
   sql,
   valuationBlocks,
   withdrawals,
+  normalizeHex,
 } from '@unimargin/db'
 import { findForkPoint } from '@unimargin/watcher'
 import pino, { type Logger } from 'pino'
@@ -253,7 +254,7 @@ export async function resumeChain(parameters: ResumeChainParameters): Promise<Re
       else
         await tx
           .update(chainCheckpoints)
-          .set({ blockNumber: forkBlock, blockHash: forkHash!, haltedReason: null, haltedAt: null, updatedAt: new Date() })
+          .set({ blockNumber: forkBlock, blockHash: normalizeHex(forkHash!, 'chain_checkpoints.block_hash'), haltedReason: null, haltedAt: null, updatedAt: new Date() })
           .where(eq(chainCheckpoints.chainId, chainId))
       logger.info({ chain_id: chainId, fork_block: forkBlock.toString(), removed_events: orphaned.length, ...result }, 'Resumed chain after a reorg')
       return {

@@ -1,25 +1,13 @@
-import { and, type CommandState, commands, commandTransitions, type Db, desc, eq, inArray } from '@unimargin/db'
+import { COMMAND_STATES, type CommandState, commands, type Db, desc, inArray, isCommandState, retryDeadCommand as retryInOutbox } from '@unimargin/db'
+import { UnimarginError } from '@unimargin/errors'
 
 export type CommandSummary = Pick<
   typeof commands.$inferSelect,
   'id' | 'kind' | 'account' | 'destChainId' | 'state' | 'outcome' | 'attempts' | 'lastError' | 'cause' | 'updatedAt'
 >
 
-/** Every state of the outbox's state machine (a record, so a state added to `CommandState` must be named here). */
-const STATES: Record<CommandState, true> = {
-  pending: true,
-  published: true,
-  attested: true,
-  delivered: true,
-  executed: true,
-  failed: true,
-  dead: true,
-}
-/** The outbox's command states, in the order a command moves through them. */
-export const COMMAND_STATES = Object.keys(STATES) as CommandState[]
-
 /** Thrown when an operator names a state the outbox does not have (a typo would otherwise list nothing). */
-export class UnknownCommandStateError extends Error {
+export class UnknownCommandStateError extends UnimarginError {
   override name = 'UnknownCommandStateError'
   constructor(readonly unknown: string[]) {
     super(`Unknown command state${unknown.length > 1 ? 's' : ''} ${unknown.map((s) => `'${s}'`).join(', ')}; the states are ${COMMAND_STATES.join(', ')}.`)
@@ -31,7 +19,7 @@ export class UnknownCommandStateError extends Error {
  * @throws {UnknownCommandStateError} if a state is not one of {@link COMMAND_STATES} (nothing is read)
  */
 export async function listCommands(db: Db, states: string[] = ['dead', 'failed'], limit = 50): Promise<CommandSummary[]> {
-  const unknown = states.filter((s) => !(s in STATES))
+  const unknown = states.filter((s) => !isCommandState(s))
   if (unknown.length > 0) throw new UnknownCommandStateError(unknown)
   return db
     .select({
@@ -53,7 +41,7 @@ export async function listCommands(db: Db, states: string[] = ['dead', 'failed']
 }
 
 /** Thrown when an operator asks to retry a command that is not dead-lettered. */
-export class NotDeadLetteredError extends Error {
+export class NotDeadLetteredError extends UnimarginError {
   override name = 'NotDeadLetteredError'
 }
 
@@ -62,15 +50,9 @@ export class NotDeadLetteredError extends Error {
  * with a transition recording who asked and why. The relayer resumes from the command's recorded progress (publish
  * tx, VAA), so nothing already done is repeated.
  * @throws {NotDeadLetteredError} when the command does not exist or is not `dead`.
+ * @throws {InvalidHexError} when `id` is not 0x-hex.
  */
 export async function retryDeadCommand(db: Db, id: string, reason: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    const moved = await tx
-      .update(commands)
-      .set({ state: 'failed', attempts: 0, nextAttemptAt: new Date(), claimedBy: null, claimedUntil: null, updatedAt: new Date() })
-      .where(and(eq(commands.id, id), eq(commands.state, 'dead')))
-      .returning({ id: commands.id })
-    if (moved.length === 0) throw new NotDeadLetteredError(`Command ${id} is not dead-lettered (or does not exist); only dead commands can be retried.`)
-    await tx.insert(commandTransitions).values({ commandId: id, fromState: 'dead', toState: 'failed', detail: { operator_retry: true, reason } })
-  })
+  const moved = await retryInOutbox(db, id, { operator_retry: true, reason })
+  if (!moved) throw new NotDeadLetteredError(`Command ${id} is not dead-lettered (or does not exist); only dead commands can be retried.`)
 }

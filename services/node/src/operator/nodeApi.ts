@@ -1,6 +1,10 @@
+import { UnimarginError } from '@unimargin/errors'
+
 /** Thrown when no node answers at the API URL an operator command was given (not running, wrong port or host). */
-export class NodeUnreachableError extends Error {
+export class NodeUnreachableError extends UnimarginError {
   override name = 'NodeUnreachableError'
+  /** the node may come up */
+  override readonly retryable = true
 }
 
 /**

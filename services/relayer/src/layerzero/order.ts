@@ -1,4 +1,5 @@
 import { and, commands, commandTransitions, type Db, eq, inArray, lt, sql } from '@unimargin/db'
+import type { Hex } from 'viem'
 
 /** States in which a published command may still be delivered (so later packets on its path wait for it). */
 const LIVE = ['published', 'attested', 'delivered', 'failed'] as const
@@ -10,7 +11,7 @@ const LIVE = ['published', 'attested', 'delivered', 'failed'] as const
  * dead-lettered packet does not hold the path up, nor does a packet whose command fell back to Wormhole (the
  * endpoint needs it verified, not executed).
  */
-export async function earlierLivePackets(db: Db, destChainId: number, nonce: bigint): Promise<{ id: string; nonce: bigint }[]> {
+export async function earlierLivePackets(db: Db, destChainId: number, nonce: bigint): Promise<{ id: Hex; nonce: bigint }[]> {
   const rows = await db
     .select({ id: commands.id, nonce: commands.sequence })
     .from(commands)
@@ -75,9 +76,9 @@ export function createInFlightDeliveries(): InFlightDeliveries {
  * @returns `afterNonce`, 0n when no blocker is in flight below `first` (no guard, so a dead-lettered predecessor
  * never holds the path); `holdAbove`, the lowest nonce the packets above which must wait, if any.
  */
-export function orderBehind(
-  blockers: readonly { id: string; nonce: bigint }[],
-  inFlight: (id: string) => boolean,
+export function orderBehind<Id extends string>(
+  blockers: readonly { id: Id; nonce: bigint }[],
+  inFlight: (id: Id) => boolean,
   first: bigint,
 ): { afterNonce: bigint; holdAbove: bigint | undefined } {
   let afterNonce = 0n

@@ -1,5 +1,5 @@
 import type { CommandView } from '@unimargin/client'
-import { asc, commands, commandTransitions, type Db, eq } from '@unimargin/db'
+import { asc, commands, commandTransitions, type Db, eq, normalizeHex } from '@unimargin/db'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { ApiError } from '../errors.js'
@@ -10,7 +10,7 @@ const params = z.object({ id: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be a
 /** `GET /v1/commands/:id`: the command, its state, outcome, tx hashes, attempts, last error and every transition. */
 export function commandRoutes(deps: { db: Db }) {
   return new Hono().get('/:id', validate('param', params), async (c) => {
-    const id = c.req.valid('param').id.toLowerCase()
+    const id = normalizeHex(c.req.valid('param').id, 'id')
     const [command] = await deps.db.select().from(commands).where(eq(commands.id, id))
     if (!command) throw new ApiError(404, 'not_found', `Command ${id} does not exist.`)
     const transitions = await deps.db

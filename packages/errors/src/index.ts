@@ -1,0 +1,1 @@
+export { isRetryable, UnimarginError, type UnimarginErrorParameters, walk } from './base.js'
