@@ -1,0 +1,31 @@
+import { testDatabases } from '@unimargin/db'
+import { describe, expect, it } from 'vitest'
+import { runFaultScenario } from './scenario.js'
+
+/**
+ * Seeds to run: `SEED=<n>` one seed, `SEEDS=<count>` that many random seeds, otherwise a few fixed ones (the normal
+ * test run). Each seed picks its database among those available (PGlite, and PostgreSQL with `DATABASE_URL`).
+ */
+function seeds(env: NodeJS.ProcessEnv = process.env): number[] {
+  if (env.SEED) return [Number.parseInt(env.SEED, 10)]
+  if (env.SEEDS) return Array.from({ length: Number.parseInt(env.SEEDS, 10) }, () => Math.floor(Math.random() * 2 ** 31))
+  return [1, 2, 3]
+}
+
+const databases = testDatabases()
+
+describe('the hub under seeded RPC, reorg and database faults', () => {
+  it.each(seeds())('loses, doubles and forges nothing on seed %i', { timeout: 600_000 }, async (seed) => {
+    const { kind, open } = databases[seed % databases.length]!
+    const database = await open()
+    try {
+      const report = await runFaultScenario({ seed, database, basePort: 45600 })
+      console.info(`SEED=${seed} ${kind}: ${JSON.stringify(report)}`)
+      expect(report.operations).toBeGreaterThan(0)
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nreproduce: SEED=${seed} pnpm test:faults`, { cause: error })
+    } finally {
+      await database.close()
+    }
+  })
+})
