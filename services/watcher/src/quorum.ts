@@ -48,7 +48,9 @@ export function createQuorumReader(chain: ChainConfig, quorum: number): QuorumRe
   async function read(addresses: Address[], fromBlock: bigint, toBlock: bigint): Promise<AgreedRange> {
     const settled = await Promise.allSettled(
       providers.map(async (p) => {
-        const [logs, block] = await Promise.all([p.client.getLogs({ address: addresses, fromBlock, toBlock }), p.client.getBlock({ blockNumber: toBlock })])
+        // the end block before the logs, as the watcher does without a quorum (a reorg in between shows at the next poll)
+        const block = await p.client.getBlock({ blockNumber: toBlock })
+        const logs = await p.client.getLogs({ address: addresses, fromBlock, toBlock })
         return { provider: p, logs, block }
       }),
     )
