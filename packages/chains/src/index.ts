@@ -1,6 +1,7 @@
 export { type ApiConfig, apiSchema } from './api.js'
 export { type CollateralRisk, collateralRiskOf, RISK_CANCELLING_HAIRCUTS, RISK_CANCELLING_UNDERLYINGS } from './collateralRisk.js'
 export { chainTransport, createChainPublicClient, createChainWalletClient, rpcUrlsOf, toViemChain } from './clients.js'
+export { fetchWithCappedRetryAfter, MAX_RETRY_AFTER_SECONDS } from './retryAfter.js'
 export {
   type AssetConfig,
   type ChainConfig,

@@ -1,4 +1,4 @@
-import { type ChainConfig, rpcUrlsOf, toViemChain } from '@unimargin/chains'
+import { type ChainConfig, fetchWithCappedRetryAfter, rpcUrlsOf, toViemChain } from '@unimargin/chains'
 import { type Address, createPublicClient, http, keccak256, type Log, type PublicClient, stringToBytes } from 'viem'
 import { type QuorumAnswer, QuorumDisagreementError, QuorumUnavailableError } from './errors.js'
 
@@ -42,7 +42,7 @@ export function createQuorumReader(chain: ChainConfig, quorum: number): QuorumRe
   const viemChain = toViemChain(chain)
   const providers = urls.map((url) => ({
     name: providerName(url),
-    client: createPublicClient({ chain: viemChain, transport: http(url, { retryCount: 2, retryDelay: 100, timeout: 10_000 }) }) as PublicClient,
+    client: createPublicClient({ chain: viemChain, transport: http(url, { retryCount: 2, retryDelay: 100, timeout: 10_000, fetchFn: fetchWithCappedRetryAfter() }) }) as PublicClient,
   }))
 
   async function read(addresses: Address[], fromBlock: bigint, toBlock: bigint): Promise<AgreedRange> {
