@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs'
 import { testDatabases } from '@unimargin/db'
 import { describe, expect, it } from 'vitest'
 import { runFaultScenario } from './scenario.js'
@@ -13,6 +14,8 @@ function seeds(env: NodeJS.ProcessEnv = process.env): number[] {
 }
 
 const databases = testDatabases()
+/** with `FAULTS_LOG=<file>`, each seed's outcome is appended to it as soon as the seed ends (long runs) */
+const record = (line: string) => process.env.FAULTS_LOG && appendFileSync(process.env.FAULTS_LOG, `${line}\n`)
 /** anvils at this port and the next two, proxies from 10 above: `FAULTS_BASE_PORT` runs a second batch beside one */
 const basePort = Number.parseInt(process.env.FAULTS_BASE_PORT ?? '45600', 10)
 
@@ -23,8 +26,10 @@ describe('the hub under seeded RPC, reorg and database faults', () => {
     try {
       const report = await runFaultScenario({ seed, database, basePort })
       console.info(`SEED=${seed} ${kind}: ${JSON.stringify(report)}`)
+      record(`ok SEED=${seed} ${kind} ${JSON.stringify(report)}`)
       expect(report.operations).toBeGreaterThan(0)
     } catch (error) {
+      record(`FAILED SEED=${seed} ${kind} ${(error as Error).message}`)
       throw new Error(`${(error as Error).message}\nreproduce: SEED=${seed} pnpm test:faults`, { cause: error })
     } finally {
       await database.close()
