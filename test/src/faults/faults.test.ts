@@ -20,7 +20,7 @@ const record = (line: string) => process.env.FAULTS_LOG && appendFileSync(proces
 const basePort = Number.parseInt(process.env.FAULTS_BASE_PORT ?? '45600', 10)
 
 describe('the hub under seeded RPC, reorg and database faults', () => {
-  it.each(seeds())('loses, doubles and forges nothing on seed %i', { timeout: 600_000 }, async (seed) => {
+  it.each(seeds())('loses, doubles and forges nothing on seed %i', { timeout: 900_000 }, async (seed) => {
     const { kind, open } = databases[seed % databases.length]!
     const database = await open()
     try {

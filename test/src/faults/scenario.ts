@@ -245,11 +245,11 @@ export async function runFaultScenario(parameters: RunFaultScenarioParameters): 
           const resolved = events.filter((e) => ['WithdrawalExecuted', 'WithdrawalRejected', 'WithdrawalCancelled'].includes(e.eventName)).length
           return requested === resolved ? await pipeline.devnet.chain(chainId).publicClient.getBlockNumber({ cacheTime: 0 }) : undefined
         },
-        240_000,
+        180_000,
       )
-      await waitFor(`chain ${chainId} to be ingested up to block ${settledAt}`, async () => ((await checkpointOf(chainId))?.blockNumber ?? -1n) >= settledAt, 120_000)
+      await waitFor(`chain ${chainId} to be ingested up to block ${settledAt}`, async () => ((await checkpointOf(chainId))?.blockNumber ?? -1n) >= settledAt, 90_000)
     }
-    await waitFor('every ingested event to be processed', async () => (await database.db.select({ id: chainEvents.id }).from(chainEvents).where(isNull(chainEvents.processedAt))).length === 0, 120_000)
+    await waitFor('every ingested event to be processed', async () => (await database.db.select({ id: chainEvents.id }).from(chainEvents).where(isNull(chainEvents.processedAt))).length === 0, 90_000)
 
     // ground truth, chain by chain
     const problems: string[] = []
@@ -305,8 +305,10 @@ export async function runFaultScenario(parameters: RunFaultScenarioParameters): 
     return report
   } finally {
     halt.chaos = true
-    await chaos?.catch(() => undefined)
-    await p?.stop().catch(() => undefined)
+    await chaos
+    // a service stuck on a database query that never settles would hold the stop, and the anvils' ports with it
+    const pipeline = p
+    if (pipeline) await Promise.race([pipeline.stop().catch(() => undefined), sleep(30_000).then(() => pipeline.devnet.stop())])
     await Promise.all(proxies.map((proxy) => proxy.close()))
   }
 }
