@@ -167,6 +167,7 @@ export async function runFaultScenario(parameters: RunFaultScenarioParameters): 
       database.db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`)
 
     // chaos beside the users: shallow reorgs on any chain, dropped database connections
+    let chaosError: unknown
     chaos = (async () => {
       while (!halt.chaos) {
         await sleep(between(chaosRng, 800, 3_000))
@@ -186,7 +187,9 @@ export async function runFaultScenario(parameters: RunFaultScenarioParameters): 
           if (!/terminat|connection|closed/i.test((error as Error).message)) throw error
         }
       }
-    })()
+    })().catch((error: unknown) => {
+      chaosError = error
+    })
 
     const checkpointOf = async (chainId: number) => (await database.db.select().from(chainCheckpoints).where(eq(chainCheckpoints.chainId, chainId)))[0]
 
@@ -229,6 +232,7 @@ export async function runFaultScenario(parameters: RunFaultScenarioParameters): 
 
     halt.chaos = true
     await chaos
+    if (chaosError) throw chaosError
     for (const proxy of proxies) await proxy.heal()
 
     // settle: every withdrawal request resolved on its chain, then every block up to there ingested and processed
