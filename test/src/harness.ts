@@ -1,6 +1,6 @@
 import { createClient, type UnimarginClient } from '@unimargin/client'
 import type { Database } from '@unimargin/db'
-import type { TransportName } from '@unimargin/chains'
+import type { ChainConfig, TransportName } from '@unimargin/chains'
 import { DEVNET_COSIGNER_THRESHOLD, type Devnet, startDevnet } from '@unimargin/devnet'
 import { attesterFromConfig, type RunningNode, startLocalCoSigners, startNode } from '@unimargin/node'
 import { type Attester, positionReportDomain, signPositionReport } from '@unimargin/protocol'
@@ -45,13 +45,19 @@ export async function startPipeline(parameters: {
    * (e.g. to hold some VAAs back), `fallbackAfterMs` is the stall before a command is re-sent over the other transport
    */
   relayer?: { attester?: (inner: Attester) => Attester; fallbackAfterMs?: number }
+  /**
+   * rewrites each chain of the node's config (watchers and relayer), e.g. to put JSON-RPC proxies in front of the
+   * anvils or to set a quorum; the co-signers keep the devnet's
+   */
+  nodeChain?: (chain: ChainConfig, index: number) => ChainConfig | Promise<ChainConfig>
 }): Promise<Pipeline> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
   const blockTimeSeconds = parameters.blockTimeSeconds ?? 0.2
   const devnet = await startDevnet({ chains: parameters.chains ?? 3, basePort: parameters.basePort, blockTimeSeconds, logger, routes: parameters.routes })
   // MarginHub publishes nothing without 2 of its 3 co-signers: each runs beside the node on its own database
   const coSigners = await startLocalCoSigners({ config: devnet.config, keys: devnet.keys.coSigners, threshold: DEVNET_COSIGNER_THRESHOLD, logger, aggregatorPollMs: 50 })
-  const config = coSigners.config
+  const nodeChain = parameters.nodeChain
+  const config = nodeChain ? { ...coSigners.config, chains: await Promise.all(coSigners.config.chains.map((c, i) => nodeChain(c, i))) } : coSigners.config
   const coSignerApis = coSigners.coSigners.map((c) => createClient({ baseUrl: c.url }))
   const custom = parameters.relayer
   const nodeId = `e2e-node-${parameters.basePort}`

@@ -4,6 +4,7 @@ export { chainTransport, createChainPublicClient, createChainWalletClient, rpcUr
 export { loadConfigFile } from './load.js'
 export { env, keystore, literalPrivateKeyPaths, type SecretRef, secretOr } from './secrets.js'
 export { instrumentedFetch, providerLabel, rpcRequestDuration, rpcRequestErrors } from './rpcMetrics.js'
+export { fetchWithCappedRetryAfter, MAX_RETRY_AFTER_SECONDS } from './retryAfter.js'
 export {
   type AssetConfig,
   type ChainConfig,

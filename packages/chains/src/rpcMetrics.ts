@@ -36,14 +36,15 @@ function methodOf(body: unknown): string {
 
 /**
  * A `fetch` for viem's `http` transport (`fetchFn`) that times each request into {@link rpcRequestDuration} and
- * counts failures into {@link rpcRequestErrors}. Errors propagate unchanged (viem retries them).
+ * counts failures into {@link rpcRequestErrors}, around `inner` (default the global `fetch`). Errors propagate
+ * unchanged (viem retries them).
  */
-export function instrumentedFetch(labels: { chain: string; provider: string }): typeof fetch {
+export function instrumentedFetch(labels: { chain: string; provider: string }, inner: typeof fetch = fetch): typeof fetch {
   return async (input, init) => {
     const method = methodOf(init?.body)
     const stop = rpcRequestDuration.startTimer({ ...labels, method })
     try {
-      const response = await fetch(input, init)
+      const response = await inner(input, init)
       if (!response.ok) rpcRequestErrors.inc({ ...labels, method, error: `http_${response.status}` })
       return response
     } catch (error) {

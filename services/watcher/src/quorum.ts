@@ -1,4 +1,4 @@
-import { type ChainConfig, instrumentedFetch, providerLabel, rpcUrlsOf, toViemChain } from '@unimargin/chains'
+import { type ChainConfig, fetchWithCappedRetryAfter, instrumentedFetch, providerLabel, rpcUrlsOf, toViemChain } from '@unimargin/chains'
 import { type Address, createPublicClient, http, keccak256, type Log, type PublicClient, stringToBytes } from 'viem'
 import { type QuorumAnswer, QuorumDisagreementError, QuorumUnavailableError } from './errors.js'
 
@@ -44,14 +44,21 @@ export function createQuorumReader(chain: ChainConfig, quorum: number): QuorumRe
     name: providerName(url),
     client: createPublicClient({
       chain: viemChain,
-      transport: http(url, { retryCount: 2, retryDelay: 100, timeout: 10_000, fetchFn: instrumentedFetch({ chain: chain.name, provider: providerLabel(i) }) }),
+      transport: http(url, {
+        retryCount: 2,
+        retryDelay: 100,
+        timeout: 10_000,
+        fetchFn: instrumentedFetch({ chain: chain.name, provider: providerLabel(i) }, fetchWithCappedRetryAfter()),
+      }),
     }) as PublicClient,
   }))
 
   async function read(addresses: Address[], fromBlock: bigint, toBlock: bigint): Promise<AgreedRange> {
     const settled = await Promise.allSettled(
       providers.map(async (p) => {
-        const [logs, block] = await Promise.all([p.client.getLogs({ address: addresses, fromBlock, toBlock }), p.client.getBlock({ blockNumber: toBlock })])
+        // the end block before the logs, as the watcher does without a quorum (a reorg in between shows at the next poll)
+        const block = await p.client.getBlock({ blockNumber: toBlock })
+        const logs = await p.client.getLogs({ address: addresses, fromBlock, toBlock })
         return { provider: p, logs, block }
       }),
     )

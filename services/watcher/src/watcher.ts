@@ -66,7 +66,9 @@ export type Watcher = {
  * a mismatch halts the chain with {@link FinalityViolationError}, recorded in the checkpoint row (`halted_reason`,
  * `halted_at`) before it is thrown, so `/ready` sees it from any process. Each checkpoint write also records the
  * head (`head_block`, and `head_seen_at` when the head moved) and clears a recorded halt, since the checkpoint
- * block matched again. When the provider rejects a range, the range is halved and retried.
+ * block matched again. The end block of a range is read before its logs, so a reorg between the two reads is found
+ * at the next poll. When the provider rejects a range, the range is halved and retried; each written range doubles it
+ * again, up to `chain.maxLogRange`.
  * With a `lease`, several nodes on one database run a watcher of the chain and only the lease holder ingests; the
  * write of each range checks the lease in its transaction, so a node that lost it writes nothing more.
  * JSON-RPC: `eth_blockNumber`, `eth_getBlockByNumber`, `eth_getLogs`.
@@ -150,8 +152,12 @@ export function createWatcher(parameters: CreateWatcherParameters): Watcher {
         toBlock = agreed.toBlock
         reader = agreed.client
       } else {
-        logs = await client.getLogs({ address: addresses, fromBlock: from, toBlock: to })
+        // the end block first: a reorg between the two reads then leaves a checkpoint hash the next poll finds
+        // replaced (a halt), never logs of a vanished branch under the new branch's hash
         toBlock = await client.getBlock({ blockNumber: to })
+        logs = await client.getLogs({ address: addresses, fromBlock: from, toBlock: to })
+        const stray = logs.find((l) => l.blockNumber === to && l.blockHash !== toBlock.hash)
+        if (stray) throw new Error(`Chain ${chain.chainId}: logs of block ${to} came from another branch (${stray.blockHash}) than its header (${toBlock.hash}).`)
       }
     } catch (error) {
       if (error instanceof ChainHaltError) await recordHalt(error)

@@ -1,6 +1,9 @@
 import { createServer, type Server } from 'node:http'
 
-/** Rewrites one JSON-RPC result on its way back to the client; return it unchanged to pass it through. */
+/**
+ * Rewrites one JSON-RPC result on its way back to the client (possibly after acting on the node); return it unchanged
+ * to pass it through, throw to answer HTTP 502.
+ */
 export type RewriteResult = (method: string, params: unknown[], result: unknown) => unknown
 
 export type RpcProxy = { url: string; close: () => Promise<void> }
@@ -18,11 +21,11 @@ export async function startRpcProxy(upstream: string, rewrite: RewriteResult = (
       const answer = await fetch(upstream, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
       const parsed = (await answer.json()) as unknown
       const request = JSON.parse(body) as unknown
-      const one = (q: { method: string; params?: unknown[] }, r: { result?: unknown }) =>
-        'result' in r ? { ...r, result: rewrite(q.method, q.params ?? [], r.result) } : r
+      const one = async (q: { method: string; params?: unknown[] }, r: { result?: unknown }) =>
+        'result' in r ? { ...r, result: await rewrite(q.method, q.params ?? [], r.result) } : r
       const out = Array.isArray(parsed)
-        ? parsed.map((r, i) => one((request as { method: string; params?: unknown[] }[])[i]!, r as { result?: unknown }))
-        : one(request as { method: string; params?: unknown[] }, parsed as { result?: unknown })
+        ? await Promise.all(parsed.map((r, i) => one((request as { method: string; params?: unknown[] }[])[i]!, r as { result?: unknown })))
+        : await one(request as { method: string; params?: unknown[] }, parsed as { result?: unknown })
       res.writeHead(200, { 'content-type': 'application/json' })
       res.end(JSON.stringify(out))
     } catch (error) {
