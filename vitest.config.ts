@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // two test files at a time: most of a file's time is spent waiting on anvil blocks, node processes and timers,
+    // not on a core, and every file that starts chains or servers has ports of its own
+    maxWorkers: 2,
     reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results.json' }]] : ['default'],
   },
 })
