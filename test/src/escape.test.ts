@@ -1,6 +1,6 @@
 import { loadEscapeClaims, publishCheckpoints } from '@unimargin/aggregator'
 import { MarginVault, MockERC20 } from '@unimargin/contracts'
-import { and, commands, eq, testDatabases, withdrawals } from '@unimargin/db'
+import { and, collateralBalances, commands, eq, testDatabases, withdrawals } from '@unimargin/db'
 import { DEVNET_ESCAPE_DELAY_SECONDS, userDeposit, userRequestWithdrawal } from '@unimargin/devnet'
 import pino from 'pino'
 import type { Address, Hex } from 'viem'
@@ -49,6 +49,11 @@ describe.each(testDatabases())('escape hatch on three chains, on $kind', ({ open
     await userDeposit(p.devnet, { chainId: chains[0], key: alice().key, symbol: 'USDC', amount: usdc(1000) })
     await userDeposit(p.devnet, { chainId: chains[1], key: alice().key, symbol: 'USDC', amount: usdc(500) })
     await userDeposit(p.devnet, { chainId: chains[1], key: bob().key, symbol: 'USDC', amount: usdc(2000) })
+    // the hub decides a withdrawal on what it has seen: bob's collateral on the other chain must be credited first
+    await waitFor("bob's deposit on chain 1 to be credited by the hub", async () => {
+      const rows = await p.database.db.select().from(collateralBalances).where(eq(collateralBalances.chainId, chains[1]))
+      return rows.some((r) => r.account.toLowerCase() === bob().address.toLowerCase() && r.amount >= usdc(2000)) || undefined
+    }, 60_000)
     const { requestId } = await userRequestWithdrawal(p.devnet, { chainId: chains[0], key: bob().key, symbol: 'USDC', amount: usdc(300) })
     const w = await waitFor('bob\'s withdrawal on chain 0 to be answered', async () => {
       const [row] = await p.database.db.select().from(withdrawals).where(and(eq(withdrawals.chainId, chains[0]), eq(withdrawals.requestId, requestId)))
