@@ -195,7 +195,7 @@ export const commands = pgTable(
   },
   (t) => [index('commands_due').on(t.state, t.nextAttemptAt), index('commands_account').on(t.account)],
 )
-export type CommandState = 'pending' | 'published' | 'attested' | 'delivered' | 'executed' | 'failed' | 'dead'
+export type CommandState = 'pending' | 'published' | 'attested' | 'delivered' | 'executed' | 'failed' | 'dead' | 'cancelled'
 
 /**
  * Per vault (chain id and address) and asset: the highest `limitsSequence` issued in a SetLimits command. A vault
@@ -426,3 +426,27 @@ export const reorgRemovals = pgTable(
   },
   (t) => [index('reorg_removals_chain').on(t.chainId, t.id)],
 )
+
+/**
+ * The vaults registered in the hub chain's VaultRegistry, one per EVM chain, as the aggregator applied the
+ * registry's confirmed events (`VaultRegistered`, `VaultStatusChanged`) in each event's transaction. `assets` holds
+ * the registry's `Asset` structs (token, feed, symbol, decimals, feedDecimals and haircuts in bps). The node's
+ * registry supervisor starts a watcher for each row while it runs; the relayer claims no command to a `retired` one.
+ */
+export const registeredVaults = pgTable('registered_vaults', {
+  chainId: bigint('chain_id', { mode: 'number' }).primaryKey(),
+  vault: text('vault').notNull(),
+  /** the vault's deployment block, where its watcher starts */
+  deploymentBlock: bigint('deployment_block', { mode: 'bigint' }).notNull(),
+  confirmations: integer('confirmations').notNull(),
+  /** `wormhole` or `layerzero` */
+  transport: text('transport').notNull(),
+  /** `active` → `depositsClosed` → `withdrawalsOnly` → `retired` */
+  status: text('status').notNull(),
+  assets: jsonb('assets').$type<Record<string, string | number>[]>().notNull(),
+  /** the hub chain block of the registration and of the last status change */
+  registeredBlock: bigint('registered_block', { mode: 'bigint' }).notNull(),
+  statusBlock: bigint('status_block', { mode: 'bigint' }).notNull(),
+  registrar: text('registrar').notNull(),
+  updatedAt: now('updated_at'),
+})

@@ -1,0 +1,1 @@
+export { VAULT_REGISTRATION_TYPES } from './types.js'

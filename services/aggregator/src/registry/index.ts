@@ -1,0 +1,2 @@
+export { applyRegistryEvent, isRegistryEvent } from './applyRegistryEvent.js'
+export { joinRecordedVault } from './joinRecordedVault.js'
