@@ -1,61 +1,46 @@
-import { UnimarginApiError } from './errors.js'
-import type { AccountView, ApiErrorBody, CommandView, NodeStatusView, PositionReportInput, ReadyView } from './types.js'
+import { type AccountActions, accountActions } from './actions/accounts.js'
+import { type CommandActions, commandActions } from './actions/commands.js'
+import { type DiscoveryActions, discoveryActions } from './actions/discovery.js'
+import { type NodeActions, nodeActions } from './actions/node.js'
+import { type OperatorActions, operatorActions } from './actions/operators.js'
+import { type PositionActions, positionActions } from './actions/positions.js'
+import { type AccountSubscription, type SubscribeAccountParameters, subscribeAccount } from './subscribeAccount.js'
+import { createTransport, type TransportParameters } from './transport.js'
 
-export type CreateClientParameters = {
-  /** e.g. `http://127.0.0.1:8080` */
-  baseUrl: string
-  /** a fetch implementation (default the global one); tests pass `app.request` of a hono app */
-  fetch?: (input: string, init?: RequestInit) => Promise<Response>
-}
+export type CreateClientParameters = TransportParameters
 
-export type UnimarginClient = {
-  /** The account view. @throws {UnimarginApiError} 400 on a bad address. */
-  getAccount: (address: string) => Promise<AccountView>
-  /** A command with its transition history. @throws {UnimarginApiError} 404 when unknown. */
-  getCommand: (id: string) => Promise<CommandView>
-  /**
-   * Submits a position report signed with `signPositionReport` over
-   * `positionReportDomain({ name: config.venue.domainName, chainId: config.hub.chainId, verifyingContract: config.hub.address })`.
-   * @throws {UnimarginApiError} 400 malformed, a sequence above 2^63−1 or an unknown market; 401 wrong signer or a
-   *   domain of another hub; 409 replayed sequence; 422 entry price 0 or outside the market's band around the mark,
-   *   or notional above the market's maximum; 503 (retry later, `Retry-After`) no fresh mark price of the underlying yet.
-   */
-  reportPosition: (report: PositionReportInput, signature: string) => Promise<{ accepted: true; account: string; market: string; sequence: string }>
-  /** Whether the hub has a checkpoint on every chain and no late unprocessed event (never throws on 503). */
-  ready: () => Promise<ReadyView>
-  /** Per chain finality, head, checkpoint, lag, halt and waiting events, and the outbox's depth by state (`GET /v1/status`). */
-  status: () => Promise<NodeStatusView>
-}
-
-/**
- * Creates a typed client for the hub's HTTP API.
- * @example const client = createClient({ baseUrl: 'http://127.0.0.1:8080' }); const view = await client.getAccount('0x…')
- */
-export function createClient(parameters: CreateClientParameters): UnimarginClient {
-  const base = parameters.baseUrl.replace(/\/+$/, '')
-  const doFetch = parameters.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init))
-
-  async function request<T>(path: string, init?: RequestInit, accept: number[] = []): Promise<T> {
-    const url = `${base}${path}`
-    const res = await doFetch(url, init)
-    const body = (await res.json().catch(() => undefined)) as unknown
-    if (!res.ok && !accept.includes(res.status)) throw new UnimarginApiError(res.status, body as ApiErrorBody | undefined, url)
-    return body as T
+export type UnimarginClient = AccountActions &
+  CommandActions &
+  DiscoveryActions &
+  NodeActions &
+  OperatorActions &
+  PositionActions & {
+    /** Follows an account over Server-Sent Events, reconnecting with backoff; see {@link subscribeAccount}. */
+    subscribeAccount: (address: string, parameters: SubscribeAccountParameters) => AccountSubscription
   }
 
+/**
+ * Creates a typed client for the hub's HTTP API (every route of its OpenAPI document, with types generated from it).
+ * Amounts are decimal strings in answers and bigint in arguments. A non-2xx answer throws {@link UnimarginApiError}
+ * (`status`, `code`, `message`, `issues`, `requestId`, `retryAfterSeconds`); an unreachable hub throws
+ * {@link UnimarginNetworkError}.
+ * @param parameters.baseUrl the hub's URL, e.g. `http://127.0.0.1:8080`
+ * @param parameters.apiKey an operator's API key, for `listAccounts`/`iterateAccounts`
+ * @example
+ * const client = createClient({ baseUrl: 'http://127.0.0.1:8080' })
+ * const account = await client.getAccount('0x…')
+ * console.log(formatHealth(account.healthBps), formatUsd8(account.freeCollateralUsd8, { fractionDigits: 2 }))
+ * for await (const command of client.iterateCommands({ account: '0x…', state: 'failed' })) console.log(command.id)
+ */
+export function createClient(parameters: CreateClientParameters): UnimarginClient {
+  const transport = createTransport(parameters)
   return {
-    getAccount: (address) => request(`/v1/accounts/${encodeURIComponent(address)}`),
-    getCommand: (id) => request(`/v1/commands/${encodeURIComponent(id)}`),
-    reportPosition: (report, signature) =>
-      request('/v1/positions', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          report: { ...report, size: report.size.toString(), entryPrice: report.entryPrice.toString(), sequence: report.sequence.toString() },
-          signature,
-        }),
-      }),
-    ready: () => request('/ready', undefined, [503]),
-    status: () => request('/v1/status'),
+    ...accountActions(transport),
+    ...commandActions(transport),
+    ...discoveryActions(transport),
+    ...nodeActions(transport),
+    ...operatorActions(transport),
+    ...positionActions(transport),
+    subscribeAccount: (address, handlers) => subscribeAccount(transport, address, handlers),
   }
 }

@@ -1,3 +1,5 @@
+import type { components } from './generated/api.js'
+
 /** Decimal string of an integer (token base units, usd8 values and prices, 1e18 sizes). Parse with `BigInt`. */
 export type IntString = string
 
@@ -46,27 +48,83 @@ export type ParameterSetView = {
   applied: boolean
 }
 
-/** `GET /v1/accounts/:address`. `...Usd8` fields are USD with 8 decimals. */
+/**
+ * A decimal number in a string for display (`2900.5` beside `290050000000` usd8, `1.5` beside `1500000` base units of a
+ * 6-decimal token): compute with the integer beside it, never with this.
+ */
+export type DecimalString = string
+
+/** A withdrawal request and the hub's decision (`GET /v1/accounts/:address/withdrawals`). */
+export type WithdrawalView = {
+  chainId: number
+  requestId: IntString
+  asset: string
+  /** token base units */
+  amount: IntString
+  /** `amount` in whole tokens; null for an asset not configured on the chain */
+  amountFormatted: DecimalString | null
+  recipient: string
+  state: string
+  reason: string | null
+  limit: IntString | null
+  commandId: string | null
+  commandState: string | null
+  pending: boolean
+  requestedTx: string
+  createdAt: string
+  updatedAt: string
+}
+
+/** A liquidation of the account at a lock epoch (`GET /v1/accounts/:address/liquidations`). */
+export type LiquidationView = {
+  id: IntString
+  lockEpoch: number
+  state: string
+  debtUsd8: IntString
+  penaltyUsd8: IntString
+  seizedValueUsd8: IntString
+  shortfallUsd8: IntString
+  insuranceCoveredUsd8: IntString
+  socializedLossUsd8: IntString
+  seizures: { chainId: number; asset: string; amount: IntString; valueUsd8: IntString; commandId: string; seizedAmount: IntString | null }[]
+  closedPositions: Record<string, string>[]
+  createdAt: string
+  updatedAt: string
+}
+
+/**
+ * `GET /v1/accounts/:address`. `...Usd8` fields are USD with 8 decimals; the `...Usd` and `...Formatted` fields beside
+ * them are the same values as decimal strings, for display.
+ */
 export type AccountView = {
   address: string
   equityUsd8: IntString
+  equityUsd: DecimalString
   imUsd8: IntString
+  imUsd: DecimalString
   mmUsd8: IntString
+  mmUsd: DecimalString
   freeCollateralUsd8: IntString
+  freeCollateralUsd: DecimalString
   /** equity / MM with 4 decimals; null without a maintenance requirement */
   health: string | null
   healthBps: IntString | null
   collateralUsd8: IntString
+  collateralUsd: DecimalString
   unrealizedPnlUsd8: IntString
+  unrealizedPnlUsd: DecimalString
   settledPnlUsd8: IntString
+  settledPnlUsd: DecimalString
   positionSequence: IntString
   collateral: {
     chainId: number
     symbol: string
     asset: string
     amount: IntString
+    amountFormatted: DecimalString
     decimals: number
     priceUsd8: IntString | null
+    priceUsd: DecimalString | null
     priceAgeSeconds: IntString | null
     priceStale: boolean
     /**
@@ -85,7 +143,9 @@ export type AccountView = {
     /** loss of this (asset, chain)'s route-break scenario, bps of value; 0 = none */
     routeBreakLossBps: number
     valueUsd8: IntString
+    valueUsd: DecimalString
     weightedUsd8: IntString
+    weightedUsd: DecimalString
   }[]
   collateralByChain: { chainId: number; valueUsd8: IntString; weightedUsd8: IntString }[]
   collateralByAsset: { symbol: string; valueUsd8: IntString; weightedUsd8: IntString }[]
@@ -94,11 +154,16 @@ export type AccountView = {
   positions: {
     market: string
     size: IntString
+    sizeFormatted: DecimalString
     entryPrice: IntString
+    entryPriceUsd: DecimalString
     markPrice: IntString
+    markPriceUsd: DecimalString
     markPriceAgeSeconds: IntString | null
     notionalUsd8: IntString
+    notionalUsd: DecimalString
     unrealizedPnlUsd8: IntString
+    unrealizedPnlUsd: DecimalString
     imUsd8: IntString
     mmUsd8: IntString
   }[]
@@ -114,24 +179,9 @@ export type AccountView = {
    * per configured chain and asset, the most a withdrawal request there would be approved for now (base units):
    * bounded by the account's margin (the amount may exceed what it holds on that chain) and by the vault's liquidity
    */
-  withdrawable: { chainId: number; symbol: string; asset: string; amount: IntString; blockedBy: 'locked' | 'price' | null }[]
+  withdrawable: { chainId: number; symbol: string; asset: string; amount: IntString; amountFormatted: DecimalString; blockedBy: 'locked' | 'price' | null }[]
   /** withdrawals whose escrow the vault still holds, then the latest settled ones (up to 50 in all), newest first */
-  withdrawals: {
-    chainId: number
-    requestId: IntString
-    asset: string
-    amount: IntString
-    recipient: string
-    state: string
-    reason: string | null
-    limit: IntString | null
-    commandId: string | null
-    commandState: string | null
-    pending: boolean
-    requestedTx: string
-    createdAt: string
-    updatedAt: string
-  }[]
+  withdrawals: WithdrawalView[]
   lock: { state: string; epoch: number; chains: number[]; lockedChains: number[] }
   /** the protocol's margin model: `linear` (IMF/MMF per market) or the portfolio engine's `portfolio`, `tiered`, `isolated`, `span` */
   marginMode: 'linear' | 'portfolio' | 'tiered' | 'isolated' | 'span'
@@ -146,21 +196,7 @@ export type AccountView = {
   valuationBlocks: { chainId: number; blockNumber: IntString; blockTimestamp: IntString }[]
   prices: { chainId: number; symbol: string; feed: string; priceUsd8: IntString; roundId: IntString; updatedAt: IntString; ageSeconds: IntString; stale: boolean }[]
   priceProblems: { symbol: string; chainId: number | null; problem: 'missing' | 'stale'; ageSeconds: IntString | null }[]
-  liquidations: {
-    id: IntString
-    lockEpoch: number
-    state: string
-    debtUsd8: IntString
-    penaltyUsd8: IntString
-    seizedValueUsd8: IntString
-    shortfallUsd8: IntString
-    insuranceCoveredUsd8: IntString
-    socializedLossUsd8: IntString
-    seizures: { chainId: number; asset: string; amount: IntString; valueUsd8: IntString; commandId: string; seizedAmount: IntString | null }[]
-    closedPositions: Record<string, string>[]
-    createdAt: string
-    updatedAt: string
-  }[]
+  liquidations: LiquidationView[]
 }
 
 /** `GET /v1/commands/:id`. */
@@ -262,4 +298,37 @@ export type ChainStatusView = {
 export type NodeStatusView = { chains: ChainStatusView[]; outbox: Record<string, number> }
 
 /** The body of every error response. */
-export type ApiErrorBody = { error: { code: string; message: string; issues?: { path: string; message: string }[] } }
+export type ApiErrorBody = {
+  /** `requestId`: the request's `X-Request-Id`, also in the node's access log */
+  error: { code: string; message: string; issues?: { path: string; message: string }[]; requestId?: string }
+}
+
+/** Types of the hub's schemas without a documented view above, generated from its OpenAPI document. */
+type Schemas = components['schemas']
+
+/** A page of a list: `nextCursor` is null on the last page; pass it as `cursor` for the next. */
+export type Page<T> = { items: T[]; nextCursor: string | null }
+/** An account as the operators' list (`GET /v1/accounts`) shows it. */
+export type AccountSummaryView = Schemas['AccountSummary']
+/** A command as `GET /v1/commands` lists it: the {@link CommandView} without transitions. */
+export type CommandSummaryView = Schemas['CommandSummary']
+/** `POST /v1/accounts/:address/what-if`: margin before and after (usd8 decimal strings, health with 4 decimals). */
+export type WhatIfResultView = Schemas['WhatIfResult']
+/** `GET /v1/accounts/:address/escape`: the arguments of `MarginVault.claimEscape` per vault and asset. */
+export type EscapeClaimsView = Schemas['EscapeClaims']
+/** `GET /v1/routes`: per destination chain, transport, latency (ms) and traffic. */
+export type RoutesView = Schemas['Routes']
+/** `GET /v1/risk/parameters`: the current risk parameter set, market inputs, policy and history. */
+export type RiskParametersView = Schemas['RiskParameters']
+/** `GET /v1/chains`: the hub and every chain with its vault, transport, finality and watcher progress. */
+export type ChainsView = Schemas['Chains']
+/** One chain of {@link ChainsView}. */
+export type ChainView = Schemas['Chain']
+/** One collateral asset of `GET /v1/assets`: haircuts (bps) and its price as the hub values it. */
+export type AssetView = Schemas['Asset']
+/** One market of `GET /v1/markets`: margin fractions (bps), entry band, notional cap (usd8), mark price. */
+export type MarketView = Schemas['Market']
+/** One oracle answer of `GET /v1/prices` (usd8), with its age (s) and staleness. */
+export type PriceView = Schemas['Price']
+/** `POST /v1/positions` accepted a report. */
+export type PositionReportAccepted = Schemas['PositionReportAccepted']
