@@ -1,6 +1,8 @@
 import { type Config, routeTransport, rpcRequestDuration, rpcRequestErrors } from '@unimargin/chains'
-import { accounts, chainCheckpoints, chainEvents, commands, commandTransitions, type Db, eq, insuranceFund, isNull, liquidations, sql } from '@unimargin/db'
+import { accounts, commands, commandTransitions, type Db, eq, insuranceFund, liquidations, sql } from '@unimargin/db'
 import { collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client'
+import { readNodeState } from '../api/nodeState.js'
+import { accountsByHealthBand, healthRecomputeSeconds } from './healthMetrics.js'
 import { routeLatencies } from '../routes/index.js'
 
 export type RegisterNodeMetricsParameters = {
@@ -43,6 +45,8 @@ type Snapshot = Awaited<ReturnType<typeof readSnapshot>>
  * - `unimargin_rpc_request_duration_seconds` (histogram) and `unimargin_rpc_errors_total` (counter) per `chain`,
  *   `provider` (`primary`, `fallback1`…) and `method`: every JSON-RPC request of this process's chain clients
  *   (`@unimargin/chains` `rpcMetrics.ts`).
+ * - `unimargin_health_recompute_seconds` (histogram) and `unimargin_accounts_by_health_band` by `band`: this
+ *   process's aggregator's re-valuations after price updates (`healthMetrics.ts`).
  * With `processMetrics` (default) also prom-client's default metrics (`process_*`, `nodejs_*`).
  * USD figures are usd8 divided by 10^8 (Prometheus values are doubles).
  */
@@ -51,6 +55,8 @@ export function registerNodeMetrics(parameters: RegisterNodeMetricsParameters): 
   if (parameters.processMetrics ?? true) collectDefaultMetrics({ register: registry })
   registry.registerMetric(rpcRequestDuration)
   registry.registerMetric(rpcRequestErrors)
+  registry.registerMetric(healthRecomputeSeconds)
+  registry.registerMetric(accountsByHealthBand)
   const chainName = new Map(config.chains.map((c) => [c.chainId, c.name]))
   const nameOf = (chainId: number) => chainName.get(chainId) ?? String(chainId)
 
@@ -145,34 +151,25 @@ const usd = (usd8: bigint) => Number(usd8) / 1e8
 
 async function readSnapshot(db: Db, config: Config, now: Date) {
   const count = sql<number>`count(*)::int`
-  const [checkpoints, unprocessed, accountRows, liquidationRows, [losses], [fund], commandRows, [last], routes] = await Promise.all([
-    db.select().from(chainCheckpoints),
-    db
-      .select({ chainId: chainEvents.chainId, count, oldest: sql<Date | string>`min(${chainEvents.observedAt})` })
-      .from(chainEvents)
-      .where(isNull(chainEvents.processedAt))
-      .groupBy(chainEvents.chainId),
+  const [state, accountRows, liquidationRows, [losses], [fund], [last], routes] = await Promise.all([
+    readNodeState(db),
     db.select({ lockState: accounts.lockState, count }).from(accounts).groupBy(accounts.lockState),
     db.select({ state: liquidations.state, count }).from(liquidations).groupBy(liquidations.state),
     db
       .select({ shortfall: sql<string>`coalesce(sum(${liquidations.shortfall}), 0)::text`, socialized: sql<string>`coalesce(sum(${liquidations.socializedLoss}), 0)::text` })
       .from(liquidations),
     db.select({ balance: insuranceFund.balance }).from(insuranceFund).where(eq(insuranceFund.id, 1)),
-    db
-      .select({ state: commands.state, kind: commands.kind, destChainId: commands.destChainId, count })
-      .from(commands)
-      .groupBy(commands.state, commands.kind, commands.destChainId),
     db.select({ id: sql<string | null>`max(${commandTransitions.id})::text` }).from(commandTransitions),
     routeLatencies(db, config, now),
   ])
   return {
-    checkpoints,
-    unprocessed: unprocessed.map((r) => ({ chainId: r.chainId, count: r.count, oldest: new Date(r.oldest) })),
+    checkpoints: state.checkpoints,
+    unprocessed: state.unprocessed,
     accounts: accountRows,
     liquidations: liquidationRows,
     losses: { shortfall: BigInt(losses?.shortfall ?? 0), socialized: BigInt(losses?.socialized ?? 0) },
     insuranceFund: fund?.balance,
-    commands: commandRows,
+    commands: state.commands,
     lastTransitionId: BigInt(last?.id ?? 0),
     routes,
   }
