@@ -1,0 +1,6 @@
+export { createProgressPanel, type ProgressPanel } from './panel.js'
+export { type ChainRates, chainRates } from './rates.js'
+export { formatDuration, progressFields, renderProgress } from './render.js'
+export { type ProgressReporter, type StartProgressParameters, startProgress } from './reporter.js'
+export { type ChainProgress, type ProgressSnapshot, readProgressSnapshot, type RouteProgress } from './snapshot.js'
+export { createStepProgress, type StepProgress, type StepProgressParameters } from './steps.js'
