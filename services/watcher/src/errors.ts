@@ -20,7 +20,7 @@ export class FinalityViolationError extends ChainHaltError {
   ) {
     super(
       `Chain ${chainId} reorganised below its finality depth: block ${blockNumber} was ${storedHash} when written, now ${chainHash}. ` +
-        'Ingestion of this chain is halted; review it, raise its confirmations, then run `unimargin chains resume ' + chainId + '` and restart the node.',
+        'Ingestion of this chain is halted; review it, raise its confirmations, then run `unimargin chains resume ' + chainId + '`; the running node then ingests it again from the fork block.',
     )
   }
 }

@@ -1,6 +1,8 @@
 import { type ChainConfig, fetchWithCappedRetryAfter, instrumentedFetch, providerLabel, rpcUrlsOf, toViemChain } from '@unimargin/chains'
-import { type Address, createPublicClient, http, keccak256, type Log, type PublicClient, stringToBytes } from 'viem'
+import { createHash } from 'node:crypto'
+import { type Address, createPublicClient, http, type Log, type PublicClient } from 'viem'
 import { type QuorumAnswer, QuorumDisagreementError, QuorumUnavailableError } from './errors.js'
+import { responseTooLarge } from './logRange.js'
 
 /** One provider's answer for a range, agreed by at least the quorum. */
 export type AgreedRange = {
@@ -16,6 +18,7 @@ export type QuorumReader = {
    * returns what at least `quorum` of them answered identically (same end block hash, same logs by block hash, index,
    * transaction, address, topics and data).
    * @throws {QuorumUnavailableError} when fewer than `quorum` providers answered (retry later)
+   * @throws viem's `ResponseBodyTooLargeError` when fewer than `quorum` answered and one answer was over the size limit
    * @throws {QuorumDisagreementError} when enough answered but no `quorum` of them agree (halt the chain)
    */
   read: (addresses: Address[], fromBlock: bigint, toBlock: bigint) => Promise<AgreedRange>
@@ -80,7 +83,12 @@ export function createQuorumReader(chain: ChainConfig, quorum: number): QuorumRe
         const first = answers[0]!
         return { logs: first.logs, toBlock: { hash: first.block.hash, timestamp: first.block.timestamp }, client: first.provider.client }
       }
-    if (answered < quorum) throw new QuorumUnavailableError(chain.chainId, answered, quorum, errors)
+    if (answered < quorum) {
+      // an answer over the size limit needs a smaller range, not a retry of this one: the watcher fits the range to it
+      const tooLarge = settled.find((s) => s.status === 'rejected' && responseTooLarge(s.reason))
+      if (tooLarge) throw (tooLarge as PromiseRejectedResult).reason
+      throw new QuorumUnavailableError(chain.chainId, answered, quorum, errors)
+    }
     const answers: QuorumAnswer[] = [...groups.values()].map(({ answers: a }) => ({
       providers: a.map((x) => x.provider.name),
       toBlockHash: a[0]!.block.hash,
@@ -95,6 +103,8 @@ export function createQuorumReader(chain: ChainConfig, quorum: number): QuorumRe
 /** What two providers must agree on: the end block's hash and every log's identity and content, in chain order. */
 function fingerprint(toBlockHash: string, logs: Log[]): string {
   const ordered = [...logs].sort((a, b) => Number((a.blockNumber ?? 0n) - (b.blockNumber ?? 0n)) || (a.logIndex ?? 0) - (b.logIndex ?? 0))
-  const body = ordered.map((l) => [l.blockHash, l.logIndex, l.transactionHash, l.address.toLowerCase(), l.topics, l.data])
-  return keccak256(stringToBytes(JSON.stringify([toBlockHash, body])))
+  // SHA-256 (node:crypto) of the canonical JSON: an equality check, hashed natively because a range may hold 100k logs
+  const hash = createHash('sha256').update(toBlockHash)
+  for (const l of ordered) hash.update(JSON.stringify([l.blockHash, l.logIndex, l.transactionHash, l.address.toLowerCase(), l.topics, l.data]))
+  return hash.digest('hex')
 }

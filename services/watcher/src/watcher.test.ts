@@ -123,8 +123,7 @@ describe.each(testDatabases())('watcher on $kind', ({ open }) => {
     const receipt = await userDeposit(devnet, { chainId: chain().chainId, key: user, symbol: 'USDC', amount: 3n })
     await drain(w)
     // replace the deposit's block with an empty one, then bury the new tip
-    const c = devnet.chains[0]!
-    await c.testClient.request({ method: 'anvil_reorg' as never, params: [1, []] as never })
+    await devnet.reorg(chain().chainId, 1)
     await devnet.mine(chain().chainId, chain().confirmations + 1)
     await drain(w)
     expect((await deposits()).filter((e) => e.txHash === receipt.transactionHash)).toHaveLength(0)
@@ -134,8 +133,7 @@ describe.each(testDatabases())('watcher on $kind', ({ open }) => {
     const w = watcher()
     await devnet.mine(chain().chainId, chain().confirmations + 1)
     await drain(w)
-    const c = devnet.chains[0]!
-    await c.testClient.request({ method: 'anvil_reorg' as never, params: [chain().confirmations + 2, []] as never })
+    await devnet.reorg(chain().chainId, chain().confirmations + 2)
     await expect(w.poll()).rejects.toBeInstanceOf(FinalityViolationError)
     await expect(w.poll()).rejects.toThrow(/reorganised below its finality depth/)
     // recorded for `/ready`, which may run in another process
@@ -143,6 +141,54 @@ describe.each(testDatabases())('watcher on $kind', ({ open }) => {
     expect(row?.haltedReason).toContain(`reorganised below its finality depth: block ${row?.blockNumber} was ${row?.blockHash}`)
     expect(row?.haltedAt).toBeInstanceOf(Date)
   })
+
+  it('resumes a halted chain in the same running watcher once its checkpoint row no longer records the halt', async () => {
+    const w = createWatcher({
+      db: database.db,
+      chain: chain(),
+      logger,
+      pollIntervalMs: 50,
+      haltCheckIntervalMs: 50,
+      contracts: [{ address: chain().vault, abi: MarginVault.abi as Abi }],
+    })
+    const until = async (what: string, probe: () => boolean | Promise<boolean>) => {
+      const deadline = Date.now() + 60_000
+      while (!(await probe())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    }
+    const rowOf = async () => (await database.db.select().from(chainCheckpoints).where(eq(chainCheckpoints.chainId, chain().chainId)))[0]
+    await devnet.mine(chain().chainId, chain().confirmations + 1)
+    w.start()
+    try {
+      const c = devnet.chains[0]!
+      // the reorg below must replace the checkpointed block: wait until this watcher has caught up to the head
+      const head = await c.publicClient.getBlockNumber({ cacheTime: 0 })
+      await until('the checkpoint at the head', async () => ((await rowOf())?.blockNumber ?? -1n) >= head - BigInt(chain().confirmations))
+      await devnet.reorg(chain().chainId, chain().confirmations + 2)
+      await devnet.mine(chain().chainId, 1)
+      await until('the halt', () => w.status().halted instanceof FinalityViolationError)
+      // halted: a deposit now is not ingested
+      const receipt = await userDeposit(devnet, { chainId: chain().chainId, key: user, symbol: 'USDC', amount: 5n })
+      await devnet.mine(chain().chainId, chain().confirmations + 1)
+      await new Promise((r) => setTimeout(r, 300))
+      expect((await deposits()).filter((e) => e.txHash === receipt.transactionHash)).toHaveLength(0)
+      expect(w.status().halted).toBeInstanceOf(FinalityViolationError)
+
+      // what `chains resume` leaves: the checkpoint moved to a canonical block below the reorg, the halt cleared
+      const fork = await c.publicClient.getBlock({ blockNumber: receipt.blockNumber - BigInt(chain().confirmations) - 3n })
+      await database.db
+        .update(chainCheckpoints)
+        .set({ blockNumber: fork.number, blockHash: fork.hash, haltedReason: null, haltedAt: null })
+        .where(eq(chainCheckpoints.chainId, chain().chainId))
+      await until('the deposit made during the halt', async () => (await deposits()).some((e) => e.txHash === receipt.transactionHash))
+      expect(w.status().halted).toBeUndefined()
+      expect((await rowOf())?.haltedReason).toBeNull()
+    } finally {
+      await w.stop()
+    }
+  }, 240_000)
 
   it('records the head it saw advance, and when, with each checkpoint', async () => {
     const w = watcher()
