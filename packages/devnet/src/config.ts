@@ -27,6 +27,8 @@ export interface ConfigChainInput {
 export function buildConfig(params: {
   chains: ConfigChainInput[]
   hub: Address
+  /** the VaultRegistry on the hub chain and its deployment block */
+  registry?: { address: Address; startBlock: bigint }
   keys: DevnetKeys
   blockTimeMs: number
   routes?: Record<number, TransportName>
@@ -61,6 +63,7 @@ export function buildConfig(params: {
         ...(routeBreakLossBps(symbol, c.index) ? { routeBreakLossBps: routeBreakLossBps(symbol, c.index) } : {}),
       })),
     })),
+    ...(params.registry ? { registry: { address: params.registry.address, startBlock: params.registry.startBlock } } : {}),
     routes: Object.entries(params.routes ?? {}).map(([chainId, transport]) => ({ chainId: Number(chainId), transport })),
     markets: [
       { symbol: 'ETH-PERP', underlying: 'ETH', imfBps: 1000, mmfBps: 500 },

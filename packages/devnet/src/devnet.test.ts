@@ -1,10 +1,10 @@
 import { defineConfig } from '@unimargin/chains'
 import { LzEndpointV2, LzSendUln302, MarginHub, MarginVault, MockERC20, MockPriceFeed, WormholeCore } from '@unimargin/contracts'
-import { pad } from 'viem'
+import { type Hex, pad } from 'viem'
 import { execFileSync } from 'node:child_process'
 import { privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEVNET_COSIGNER_DELAY_SECONDS, DEVNET_COSIGNER_THRESHOLD, type Devnet, startDevnet } from './index.js'
+import { DEVNET_COSIGNER_DELAY_SECONDS, DEVNET_COSIGNER_THRESHOLD, type Devnet, startDevnet, userDeposit } from './index.js'
 
 const BASE_PORT = 18545
 
@@ -151,6 +151,26 @@ describe('startDevnet', () => {
     const before = await c.publicClient.getBlockNumber({ cacheTime: 0 })
     await devnet.mine(c.chainId, 5)
     expect(await c.publicClient.getBlockNumber({ cacheTime: 0 })).toBe(before + 5n)
+  })
+
+  it('replaces every block a reorg reaches with one of a new hash, dropping the transactions they held but those it is given', async () => {
+    const c = devnet.chains[1]!
+    for (let round = 0; round < 6; round++) {
+      const receipt = await userDeposit(devnet, { chainId: c.chainId, key: devnet.keys.users[0]!, symbol: 'USDC', amount: 1n })
+      await devnet.mine(c.chainId, 2)
+      const head = await c.publicClient.getBlockNumber({ cacheTime: 0 })
+      const old = await Promise.all([0n, 1n, 2n, 3n].map((k) => c.publicClient.getBlock({ blockNumber: head - k })))
+      // odd rounds mine every transaction again (the last round's markers among them) in the first new block
+      const keep = round % 2 === 1
+      const raw = (hash: Hex) => c.publicClient.request({ method: 'eth_getRawTransactionByHash', params: [hash] }) as Promise<Hex>
+      const again = keep ? await Promise.all([...old].reverse().flatMap((b) => b.transactions).map(async (h) => [await raw(h), 0] as const)) : []
+      await devnet.reorg(c.chainId, 4, again)
+      expect(await c.publicClient.getBlockNumber({ cacheTime: 0 })).toBe(head)
+      for (const block of old) expect((await c.publicClient.getBlock({ blockNumber: block.number })).hash).not.toBe(block.hash)
+      const after = await c.publicClient.getTransactionReceipt({ hash: receipt.transactionHash }).catch(() => undefined)
+      expect(after?.blockNumber).toBe(keep ? head - 3n : undefined)
+    }
+    await expect(devnet.reorg(c.chainId, 0)).rejects.toThrow(/Reorg depth must be an integer/)
   })
 
   it('leaves no anvil process behind after stop', async () => {

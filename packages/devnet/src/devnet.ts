@@ -1,7 +1,8 @@
 import { artifactsHash, MockERC20, MockPriceFeed } from '@unimargin/contracts'
 import type { Config, TransportName } from '@unimargin/chains'
 import type { Logger } from 'pino'
-import type { Account, Address, Chain, Hash, Hex, PublicClient, TestClient, Transport, WalletClient } from 'viem'
+import { type Account, type Address, type Chain, type Hash, type Hex, type PublicClient, recoverTransactionAddress, type TestClient, type Transport, type TransactionSerialized, type WalletClient } from 'viem'
+import { privateKeyToAddress } from 'viem/accounts'
 import { type DevnetKeys, devnetKeys } from './accounts.js'
 import type { Anvil } from './anvil/index.js'
 import { chainClients } from './clients.js'
@@ -70,6 +71,8 @@ export interface Devnet {
   chains: DevnetChain[]
   /** MarginHub on the first chain; `eid` is the hub chain's LayerZero endpoint id */
   hub: { chainId: number; wormholeChainId: number; eid: number; address: Address }
+  /** the VaultRegistry on the hub chain (admin: the deployer key) and its deployment block */
+  registry: { address: Address; deploymentBlock: bigint }
   keys: DevnetKeys
   /** whether the deployed state was loaded from `stateDir` */
   fromCache: boolean
@@ -81,6 +84,16 @@ export interface Devnet {
   mint(chainId: number, symbol: AssetSymbol, to: Address, amount: bigint): Promise<void>
   /** Mines `blocks` (default 1) blocks on `chainId`. */
   mine(chainId: number, blocks?: number): Promise<void>
+  /**
+   * Replaces the last `depth` blocks of `chainId` with as many new ones (`anvil_reorg`). The transactions they held
+   * are dropped, except `transactions`: signed raw transactions, each with the index (0..depth-1) of the new block
+   * that holds it (a transaction of the reporter's account is left out). Each new block also carries a zero-value
+   * transfer of the reporter's account (which sends nothing else) to itself, so that every replaced block gets a new
+   * hash: anvil mines a replacement of a block that a reorg made with the very hash of the block it replaces.
+   * Resolves once the new branch is the chain's; the head's number is unchanged.
+   * @throws {DevnetError} when `depth` is not an integer in 1..head, or when a replaced block kept its hash.
+   */
+  reorg(chainId: number, depth: number, transactions?: readonly (readonly [Hex, number])[]): Promise<void>
   /** Stops every anvil of this devnet and waits for them to exit. Idempotent. */
   stop(): Promise<void>
 }
@@ -126,7 +139,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     port: basePort + i,
   }))
   // bump `manifest` when what a cached deployment records changes
-  const key = stateKey({ artifactsHash, chains: chainCount, guardianCount, timelockDelaySeconds, manifest: 5 })
+  const key = stateKey({ artifactsHash, chains: chainCount, guardianCount, timelockDelaySeconds, manifest: 6 })
   const network = await startNetwork({ specs, keys, key, stateDir, blockTimeSeconds, timelockDelaySeconds, logger })
   const anvils: Anvil[] = network.anvils
 
@@ -154,6 +167,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   const config = buildConfig({
     chains: chains.map((c) => ({ ...c, startBlock: c.startBlock })),
     hub: network.manifest.hub,
+    registry: { address: network.manifest.registry.address, startBlock: BigInt(network.manifest.registry.deploymentBlock) },
     keys,
     blockTimeMs: blockTimeSeconds === undefined ? 250 : Math.max(1, Math.round(blockTimeSeconds * 1000)),
     routes,
@@ -186,6 +200,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     config,
     chains,
     hub: { chainId: chains[0]!.chainId, wormholeChainId: chains[0]!.wormholeChainId, eid: chains[0]!.addresses.layerzero.eid, address: network.manifest.hub },
+    registry: { address: network.manifest.registry.address, deploymentBlock: BigInt(network.manifest.registry.deploymentBlock) },
     keys,
     fromCache: network.fromCache,
     chain,
@@ -207,6 +222,26 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     async mine(chainId, blocks = 1) {
       await chain(chainId).testClient.mine({ blocks })
     },
+    reorg: (chainId, depth, transactions = []) =>
+      serial(chainId, async () => {
+        const c = chain(chainId)
+        const head = await c.publicClient.getBlockNumber({ cacheTime: 0 })
+        if (!Number.isInteger(depth) || depth < 1 || BigInt(depth) > head)
+          throw new DevnetError(`Reorg depth must be an integer in 1..${head} on chain ${chainId}, got ${depth}.`, { chainId, depth })
+        const numbers = Array.from({ length: depth }, (_, i) => head - BigInt(depth) + 1n + BigInt(i))
+        const before = await Promise.all(numbers.map((n) => c.publicClient.getBlock({ blockNumber: n })))
+        const marker = privateKeyToAddress(keys.reporter)
+        // an earlier reorg's marker is not mined again: the new markers take the reporter's nonces
+        const kept: (readonly [Hex, number])[] = []
+        for (const [raw, index] of transactions)
+          if ((await recoverTransactionAddress({ serializedTransaction: raw as TransactionSerialized })) !== marker) kept.push([raw, index])
+        const marks = numbers.map((_, i) => [{ from: marker, to: marker, value: '0x0' }, i] as const)
+        await c.testClient.request({ method: 'anvil_reorg', params: [depth, [...kept, ...marks]] } as never)
+        for (const old of before) {
+          const now = await c.publicClient.getBlock({ blockNumber: old.number })
+          if (now.hash === old.hash) throw new DevnetError(`Block ${old.number} of chain ${chainId} kept its hash through a reorg of depth ${depth}.`, { chainId, depth })
+        }
+      }),
     stop() {
       stopping ??= Promise.all(anvils.map((a) => a.stop())).then(() => logger?.info({ chains: chainCount }, 'Stopped devnet'))
       return stopping

@@ -30,7 +30,5 @@ export class AnvilStartError extends DevnetError {
   override name = 'AnvilStartError'
 }
 
-/** A deployment or setup transaction failed. */
-export class DeployError extends DevnetError {
-  override name = 'DeployError'
-}
+/** A deployment or setup transaction failed (the error of the deployment steps the devnet shares with `unimargin deploy`). */
+export { DeployError } from '@unimargin/deploy'

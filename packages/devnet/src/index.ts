@@ -9,6 +9,7 @@ export {
   guardianKeys,
 } from './accounts.js'
 export { anvilBinary } from './anvil/index.js'
+export { type BaseChain, type BaseNetwork, startBaseNetwork } from './base.js'
 export { DEVNET_INSURANCE_FUND_USD8 } from './config.js'
 export { ASSET_SYMBOLS, ASSETS, type AssetSymbol, type ChainAddresses, DEVNET_ESCAPE_DELAY_SECONDS, DEVNET_TIMELOCK_DELAY_SECONDS, FEED_DECIMALS, haircutBps } from './deploy/index.js'
 export { type Devnet, type DevnetChain, type DevnetOptions, startDevnet } from './devnet.js'

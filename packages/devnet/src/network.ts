@@ -5,7 +5,7 @@ import type { Logger } from 'pino'
 import type { Hex } from 'viem'
 import { type Anvil, startAnvil } from './anvil/index.js'
 import { chainClients } from './clients.js'
-import { type ChainAddresses, DEVNET_BASE_EID, DEVNET_DUAL_TRANSPORT_ABOVE_USD, deployChain, expectedHubAddress, handOverToTimelock, setDualTransportThresholds, setHubPeers } from './deploy/index.js'
+import { type ChainAddresses, DEVNET_BASE_EID, DEVNET_DUAL_TRANSPORT_ABOVE_USD, deployChain, deployRegistry, expectedHubAddress, handOverToTimelock, setDualTransportThresholds, setHubPeers } from './deploy/index.js'
 import { decodeDump, type Manifest, readManifest, statePaths, writeState } from './state/index.js'
 import { privateKeyToAddress } from 'viem/accounts'
 import { DEVNET_COSIGNER_DELAY_SECONDS, DEVNET_COSIGNER_THRESHOLD, type DevnetKeys } from './accounts.js'
@@ -103,7 +103,8 @@ export async function startNetwork(params: {
         return { ...c, addresses: all }
       }),
     )
-    const manifest: Manifest = { key, chains: deployedChains, hub }
+    const registry = await deployRegistry({ publicClient: hubClients.publicClient, walletClient: hubClients.wallet(keys.deployer) }, privateKeyToAddress(keys.deployer))
+    const manifest: Manifest = { key, chains: deployedChains, hub, registry: { address: registry.address, deploymentBlock: String(registry.deploymentBlock) } }
     logger?.info({ chains: specs.length, duration: Math.round(performance.now() - started) }, 'Deployed devnet contracts')
 
     if (!stateDir && blockTimeSeconds === undefined) return { anvils, manifest, fromCache: false }

@@ -1,3 +1,4 @@
+import { type ContractDeployment, hubDeployment, vaultDeployment } from '@unimargin/deploy'
 import { MarginHub, MarginVault, MockERC20, MockPriceFeed } from '@unimargin/contracts'
 import { type Address, getContractAddress, pad } from 'viem'
 import { DeployError } from '../errors.js'
@@ -92,12 +93,18 @@ export async function deployChain(ctx: DeployContext, p: DeployChainParams): Pro
     feeds[symbol] = await deployed(ctx, hash, `MockPriceFeed ${symbol}`)
   }
 
-  const vaultHash = await walletClient.deployContract({
-    abi: MarginVault.abi,
-    bytecode: MarginVault.bytecode,
-    args: [wormhole, p.hubWormholeChainId, pad(p.hubAddress, { size: 32 }), layerzero.endpoint, p.hubEid, deployer, DEVNET_ESCAPE_DELAY_SECONDS],
-  })
-  const vault = await deployed(ctx, vaultHash, 'MarginVault')
+  const vault = await deployContract(
+    ctx,
+    vaultDeployment({
+      wormhole,
+      hubWormholeChainId: p.hubWormholeChainId,
+      hub: p.hubAddress,
+      endpoint: layerzero.endpoint,
+      hubEid: p.hubEid,
+      owner: deployer,
+      escapeDelaySeconds: DEVNET_ESCAPE_DELAY_SECONDS,
+    }),
+  )
   let last = 0n
   for (const symbol of ASSET_SYMBOLS) {
     const hash = await walletClient.writeContract({ address: vault, abi: MarginVault.abi, functionName: 'setAssetSupported', args: [tokens[symbol], true] })
@@ -108,12 +115,10 @@ export async function deployChain(ctx: DeployContext, p: DeployChainParams): Pro
   const addresses: Omit<ChainAddresses, 'timelock'> = { wormhole, vault, tokens, feeds, layerzero }
   if (p.isHub) {
     const { signers, threshold, delaySeconds } = p.coSigners
-    const hubHash = await walletClient.deployContract({
-      abi: MarginHub.abi,
-      bytecode: MarginHub.bytecode,
-      args: [wormhole, layerzero.endpoint, deployer, 1, [p.relayer], signers, threshold, delaySeconds],
-    })
-    const hub = await deployed(ctx, hubHash, 'MarginHub')
+    const hub = await deployContract(
+      ctx,
+      hubDeployment({ wormhole, endpoint: layerzero.endpoint, owner: deployer, consistencyLevel: 1, publishers: [p.relayer], coSigners: { signers, threshold, delaySeconds } }),
+    )
     if (hub !== p.hubAddress) throw new DeployError(`MarginHub deployed at ${hub}, expected ${p.hubAddress}.`, { hub })
     addresses.hub = hub
   }
@@ -134,4 +139,9 @@ export async function setHubPeers(ctx: DeployContext, hub: Address, vaults: { ei
     last = (await confirm(ctx, hash, `MarginHub.setPeer(${eid})`)).blockNumber
   }
   return last
+}
+
+/** Sends `d`'s creation from the context's wallet and waits for its address. @throws {DeployError} if it reverts. */
+async function deployContract(ctx: DeployContext, d: ContractDeployment) {
+  return deployed(ctx, await ctx.walletClient.deployContract({ abi: d.abi, bytecode: d.bytecode, args: d.args as never }), d.contract)
 }

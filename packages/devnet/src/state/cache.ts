@@ -10,6 +10,8 @@ export interface Manifest {
   key: string
   chains: { chainId: number; wormholeChainId: number; addresses: ChainAddresses; startBlock: string }[]
   hub: Address
+  /** the VaultRegistry on the hub chain and its deployment block (decimal) */
+  registry: { address: Address; deploymentBlock: string }
 }
 
 const FORMAT = 1
