@@ -1,6 +1,6 @@
 import { verifyRebuild } from '@unimargin/aggregator'
 import type { Config } from '@unimargin/chains'
-import { MarginHub, MarginVault, MockERC20, MockPriceFeed } from '@unimargin/contracts'
+import { MarginHub, MarginVault, MockERC20, MockPriceFeed, VaultRegistry } from '@unimargin/contracts'
 import { accounts, chainCheckpoints, chainEvents, collateralBalances, commands, type Db, liquidations, withdrawals } from '@unimargin/db'
 import type { Devnet, DevnetChain } from '@unimargin/devnet'
 import { decodeCommand } from '@unimargin/protocol'
@@ -122,8 +122,13 @@ const paidOnlyWhenApproved: FinalCheck = {
       const paid = logs.filter((l) => l.eventName === 'WithdrawalExecuted')
       for (const p of paid) {
         const requestId = p.args.requestId as bigint
-        const approval = approvals.find((a) => a.row.destChainId === chain.chainId && a.command.requestId === requestId)
-        const execution = approval && logs.find((l) => l.eventName === 'CommandExecuted' && lower(l.args.commandId as string) === lower(approval.row.id))
+        // a request may have had several approvals (one voided by a lock epoch, then decided again): the one that paid
+        // is the one executed in the payout's transaction
+        const executedIn = (a: (typeof approvals)[number]) =>
+          logs.find((l) => l.eventName === 'CommandExecuted' && lower(l.args.commandId as string) === lower(a.row.id) && l.transactionHash === p.transactionHash)
+        const mine = approvals.filter((a) => a.row.destChainId === chain.chainId && a.command.requestId === requestId)
+        const approval = mine.find((a) => executedIn(a)) ?? mine[0]
+        const execution = approval && executedIn(approval)
         if (!approval) problems.push(`request ${requestId} on ${chain.name} was paid ${p.args.amount} without an ApproveWithdrawal in the outbox`)
         else if (!execution || execution.transactionHash !== p.transactionHash)
           problems.push(`request ${requestId} on ${chain.name} was paid in ${p.transactionHash}, not by the execution of its approval ${approval.row.id}`)
@@ -142,13 +147,34 @@ const paidOnlyWhenApproved: FinalCheck = {
   },
 }
 
-/** Every command of the outbox was executed on its vault (none is left pending, in flight, failing or dead-lettered). */
+/**
+ * Every command of the outbox was executed on its vault (none is left pending, in flight, failing or dead-lettered),
+ * but for those the hub cancelled once they could no longer take effect:
+ * - a Lock of a lock the hub cancelled after the co-signers refused it as a healthy account: the Unlock of its epoch
+ *   executed on that chain instead;
+ * - an ApproveWithdrawal whose request its vault closed without paying it (a lock's RejectWithdrawal overtook it, or
+ *   the account cancelled after the timeout): the vault holds the request rejected or cancelled, never executed.
+ */
 const everyCommandExecuted: FinalCheck = {
-  name: 'every command reached its terminal state, executed',
-  async run({ db }) {
-    return (await db.select().from(commands))
-      .filter((c) => c.state !== 'executed')
-      .map((c) => `${c.kind} ${c.id} to ${c.destChainId} (${c.cause}) ended ${c.state}${c.lastError ? `: ${c.lastError}` : ''}`)
+  name: 'every command reached its terminal state: executed, or cancelled by the hub when moot',
+  async run({ db, devnet }) {
+    const all = await db.select().from(commands)
+    const problems: string[] = []
+    for (const c of all.filter((c) => c.state !== 'executed')) {
+      const ended = `${c.kind} ${c.id} to ${c.destChainId} (${c.cause}) ended ${c.state}${c.lastError ? `: ${c.lastError}` : ''}`
+      if (c.state !== 'cancelled') problems.push(ended)
+      else if (c.kind === 'Lock') {
+        if (!all.some((u) => u.kind === 'Unlock' && u.cause === c.cause && u.destChainId === c.destChainId && u.state === 'executed'))
+          problems.push(`${ended}, but the Unlock of its epoch did not execute there`)
+      } else if (c.kind === 'ApproveWithdrawal') {
+        const chain = devnet.chain(c.destChainId)
+        const { requestId } = decodeCommand(c.payload as Hex) as { requestId: bigint }
+        const request = await chain.publicClient.readContract({ address: chain.addresses.vault, abi: MarginVault.abi, functionName: 'withdrawalRequest', args: [requestId] })
+        // WithdrawalStatus: 3 rejected, 4 cancelled
+        if (request.status !== 3 && request.status !== 4) problems.push(`${ended}, but its request ${requestId} is in status ${request.status} on its vault`)
+      } else problems.push(`${ended}: the hub cancels only Locks and ApproveWithdrawals`)
+    }
+    return problems
   },
 }
 
@@ -189,6 +215,8 @@ const noEventLost: FinalCheck = {
       const onChain = [
         ...(await logsOf(chain, chain.addresses.vault, MarginVault.abi, chain.startBlock)),
         ...(await logsOf(chain, feeds, MockPriceFeed.abi, chain.startBlock)),
+        // the hub chain's watcher also follows the VaultRegistry
+        ...(chain.chainId === devnet.config.hub.chainId && devnet.config.registry ? await logsOf(chain, devnet.config.registry.address, VaultRegistry.abi, chain.startBlock) : []),
       ].filter((l) => l.blockNumber <= checkpoint.blockNumber)
       const key = (blockHash: string, logIndex: number) => `${lower(blockHash)}:${logIndex}`
       const mine = stored.filter((e) => e.chainId === chain.chainId)

@@ -9,7 +9,7 @@ import { privateKeyToAddress } from 'viem/accounts'
 import { type FinalCheck, finalChecks, runFinalChecks } from './checks.js'
 import { waitForMoment } from './moments.js'
 import { type KillNetwork, startKillNetwork } from './network.js'
-import { type NodeExit, type NodeProcess, type NodeProcessOptions, startNodeProcess, untilHealthy } from './nodeProcess.js'
+import { launchNode, type NodeExit, type NodeProcess, type NodeProcessOptions, untilHealthy } from './nodeProcess.js'
 import { type KillMode, type Plan, planOf } from './plan.js'
 import { Scenario } from './scenario.js'
 
@@ -19,8 +19,6 @@ export const SHUTDOWN_TIMEOUT_SECONDS = 15
 const START_TIMEOUT_MS = 300_000
 /** How long the scenario may take to drain once the kills are over, ms. */
 const DRAIN_TIMEOUT_MS = 240_000
-/** `unimargin start`'s exit code when a service it needs (its API port, PostgreSQL) is unavailable. */
-const EX_UNAVAILABLE = 69
 /** Interval mining of the devnet's chains, seconds. */
 const BLOCK_TIME_SECONDS = 0.5
 
@@ -30,10 +28,13 @@ export type KillRunOptions = {
   kills: number
   /** PostgreSQL server URL (a fresh database is made on it); absent = PGlite in a data directory */
   postgresUrl?: string | undefined
-  /**
-   * first of the ports this run uses: anvils at basePort..+2, co-signers at +3..+5, the node's API at +6
-   */
+  /** first of the ports this run uses: anvils at basePort..+2, co-signers at +3..+5 */
   basePort: number
+  /**
+   * the node's API port: below Linux's ephemeral range (32768-60999), so that no outgoing connection of a busy
+   * machine (a database pool's, held for minutes) can hold it while the node restarts
+   */
+  apiPort: number
   /** more checks to hold the run to, after {@link finalChecks} */
   extraChecks?: readonly FinalCheck[]
   /** progress lines (one per round) */
@@ -87,7 +88,7 @@ export async function runKillScenario(options: KillRunOptions): Promise<KillRunR
       configFile,
       dataDir: join(workDir, 'data'),
       databaseUrl: fresh?.url,
-      apiPort: options.basePort + 6,
+      apiPort: options.apiPort,
       shutdownTimeoutSeconds: SHUTDOWN_TIMEOUT_SECONDS,
       logFile,
     }
@@ -97,31 +98,27 @@ export async function runKillScenario(options: KillRunOptions): Promise<KillRunR
     const kills: KillRecord[] = []
     const crashed = (n: NodeProcess, what: string) => new NodeRunError(`The node (pid ${n.pid}) ${what}; see ${logFile}.`)
 
-    /**
-     * Spawns a node; a start that exits 69 (`EX_UNAVAILABLE`: its API port was taken, e.g. by an outgoing connection
-     * of this busy machine that got it as its ephemeral port) is started again, a few times.
-     * @param ready what must hold before the node counts as started (`/health`, or a delay for kills during start)
-     */
-    const launch = async (label: string, ready: (n: NodeProcess) => Promise<boolean>): Promise<NodeProcess> => {
-      for (let attempt = 0; ; attempt++) {
-        const n = startNodeProcess(nodeOptions, attempt === 0 ? label : `${label} (started again: the API port was taken)`)
+    const launch = (label: string, ready: (n: NodeProcess) => Promise<boolean>): Promise<NodeProcess> =>
+      launchNode(nodeOptions, label, ready, (n) => {
         node = n
-        if (await ready(n)) return n
-        if (n.alive()) throw crashed(n, 'did not answer /health in time')
-        const exit = await n.exited
-        if (exit.code !== EX_UNAVAILABLE || attempt >= 4) throw crashed(n, `exited with ${JSON.stringify(exit)} while starting`)
-        await sleep(1_000)
-      }
-    }
+      }).catch((error: unknown) => {
+        throw new NodeRunError((error as Error).message)
+      })
 
+    // The steps of each round follow those of the rounds before it and go on while nodes start, run and die. The
+    // next node is never held back for them: a crash waits until the venue's reports are taken, which needs a node.
+    let steps: Promise<void> = Promise.resolve()
+    let stepsError: unknown
     for (const [i, round] of plan.rounds.entries()) {
       const { mode, delayMs } = round.kill
       const label = `round ${i}: ${mode} after ${delayMs} ms`
-      // the round's steps go on while the node starts, runs and dies; they need only the chains
-      const steps = (async () => {
+      if (stepsError) throw stepsError
+      steps = steps.then(async () => {
         for (const step of round.steps) await scenario.play(step)
-      })()
-      steps.catch(() => {})
+      })
+      steps.catch((error: unknown) => {
+        stepsError ??= error
+      })
       const startedFor = async (n: NodeProcess) => {
         await sleep(delayMs)
         return n.alive()
@@ -143,7 +140,6 @@ export async function runKillScenario(options: KillRunOptions): Promise<KillRunR
         } else current.signal('SIGKILL')
       }
       const exit = await current.exited
-      await steps
       kills.push({ round: i, mode, aimedAt, exit, ...(stopMs !== undefined ? { stopMs } : {}) })
       progress(`round ${i + 1}/${plan.rounds.length}: ${mode}${aimedAt === undefined ? '' : aimedAt ? ' (hit)' : ' (missed, killed anyway)'} → ${exit.signal ?? `exit ${exit.code}`}`)
     }
@@ -153,12 +149,14 @@ export async function runKillScenario(options: KillRunOptions): Promise<KillRunR
     const deadline = Date.now() + DRAIN_TIMEOUT_MS
     for (let attempt = 0; !database; attempt++) {
       const last = await launch(`drain ${attempt}`, (n) => untilHealthy(n, START_TIMEOUT_MS))
+      await steps
       await scenario.venueFlushed()
       const heads = await drainedThroughApi(devnet, scenario, last, deadline)
       const signalled = Date.now()
       last.signal('SIGTERM')
-      const exit = await last.exited
-      if (exit.code !== 0) throw crashed(last, `did not stop with exit code 0 on SIGTERM after draining (${JSON.stringify(exit)} after ${Date.now() - signalled} ms)`)
+      const exit = await Promise.race([last.exited, sleep((SHUTDOWN_TIMEOUT_SECONDS + 60) * 1000).then(() => undefined)])
+      if (exit?.code !== 0)
+        throw crashed(last, `did not stop with exit code 0 on SIGTERM after draining (${exit ? JSON.stringify(exit) : 'still running'} after ${Date.now() - signalled} ms)`)
       const opened = await createDatabase({ url: fresh?.url, dataDir: nodeOptions.dataDir })
       const left = await undrained(opened, devnet, heads)
       if (left.length === 0) database = opened
@@ -234,7 +232,7 @@ async function whyNotDrained(devnet: Devnet, scenario: Scenario, node: NodeProce
 async function undrained(database: Database, devnet: Devnet, heads: bigint[]): Promise<string[]> {
   const { db } = database
   const left: string[] = []
-  const live = (await db.select().from(commands)).filter((c) => !['executed', 'dead'].includes(c.state))
+  const live = (await db.select().from(commands)).filter((c) => !['executed', 'dead', 'cancelled'].includes(c.state))
   if (live.length > 0) left.push(`${live.length} commands not executed`)
   const seizing = (await db.select().from(liquidations)).filter((l) => l.state !== 'settled')
   if (seizing.length > 0) left.push(`${seizing.length} liquidations seizing`)

@@ -94,3 +94,31 @@ export async function untilHealthy(node: NodeProcess, timeoutMs: number): Promis
   }
   return false
 }
+
+/** `unimargin start`'s exit code when a service it needs (its API port, PostgreSQL) is unavailable. */
+export const EX_UNAVAILABLE = 69
+
+/**
+ * Spawns a node and waits until `ready` holds; a start that exits 69 ({@link EX_UNAVAILABLE}: its API port was taken,
+ * e.g. by an outgoing connection of this busy machine that got it as its ephemeral port) is started again, up to
+ * four times, a second apart.
+ * @param ready what must hold before the node counts as started (`/health`, or a delay for kills during start)
+ * @param onSpawn called with each process spawned (for a caller that must kill it on failure)
+ * @throws Error naming the node's log when it does not get ready while alive, or exits with another code
+ */
+export async function launchNode(
+  options: NodeProcessOptions,
+  label: string,
+  ready: (n: NodeProcess) => Promise<boolean>,
+  onSpawn: (n: NodeProcess) => void = () => {},
+): Promise<NodeProcess> {
+  for (let attempt = 0; ; attempt++) {
+    const n = startNodeProcess(options, attempt === 0 ? label : `${label} (started again: the API port was taken)`)
+    onSpawn(n)
+    if (await ready(n)) return n
+    if (n.alive()) throw new Error(`The node (pid ${n.pid}) did not get ready in time; see ${options.logFile}.`)
+    const exit = await n.exited
+    if (exit.code !== EX_UNAVAILABLE || attempt >= 4) throw new Error(`The node (pid ${n.pid}) exited with ${JSON.stringify(exit)} while starting; see ${options.logFile}.`)
+    await new Promise((r) => setTimeout(r, 1_000))
+  }
+}

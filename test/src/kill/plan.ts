@@ -10,7 +10,10 @@ export type Collateral = 'USDC' | 'ETH'
  *   collateral (refused) or against collateral held on other chains (cross-chain);
  * - `large`: the liquidity provider withdraws `usd` USDC on `chain`, above the vaults' two-transport threshold;
  * - `open`: the venue reports a trader's ETH-PERP long of `halfEth` / 2 ETH at the mark;
- * - `price`: the ETH feeds move by `moveBps` on every chain (a crash when strongly negative).
+ * - `price`: the ETH feeds move by `moveBps` on every chain (a crash when strongly negative);
+ * - `crash`: once the venue has reported the leveraged trader's long (the last trader, never topped up), ETH falls to
+ *   {@link CRASH_BPS} of that long's entry on every chain: it falls below maintenance margin whatever the random moves
+ *   did before, so every plan liquidates while the node is being killed.
  */
 export type Step =
   | { kind: 'deposit'; trader: number; chain: number; symbol: Collateral; usd: number }
@@ -18,6 +21,7 @@ export type Step =
   | { kind: 'large'; chain: number; usd: number }
   | { kind: 'open'; trader: number; halfEth: number }
   | { kind: 'price'; moveBps: number }
+  | { kind: 'crash' }
 
 /**
  * How a round ends the node:
@@ -37,8 +41,10 @@ export type Round = { steps: Step[]; kill: Kill }
 
 export type Plan = { seed: number; rounds: Round[]; traders: number }
 
-/** Traders in a scenario (fresh keys derived from the seed). */
+/** Traders the plan's steps draw from (fresh keys derived from the seed); the scenario adds one leveraged trader after them. */
 export const TRADERS = 5
+/** Where the plan's `crash` takes ETH, in bps of the leveraged trader's entry. */
+export const CRASH_BPS = 8_200
 /** One round in this many ends with SIGTERM instead of SIGKILL (round index ≡ 3 modulo it). */
 export const TERM_EVERY = 8
 
@@ -71,7 +77,7 @@ const round: fc.Arbitrary<Round> = fc.record({ steps: fc.array(step, { minLength
 
 /**
  * The scenario and kill schedule of `seed`: `kills` rounds, each with 1-4 steps and the way its node ends; every
- * {@link TERM_EVERY}th round (from the fourth) ends with SIGTERM. The same seed and count always give the same plan
+ * {@link TERM_EVERY}th round (from the fourth) ends with SIGTERM; the middle round ends its steps with a `crash`. The same seed and count always give the same plan
  * (fast-check's generator, sampled once with that seed); what the node is doing at each kill still depends on timing.
  * @throws {RangeError} when `kills` is not a positive integer.
  */
@@ -79,5 +85,8 @@ export function planOf(seed: number, kills: number): Plan {
   if (!Number.isInteger(kills) || kills < 1) throw new RangeError(`KILLS must be a positive integer, got ${kills}`)
   const [rounds] = fc.sample(fc.array(round, { minLength: kills, maxLength: kills }), { seed, numRuns: 1 })
   const withTerms = rounds!.map((r, i): Round => (i % TERM_EVERY === 3 ? { ...r, kill: { mode: 'term', delayMs: r.kill.delayMs % 3_000 } } : r))
-  return { seed, rounds: withTerms, traders: TRADERS }
+  // the crash halfway, so the liquidation it sets off runs through the second half's kills
+  const middle = Math.floor(kills / 2)
+  const withCrash = withTerms.map((r, i): Round => (i === middle ? { ...r, steps: [...r.steps, { kind: 'crash' }] } : r))
+  return { seed, rounds: withCrash, traders: TRADERS + 1 }
 }

@@ -9,9 +9,11 @@ import { privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { waitFor } from '../harness.js'
 import { type KillNetwork, LAYERZERO_CHAIN_ID, startKillNetwork } from './network.js'
-import { type NodeProcess, type NodeProcessOptions, startNodeProcess, untilHealthy } from './nodeProcess.js'
+import { launchNode, type NodeProcess, type NodeProcessOptions, untilHealthy } from './nodeProcess.js'
 
 const BASE_PORT = 45_340
+/** the node's API, below the ephemeral port range so no outgoing connection can hold it across the restart */
+const API_PORT = 29_346
 const USDC = 10n ** 6n
 /** whole seconds: mining is stopped and restored through evm_setIntervalMining, which takes no fractions */
 const BLOCK_TIME_SECONDS = 1
@@ -24,7 +26,7 @@ describe('a node SIGKILLed after sending a publish transaction and before record
 
   beforeAll(async () => {
     network = await startKillNetwork({ basePort: BASE_PORT, blockTimeSeconds: BLOCK_TIME_SECONDS, workDir, logger: pino({ level: 'silent' }) })
-    nodeOptions = { configFile: network.configFile, dataDir: join(workDir, 'data'), apiPort: BASE_PORT + 6, shutdownTimeoutSeconds: 15, logFile: join(workDir, 'node.log') }
+    nodeOptions = { configFile: network.configFile, dataDir: join(workDir, 'data'), apiPort: API_PORT, shutdownTimeoutSeconds: 15, logFile: join(workDir, 'node.log') }
   }, 180_000)
   afterAll(async () => {
     if (node?.alive()) {
@@ -42,8 +44,9 @@ describe('a node SIGKILLed after sending a publish transaction and before record
     const user = { key: devnet.keys.users[1]! as Hex, address: privateKeyToAddress(devnet.keys.users[1]!) }
     const relayer = privateKeyToAddress(devnet.keys.relayer)
 
-    node = startNodeProcess(nodeOptions, 'before the kill')
-    expect(await untilHealthy(node, 120_000)).toBe(true)
+    node = await launchNode(nodeOptions, 'before the kill', (n) => untilHealthy(n, 120_000), (n) => {
+      node = n
+    })
     await userDeposit(devnet, { chainId: wormholeChain.chainId, key: user.key, symbol: 'USDC', amount: 200_000n * USDC })
     await userDeposit(devnet, { chainId: layerZeroChain.chainId, key: user.key, symbol: 'USDC', amount: 10_000n * USDC })
     await waitFor(
@@ -79,8 +82,9 @@ describe('a node SIGKILLed after sending a publish transaction and before record
       await hub.testClient.setIntervalMining({ interval: BLOCK_TIME_SECONDS })
     }
 
-    node = startNodeProcess(nodeOptions, 'after the kill')
-    expect(await untilHealthy(node, 120_000)).toBe(true)
+    node = await launchNode(nodeOptions, 'after the kill', (n) => untilHealthy(n, 120_000), (n) => {
+      node = n
+    })
     const vaultLogs = async (c: typeof hub) => parseEventLogs({ abi: MarginVault.abi, logs: await c.publicClient.getLogs({ address: c.addresses.vault, fromBlock: c.startBlock }) })
     /** the command that paid each request: the CommandExecuted in the transaction of its WithdrawalExecuted */
     const payers = async () =>

@@ -2,7 +2,7 @@ import { type Devnet, userDeposit, userRequestWithdrawal } from '@unimargin/devn
 import { positionReportDomain, signPositionReport } from '@unimargin/protocol'
 import { type Address, BaseError, ContractFunctionRevertedError, type Hex, keccak256, toHex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
-import type { Collateral, Step } from './plan.js'
+import { type Collateral, CRASH_BPS, type Step } from './plan.js'
 
 const USD8 = 10n ** 8n
 const E18 = 10n ** 18n
@@ -36,6 +36,8 @@ export class Scenario {
   readonly stats: ScenarioStats = { deposits: 0, requests: 0, refusedRequests: 0, reports: 0, refusedReports: 0, prices: 0 }
   ethPriceUsd8 = START_ETH_USD8
   private readonly deposited = new Set<number>()
+  /** the mark at which the venue reported the leveraged (last) trader's long, usd8 */
+  private leveragedEntryUsd8: bigint | undefined
   private readonly venueQueue: { trader: number; halfEth: number }[] = []
   private sequence = 0n
   private venueRunning: Promise<void> | undefined
@@ -81,8 +83,10 @@ export class Scenario {
       this.deposited.add(i)
       this.stats.deposits++
     }
-    // two traders open leveraged ETH longs (about 6x) once the node is up: the plan's crashes liquidate them
+    // two traders open leveraged ETH longs (about 6x) once the node is up: the plan's crashes may liquidate them; the
+    // last trader's long (about 5x, never topped up) is liquidated by the plan's crash whatever happened before
     for (const trader of [0, 1]) await this.play({ kind: 'open', trader, halfEth: 24 })
+    await this.play({ kind: 'open', trader: this.traders.length - 1, halfEth: 20 })
   }
 
   private amountOf(symbol: Collateral, usd: number): bigint {
@@ -127,6 +131,15 @@ export class Scenario {
         this.stats.prices++
         return
       }
+      case 'crash': {
+        // from the leveraged trader's entry, once the venue has reported its position (it retries while the node is down)
+        await this.venueFlushed()
+        const entry = this.leveragedEntryUsd8 ?? this.ethPriceUsd8
+        this.ethPriceUsd8 = (entry * BigInt(CRASH_BPS)) / 10_000n
+        await this.devnet.setPrice('ETH', this.ethPriceUsd8)
+        this.stats.prices++
+        return
+      }
     }
   }
 
@@ -162,6 +175,7 @@ export class Scenario {
         entryPrice: this.ethPriceUsd8,
         sequence: this.sequence,
       }
+      if (next.trader === this.traders.length - 1) this.leveragedEntryUsd8 = report.entryPrice
       const signature = await signPositionReport(this.reporter, report, this.domain)
       const body = JSON.stringify({
         report: { ...report, size: report.size.toString(), entryPrice: report.entryPrice.toString(), sequence: report.sequence.toString() },
