@@ -1,3 +1,4 @@
+export { CHAIN_EVENTS_CHUNK_ROWS, insertChainEvents, type NewChainEvent } from './chainEvents.js'
 export { createDatabase, type CreateDatabaseParameters, type Database, DatabaseConnectionError, type DatabaseKind, type Db, type DbOrTx, type Tx } from './client.js'
 export { DatabaseInUseError, dataDirLockFile } from './dataDirLock.js'
 export {
@@ -14,6 +15,14 @@ export {
   releaseLease,
 } from './lease.js'
 export { InvalidHexError, normalizeHex, normalizeOptionalHex } from './hex.js'
+export {
+  ACCOUNT_CHANNEL,
+  listen,
+  type ListenParameters,
+  notifyAccountChanged,
+  notifyPricesChanged,
+  PRICES_CHANNEL,
+} from './notifications.js'
 export * from './outbox/index.js'
 export * from './schema.js'
 export { createFreshPostgres, type FreshPostgres, testDatabases, type TestDatabase } from './testing.js'

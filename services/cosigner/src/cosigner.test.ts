@@ -323,7 +323,9 @@ describe('co-signers check the hub against their own view of the chains', () => 
     const signatures = await hubDb.db.select().from(commandSignatures).where(eq(commandSignatures.commandId, approval))
     expect(new Set(signatures.map((s) => s.signer))).toEqual(new Set(devnet.keys.coSigners.slice(0, 2).map((k) => privateKeyToAddress(k))))
     const refusals = (await transitionsOf(approval)).flatMap((t) => (t.detail.refusals as { code: string }[] | undefined) ?? [])
-    expect(refusals.every((x) => x.code === 'unreachable')).toBe(true)
+    // the stopped co-signer is unreachable; a running one may not have ingested the request yet when first asked
+    // (it signs on the retry)
+    expect(refusals.filter((x) => x.code !== 'unreachable' && x.code !== 'request_not_seen')).toEqual([])
     expect(await vaultBalance(devnet, spoke().chainId, account, 'USDC')).toBe(300n * USDC)
   }, 90_000)
 })

@@ -1,7 +1,9 @@
+import { BaseError, TransactionExecutionError } from 'viem'
 import { describe, expect, it } from 'vitest'
-import { chunkByGas, groupBy, passing, stepOutcome } from './batch.js'
+import { chunkByGas, forAll, groupBy, passing, stepResult, stepResults } from './batch.js'
 import { staleWhileRevalidate } from './cache.js'
-import { NotYetError, PermanentDeliveryError } from './errors.js'
+import { NotYetError, PermanentDeliveryError, StepFailedError } from './errors.js'
+import type { CommandRow } from './outbox.js'
 
 describe('chunkByGas', () => {
   it('cuts a batch where the next item would take it over the gas cap or the size limit', () => {
@@ -71,13 +73,40 @@ describe('staleWhileRevalidate', () => {
   })
 })
 
-describe('stepOutcome', () => {
-  it('reads a step result as done, not yet (with its delay) or failed (retryable unless no retry can change it)', () => {
-    expect(stepOutcome(undefined)).toEqual({ kind: 'done' })
-    expect(stepOutcome(new NotYetError('not final', 250))).toEqual({ kind: 'notYet', retryInMs: 250 })
-    const rpc = new Error('rpc down')
-    expect(stepOutcome(rpc)).toEqual({ kind: 'failed', error: rpc, retryable: true })
+describe('step results', () => {
+  const command = { id: `0x${'01'.repeat(32)}`, state: 'published', attempts: 0 } as CommandRow
+
+  it('tags a verdict as done, not yet (with its delay and reason) or failed (retryable unless no retry can change it), carrying the command', () => {
+    expect(stepResult(command, undefined)).toEqual({ kind: 'done', command })
+    expect(stepResult(command, new NotYetError('not final', 250))).toEqual({ kind: 'notYet', command, retryInMs: 250, reason: 'not final' })
     const refused = new PermanentDeliveryError('vault refused the command: CommandExpired')
-    expect(stepOutcome(refused)).toEqual({ kind: 'failed', error: refused, retryable: false })
+    expect(stepResult(command, refused)).toEqual({ kind: 'failed', command, error: refused, retryable: false })
+    const reverted = new StepFailedError('Delivery 0xab reverted.')
+    expect(stepResult(command, reverted)).toEqual({ kind: 'failed', command, error: reverted, retryable: true })
+  })
+
+  it('wraps an error from outside the project in a retryable StepFailedError that keeps it as its cause and viem\'s short message', () => {
+    const rpc = new Error('rpc down')
+    const result = stepResult(command, rpc)
+    expect(result.kind === 'failed' && result.error).toBeInstanceOf(StepFailedError)
+    expect(result).toMatchObject({ kind: 'failed', retryable: true, error: { message: 'rpc down', cause: rpc } })
+    const viem = new TransactionExecutionError(new BaseError('nonce too low'), { account: undefined, chain: undefined } as never)
+    expect(stepResult(command, viem)).toMatchObject({ error: { message: viem.shortMessage, cause: viem } })
+  })
+
+  it('gives every command of a batch the error that failed the whole step', async () => {
+    const other = { ...command, id: `0x${'02'.repeat(32)}` } as CommandRow
+    const down = new Error('hub unreachable')
+    const results = await forAll([command, other], async () => {
+      throw down
+    })
+    expect(results.map((r) => [r.kind, r.command.id, r.kind === 'failed' && r.error.cause])).toEqual([
+      ['failed', command.id, down],
+      ['failed', other.id, down],
+    ])
+    expect(stepResults([command, other], [undefined, new NotYetError('wait', 5)]).map((r) => [r.kind, r.command])).toEqual([
+      ['done', command],
+      ['notYet', other],
+    ])
   })
 })

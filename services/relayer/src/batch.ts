@@ -1,5 +1,7 @@
 import { type Abi, decodeErrorResult, type Hex } from 'viem'
-import { NotYetError, PermanentDeliveryError } from './errors.js'
+import type { UnimarginError } from '@unimargin/errors'
+import { asStepError, NotYetError, PermanentDeliveryError, type StepFailedError } from './errors.js'
+import type { CommandRow } from './outbox.js'
 import { revertName } from './revert.js'
 
 /** `xs` in consecutive slices of at most `size` items. @throws {RangeError} if `size` < 1. */
@@ -57,30 +59,44 @@ export function revertDataName(abi: Abi, data: Hex): string | undefined {
   }
 }
 
-/** Per command of a batch step: `undefined` when its step succeeded, else what failed it (see Transport). */
-export type StepResult = unknown
+/**
+ * What a step found for one command while it ran: `undefined` when the command's step succeeded, else the error that
+ * stopped it (a {@link NotYetError} when it cannot run yet). A step turns its verdicts into {@link StepResult}s
+ * before it returns ({@link stepResult}).
+ */
+export type Verdict = unknown
 
 /**
- * What one command's step came to: `done`; `notYet`, to be tried again after `retryInMs` ms without counting an
- * attempt; or `failed` with its error, `retryable` unless no retry can change it (then it is dead-lettered).
+ * What one command's batch step came to, carrying the command: `done`; `notYet`, to be tried again after
+ * `retryInMs` ms without counting an attempt (`reason` says what it waits for); or `failed` with its error (a
+ * project error; one from elsewhere is its `cause`), `retryable` unless it is a {@link PermanentDeliveryError}, which
+ * no retry can change (the command is then dead-lettered).
  */
-export type StepOutcome = { kind: 'done' } | { kind: 'notYet'; retryInMs: number } | { kind: 'failed'; error: unknown; retryable: boolean }
+export type StepResult =
+  | { kind: 'done'; command: CommandRow }
+  | { kind: 'notYet'; command: CommandRow; retryInMs: number; reason: string }
+  | { kind: 'failed'; command: CommandRow; error: UnimarginError; retryable: boolean }
 
-/** The {@link StepOutcome} a step result stands for: undefined is done, a NotYetError not yet, anything else a failure. */
-export function stepOutcome(result: StepResult): StepOutcome {
-  if (result === undefined) return { kind: 'done' }
-  if (result instanceof NotYetError) return { kind: 'notYet', retryInMs: result.retryInMs }
-  return { kind: 'failed', error: result, retryable: !(result instanceof PermanentDeliveryError) }
+/** The {@link StepResult} of `command` whose step ended with `verdict` (see {@link Verdict}). */
+export function stepResult(command: CommandRow, verdict: Verdict): StepResult {
+  if (verdict === undefined) return { kind: 'done', command }
+  if (verdict instanceof NotYetError) return { kind: 'notYet', command, retryInMs: verdict.retryInMs, reason: verdict.shortMessage }
+  return { kind: 'failed', command, error: asStepError(verdict), retryable: !(verdict instanceof PermanentDeliveryError) }
 }
 
-/** Indices of `list` whose `check` passes, in order; an item whose check throws gets the error in `results`. */
-export async function passing<T>(list: readonly T[], results: StepResult[], check: (item: T) => Promise<void>): Promise<number[]> {
+/** The tagged results of a step over `list` whose verdicts are `verdicts` (`verdicts[i]` for `list[i]`), in order. */
+export function stepResults(list: readonly CommandRow[], verdicts: readonly Verdict[]): StepResult[] {
+  return list.map((command, i) => stepResult(command, verdicts[i]))
+}
+
+/** Indices of `list` whose `check` passes, in order; an item whose check throws gets the error in `verdicts`. */
+export async function passing<T>(list: readonly T[], verdicts: Verdict[], check: (item: T) => Promise<void>): Promise<number[]> {
   const ok = await Promise.all(
     list.map((item, i) =>
       check(item).then(
         () => true,
         (error: unknown) => {
-          results[i] = error
+          verdicts[i] = error
           return false
         },
       ),
@@ -89,12 +105,15 @@ export async function passing<T>(list: readonly T[], results: StepResult[], chec
   return list.flatMap((_, i) => (ok[i] ? [i] : []))
 }
 
-/** Runs `step` for every item of `items` and maps a thrown error to every item (a failure shared by a batch). */
-export async function forAll<T>(items: readonly T[], step: () => Promise<StepResult[]>): Promise<StepResult[]> {
+/**
+ * Runs `step` over `commands`: its results, or, when it throws (a failure shared by the batch), that error as every
+ * command's failed result.
+ */
+export async function forAll(commands: readonly CommandRow[], step: () => Promise<StepResult[]>): Promise<StepResult[]> {
   try {
     return await step()
   } catch (error) {
-    return items.map(() => error)
+    return commands.map((command) => stepResult(command, error))
   }
 }
 
@@ -111,7 +130,7 @@ export const MALFORMED_PAYLOAD = new Set(['WrongPayloadLength', 'PayloadTooShort
 export async function isolateRevert(
   indices: number[],
   simulate: (i: number) => Promise<unknown>,
-  batchError: Error,
+  batchError: StepFailedError,
 ): Promise<Map<number, Error>> {
   const alone = await Promise.all(indices.map((i) => simulate(i).then(() => undefined, (error: unknown) => error)))
   const out = new Map<number, Error>()

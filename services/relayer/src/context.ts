@@ -4,7 +4,7 @@ import type { Db } from '@unimargin/db'
 import type { Logger } from 'pino'
 import type { Account, Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { PermanentDeliveryError } from './errors.js'
+import { PermanentDeliveryError, StepFailedError } from './errors.js'
 import { createHubThreshold } from './hubThreshold.js'
 import { publishableSignatures } from './outbox.js'
 import { type ChainClients, chainClients } from './send/chainClients.js'
@@ -44,9 +44,15 @@ export function createRelayerContext(params: { db: Db; config: Config; log: Logg
   const account = privateKeyToAccount(config.relayer.privateKey)
   const hubChain = getChain(config, config.hub.chainId)
   const clients = new Map(config.chains.map((chain) => [chain.chainId, chainClients(chain, account, { log, keyHeld })]))
+  // a chain that joins the config later (a vault registered in the VaultRegistry) gets its clients on first use
   const clientsOf = (chainId: number) => {
-    const c = clients.get(chainId)
-    if (!c) throw new PermanentDeliveryError(`No chain ${chainId} in the configuration.`)
+    let c = clients.get(chainId)
+    if (!c) {
+      const chain = config.chains.find((x) => x.chainId === chainId)
+      if (!chain) throw new PermanentDeliveryError(`No chain ${chainId} in the configuration.`)
+      c = chainClients(chain, account, { log, keyHeld })
+      clients.set(chainId, c)
+    }
     return c
   }
   const hub = clientsOf(hubChain.chainId)
@@ -134,7 +140,7 @@ export async function signaturesFor(ctx: RelayerContext, list: readonly { id: st
 
 /** @throws Error when `command` holds fewer co-signatures than MarginHub needs (it is gathered again on retry). */
 export function requireSignatures(signatures: Map<string, Hex[]>, command: { id: string }): void {
-  if (!signatures.has(command.id)) throw new Error(`Command ${command.id} holds fewer co-signatures than MarginHub's threshold.`)
+  if (!signatures.has(command.id)) throw new StepFailedError(`Command ${command.id} holds fewer co-signatures than MarginHub's threshold.`)
 }
 
 /**

@@ -8,6 +8,7 @@ import { type Address, getAddress, type Hex, isAddress, isHex } from 'viem'
 import { checkpointEvidenceOf } from './checkpointEvidence.js'
 import { type CommandRow, coSignaturesOf, storeCoSignatures } from './outbox.js'
 import { UnimarginError } from '@unimargin/errors'
+import { StepFailedError } from './errors.js'
 
 const gzipAsync = promisify(gzip)
 
@@ -122,7 +123,7 @@ export function createHttpCoSigners(parameters: HttpCoSignersParameters): CoSign
  * @throws Error when the config has no `coSigners` section.
  */
 export function coSignersFromConfig(config: Config): CoSigners {
-  if (!config.coSigners) throw new Error('No coSigners configured: MarginHub publishes nothing without co-signatures.')
+  if (!config.coSigners) throw new StepFailedError('No coSigners configured: MarginHub publishes nothing without co-signatures.')
   return createHttpCoSigners({ urls: config.coSigners.urls, timeoutMs: config.coSigners.timeoutMs, hub: { chainId: config.hub.chainId, hub: config.hub.address } })
 }
 

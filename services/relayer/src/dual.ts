@@ -5,7 +5,7 @@ import { decodeCommand } from '@unimargin/protocol'
 import { type Address, type Hex, keccak256, parseEventLogs, type TransactionReceipt } from 'viem'
 import { COSIGNED_MESSAGE_GAS, earlierPublishes, type RelayerContext, signaturesFor } from './context.js'
 import type { ChainClients } from './send/chainClients.js'
-import { PermanentDeliveryError } from './errors.js'
+import { PermanentDeliveryError, StepFailedError } from './errors.js'
 import { COMMAND_PUBLISHED } from './events.js'
 import { otherTransport } from './fallback.js'
 import { type CommandRow, countAttempts, type Hop, type Move, transitionMany } from './outbox.js'
@@ -97,7 +97,7 @@ export async function publishCompanions(ctx: RelayerContext, all: CommandRow[]):
       gas: PUBLISH_BASE_GAS + (PUBLISH_MESSAGE_GAS + COSIGNED_MESSAGE_GAS) * BigInt(fresh.length),
     })
     const receipt = await hub.public.waitForTransactionReceipt({ hash: sent })
-    if (receipt.status !== 'success') throw new Error(`Publish transaction ${receipt.transactionHash} reverted.`)
+    if (receipt.status !== 'success') throw new StepFailedError(`Publish transaction ${receipt.transactionHash} reverted.`)
     receipts.push(receipt)
   }
   for (const tx of new Set(earlier.values())) receipts.push(await hub.public.waitForTransactionReceipt({ hash: tx }))

@@ -7,6 +7,7 @@ import { type Address, type Hex, keccak256, toHex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { describe, expect, it } from 'vitest'
 import type { Relayer } from './relayer.js'
+import { relayerDeadLetters, relayerFallbacks } from './relayerMetrics.js'
 import { relayerTestbed } from './testbed.js'
 
 /** An attestation source that never answers with a VAA, as during a guardian outage. */
@@ -124,14 +125,23 @@ describe.each(testDatabases())('transport fallback on $kind', ({ open }) => {
     expect(await executions(id)).toHaveLength(1)
   })
 
-  it('dead-letters a command whose fallback transport also fails, after falling back only once', async () => {
+  it('dead-letters a command whose fallback transport also fails, after falling back only once, and counts both', async () => {
     const account = privateKeyToAddress(bed.devnet.keys.users[2]!)
+    const labels = { chain: spoke().name }
+    const counted = async () => ({
+      fallbacks: (await relayerFallbacks.get()).values.find((v) => v.labels.chain === labels.chain && v.labels.from === 'wormhole' && v.labels.to === 'layerzero')?.value ?? 0,
+      deadLetters: (await relayerDeadLetters.get()).values.find((v) => v.labels.chain === labels.chain && v.labels.kind === 'Lock')?.value ?? 0,
+    })
+    const before = await counted()
     const { id } = await enqueueLock(account, 5)
     const lzStalled = withStalledLayerZero(bed.devnet.config, spoke().chainId)
     const settled = await runUntilSettled(id, relayer({ attester: silentAttester, config: lzStalled, fallbackAfterMs: 300, maxAttempts: 3 }))
     expect(settled.state).toBe('dead')
     expect(await fallbackOf(id)).toHaveLength(1)
     expect(await executions(id)).toHaveLength(0)
+    const after = await counted()
+    expect(after.fallbacks - before.fallbacks).toBe(1)
+    expect(after.deadLetters - before.deadLetters).toBe(1)
   })
 
   it('re-sends a command whose LayerZero verification stalls over Wormhole, and it executes once', async () => {

@@ -5,5 +5,6 @@ export { createHubThreshold, HUB_THRESHOLD_FRESH_MS, HUB_THRESHOLD_MAX_AGE_MS, t
 export { NotYetError, PermanentDeliveryError } from './errors.js'
 export { claimDueCommands, type CommandRow, rescheduleMany, transition, transitionMany } from './outbox.js'
 export { createRelayer, type CreateRelayerParameters, type Relayer } from './relayer.js'
+export { registerRelayerMetrics, relayerDeadLetters, relayerFallbacks, relayerFeeBumps, relayerPendingNonces } from './relayerMetrics.js'
 export { type RegisterRelayerWalletMetricsParameters, registerRelayerWalletMetrics } from './walletMetrics.js'
 export type { StepTiming } from './timing.js'

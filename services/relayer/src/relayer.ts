@@ -1,18 +1,19 @@
 import { type Config, getChain, type TransportName } from '@unimargin/chains'
 import { createLeaseKeeper, type Db, type LeaseKeeper } from '@unimargin/db'
-import { createPollLoop } from '@unimargin/lifecycle'
+import { createPollLoop, type Watchdog } from '@unimargin/lifecycle'
 import { type Attester, type CommandKindName, commandOutcomeName } from '@unimargin/protocol'
 import pLimit from 'p-limit'
 import type { Logger } from 'pino'
 import { BaseError, type Hex } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { backoffDelayMs } from './backoff.js'
-import { groupBy, type StepResult, stepOutcome } from './batch.js'
+import { groupBy, type StepResult, stepResult } from './batch.js'
 import { createRelayerContext } from './context.js'
 import { createSizeCheck, publishCompanions } from './dual.js'
 import { CoSignRefusedError, type CoSigners, coSignersFromConfig, gatherCoSignatures } from './cosign.js'
+import { relayerDeadLetters, relayerFallbacks } from './relayerMetrics.js'
 import { DEFAULT_FALLBACK_AFTER_MS, fallBack, lastRouteExecution, otherTransport, type TransportStatus, transportStatuses } from './fallback.js'
-import { PermanentDeliveryError } from './errors.js'
+import { PermanentDeliveryError, StepFailedError } from './errors.js'
 import { createLayerZeroTransport } from './layerzero/transport.js'
 import { claimDueCommands, type CommandRow, releaseClaims, rescheduleMany, transition } from './outbox.js'
 import { type StepTiming, withWaitCounter, withTimeout } from './timing.js'
@@ -28,6 +29,8 @@ export const DEFAULT_STEP_TIMEOUT_MS = 45_000
 
 export type CreateRelayerParameters = {
   db: Db
+  /** reports a round that never ends (a hung query or RPC): the node exits so its supervisor restarts it */
+  watchdog?: Watchdog | undefined
   config: Config
   logger: Logger
   /** signs or fetches the VAA for a published message */
@@ -189,11 +192,14 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     }
     const stalledMs = status.lastProgressAt === undefined ? 0 : Date.now() - status.lastProgressAt
     const moved = await fallBack(db, command, status.current, to, reason, stalledMs)
-    if (moved) log.warn({ command_id: command.id, from: status.current, to, stalled_ms: stalledMs, reason }, 'Re-sent command over the other transport')
+    if (moved) {
+      relayerFallbacks.inc({ chain: getChain(config, command.destChainId).name, from: status.current, to })
+      log.warn({ command_id: command.id, from: status.current, to, stalled_ms: stalledMs, reason }, 'Re-sent command over the other transport')
+    }
     return moved
   }
 
-  /** What a failed step leads to: dead-letter, fallback, or a retry with backoff (see {@link stepOutcome}). */
+  /** What a failed step leads to: dead-letter, fallback, or a retry with backoff (see {@link StepResult}). */
   async function failed(command: CommandRow, status: TransportStatus | undefined, error: unknown, retryable = !(error instanceof PermanentDeliveryError)): Promise<void> {
     const attempts = command.attempts + 1
     const message = error instanceof BaseError ? error.shortMessage : (error as Error).message
@@ -202,6 +208,7 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
       if (retryable && !(error instanceof CoSignRefusedError) && status && (await tryFallBack(command, status, `${attempts} attempts failed: ${message}`).catch(() => false))) return
       log.error({ command_id: command.id, attempts, err: message }, 'Dead-lettered command')
       await transition(db, command, 'dead', { error: message, attempts, ...refusals }, { attempts, lastError: message })
+      relayerDeadLetters.inc({ chain: getChain(config, command.destChainId).name, kind: command.kind })
       return
     }
     const delayMs = backoffDelayMs(attempts, config.relayer.baseDelayMs, config.relayer.maxDelayMs)
@@ -220,7 +227,7 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   async function coSigned(list: CommandRow[]): Promise<{ ready: CommandRow[]; refused: Map<CommandRow, unknown> }> {
     const refused = new Map<CommandRow, unknown>()
     if (!coSigners) {
-      for (const c of list) refused.set(c, new Error('No coSigners configured: MarginHub publishes nothing without co-signatures.'))
+      for (const c of list) refused.set(c, new StepFailedError('No coSigners configured: MarginHub publishes nothing without co-signatures.'))
       return { ready: [], refused }
     }
     const errors = await (async () => gatherCoSignatures(db, config, coSigners, list, await ctx.coSignThreshold!()))().catch((error: unknown) => list.map(() => error))
@@ -243,7 +250,7 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
       results = step.result
       waitMs = step.waitMs
     } catch (error) {
-      results = list.map(() => error)
+      results = list.map((command) => stepResult(command, error))
     }
     for (const [command, error] of refused) {
       await failed(command, statuses.get(command.id), error).catch((e: unknown) =>
@@ -254,9 +261,9 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     // a step past publishing that succeeded executed its commands: the route is moving
     const executes = transport.batchKey(all[0]!) !== 'publish'
     const notYet = new Map<number, string[]>()
-    const outcomes = list.map((command, i) => ({ command, outcome: stepOutcome(results[i]) }))
     await Promise.all(
-      outcomes.map(async ({ command, outcome }) => {
+      results.map(async (outcome) => {
+        const { command } = outcome
         if (outcome.kind === 'done') {
           if (executes) routeProgress.set(routeKey(transport.name, command.destChainId), Date.now())
           parameters.onStep?.({ commandId: command.id, transport: transport.name, from: command.state, durationMs, waitMs, batchSize: list.length })
@@ -406,6 +413,8 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   }
 
   const loop = createPollLoop({
+    watchdog: parameters.watchdog,
+    name: 'relayer',
     intervalMs: parameters.pollIntervalMs ?? 100,
     run: pump,
     onError: (error, failures, retryInMs) =>

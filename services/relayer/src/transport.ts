@@ -13,9 +13,10 @@ export interface Transport {
   batchKey(command: CommandRow): string
   /**
    * Advances commands that share a batch key by one step each.
-   * @returns per command, in order: undefined when its step succeeded; a `NotYetError` when it cannot run
-   * yet (no attempt is counted); a `PermanentDeliveryError` when it can never be delivered (dead-lettered);
-   * any other error when a retry may fix it (retried with backoff).
+   * @returns one tagged {@link StepResult} per command, carrying it: `done` when its step succeeded; `notYet(ms)`
+   * when it cannot run yet (no attempt is counted); `failed(error, retryable)`, where a failure that is not
+   * retryable (a `PermanentDeliveryError`: it can never be delivered) is dead-lettered and any other is retried with
+   * backoff. Never throws: a failure of the whole step is every command's `failed` result.
    */
   advance(commands: CommandRow[]): Promise<StepResult[]>
 }

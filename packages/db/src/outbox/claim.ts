@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../client.js'
 import { normalizeHex } from '../hex.js'
-import { commands } from '../schema.js'
+import { commands, registeredVaults } from '../schema.js'
 import { OPEN_COMMAND_STATES } from './states.js'
 import type { CommandRow } from './transition.js'
 
@@ -9,7 +9,8 @@ import type { CommandRow } from './transition.js'
  * Claims up to `limit` due commands for `relayerId` for `leaseMs` ms: rows still open (not executed or dead) whose
  * `next_attempt_at` has passed and whose lease, if any, expired, oldest first. The rows are picked `FOR UPDATE SKIP
  * LOCKED`, so claimers running at once on one PostgreSQL (several relayer nodes) get disjoint rows and none waits
- * for another.
+ * for another. A command to a chain whose vault the VaultRegistry marks `retired` (`registered_vaults`) is never
+ * claimed: it stays open, unsent, for an operator to see.
  * @returns the claimed rows, by creation time then id.
  */
 export async function claimDueCommands(db: DbOrTx, relayerId: string, limit: number, leaseMs: number): Promise<CommandRow[]> {
@@ -27,6 +28,7 @@ export async function claimDueCommands(db: DbOrTx, relayerId: string, limit: num
           where ${commands.state} in (${open})
             and ${commands.nextAttemptAt} <= now()
             and (${commands.claimedUntil} is null or ${commands.claimedUntil} < now())
+            and ${commands.destChainId} not in (select ${registeredVaults.chainId} from ${registeredVaults} where ${registeredVaults.status} = 'retired')
           order by ${commands.createdAt}, ${commands.id}
           limit ${limit}
           for update skip locked)`,

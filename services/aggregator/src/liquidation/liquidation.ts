@@ -1,13 +1,15 @@
-import { accounts, and, type DbOrTx, eq, isNull, liquidations, positions, type Seizure, withdrawals } from '@unimargin/db'
+import { accounts, and, cancelCommands, type DbOrTx, eq, isNull, liquidations, positions, type Seizure, withdrawals } from '@unimargin/db'
 import { RejectReason } from '@unimargin/protocol'
 import { planLiquidation } from '@unimargin/risk'
 import type { Address } from 'viem'
 import type { Context } from '../common/context.js'
 import { type AccountRow, adjustBalance, lockAccount, updateAccount } from '../ledger/index.js'
 import { writeCommand } from '../outbox/index.js'
+import { healthBandOf, recordAccountHealth } from '../metrics/healthMetrics.js'
 import { liquidationBufferFor, routeLatencies } from '../routes/index.js'
 import { type AccountValuation, plannerMarginOf, valueAccount } from '../valuation/index.js'
 import { lockInsuranceFund, setInsuranceFund } from './insuranceFund.js'
+import { findCoSignerRefusedLock } from './refusedLock.js'
 
 export type LiquidationRow = typeof liquidations.$inferSelect
 type WithdrawalRow = typeof withdrawals.$inferSelect
@@ -18,42 +20,88 @@ const causeOf = (account: string, epoch: number) => `liquidation:${account}:${ep
  * Moves an account's liquidation state machine forward after a price or state change, in the caller's
  * transaction: an unlocked account with positions whose equity (counting only withdrawals that can still be paid)
  * is below maintenance margin plus the liquidation buffer, and whose collateral the hub has seen on some vault, is
- * locked on every vault; a locked account whose escrows have all come back is liquidated.
+ * locked on every vault; a `locking` account whose Lock the co-signers refused as healthy, and that the hub now finds
+ * healthy too, is unlocked again ({@link cancelRefusedLock}); a locked account whose escrows have all come back is
+ * liquidated.
  */
 export async function reviewAccount(ctx: Context, address: Address): Promise<void> {
   const account = await lockAccount(ctx.tx, address)
   if (account.lockState === 'unlocked') await lockIfUnhealthy(ctx, account)
+  else if (account.lockState === 'locking') await cancelRefusedLock(ctx, account)
   else if (account.lockState === 'locked') await startLiquidation(ctx, account)
 }
 
 async function lockIfUnhealthy(ctx: Context, account: AccountRow): Promise<void> {
+  const check = await checkLiquidationTrigger(ctx, account)
+  if (check.verdict === 'below') await lockForLiquidation(ctx, account, check.valuation, check.open)
+}
+
+/**
+ * What the hub's own view says of `account` against the liquidation trigger (maintenance margin plus the latency
+ * buffer of the slowest route a Lock must travel to stop a payout: the chains holding the account's collateral or an
+ * escrow that may still be paid):
+ * - `healthy`: no positions, or equity (counting only withdrawals that can still be paid) at or above the trigger;
+ * - `deferred`: below it, but a price is missing or no collateral of the account has been seen on any vault (a
+ *   report may precede the deposit's confirmations: there is nothing to lock or seize yet);
+ * - `below`: below it, with the valuation and the escrows still open.
+ */
+async function checkLiquidationTrigger(
+  ctx: Context,
+  account: AccountRow,
+): Promise<{ verdict: 'healthy' | 'deferred' } | { verdict: 'below'; valuation: AccountValuation; open: WithdrawalRow[] }> {
   const valuation = await valueAccount(ctx.tx, ctx.config, account, ctx.referenceTs)
-  if (valuation.positions.length === 0) return
+  recordAccountHealth(account.address, valuation.positions.length === 0 ? undefined : healthBandOf(valuation.margin))
+  if (valuation.positions.length === 0) return { verdict: 'healthy' }
   const { margin } = valuation
   // without the portfolio engine there is no latency buffer: a healthy account needs no more reads
-  if (!margin.risk && margin.equityUsd8 >= margin.mmUsd8) return
-  // liquidation starts above MM by the latency buffer of the slowest route a Lock must travel to stop a payout:
-  // the chains holding the account's collateral or an escrow that may still be paid
+  if (!margin.risk && margin.equityUsd8 >= margin.mmUsd8) return { verdict: 'healthy' }
   const open = await openEscrows(ctx.tx, account.address)
   const payable = open.filter((w) => w.state === 'reserved' || w.state === 'approved')
   const collateralChains = [...new Set([...valuation.items.filter((i) => i.amount > 0n).map((i) => i.chainId), ...payable.map((w) => w.chainId)])]
   const buffer = margin.risk ? liquidationBufferFor(ctx.config, margin, await routeLatencies(ctx.tx, ctx.config, ctx.now()), collateralChains) : 0n
-  if (margin.equityUsd8 >= margin.mmUsd8 + buffer) return
+  if (margin.equityUsd8 >= margin.mmUsd8 + buffer) return { verdict: 'healthy' }
   const missing = valuation.priceProblems.filter((p) => p.problem === 'missing')
   if (missing.length > 0) {
     ctx.logger.warn({ account: account.address, missing: missing.map((p) => p.symbol) }, 'Deferred liquidation check without prices')
-    return
+    return { verdict: 'deferred' }
   }
   if (collateralChains.length === 0) {
-    // the hub has seen no collateral of this account on any vault (a report may precede the deposit's
-    // confirmations): there is nothing to lock or seize, and a liquidation would only close the venue's position
     ctx.logger.warn(
       { account: account.address, equity_usd8: margin.equityUsd8.toString(), mm_usd8: margin.mmUsd8.toString() },
       'Deferred liquidation of an account with no collateral seen on any vault',
     )
-    return
+    return { verdict: 'deferred' }
   }
-  await lockForLiquidation(ctx, account, valuation, open)
+  return { verdict: 'below', valuation, open }
+}
+
+/**
+ * Cancels the lock of a `locking` account that the co-signers refused as healthy when the hub's own view now agrees:
+ * the hub decided the Lock on what it had seen, and the co-signers, who had seen more (a deposit on another chain
+ * not yet ingested here, a price moved back), refused it ({@link findCoSignerRefusedLock}). Left alone, the Lock
+ * would be dead-lettered and the account would stay `locking` for good, its withdrawals refused.
+ * The account moves to `unlocking` at the same epoch, waiting for an `AccountUnlocked` from every vault of the lock
+ * (`lockedChains` := `lockChains`), and an Unlock of that epoch goes to each: a vault that applied the Lock unlocks,
+ * and one that never did adopts the epoch unlocked, so a late Lock of it is stale (`MarginVault._unlock`). An account
+ * still below the trigger keeps its lock: the Lock is retried until the co-signers see what the hub sees.
+ * Withdrawals rejected by the lock stay rejected (their escrows came back; the user requests again).
+ */
+async function cancelRefusedLock(ctx: Context, account: AccountRow): Promise<void> {
+  const address = account.address as Address
+  const refused = await findCoSignerRefusedLock(ctx.tx, causeOf(address, account.lockEpoch), ctx.transitionsSeen)
+  if (!refused) return
+  if ((await checkLiquidationTrigger(ctx, account)).verdict !== 'healthy') return
+  const chains = account.lockChains
+  const cause = causeOf(address, account.lockEpoch)
+  await updateAccount(ctx.tx, address, { lockState: 'unlocking', lockedChains: chains }, ctx.now())
+  for (const chainId of chains) await writeCommand(ctx, { body: { kind: 'Unlock', lockEpoch: account.lockEpoch }, account: address, destChainId: chainId, cause })
+  // the Locks not yet executed are no longer wanted: the relayer stops carrying them (one already attested and
+  // delivered after its Unlock is stale on its vault)
+  await cancelCommands(ctx.tx, { cause, kind: 'Lock' }, { reason: 'lock_cancelled', refused_command: refused.commandId }, ctx.now())
+  ctx.logger.warn(
+    { account: address, lock_epoch: account.lockEpoch, chains, refused_command: refused.commandId, refused_on_chain: refused.destChainId },
+    'Cancelled a lock the co-signers refused as healthy',
+  )
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   accounts,
+  aggregatorTransition,
   collateralBalances,
   commands,
   commandTransitions,
@@ -9,7 +10,7 @@ import {
   liquidations,
   positions,
   prices,
-  sql,
+  registeredVaults,
   valuationBlocks,
   withdrawals,
 } from '@unimargin/db'
@@ -25,15 +26,13 @@ export type StateDifference = { table: string; key: string; column: string | nul
 type Row = Record<string, unknown>
 type TableRule = { table: string; key: string[]; columns: string[]; load: (db: DbOrTx) => Promise<Row[]> }
 
-/** The aggregator's own transitions: creation (`null → pending`) and an execution seen in a vault event. */
-const aggregatorTransition = sql`(${commandTransitions.fromState} is null or coalesce(${commandTransitions.detail}->>'source', '') = 'vault_event')`
 
 /**
  * What is compared, table by table. Left out on purpose:
  * - wall-clock columns (`updated_at`, `created_at`, `observed_at`, `next_attempt_at`, the claim lease): when the
  *   node ran, not what it decided; `withdrawals.escrow_closed_at` is compared as whether the escrow is closed;
- * - serial ids: liquidations are keyed by (account, lock epoch), the aggregator's transitions by (command, from,
- *   to, occurrence);
+ * - serial ids: liquidations are keyed by (account, lock epoch), the aggregator's transitions by (command, to,
+ *   occurrence);
  * - the relayer's columns of a command (`attempts`, `last_error`, `publish_tx`, `sequence`, `vaa`, `deliver_tx`) and its
  *   transitions: inputs the rebuild replays, not derived; a command's `state` and `outcome` are compared, since the
  *   replay sets them from those transitions and from the vault's `CommandExecuted` events as the node did;
@@ -64,13 +63,15 @@ export const COMPARED_TABLES: readonly TableRule[] = [
   },
   {
     table: 'command_transitions',
-    key: ['commandId', 'fromState', 'toState', 'occurrence'],
+    // not the state it moved from: that is where the relayer had taken the command when the aggregator moved it (to
+    // executed or cancelled), a matter of timing, not of the decision
+    key: ['commandId', 'toState', 'occurrence'],
     columns: ['detail'],
     load: async (db) => {
       const rows = await db.select().from(commandTransitions).where(aggregatorTransition).orderBy(commandTransitions.id)
       const seen = new Map<string, number>()
       return rows.map((t) => {
-        const k = `${t.commandId}|${t.fromState}|${t.toState}`
+        const k = `${t.commandId}|${t.toState}`
         const occurrence = (seen.get(k) ?? 0) + 1
         seen.set(k, occurrence)
         return { ...t, occurrence }
@@ -86,6 +87,12 @@ export const COMPARED_TABLES: readonly TableRule[] = [
   { table: 'insurance_fund', key: ['id'], columns: ['balance'], load: (db) => db.select().from(insuranceFund) },
   { table: 'valuation_blocks', key: ['chainId'], columns: ['blockNumber', 'blockHash', 'blockTimestamp'], load: (db) => db.select().from(valuationBlocks) },
   { table: 'limits_sequences', key: ['chainId', 'vault', 'asset'], columns: ['lastSequence'], load: (db) => db.select().from(limitsSequences) },
+  {
+    table: 'registered_vaults',
+    key: ['chainId'],
+    columns: ['vault', 'deploymentBlock', 'confirmations', 'transport', 'status', 'assets', 'registeredBlock', 'statusBlock', 'registrar'],
+    load: (db) => db.select().from(registeredVaults),
+  },
 ]
 
 /** A value as a canonical string: bigints and numbers in decimal, dates in ISO, JSON with sorted keys; null stays null. */

@@ -1,10 +1,12 @@
-import type { Config } from '@unimargin/chains'
+import { type Config, ConfigError, joinRegisteredVault, registeredVaultOf } from '@unimargin/chains'
 import {
+  aggregatorTransition,
   and,
   asc,
   chainEvents,
   commands,
   commandTransitions,
+  copyDecidedCommand,
   type Db,
   type DbOrTx,
   eq,
@@ -13,8 +15,9 @@ import {
   inArray,
   isNotNull,
   isNull,
-  or,
   positionReports,
+  registeredVaults,
+  replayRecordedTransition,
   sql,
 } from '@unimargin/db'
 import type { Logger } from 'pino'
@@ -65,8 +68,6 @@ type Step =
   | { at: number; order: 2; kind: 'event'; row: typeof chainEvents.$inferSelect }
   | { at: number; order: 2; kind: 'report'; row: typeof positionReports.$inferSelect }
 
-/** The aggregator's own transitions: a command's creation (`null → pending`) and an execution seen in a vault event. */
-const aggregatorTransition = or(isNull(commandTransitions.fromState), sql`coalesce(${commandTransitions.detail}->>'source', '') = 'vault_event'`)
 
 /**
  * Rebuilds the hub's derived state (accounts, balances, withdrawals, positions, prices, liquidations, insurance fund,
@@ -83,11 +84,21 @@ const aggregatorTransition = or(isNull(commandTransitions.fromState), sql`coales
  *   computed from the same samples, and escrows see the same command states, whatever the writers' clocks;
  * - facts no recorded input decides: Checkpoint and SetLimits commands and the escape checkpoints with their leaves,
  *   copied at their `created_at` (a published checkpoint is a fact on its vault; its tree is not recomputed).
+ * Vaults recorded in `registered_vaults` join `config` first (in place, as the node's registry supervisor joins them).
  * @returns what was replayed and any divergence.
  * @throws the database error of an input's transaction (the target is then partly built; discard it).
  */
 export async function replayInputs(parameters: ReplayInputsParameters): Promise<ReplayReport> {
   const { source, target, config, logger, carrySentCommands = true } = parameters
+  // the vaults the VaultRegistry added while the node ran join the config as they did live (before any of their
+  // events, which were ingested only once they had joined)
+  for (const row of await source.select().from(registeredVaults)) {
+    try {
+      joinRegisteredVault(config, registeredVaultOf(row))
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+    }
+  }
   const events = await source.select().from(chainEvents).where(isNotNull(chainEvents.processedAt)).orderBy(asc(chainEvents.processedAt), asc(chainEvents.id))
   const reports = await source.select().from(positionReports).orderBy(asc(positionReports.appliedAt), asc(positionReports.id))
   const transitions = await source
@@ -130,20 +141,12 @@ export async function replayInputs(parameters: ReplayInputsParameters): Promise<
   }
   const replayTransition = (t: (typeof transitions)[number]) =>
     target.transaction(async (tx) => {
-      let [command] = await tx.select({ id: commands.id }).from(commands).where(eq(commands.id, t.commandId))
+      const [command] = await tx.select({ id: commands.id }).from(commands).where(eq(commands.id, t.commandId))
       if (!command && carrySentCommands) {
         await copyCommand(source, tx, t.commandId)
         report.carried.push(t.commandId)
-        ;[command] = await tx.select({ id: commands.id }).from(commands).where(eq(commands.id, t.commandId))
       }
-      if (!command) return false
-      await tx.insert(commandTransitions).values({ commandId: t.commandId, fromState: t.fromState, toState: t.toState, detail: t.detail, at: t.at })
-      const outcome = t.toState === 'executed' && typeof t.detail.outcome === 'string' ? t.detail.outcome : undefined
-      await tx
-        .update(commands)
-        .set({ state: t.toState as typeof commands.$inferSelect.state, ...(outcome ? { outcome } : {}), updatedAt: t.at })
-        .where(eq(commands.id, t.commandId))
-      return true
+      return replayRecordedTransition(tx, t)
     })
 
   for (const step of steps) {
@@ -189,17 +192,11 @@ export async function replayInputs(parameters: ReplayInputsParameters): Promise<
 async function copyCommand(source: DbOrTx, tx: DbOrTx, id: string): Promise<void> {
   const [c] = await source.select().from(commands).where(eq(commands.id, id as Hex))
   if (!c) return
-  const inserted = await tx
-    .insert(commands)
-    .values({ id: c.id, kind: c.kind, account: c.account, destChainId: c.destChainId, vault: c.vault, payload: c.payload, expiry: c.expiry, cause: c.cause, createdAt: c.createdAt, updatedAt: c.createdAt, nextAttemptAt: c.createdAt })
-    .onConflictDoNothing()
-    .returning({ id: commands.id })
-  if (inserted.length === 0) return
   const created = await source
     .select()
     .from(commandTransitions)
     .where(and(eq(commandTransitions.commandId, id as Hex), isNull(commandTransitions.fromState)))
-  for (const t of created) await tx.insert(commandTransitions).values({ commandId: t.commandId, fromState: null, toState: t.toState, detail: t.detail, at: t.at })
+  await copyDecidedCommand(tx, c, created)
 }
 
 /** Commands the relayer or an operator has acted on in `db` (any transition besides the aggregator's own). */

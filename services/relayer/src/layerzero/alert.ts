@@ -3,7 +3,7 @@ import { LzEndpointV2, MarginVault } from '@unimargin/contracts'
 import type { Abi, Address, Hex } from 'viem'
 import { revertDataName } from '../batch.js'
 import type { ChainClients } from '../send/chainClients.js'
-import { PermanentDeliveryError, refusal } from '../errors.js'
+import { PermanentDeliveryError, refusal, StepFailedError } from '../errors.js'
 import { LZ_RECEIVE_ALERT } from '../events.js'
 import { errorsOf } from '../revert.js'
 
@@ -27,7 +27,7 @@ export const receiveErrorName = (reason: Hex) => revertDataName(DELIVERY_ERRORS,
 export function receiveFailure(reason: Hex): Error {
   const name = receiveErrorName(reason)
   if (name && PERMANENT.has(name)) return new PermanentDeliveryError(refusal(name))
-  return new Error(`EndpointV2.lzReceive reverted: ${name ?? (reason === '0x' ? 'no revert data (out of gas?)' : reason)}`)
+  return new StepFailedError(`EndpointV2.lzReceive reverted: ${name ?? (reason === '0x' ? 'no revert data (out of gas?)' : reason)}`)
 }
 
 /**

@@ -4,6 +4,7 @@ import { type CommandKindName, type DecodedPacket, workerDelivery } from '@unima
 import { type Abi, type Account, getAbiItem, parseEventLogs } from 'viem'
 import type { ChainClients } from '../send/chainClients.js'
 import { VERIFICATION_FAILED } from '../events.js'
+import { StepFailedError } from '../errors.js'
 
 /** `LzWorker.ExecutionHeld` alone, for parseEventLogs: a delivery's guard nonce had not executed, nothing ran. */
 export const EXECUTION_HELD = [getAbiItem({ abi: LzWorker.abi, name: 'ExecutionHeld' })] as const
@@ -85,9 +86,9 @@ export async function verifyAsDvn(dest: ChainClients, lz: LayerZeroChainConfig, 
     gas: VERIFY_ONLY_GAS,
   })
   const receipt = await dest.public.waitForTransactionReceipt({ hash })
-  if (receipt.status !== 'success') throw new Error(`LzWorker.deliver ${hash} reverted.`)
-  if (parseEventLogs({ abi: GAS_HELD, logs: receipt.logs, eventName: 'GasHeld' }).length > 0) throw new Error(`LzWorker.deliver ${hash} ran short of gas for packet ${packet.guid}.`)
+  if (receipt.status !== 'success') throw new StepFailedError(`LzWorker.deliver ${hash} reverted.`)
+  if (parseEventLogs({ abi: GAS_HELD, logs: receipt.logs, eventName: 'GasHeld' }).length > 0) throw new StepFailedError(`LzWorker.deliver ${hash} ran short of gas for packet ${packet.guid}.`)
   const [failed] = parseEventLogs({ abi: VERIFICATION_FAILED, logs: receipt.logs, eventName: 'VerificationFailed' })
-  if (failed) throw new Error(`Verifying packet ${packet.guid} failed: ${failed.args.reason}`)
+  if (failed) throw new StepFailedError(`Verifying packet ${packet.guid} failed: ${failed.args.reason}`)
   return { verifyTx: hash, commitTx: hash }
 }

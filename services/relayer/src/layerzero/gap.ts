@@ -4,6 +4,7 @@ import { type DecodedPacket, decodePacket } from '@unimargin/protocol'
 import type { Account, Address } from 'viem'
 import type { ChainClients } from '../send/chainClients.js'
 import { verifyAsDvn } from './dvn.js'
+import { StepFailedError } from '../errors.js'
 
 /**
  * Verifies, as the DVN, every packet on `packet`'s path whose nonce lies between the endpoint's highest contiguous
@@ -51,7 +52,7 @@ export async function verifyEarlierPackets(params: {
   const verified: bigint[] = []
   for (const nonce of nonces) {
     const missing = onPath.get(nonce)
-    if (!missing) throw new Error(`Packet ${nonce} on the path to eid ${packet.dstEid} is not among the hub's PacketSent logs.`)
+    if (!missing) throw new StepFailedError(`Packet ${nonce} on the path to eid ${packet.dstEid} is not among the hub's PacketSent logs.`)
     const hash = await dest.public.readContract({
       address: lz.endpoint,
       abi: LzEndpointV2.abi,

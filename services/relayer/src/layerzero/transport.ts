@@ -2,9 +2,9 @@ import { getChain, getLayerZero } from '@unimargin/chains'
 import { LzWorker, MarginHub } from '@unimargin/contracts'
 import { type CommandKindName, commandOptions, LZ_RECEIVE_GAS, commandOutcomeName as outcomeName, workerDelivery } from '@unimargin/protocol'
 import { type Abi, type Hex, parseEventLogs, type TransactionReceipt } from 'viem'
-import { chunkByGas, forAll, isolateRevert, passing, revertDataName, type StepResult } from '../batch.js'
+import { chunkByGas, forAll, isolateRevert, passing, revertDataName, type StepResult, stepResult, stepResults, type Verdict } from '../batch.js'
 import { assertNotExpiredBeforePublish, COSIGNED_MESSAGE_GAS, earlierPublishes, type RelayerContext, requireSignatures, signaturesFor, untilFinal } from '../context.js'
-import { NotYetError, PermanentDeliveryError } from '../errors.js'
+import { NotYetError, PermanentDeliveryError, StepFailedError } from '../errors.js'
 import { type CommandRow, countAttempts, type Move, transitionMany } from '../outbox.js'
 import type { Transport } from '../transport.js'
 import { DELIVERY_ERRORS, receiveErrorName, receiveFailure } from './alert.js'
@@ -90,7 +90,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
 
   async function sentPacket(command: CommandRow): Promise<SentPacket> {
     const s = (await sentBy(command.publishTx as Hex)).get(command.id.toLowerCase())
-    if (!s) throw new Error(`Transaction ${command.publishTx} sent no packet for command ${command.id}.`)
+    if (!s) throw new StepFailedError(`Transaction ${command.publishTx} sent no packet for command ${command.id}.`)
     return s
   }
 
@@ -101,7 +101,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
   const packetGas = (c: CommandRow) => ({ typicalGas: typicalGas(c), lzReceiveGas: receiveGas(c.kind) })
 
   async function publish(list: CommandRow[]): Promise<StepResult[]> {
-    const results: StepResult[] = list.map(() => undefined)
+    const results: Verdict[] = list.map(() => undefined)
     const signatures = await signaturesFor(ctx, list)
     const live = await passing(list, results, async (c) => {
       await assertNotExpiredBeforePublish(ctx, c)
@@ -153,7 +153,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
                 value: sum(oneFees),
               })
             },
-            new Error(`publishLzBatch transaction ${txHash} reverted.`),
+            new StepFailedError(`publishLzBatch transaction ${txHash} reverted.`),
           )
           for (const [i, error] of isolated) results[i] = error
         }
@@ -172,7 +172,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
           const txHash = await txOf.get(i)!
           if (results[i] !== undefined) return
           const s = (await sentBy(txHash)).get(c.id.toLowerCase())
-          if (!s) throw new Error(`Transaction ${txHash} sent no packet for command ${c.id}.`)
+          if (!s) throw new StepFailedError(`Transaction ${txHash} sent no packet for command ${c.id}.`)
           moves.push({
             command: c,
             hops: [
@@ -197,7 +197,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
       }),
     )
     await transitionMany(db, moves)
-    return results
+    return stepResults(list, results)
   }
 
   /**
@@ -208,7 +208,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
     const destChain = getChain(config, list[0]!.destChainId)
     const dest = ctx.clientsOf(destChain.chainId)
     const lz = getLayerZero(config, destChain.chainId)
-    const results: StepResult[] = list.map(() => undefined)
+    const results: Verdict[] = list.map(() => undefined)
     const moves: Move[] = []
     const [chainTime, head, cap] = await Promise.all([dest.chainTime(), hub.headNumber(), dest.batchGasCap()])
     const waitMs = Math.max(20, destChain.blockTimeMs / 2)
@@ -240,7 +240,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
     ready.sort((a, b) => (a.s.packet.nonce < b.s.packet.nonce ? -1 : 1))
     if (ready.length === 0) {
       await transitionMany(db, moves)
-      return results
+      return stepResults(list, results)
     }
     // nonce order: a packet waits while a lower nonce on its path is live outside this step, unless that one is in a
     // delivery this relayer has in flight, which the chain then orders before it
@@ -279,7 +279,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
       for (const remove of removals) remove()
     }
     await transitionMany(db, moves)
-    return results
+    return stepResults(list, results)
   }
 
   /**
@@ -310,7 +310,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
    * gets a `NotYetError`, so it is retried soon without counting an attempt.
    * @throws Error if the transaction reverted as a whole.
    */
-  async function settleDelivery(list: CommandRow[], ready: Ready[], sent: { txHash: Hex; confirmations: bigint }, head: bigint, moves: Move[], results: StepResult[]) {
+  async function settleDelivery(list: CommandRow[], ready: Ready[], sent: { txHash: Hex; confirmations: bigint }, head: bigint, moves: Move[], results: Verdict[]) {
     const { confirmations } = sent
     const destChain = getChain(config, list[0]!.destChainId)
     const dest = ctx.clientsOf(destChain.chainId)
@@ -318,7 +318,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
     const receipt = await dest.public.waitForTransactionReceipt({ hash: sent.txHash })
     // the version that was mined: a replacement with higher fees when the first one stalled
     const txHash = receipt.transactionHash
-    if (receipt.status !== 'success') throw new Error(`LzWorker.deliver ${txHash} reverted.`)
+    if (receipt.status !== 'success') throw new StepFailedError(`LzWorker.deliver ${txHash} reverted.`)
     const vaultLogs = parseEventLogs({ abi: VAULT_DELIVERY, logs: receipt.logs }).filter((l) => l.address.toLowerCase() === destChain.vault.toLowerCase())
     const executedById = new Map<string, number>()
     const duplicates = new Set<string>()
@@ -389,7 +389,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
           const status = await packetStatus(dest, lz, destChain.vault, s.packet)
           if (status === 'executed') moves.push(await executedElsewhere(c))
           else if (status === 'foreign') results[i] = new PermanentDeliveryError(`nonce ${s.packet.nonce} on chain ${destChain.chainId} holds another payload`)
-          else results[i] = new Error(`ReceiveUln302 refused to verify the packet: ${revertDataName(LzWorker.abi as Abi, reason) ?? revertDataName(DELIVERY_ERRORS, reason) ?? reason}`)
+          else results[i] = new StepFailedError(`ReceiveUln302 refused to verify the packet: ${revertDataName(LzWorker.abi as Abi, reason) ?? revertDataName(DELIVERY_ERRORS, reason) ?? reason}`)
         } catch (error) {
           results[i] = error
         }
@@ -412,7 +412,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
   }
 
   /** Verifies earlier packets on the path that nobody verified (e.g. dead-lettered before), then lets `c` retry. */
-  async function healGap(c: CommandRow, s: SentPacket, head: bigint): Promise<StepResult> {
+  async function healGap(c: CommandRow, s: SentPacket, head: bigint): Promise<Verdict> {
     const destChain = getChain(config, c.destChainId)
     const verified = await verifyEarlierPackets({
       hub,
@@ -441,7 +441,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
     const destChain = getChain(config, c.destChainId)
     const event = await ctx.findExecution(destChain, c.id as Hex)
     if (!event && (await isHeldAfter(ctx.clientsOf(destChain.chainId), destChain.vault, c.id as Hex, 'layerzero'))) return heldMove(ctx, c, 'layerzero', packetTx, before)
-    if (!event) throw new Error(`Packet of command ${c.id} was consumed but the vault shows no CommandExecuted for it.`)
+    if (!event) throw new StepFailedError(`Packet of command ${c.id} was consumed but the vault shows no CommandExecuted for it.`)
     const outcome = outcomeName(event.outcome)
     const note = packetTx ? 'duplicate: executed by another delivery' : 'executed by another delivery'
     return {
@@ -452,7 +452,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
   }
 
   /** A command recorded as delivered before its receipt (an earlier version's state): confirm from the receipt. */
-  async function confirm(c: CommandRow): Promise<StepResult> {
+  async function confirm(c: CommandRow): Promise<Verdict> {
     const receipt: TransactionReceipt = await ctx.clientsOf(c.destChainId).public.waitForTransactionReceipt({ hash: c.deliverTx as Hex })
     const own = parseEventLogs({ abi: COMMAND_EXECUTED, logs: receipt.logs, eventName: 'CommandExecuted' }).find((l) => l.args.commandId.toLowerCase() === c.id.toLowerCase())
     if (receipt.status === 'success' && own) {
@@ -478,7 +478,7 @@ export function createLayerZeroTransport(ctx: RelayerContext, options: LayerZero
     async advance(list) {
       const first = list[0]!
       if (!first.publishTx) return forAll(list, () => publish(list))
-      if (first.deliverTx) return forAll(list, async () => [await confirm(first)])
+      if (first.deliverTx) return forAll(list, async () => [stepResult(first, await confirm(first))])
       // the destination's own DVNs and executor deliver: only watch them
       if (getLayerZero(config, first.destChainId).delivery === 'watch') return forAll(list, () => watchDeliveries(ctx, list, sentPacket))
       return forAll(list, () => deliver(list))

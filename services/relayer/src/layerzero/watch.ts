@@ -1,7 +1,7 @@
 import { getChain, getLayerZero } from '@unimargin/chains'
 import { commandOutcomeName as outcomeName } from '@unimargin/protocol'
 import type { Hex } from 'viem'
-import type { StepResult } from '../batch.js'
+import { type StepResult, stepResults, type Verdict } from '../batch.js'
 import type { RelayerContext } from '../context.js'
 import { NotYetError, PermanentDeliveryError } from '../errors.js'
 import { type CommandRow, type Move, transitionMany } from '../outbox.js'
@@ -20,8 +20,8 @@ import type { SentPacket } from './packet.js'
  * when the vault refused the command itself (expired, wrong destination, malformed) it is dead-lettered with that
  * reason, as no retry can run it. Sends nothing on the destination chain.
  * @param sentPacket the packet a command's publish transaction sent
- * @returns one result per command: undefined once executed, a {@link NotYetError} while it waits, a
- *   {@link PermanentDeliveryError} when another payload holds its nonce or the vault refused the command.
+ * @returns one tagged result per command: `done` once executed, `notYet` while it waits, `failed` (not retryable)
+ *   when another payload holds its nonce or the vault refused the command.
  */
 export async function watchDeliveries(ctx: RelayerContext, list: CommandRow[], sentPacket: (c: CommandRow) => Promise<SentPacket>): Promise<StepResult[]> {
   const destChain = getChain(ctx.config, list[0]!.destChainId)
@@ -35,8 +35,8 @@ export async function watchDeliveries(ctx: RelayerContext, list: CommandRow[], s
     alerts ??= receiveAlerts(dest, lz, destChain.vault, destChain.startBlock)
     return (await alerts).get(guid.toLowerCase())
   }
-  const results = await Promise.all(
-    list.map(async (c): Promise<StepResult> => {
+  const verdicts = await Promise.all(
+    list.map(async (c): Promise<Verdict> => {
       try {
         const s = await sentPacket(c)
         const nonce = s.packet.nonce.toString()
@@ -72,5 +72,5 @@ export async function watchDeliveries(ctx: RelayerContext, list: CommandRow[], s
     }),
   )
   await transitionMany(ctx.db, moves)
-  return results
+  return stepResults(list, verdicts)
 }

@@ -14,8 +14,8 @@ export type FeeBumperParameters = {
   minedNonce: () => Promise<number>
   /** new blocks a transaction may stay unmined before it is sent again with higher fees (default 2) */
   bumpAfterBlocks?: number
-  /** called when a replacement is sent or refused */
-  onBump?: (event: { nonce: number; from: Hex; to?: Hex; maxFeePerGas: bigint; error?: string }) => void
+  /** called when a replacement is sent (`to`), refused (`error`), or given up on after the last one (`gaveUp`, with `error`) */
+  onBump?: (event: { nonce: number; from: Hex; to?: Hex; maxFeePerGas: bigint; error?: string; gaveUp?: boolean }) => void
 }
 
 /**
@@ -36,6 +36,8 @@ export type FeeBumper = {
   receipt(hash: Hex, timeoutMs?: number): Promise<TransactionReceipt>
   /** Looks at every tracked transaction against a new head (the follower's `onHead`). */
   onHead(head: Head): void
+  /** The nonces sent and not yet settled (no version mined, receipt not timed out): one per tracked transaction. */
+  pending(): number
 }
 
 /** Transactions a bumper remembers after they settled, so a later wait for an old hash finds its replacement's receipt. */
@@ -96,7 +98,7 @@ export function createFeeBumper(parameters: FeeBumperParameters): FeeBumper {
       // mined meanwhile (its receipt settles the group at the next poll): nothing to replace
       if ((await parameters.minedNonce()) > group.tx.nonce) return
       if (group.hashes.length > MAX_BUMPS) {
-        parameters.onBump?.({ nonce: group.tx.nonce, from, maxFeePerGas: group.tx.maxFeePerGas, error: `still unmined after ${MAX_BUMPS} replacements; left to the node` })
+        parameters.onBump?.({ nonce: group.tx.nonce, from, maxFeePerGas: group.tx.maxFeePerGas, error: `still unmined after ${MAX_BUMPS} replacements; left to the node`, gaveUp: true })
         group.gaveUp = true
         return
       }
@@ -142,5 +144,6 @@ export function createFeeBumper(parameters: FeeBumperParameters): FeeBumper {
       // one given up on holds the rest too: no more reads for it until its receipt (or timeout) settles it
       if (lowest && !lowest.bumping && !lowest.gaveUp && head.number - lowest.lastSentAt >= BigInt(bumpAfterBlocks)) void bump(lowest, head)
     },
+    pending: () => open.size,
   }
 }

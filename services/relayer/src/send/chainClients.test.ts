@@ -5,6 +5,7 @@ import { createTestClient, type Hex, http, parseAbi } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { relayerFeeBumps } from '../relayerMetrics.js'
 import { chainClients } from './chainClients.js'
 
 describe('the send path of a chain', () => {
@@ -27,7 +28,9 @@ describe('the send path of a chain', () => {
     return { test, clients, ping }
   }
 
-  it('sends a transaction the base fee outran again with higher fees, and the wait for it ends with the replacement mined', async () => {
+  it('sends a transaction the base fee outran again with higher fees, counts the replacement, and the wait for it ends with the replacement mined', async () => {
+    const bumpsSent = async () => (await relayerFeeBumps.get()).values.find((v) => v.labels.chain === 'anvil' && v.labels.result === 'sent')?.value ?? 0
+    const bumpsBefore = await bumpsSent()
     const { test, clients, ping } = await manualChain(0, 7)
     const before = await clients.public.getBlock()
     const sent = await clients.sendContract({ ...ping, gas: 50_000n })
@@ -51,6 +54,7 @@ describe('the send path of a chain', () => {
     expect(original?.blockNumber ?? null).toBeNull()
     expect(replacement.nonce).toBe(0)
     expect(replacement.maxFeePerGas).toBeGreaterThan((before.baseFeePerGas ?? 1n) * 3n)
+    expect((await bumpsSent()) - bumpsBefore).toBeGreaterThanOrEqual(1)
     clients.close()
   })
 

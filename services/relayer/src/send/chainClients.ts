@@ -8,6 +8,7 @@ import { staleWhileRevalidate } from '../cache.js'
 import { createFeeBumper, type FeeBumper, type SentTransaction } from './bump.js'
 import { createChainFollower } from './follower.js'
 import { createGasGate } from './gasGate.js'
+import { relayerFeeBumps, relayerPendingNonces } from '../relayerMetrics.js'
 import { asNonceError, createNonceManager, isNonceError } from './nonceManager.js'
 
 /** A call {@link ChainClients.sendContract} sends. `value` in wei; `gas` (the transaction's gas limit) in gas units. */
@@ -101,6 +102,7 @@ export function chainClients(chain: ChainConfig, account: LocalAccount, options:
     onHead: (h) => {
       bumper.onHead(h)
       gasGate.mined(h.transactions)
+      relayerPendingNonces.set({ chain: chain.name }, bumper.pending())
     },
   })
   const wallet = createChainWalletClient(chain, account)
@@ -127,10 +129,11 @@ export function chainClients(chain: ChainConfig, account: LocalAccount, options:
     resend: signAndSend,
     priorityFee,
     minedNonce: () => publicClient.getTransactionCount({ address: account.address, blockTag: 'latest' }),
-    onBump: (e) =>
-      e.error
-        ? log?.debug({ chain_id: chain.chainId, nonce: e.nonce, tx: e.from, err: e.error }, 'Replacement transaction refused')
-        : log?.warn({ chain_id: chain.chainId, nonce: e.nonce, tx: e.from, replacement: e.to, max_fee: e.maxFeePerGas.toString() }, 'Sent a stuck transaction again with higher fees'),
+    onBump: (e) => {
+      relayerFeeBumps.inc({ chain: chain.name, result: e.to ? 'sent' : e.gaveUp ? 'gave_up' : 'refused' })
+      if (e.error) log?.debug({ chain_id: chain.chainId, nonce: e.nonce, tx: e.from, err: e.error }, 'Replacement transaction refused')
+      else log?.warn({ chain_id: chain.chainId, nonce: e.nonce, tx: e.from, replacement: e.to, max_fee: e.maxFeePerGas.toString() }, 'Sent a stuck transaction again with higher fees')
+    },
   })
   const pub = withFollowedReceipts(publicClient, bumper)
 

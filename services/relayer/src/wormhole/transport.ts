@@ -2,10 +2,10 @@ import { getChain } from '@unimargin/chains'
 import { MarginHub, MarginVault, WormholeCore } from '@unimargin/contracts'
 import { type Attester, commandOutcomeName as outcomeName } from '@unimargin/protocol'
 import { type Abi, type Hex, keccak256, pad, parseEventLogs, type TransactionReceipt } from 'viem'
-import { chunkByGas, forAll, groupBy, isolateRevert, passing, revertDataName, type StepResult } from '../batch.js'
+import { chunkByGas, forAll, groupBy, isolateRevert, passing, revertDataName, type StepResult, stepResult, stepResults, type Verdict } from '../batch.js'
 import { assertNotExpiredBeforePublish, COSIGNED_MESSAGE_GAS, earlierPublishes, requireSignatures, signaturesFor, type RelayerContext, untilFinal } from '../context.js'
 import { staleWhileRevalidate } from '../cache.js'
-import { NotYetError, PermanentDeliveryError, refusal } from '../errors.js'
+import { NotYetError, PermanentDeliveryError, refusal, StepFailedError } from '../errors.js'
 import { type CommandRow, countAttempts, type Hop, type Move, transitionMany } from '../outbox.js'
 import { countWait } from '../timing.js'
 import type { Transport } from '../transport.js'
@@ -90,7 +90,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
 
   /** Publishes `list`; reuses a message an earlier attempt published (and did not record) instead of a second one. */
   async function publish(list: CommandRow[]): Promise<StepResult[]> {
-    const results: StepResult[] = list.map(() => undefined)
+    const results: Verdict[] = list.map(() => undefined)
     const signatures = await signaturesFor(ctx, list)
     const live = await passing(list, results, async (c) => {
       await assertNotExpiredBeforePublish(ctx, c)
@@ -139,7 +139,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
               args: [[list[i]!.payload as Hex], [signatures.get(list[i]!.id)!]],
               value: fee,
             }),
-          new Error(`Publish transaction ${txHash} reverted.`),
+          new StepFailedError(`Publish transaction ${txHash} reverted.`),
         )
         for (const [i, error] of isolated) results[i] = error
         return
@@ -152,7 +152,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
         const c = list[i]!
         const sequence = sequenceOf.get(c.id.toLowerCase())
         if (sequence === undefined || !p.messages.has(sequence)) {
-          results[i] = new Error(`Publish transaction ${txHash} emitted no message for command ${c.id}.`)
+          results[i] = new StepFailedError(`Publish transaction ${txHash} emitted no message for command ${c.id}.`)
           continue
         }
         moves.push({
@@ -179,7 +179,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
       }),
     ])
     await transitionMany(db, moves)
-    return results
+    return stepResults(list, results)
   }
 
   /**
@@ -191,14 +191,14 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
   async function attest(list: CommandRow[]): Promise<StepResult[]> {
     const head = await hub.headNumber()
     const attested: { i: number; row: CommandRow; hop: Hop }[] = []
-    const results = await Promise.all(
-      list.map(async (c, i): Promise<StepResult> => {
+    const verdicts = await Promise.all(
+      list.map(async (c, i): Promise<Verdict> => {
         try {
           const p = await publishedBy(c.publishTx as Hex)
           const finalAt = p.blockNumber + BigInt(hubChain.confirmations)
           if (head < finalAt) return new NotYetError(`hub block ${p.blockNumber} not final until ${finalAt} (head ${head})`, untilFinal(hubChain.blockTimeMs, finalAt - head))
           const message = p.messages.get(c.sequence!)
-          if (c.sequence === null || !message) return new Error(`Publish transaction ${c.publishTx} emitted no message with sequence ${c.sequence}.`)
+          if (c.sequence === null || !message) return new StepFailedError(`Publish transaction ${c.publishTx} emitted no message with sequence ${c.sequence}.`)
           // the guardians' signatures are a confirmation the step waits for, like a receipt
           const vaa = await countWait(attester.attest({
             emitterChain: hubChain.wormholeChainId,
@@ -217,20 +217,23 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
       }),
     )
     const moves: Move[] = []
+    const delivered = new Map<string, StepResult>()
     await Promise.all(
       [...groupBy(attested, (a) => String(a.row.destChainId)).values()].map(async (group) => {
-        const delivered = await deliverInto(
+        const results = await deliverInto(
           group.map((a) => a.row),
           moves,
           group.map((a) => a.hop),
         )
-        group.forEach((a, k) => {
-          results[a.i] = delivered[k]
-        })
+        for (const r of results) delivered.set(r.command.id, r)
       }),
     )
     await transitionMany(db, moves)
-    return results
+    // an attested command's result is its delivery's, about the row as claimed
+    return list.map((c, i) => {
+      const r = delivered.get(c.id)
+      return r ? { ...r, command: c } : stepResult(c, verdicts[i])
+    })
   }
 
   /** Delivers the VAAs of `list` (one destination chain, recorded `attested` by an earlier step) in `executeCommands` batches. */
@@ -249,7 +252,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
   async function deliverInto(list: CommandRow[], moves: Move[], before?: Hop[]): Promise<StepResult[]> {
     const dest = getChain(config, list[0]!.destChainId)
     const c = ctx.clientsOf(dest.chainId)
-    const results: StepResult[] = list.map(() => undefined)
+    const results: Verdict[] = list.map(() => undefined)
     const chainTime = await c.chainTime()
     const live: number[] = []
     list.forEach((command, i) => {
@@ -272,7 +275,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
         try {
           receipt = await c.public.waitForTransactionReceipt({ hash: await hash })
           txHash = receipt.transactionHash
-          if (receipt.status !== 'success') throw new Error(`Delivery ${txHash} reverted.`)
+          if (receipt.status !== 'success') throw new StepFailedError(`Delivery ${txHash} reverted.`)
         } catch (error) {
           for (const i of indices) results[i] = error
           return
@@ -321,7 +324,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
         )
       }),
     )
-    return results
+    return stepResults(list, results)
   }
 
   /** `command` delivered and executed in `txHash`, after hop `before` (its attestation, with its VAA) when given. */
@@ -341,7 +344,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
    * What to do with a VAA the vault skipped with error `name`: an execution by another delivery is recorded (pushed
    * to `moves`); otherwise the error to fail the command with.
    */
-  async function refused(command: CommandRow, name: string | undefined, data: Hex | undefined, moves: Move[], before?: Hop): Promise<StepResult> {
+  async function refused(command: CommandRow, name: string | undefined, data: Hex | undefined, moves: Move[], before?: Hop): Promise<Verdict> {
     const dest = getChain(config, command.destChainId)
     if (name && ALREADY_DONE.has(name)) {
       const event = await ctx.findExecution(dest, command.id as Hex)
@@ -363,14 +366,14 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
     if (name === 'CommandFrozen') return frozenError(command.id)
     if (name && PERMANENT.has(name)) return new PermanentDeliveryError(refusal(name))
     const vaaDigest = command.vaa ? keccak256(command.vaa as Hex) : undefined
-    return new Error(`vault skipped the VAA ${vaaDigest ?? ''}: ${name ?? (data && data !== '0x' ? data : 'no revert data (out of gas?)')}`)
+    return new StepFailedError(`vault skipped the VAA ${vaaDigest ?? ''}: ${name ?? (data && data !== '0x' ? data : 'no revert data (out of gas?)')}`)
   }
 
   /**
    * A command recorded as delivered before its receipt (by an earlier version or a crashed step): executed when its
    * receipt (or another delivery) shows `CommandExecuted`, else failed with the delivery cleared so it is re-sent.
    */
-  async function confirm(command: CommandRow): Promise<StepResult> {
+  async function confirm(command: CommandRow): Promise<Verdict> {
     const txHash = command.deliverTx as Hex
     const receipt = await ctx.clientsOf(command.destChainId).public.waitForTransactionReceipt({ hash: txHash })
     const own = parseEventLogs({ abi: COMMAND_EXECUTED, logs: receipt.logs, eventName: 'CommandExecuted' }).find(
@@ -402,7 +405,7 @@ export function createWormholeTransport(ctx: RelayerContext, attester: Attester)
     },
     async advance(list) {
       const first = list[0]!
-      if (first.deliverTx) return forAll(list, async () => [await confirm(first)])
+      if (first.deliverTx) return forAll(list, async () => [stepResult(first, await confirm(first))])
       if (first.vaa) return forAll(list, () => deliver(list))
       if (first.publishTx) return forAll(list, () => attest(list))
       return forAll(list, () => publish(list))
