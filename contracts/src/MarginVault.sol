@@ -61,7 +61,9 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
         Applied,
         /// an approval arrived while the account is locked or at another lock epoch: the request stays pending
         VoidedByLock,
-        /// a Lock/Unlock/Seize whose epoch does not match the account's lock state
+        /// a Lock/Unlock/Seize whose epoch does not match the account's lock state (a Lock at or below the current
+        /// epoch; an Unlock of a locked account at another epoch, or of an unlocked one at its epoch or below; a
+        /// Seize of an account not locked at that epoch)
         StaleEpoch,
         /// the request is not a pending request of the command's account
         RequestNotPending,
@@ -195,7 +197,9 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
     /// @notice a SetLimits command with sequence `limitsSequence` replaced `asset`'s outflow controls
     event LimitsSet(address indexed asset, uint256 outflowLimit, uint32 periodSeconds, bool paused, uint64 limitsSequence);
     event RequestTimeoutSet(uint64 requestTimeoutSeconds);
+    /// @notice a Lock moved the account to lock epoch `epoch`: approvals of earlier epochs are void, payouts stop
     event AccountLocked(address indexed account, uint32 epoch);
+    /// @notice the account is unlocked at lock epoch `epoch` (after a liquidation settled, or a lock the hub cancelled)
     event AccountUnlocked(address indexed account, uint32 epoch);
     event Seized(address indexed account, address indexed asset, uint256 amount, address indexed receiver, uint32 epoch);
     /// @notice a command took effect (or was consumed with an outcome). `vmHash` is the VAA's hash when Wormhole
@@ -283,6 +287,10 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
     /// @notice Lists or delists an ERC-20 as collateral. Delisting stops deposits, not withdrawals.
     function setAssetSupported(address asset, bool supported) external onlyOwner {
         if (asset == address(0)) revert ZeroAddress();
+        if (supported && !_everListed[asset]) {
+            _everListed[asset] = true;
+            _listedAssets.push(asset);
+        }
         isAssetSupported[asset] = supported;
         emit AssetSupportSet(asset, supported);
     }
@@ -296,6 +304,63 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
         }
         requestTimeoutSeconds = seconds_;
         emit RequestTimeoutSet(seconds_);
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /// @notice Where the vault is in its life; only moves forward, one step at a time ({advanceLifecycle}), as the
+    /// hub chain's VaultRegistry entry of the vault does. What the vault enforces:
+    /// Active: everything. DepositsClosed and WithdrawalsOnly: {deposit} reverts DepositsNotAccepted; withdrawal
+    /// requests, hub commands, cancellations and the escape hatch go on. Retired: also {requestWithdrawal} reverts
+    /// VaultIsRetired; hub commands, cancellations and the escape hatch still work. A vault is retired only when it
+    /// owes its accounts nothing ({outstanding} is at most 0 for every asset it ever listed), so retiring never strands funds.
+    enum Lifecycle {
+        Active,
+        DepositsClosed,
+        WithdrawalsOnly,
+        Retired
+    }
+
+    Lifecycle public lifecycle;
+
+    /// @notice Token base units of `asset` the vault owes its accounts in total: deposits credited minus payouts,
+    /// i.e. the sum over accounts of balance + escrow (seizures move value between accounts and leave it unchanged).
+    /// Tokens sent to the vault without {deposit} are not counted, so they cannot hold a retirement back; a payout
+    /// out of such tokens can take it below 0.
+    mapping(address asset => int256) public outstanding;
+    /// @dev every asset ever listed, in listing order: a delisted asset may still be owed
+    address[] private _listedAssets;
+    mapping(address asset => bool) private _everListed;
+
+    /// @notice the owner moved the vault's lifecycle from `from` to the next state `to`
+    event LifecycleAdvanced(Lifecycle from, Lifecycle to);
+
+    /// @notice a deposit while the vault's lifecycle is `lifecycle` (deposits are taken only while Active)
+    error DepositsNotAccepted(Lifecycle lifecycle);
+    /// @notice a withdrawal request to a retired vault
+    error VaultIsRetired();
+    /// @notice the vault is already retired: its lifecycle cannot move any more
+    error LifecycleFinal();
+    /// @notice retirement while the vault still owes its accounts `amount` of `asset`
+    error VaultNotEmpty(address asset, int256 amount);
+
+    /// @notice Moves {lifecycle} to its next state (Active → DepositsClosed → WithdrawalsOnly → Retired). Owner
+    /// only (its timelock). Emits LifecycleAdvanced.
+    /// @dev Reverts LifecycleFinal when retired; on the step to Retired, VaultNotEmpty while {outstanding} of an asset
+    /// ever listed is above 0, and EscapeModeActive once escape mode is on (claims then pay what the vault holds).
+    function advanceLifecycle() external onlyOwner {
+        Lifecycle from = lifecycle;
+        if (from == Lifecycle.Retired) revert LifecycleFinal();
+        Lifecycle to = Lifecycle(uint8(from) + 1);
+        if (to == Lifecycle.Retired) {
+            if (_escapeActivatedAt != 0) revert EscapeModeActive();
+            for (uint256 i = 0; i < _listedAssets.length; i++) {
+                int256 owed = outstanding[_listedAssets[i]];
+                if (owed > 0) revert VaultNotEmpty(_listedAssets[i], owed);
+            }
+        }
+        lifecycle = to;
+        emit LifecycleAdvanced(from, to);
     }
 
     // ------------------------------------------------------------------ guardian
@@ -333,9 +398,11 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
 
     /// @notice Pulls `amount` of `asset` from the caller and credits it to `account`'s free balance.
     /// @dev Credits what actually arrived, so fee-on-transfer tokens cannot inflate balances.
-    /// Reverts EscapeModeActive once escape mode is on (a deposit could no longer be withdrawn after a claim).
+    /// Reverts EscapeModeActive once escape mode is on (a deposit could no longer be withdrawn after a claim), and
+    /// DepositsNotAccepted once the vault's {lifecycle} left Active.
     function deposit(address asset, uint256 amount, address account) external nonReentrant {
         if (_escapeActivatedAt != 0) revert EscapeModeActive();
+        if (lifecycle != Lifecycle.Active) revert DepositsNotAccepted(lifecycle);
         if (!isAssetSupported[asset]) revert UnsupportedAsset(asset);
         if (amount == 0) revert ZeroAmount();
         if (account == address(0)) revert ZeroAddress();
@@ -343,6 +410,7 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
         IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = IERC20(asset).balanceOf(address(this)) - before;
         _balance[account][asset] += SafeCast.toInt256(received);
+        outstanding[asset] += SafeCast.toInt256(received);
         _escapeCredit(account, asset, received);
         emit Deposited(account, asset, received, msg.sender);
     }
@@ -354,8 +422,8 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
     /// If the hub has not answered `requestTimeoutSeconds` later, the caller may take the escrow back with
     /// {cancelWithdrawal}.
     /// @dev Reverts EnforcedPause (the guardian paused the vault), AccountIsLocked, WithdrawalsPaused (the asset is
-    /// paused by SetLimits), ZeroAmount, ZeroAddress or EscapeModeActive (no hub can answer any more; exits go through
-    /// {claimEscape}).
+    /// paused by SetLimits), ZeroAmount, ZeroAddress, EscapeModeActive (no hub can answer any more; exits go through
+    /// {claimEscape}) or VaultIsRetired (the vault owes its accounts nothing: see {advanceLifecycle}).
     /// @return requestId sequential from 1
     function requestWithdrawal(address asset, uint256 amount, address recipient)
         external
@@ -364,6 +432,7 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
         returns (uint64 requestId)
     {
         if (_escapeActivatedAt != 0) revert EscapeModeActive();
+        if (lifecycle == Lifecycle.Retired) revert VaultIsRetired();
         if (_locks[msg.sender].locked) revert AccountIsLocked(msg.sender);
         if (_limits[asset].paused) revert WithdrawalsPaused(asset);
         if (amount == 0) revert ZeroAmount();
@@ -493,6 +562,7 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
         if (!_spendAllowance(r.asset, r.amount)) return Outcome.RateLimited;
         r.status = WithdrawalStatus.Executed;
         _escrow[r.account][r.asset] -= r.amount;
+        outstanding[r.asset] -= SafeCast.toInt256(r.amount);
         _escapeDebit(r.account, r.asset, r.amount);
         IERC20(r.asset).safeTransfer(r.recipient, r.amount);
         emit WithdrawalExecuted(c.requestId, r.account, r.asset, r.amount, r.recipient);
@@ -518,9 +588,13 @@ contract MarginVault is OAppReceiver, ReentrancyGuard, Pausable {
         return Outcome.Applied;
     }
 
+    /// @dev A locked account unlocks only at its own epoch. An unlocked account at an older epoch adopts the command's
+    ///      epoch and stays unlocked: the hub cancelled a lock this vault never applied (its Lock was refused or is
+    ///      still in flight), so this vault's epoch moves with the others' and a late Lock of that epoch is stale.
     function _unlock(CommandCodec.Command memory c) private returns (Outcome) {
         AccountLock storage l = _locks[c.account];
-        if (!l.locked || l.epoch != c.lockEpoch) return Outcome.StaleEpoch;
+        if (l.locked ? l.epoch != c.lockEpoch : c.lockEpoch <= l.epoch) return Outcome.StaleEpoch;
+        l.epoch = c.lockEpoch;
         l.locked = false;
         emit AccountUnlocked(c.account, c.lockEpoch);
         return Outcome.Applied;

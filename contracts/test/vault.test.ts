@@ -327,6 +327,26 @@ describe('MarginVault on a real Wormhole core', () => {
       const unlock = await command({ kind: 'Unlock', account: u.address, lockEpoch: 0 })
       expect((await execute(await vaa(unlock.payload))).outcome).toBe(Outcome.StaleEpoch)
     })
+
+    it('moves an unlocked account to the epoch of a cancelled lock it never applied, so that lock arriving late is stale', async () => {
+      const u = user(9) // never locked: epoch 0
+      const cancelled = await command({ kind: 'Unlock', account: u.address, lockEpoch: 1 })
+      const receipt = await execute(await vaa(cancelled.payload))
+      expect(receipt.outcome).toBe(Outcome.Applied)
+      expect(await lockOf(u.address)).toEqual([false, 1])
+      // the same epoch again, or an older one, changes nothing
+      const again = await command({ kind: 'Unlock', account: u.address, lockEpoch: 1 })
+      expect((await execute(await vaa(again.payload))).outcome).toBe(Outcome.StaleEpoch)
+      const late = await command({ kind: 'Lock', account: u.address, lockEpoch: 1 })
+      expect((await execute(await vaa(late.payload))).outcome).toBe(Outcome.StaleEpoch)
+      expect(await lockOf(u.address)).toEqual([false, 1])
+      // an approval decided at the hub's epoch is paid
+      await fund(9)
+      await deposit(9, 500n)
+      const id = await requestWithdrawal(9, 200n)
+      const approval = await command({ kind: 'ApproveWithdrawal', account: u.address, requestId: id, lockEpoch: 1 })
+      expect((await execute(await vaa(approval.payload))).outcome).toBe(Outcome.Applied)
+    })
   })
 
   describe('MarginHub', () => {
