@@ -1,16 +1,29 @@
 import { serve } from '@hono/node-server'
+import { createNodeWebSocket, type NodeWebSocket } from '@hono/node-ws'
 import type { Config } from '@unimargin/chains'
 import type { Db } from '@unimargin/db'
-import { Hono } from 'hono'
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import { Scalar } from '@scalar/hono-api-reference'
+import { requestId } from 'hono/request-id'
 import { routePath } from 'hono/route'
 import pino, { type Logger } from 'pino'
 import { Counter, Histogram, Registry } from 'prom-client'
 import { registerNodeMetrics } from '../metrics/index.js'
 import { createWhatIfPool, type WhatIfPool } from '../whatif/index.js'
-import { type ApiErrorBody, errorResponse } from './errors.js'
+import { dashboardRoutes } from './dashboard.js'
+import { errorBody, errorResponse } from './errors.js'
 import { type ApiLimitsParameters, resolveApiLimits } from './limits.js'
 import { bodyLimitOf } from './middleware/bodyLimit.js'
-import { rateLimitOf } from './middleware/rateLimit.js'
+import { accessLogOf } from './middleware/accessLog.js'
+import { corsOf } from './middleware/cors.js'
+import { clientAddressOf, rateLimitOf } from './middleware/rateLimit.js'
+import { requireApiKey } from './middleware/requireApiKey.js'
+import { openApiRouter } from './openapi.js'
+import { accountViewLoader, createLiveAccounts, type LiveAccounts, type ServedAccountView } from './live/index.js'
+import { accountHistoryRoutes } from './routes/accountHistory.js'
+import { accountStreamRoutes } from './routes/accountStream.js'
+import { accountIndexRoutes } from './routes/accountIndex.js'
+import { discoveryRoutes } from './routes/discovery.js'
 import { accountRoutes } from './routes/accounts.js'
 import { commandRoutes } from './routes/commands.js'
 import { escapeRoutes } from './routes/escape.js'
@@ -19,6 +32,7 @@ import { positionRoutes } from './routes/positions.js'
 import { riskParameterRoutes } from './routes/riskParameters.js'
 import { routeRoutes } from './routes/routes.js'
 import { statusRoutes } from './routes/status.js'
+import { streamRoutes } from './routes/stream.js'
 import { type ParameterSetStore, parameterSetStoreOf } from '../riskParameters/index.js'
 import { UnimarginError } from '@unimargin/errors'
 
@@ -44,16 +58,53 @@ export type CreateApiParameters = {
   whatIfPool?: WhatIfPool
   /** the risk parameter sets (`/v1/risk/parameters`, the account view's set); default replayed from stored prices */
   riskParameters?: ParameterSetStore
+  /**
+   * origins a browser app may call the API from (CORS), e.g. `https://app.example.org`; `*` allows any. Default none:
+   * no CORS headers, and a preflight from any origin is refused with 403.
+   */
+  corsOrigins?: readonly string[] | undefined
+  /**
+   * the dashboard's built files (`dashboardDir` of `@unimargin/dashboard`), served under `/ui`; default none: `/ui`
+   * answers a JSON 404 (`dashboard_not_configured`), and a folder not yet built a JSON 503 (`dashboard_not_built`)
+   */
+  dashboardDir?: string | undefined
+  /** live account views: cache and streams (defaults in {@link LiveApiParameters}) */
+  live?: LiveApiParameters | undefined
 }
 
+export type LiveApiParameters = {
+  /** least ms between two recomputations of one streamed account; changes within it are folded (default 250) */
+  coalesceMs?: number | undefined
+  /**
+   * ms a cached account view is served without a change notification (default 5000): the view also shows valuation
+   * blocks, price ages and route latencies, which move without one
+   */
+  viewMaxAgeMs?: number | undefined
+  /** ms between heartbeat comments of an account event stream (default 15000) */
+  heartbeatMs?: number | undefined
+  /** accounts one WebSocket may follow at once (default 100) */
+  maxSubscriptionsPerSocket?: number | undefined
+}
+
+/** What {@link serveApi} must wire into and close with the server of an app {@link createApi} built. */
+type AppRuntime = { webSocket: NodeWebSocket; live: LiveAccounts<ServedAccountView> }
+const runtimes = new WeakMap<object, AppRuntime>()
+
 /**
- * Builds the hub's HTTP API (hono): accounts, commands, position reports, health, readiness and metrics. Errors
- * are JSON `{ error: { code, message, issues? } }`; unknown routes are a JSON 404. One client cannot stall the
- * node: bodies over `limits.bodyLimitBytes` are a 413, `/v1` requests and what-ifs are rate-limited per client
- * (429 with `Retry-After`), and what-ifs compute in a bounded worker pool with a timeout (503).
+ * Builds the hub's HTTP API (hono with `@hono/zod-openapi`: each route's request and response schemas are written once,
+ * validate requests and make the OpenAPI 3.1 document at `/openapi.json`, browsable at `/docs`): accounts, their
+ * withdrawals and liquidations, commands, position reports, discovery (chains, assets, markets, prices), the operators'
+ * account list, health, readiness and metrics; the dashboard under `/ui` (`dashboardDir`). Errors are JSON `{ error: { code, message, issues?, requestId } }`;
+ * unknown routes are a JSON 404. Every answer carries `X-Request-Id` (the client's, when it sends a valid one), which
+ * the access log (`logger`, one line per request) and error bodies repeat. Browsers may call it from
+ * `corsOrigins`. One client cannot stall the node: bodies over `limits.bodyLimitBytes` are a 413, `/v1` requests and
+ * what-ifs are rate-limited per client IP or API key (429 with `Retry-After`), and what-ifs compute in a bounded worker
+ * pool with a timeout (503). Account views are cached with an `ETag` (304 on `If-None-Match`) and streamed live
+ * (`/v1/accounts/{address}/stream` as Server-Sent Events, `/v1/stream` as a WebSocket when served by {@link serveApi}),
+ * both kept current by the database's change notifications (LISTEN, from the first account asked for).
  * @example const app = createApi({ db, config }); const res = await app.request('/v1/accounts/0x…')
  */
-export function createApi(parameters: CreateApiParameters): Hono {
+export function createApi(parameters: CreateApiParameters): OpenAPIHono {
   const { db, config, now = () => new Date(), readyLagSeconds = 30 } = parameters
   const logger = (parameters.logger ?? pino({ level: 'silent' })).child({ service: 'api' })
   const registry = parameters.registry ?? new Registry()
@@ -75,7 +126,22 @@ export function createApi(parameters: CreateApiParameters): Hono {
   }
   const { whatIfLimit, ...rate } = limits.rateLimit
 
-  const app = new Hono()
+  const app = openApiRouter()
+  const riskParameters = parameters.riskParameters ?? parameterSetStoreOf(config)
+  const views = new Counter({ name: 'unimargin_account_view_computations_total', help: 'Account views computed (cache misses and stream refreshes)', registers: [registry] })
+  const liveOptions = parameters.live ?? {}
+  const live = createLiveAccounts({
+    db,
+    logger,
+    load: accountViewLoader({ db, config, now, riskParameters }),
+    coalesceMs: liveOptions.coalesceMs,
+    viewMaxAgeMs: liveOptions.viewMaxAgeMs,
+    onLoad: () => views.inc(),
+  })
+  const webSocket = createNodeWebSocket({ app })
+  runtimes.set(app, { webSocket, live })
+  app.use(requestId())
+  app.use(accessLogOf(logger, clientAddressOf))
   app.use(async (c, next) => {
     const started = performance.now()
     await next()
@@ -83,30 +149,56 @@ export function createApi(parameters: CreateApiParameters): Hono {
     requests.inc({ method: c.req.method, route, status: String(c.res.status) })
     duration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000)
   })
+  // before the rate limit: a preflight is answered here and not counted
+  app.use(corsOf({ origins: parameters.corsOrigins ?? [], apiKeyHeader: rate.apiKeyHeader }))
   // probes and scrapers are not rate-limited: a client flooding /v1 must not fail the node's liveness check
   app.use('/v1/*', rateLimitOf({ name: 'requests', ...rate }))
   app.use(bodyLimitOf(limits.bodyLimitBytes))
   app.route('/', healthRoutes({ db, config, now, readyLagSeconds }))
-  app.get('/metrics', async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }))
+  app.openapi(metricsRoute, async (c) => c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }))
   const whatIfRateLimit = rateLimitOf({ ...rate, name: 'what-ifs', limit: whatIfLimit })
-  const riskParameters = parameters.riskParameters ?? parameterSetStoreOf(config)
+  app.route('/v1/accounts', accountIndexRoutes({ db, config, now, requireApiKey: requireApiKey(rate.apiKeyHeader, rate.apiKeys) }))
   app.route('/v1/accounts', escapeRoutes({ db }))
-  app.route('/v1/accounts', accountRoutes({ db, config, now, whatIfPool: poolOf, whatIfRateLimit, riskParameters }))
+  app.route('/v1/accounts', accountHistoryRoutes({ db, config }))
+  app.route('/v1/accounts', accountRoutes({ db, config, now, live, whatIfPool: poolOf, whatIfRateLimit }))
+  app.route('/v1/accounts', accountStreamRoutes({ live, logger, heartbeatMs: liveOptions.heartbeatMs }))
+  app.route('/v1/stream', streamRoutes({ live, upgradeWebSocket: webSocket.upgradeWebSocket, logger, maxSubscriptions: liveOptions.maxSubscriptionsPerSocket }))
   app.route('/v1/commands', commandRoutes({ db }))
   app.route('/v1/positions', positionRoutes({ db, config, logger, now }))
   app.route('/v1/routes', routeRoutes({ db, config, now }))
   app.route('/v1/status', statusRoutes({ db, config, now }))
   app.route('/v1/risk', riskParameterRoutes({ db, store: riskParameters }))
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } } satisfies ApiErrorBody, 404))
+  app.route('/v1', discoveryRoutes({ db, config, now }))
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: rate.apiKeyHeader })
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Unimargin hub API',
+      version: '1',
+      description:
+        'One margin account across many EVM chains. Integers that may exceed 2^53 (token base units, usd8, 1e18 sizes) are decimal strings; `...Usd` and `...Formatted` strings beside them are for display. Errors are `{ error: { code, message, issues?, requestId } }`.',
+    },
+  })
+  app.route('/', dashboardRoutes(parameters.dashboardDir))
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Unimargin hub API' }))
+  app.notFound((c) => c.json(errorBody(c, 'not_found', `No route for ${c.req.method} ${c.req.path}.`), 404))
   app.onError((error, c) => errorResponse(error, c, logger))
   return app
 }
+
+const metricsRoute = createRoute({
+  method: 'get',
+  path: '/metrics',
+  tags: ['operators'],
+  summary: "Prometheus metrics: requests, the node's state, the process",
+  responses: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: z.string() } } } },
+})
 
 export type ServeApiParameters = CreateApiParameters & {
   port: number
   hostname?: string
   /** an app built earlier with {@link createApi}; built from the other parameters when absent */
-  app?: Hono
+  app?: { fetch: OpenAPIHono['fetch'] }
 }
 
 export type ApiServer = { port: number; close: () => Promise<void> }
@@ -117,8 +209,10 @@ export class ApiListenError extends UnimarginError {
 }
 
 /**
- * Serves the API over HTTP with @hono/node-server. Unless `app` or `whatIfPool` is given, it builds the what-if pool
- * (one thread started at once) and `close()` terminates it after the server has closed.
+ * Serves the API over HTTP with @hono/node-server, with WebSocket upgrades (`/v1/stream`) for an app built by
+ * {@link createApi}. Unless `app` or `whatIfPool` is given, it builds the what-if pool (one thread started at once) and
+ * `close()` terminates it after the server has closed. `close()` first ends the app's account streams and WebSockets
+ * and stops its listening.
  * @returns the bound port (useful with `port: 0`) and `close()`.
  * @throws {ApiListenError} when the port is in use (EADDRINUSE) or may not be bound (EACCES), with the what-if pool
  *   it built already closed
@@ -131,13 +225,18 @@ export async function serveApi(parameters: ServeApiParameters): Promise<ApiServe
       : createWhatIfPool({ config: parameters.config, minThreads: 1, ...resolveApiLimits(parameters.limits).whatIf })
   const app = parameters.app ?? createApi({ ...parameters, ...(ownPool ? { whatIfPool: ownPool } : {}) })
   const hostname = parameters.hostname ?? '127.0.0.1'
+  const runtime = runtimes.get(app)
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: parameters.port, hostname }, (info) => {
-      parameters.logger?.info({ port: info.port }, 'Started API server')
+      parameters.logger?.info({ port: info.port, hostname }, 'Started API server')
       resolve({
         port: info.port,
         close: async () => {
           try {
+            if (runtime) {
+              await runtime.live.close()
+              await closeWebSockets(runtime.webSocket)
+            }
             await new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done())))
           } finally {
             await ownPool?.close()
@@ -145,6 +244,7 @@ export async function serveApi(parameters: ServeApiParameters): Promise<ApiServe
         },
       })
     })
+    runtime?.webSocket.injectWebSocket(server)
     server.once('error', (error: NodeJS.ErrnoException) => {
       const why =
         error.code === 'EADDRINUSE'
@@ -154,4 +254,28 @@ export async function serveApi(parameters: ServeApiParameters): Promise<ApiServe
       void (ownPool?.close() ?? Promise.resolve()).finally(() => reject(failed))
     })
   })
+}
+
+/** ms a WebSocket client has to answer the server's close frame before its socket is cut. */
+const WEBSOCKET_CLOSE_GRACE_MS = 1_000
+
+/** Closes every WebSocket of the server with 1001 (going away), cutting those that do not answer in time. */
+async function closeWebSockets({ wss }: NodeWebSocket): Promise<void> {
+  await Promise.all(
+    [...wss.clients].map(
+      (client) =>
+        new Promise<void>((resolve) => {
+          if (client.readyState === client.CLOSED) return resolve()
+          const timer = setTimeout(() => {
+            client.terminate()
+            resolve()
+          }, WEBSOCKET_CLOSE_GRACE_MS)
+          client.once('close', () => {
+            clearTimeout(timer)
+            resolve()
+          })
+          client.close(1001, 'server shutting down')
+        }),
+    ),
+  )
 }

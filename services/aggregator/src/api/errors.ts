@@ -5,8 +5,8 @@ import type { Logger } from 'pino'
 import { UnimarginError } from '@unimargin/errors'
 
 export type ApiIssue = { path: string; message: string }
-/** The body of every error response. */
-export type ApiErrorBody = { error: { code: string; message: string; issues?: ApiIssue[] } }
+/** The body of every error response; `requestId` is the request's `X-Request-Id` (absent outside the API's middleware). */
+export type ApiErrorBody = { error: { code: string; message: string; issues?: ApiIssue[]; requestId?: string } }
 
 /** An error that becomes a JSON response with its status and code (and `headers`, such as `Retry-After`). */
 export class ApiError extends UnimarginError {
@@ -27,16 +27,19 @@ export function toIssues(issues: readonly { path: readonly PropertyKey[]; messag
   return issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }))
 }
 
+/** The error body of `code` and `message`, with the request's id when the request-id middleware ran. */
+export function errorBody(c: Context, code: string, message: string, issues?: ApiIssue[]): ApiErrorBody {
+  const requestId = c.get('requestId' as never) as string | undefined
+  return { error: { code, message, ...(issues ? { issues } : {}), ...(requestId ? { requestId } : {}) } }
+}
+
 /** The one error handler: typed errors keep their status, anything else is a logged 500. */
 export function errorResponse(error: Error, c: Context, logger?: Logger) {
-  if (error instanceof ApiError) {
-    const body: ApiErrorBody = { error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) } }
-    return c.json(body, error.status, error.headers)
-  }
+  if (error instanceof ApiError) return c.json(errorBody(c, error.code, error.message, error.issues), error.status, error.headers)
   if (error instanceof HTTPException) {
     const code = error.status === 400 ? 'invalid_request' : `http_${error.status}`
-    return c.json({ error: { code, message: error.message || 'Request failed.' } } satisfies ApiErrorBody, error.status)
+    return c.json(errorBody(c, code, error.message || 'Request failed.'), error.status)
   }
-  logger?.error({ error: error.message, stack: error.stack, path: c.req.path }, 'Failed request')
-  return c.json({ error: { code: 'internal', message: 'Internal error.' } } satisfies ApiErrorBody, 500)
+  logger?.error({ error: error.message, stack: error.stack, path: c.req.path, request_id: c.get('requestId' as never) }, 'Failed request')
+  return c.json(errorBody(c, 'internal', 'Internal error.'), 500)
 }

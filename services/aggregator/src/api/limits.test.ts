@@ -35,7 +35,7 @@ describe.each(testDatabases())('api limits on $kind', ({ open }) => {
       // not JSON at all: a 400 would mean it was parsed
       const res = await app.request('/v1/positions', json(`{${'x'.repeat(1024)}`))
       expect(res.status).toBe(413)
-      expect(await res.json()).toEqual({ error: { code: 'body_too_large', message: 'The request body exceeds the limit of 1024 bytes.' } })
+      expect(await res.json()).toEqual({ error: { code: 'body_too_large', message: 'The request body exceeds the limit of 1024 bytes.', requestId: expect.any(String) } })
     })
 
     it('refuses a streamed body without Content-Length once it passes the limit', async () => {
@@ -143,7 +143,7 @@ describe.each(testDatabases())('api limits on $kind', ({ open }) => {
       expect(limited.status).toBe(429)
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
       expect(limited.headers.get('ratelimit-policy')).toBe('2;w=60')
-      expect(await limited.json()).toEqual({ error: { code: 'rate_limited', message: 'Too many what-ifs: at most 2 per 60 s for one client.' } })
+      expect(await limited.json()).toEqual({ error: { code: 'rate_limited', message: 'Too many what-ifs: at most 2 per 60 s for one client.', requestId: expect.any(String) } })
       expect((await app.request(`/v1/accounts/${alice}`)).status).toBe(200)
     })
 
@@ -172,7 +172,7 @@ describe.each(testDatabases())('api limits on $kind', ({ open }) => {
       const app = apiWith({ rateLimit: { apiKeys: ['k-0123456789abcdef'] } })
       const res = await app.request(`/v1/accounts/${alice}`, { headers: { 'x-api-key': 'guessed' } })
       expect(res.status).toBe(401)
-      expect(await res.json()).toEqual({ error: { code: 'invalid_api_key', message: 'The x-api-key header names no configured API key.' } })
+      expect(await res.json()).toEqual({ error: { code: 'invalid_api_key', message: 'The x-api-key header names no configured API key.', requestId: expect.any(String) } })
     })
   })
 })

@@ -1,6 +1,7 @@
 import type { ChainConfig, Config } from '@unimargin/chains'
 import type { HaltedChainView, ReadyView, StaleChainView } from '@unimargin/client'
-import { and, chainCheckpoints, chainEvents, type Db, isNull, listLeases, lt, sql } from '@unimargin/db'
+import { type Db, listLeases } from '@unimargin/db'
+import { type NodeState, readNodeState } from './nodeState.js'
 
 /**
  * Block times a chain's head may go without advancing before `/ready` calls the chain stale. Ten missed blocks in a
@@ -25,13 +26,18 @@ export function maxHeadAgeSeconds(chain: Pick<ChainConfig, 'blockTimeMs'>): numb
  * (age from `head_seen_at`, or the checkpoint's `updated_at` before a head was recorded, to `now`; a halted chain
  * is listed as halted only), and no chain event observed more than `readyLagSeconds` ago is still unprocessed.
  * Lists every lease (`leases`: who ingests each chain and who sends from the relayer key when nodes share the
- * database), which does not change readiness. Reads `chain_checkpoints`, `chain_events` and `leases`.
+ * database), which does not change readiness. Reads {@link readNodeState} (`chain_checkpoints`, `chain_events`,
+ * `commands`, the read `/v1/status` and `/metrics` share) and `leases`.
  * @param now the API's clock; the watcher stamps `head_seen_at` with its own, so clocks should agree within seconds.
+ * @param state a state already read with `lateBefore` = `now` − `readyLagSeconds` (default: read here)
  * @returns the view `/ready` serves, with `ready` false when any list is non-empty or an event is late.
  */
-export async function readReadiness(db: Db, config: Config, now: Date, readyLagSeconds: number): Promise<ReadyView> {
-  const rows = await db.select().from(chainCheckpoints)
-  const byChain = new Map(rows.map((r) => [Number(r.chainId), r]))
+export async function readReadiness(db: Db, config: Config, now: Date, readyLagSeconds: number, state?: NodeState): Promise<ReadyView> {
+  const [{ checkpoints, unprocessed }, leaseRows] = await Promise.all([
+    state ?? readNodeState(db, { lateBefore: new Date(now.getTime() - readyLagSeconds * 1000) }),
+    listLeases(db),
+  ])
+  const byChain = new Map(checkpoints.map((r) => [Number(r.chainId), r]))
   const chainsWithoutCheckpoint: number[] = []
   const haltedChains: HaltedChainView[] = []
   const staleChains: StaleChainView[] = []
@@ -52,14 +58,9 @@ export async function readReadiness(db: Db, config: Config, now: Date, readyLagS
     if (headAgeSeconds > maxAge)
       staleChains.push({ chainId, name, headBlock: row.headBlock?.toString() ?? null, headSeenAt: seenAt.toISOString(), headAgeSeconds, maxHeadAgeSeconds: maxAge })
   }
-  const cutoff = new Date(now.getTime() - readyLagSeconds * 1000)
-  const [lagging] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(chainEvents)
-    .where(and(isNull(chainEvents.processedAt), lt(chainEvents.observedAt, cutoff)))
-  const lateUnprocessedEvents = Number(lagging?.count ?? 0)
+  const lateUnprocessedEvents = unprocessed.reduce((sum, u) => sum + u.late, 0)
   const ready = chainsWithoutCheckpoint.length === 0 && haltedChains.length === 0 && staleChains.length === 0 && lateUnprocessedEvents === 0
-  const leases = (await listLeases(db)).map((l) => {
+  const leases = leaseRows.map((l) => {
     const watcher = /^watcher:(\d+)$/.exec(l.name)
     return {
       name: l.name,

@@ -1,20 +1,4 @@
-import { zValidator } from '@hono/zod-validator'
-import type { ValidationTargets } from 'hono'
 import { z } from 'zod'
-import { ApiError, toIssues } from './errors.js'
-
-/**
- * `zValidator` whose failures become `400 { error: { code: 'invalid_request', message, issues: [{ path, message }] } }`,
- * the message naming every bad field.
- */
-export function validate<T extends keyof ValidationTargets, S extends z.ZodType>(target: T, schema: S) {
-  return zValidator(target, schema, (result) => {
-    if (!result.success) {
-      const issues = toIssues(result.error.issues)
-      throw new ApiError(400, 'invalid_request', `Invalid ${target}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues)
-    }
-  })
-}
 
 export const INT256_MIN = -(2n ** 255n)
 export const INT256_MAX = 2n ** 255n - 1n

@@ -1,20 +1,22 @@
 import type { Config } from '@unimargin/chains'
 import type { Db } from '@unimargin/db'
-import { Hono, type MiddlewareHandler } from 'hono'
+import { createRoute, z } from '@hono/zod-openapi'
+import type { MiddlewareHandler } from 'hono'
+import { etag } from 'hono/etag'
 import { getAddress, isAddress } from 'viem'
-import { z } from 'zod'
-import { accountParameterSet, type ParameterSetStore } from '../../riskParameters/index.js'
-import { getAccountView } from '../../view/index.js'
 import { readWhatIfInput, UnknownInstrumentError, type WhatIfPool, WhatIfQueueFullError, WhatIfTimeoutError } from '../../whatif/index.js'
 import { ApiError } from '../errors.js'
-import { decimalInteger, INT256_MAX, INT256_MIN, UINT256_MAX, validate } from '../validation.js'
+import type { LiveAccounts, ServedAccountView } from '../live/index.js'
+import { errorResponses, json, openApiRouter } from '../openapi.js'
+import { AccountViewSchema } from '../schemas/accountView.js'
+import { AddressParams } from '../schemas/common.js'
+import { decimalInteger, INT256_MAX, INT256_MIN, UINT256_MAX } from '../validation.js'
 
 /** The most position and the most collateral changes one what-if may name (each). */
 export const MAX_WHAT_IF_CHANGES = 50
 
 const address = z.string().refine((v) => isAddress(v, { strict: false }), 'must be a 20-byte 0x address')
-const params = z.object({ address })
-const whatIfBody = z
+export const WhatIfBody = z
   .object({
     positions: z
       .array(
@@ -40,38 +42,75 @@ const whatIfBody = z
       .default([]),
   })
   .refine((b) => b.positions.length + b.collateral.length > 0, 'name at least one position or collateral change')
+  .openapi('WhatIfRequest')
+
+const MarginSummarySchema = z
+  .object({
+    equityUsd8: z.string(),
+    imUsd8: z.string(),
+    mmUsd8: z.string(),
+    freeCollateralUsd8: z.string(),
+    health: z.string().nullable(),
+    worstScenario: z.string().nullable(),
+  })
+  .openapi('MarginSummary')
+const WhatIfResultSchema = z.object({ before: MarginSummarySchema, after: MarginSummarySchema }).openapi('WhatIfResult')
 
 /**
- * `GET /v1/accounts/:address`: the account view (see `AccountView`), with `parameterSet`: the risk parameter set in
+ * `GET /v1/accounts/{address}`: the account view (see `AccountView`), with `parameterSet`: the risk parameter set in
  * force for the account, why, and what moved it (`AccountParameterSetView`; null before the first calibration), and
  * `applied`: whether the hub margins the account under it (`margin.calibration = 'volatility'`) or only publishes it.
- * `POST /v1/accounts/:address/what-if`: margin before and after hypothetical position and collateral changes,
- * computed in the what-if worker pool: 400 on an unknown market or asset, 503 with `Retry-After` when the pool's
- * queue is full (`busy`) or the what-if outlives its timeout (`what_if_timeout`).
+ * Served from `live`'s cache with an `ETag`; a matching `If-None-Match` is answered 304.
+ * `POST /v1/accounts/{address}/what-if`: margin before and after hypothetical position and collateral changes,
+ * computed in the what-if worker pool behind its own, stricter rate limit (`whatIfRateLimit`): 400 on an unknown
+ * market or asset, 503 with `Retry-After` when the pool's queue is full (`busy`) or the what-if outlives its timeout
+ * (`what_if_timeout`).
  */
 export function accountRoutes(deps: {
   db: Db
   config: Config
   now: () => Date
+  live: LiveAccounts<ServedAccountView>
   whatIfPool: () => WhatIfPool
   whatIfRateLimit: MiddlewareHandler
-  riskParameters: ParameterSetStore
 }) {
-  return new Hono()
-    .get('/:address', validate('param', params), async (c) => {
+  const getAccount = createRoute({
+    method: 'get',
+    path: '/{address}',
+    tags: ['accounts'],
+    summary: 'An account: margin, health, collateral per chain, positions, withdrawable amounts, withdrawals, liquidations',
+    middleware: [etag()] as const,
+    request: { params: AddressParams },
+    responses: {
+      200: {
+        ...json(AccountViewSchema, 'The account view (an address never seen is an empty account)'),
+        headers: { ETag: { description: 'the view\'s version: send it as `If-None-Match` to get a 304 while it is unchanged', schema: { type: 'string' } } },
+      },
+      304: { description: 'Unchanged since the view whose `ETag` the request sent in `If-None-Match`' },
+      ...errorResponses(400, 429),
+    },
+  })
+  const whatIf = createRoute({
+    method: 'post',
+    path: '/{address}/what-if',
+    tags: ['accounts'],
+    summary: 'Margin before and after hypothetical position and collateral changes (rate-limited more strictly)',
+    middleware: [deps.whatIfRateLimit] as const,
+    request: { params: AddressParams, body: { required: true, content: { 'application/json': { schema: WhatIfBody } } } },
+    responses: { 200: json(WhatIfResultSchema, 'Margin before and after'), ...errorResponses(400, 413, 429, 503) },
+  })
+  return openApiRouter()
+    .openapi(getAccount, async (c) => {
       const { address } = c.req.valid('param')
-      const now = deps.now()
-      const view = await getAccountView(deps.db, deps.config, address, now)
-      if (view.parameterSet) return c.json(view)
-      // the grid is static: show the set the hub publishes for the account, not applied
-      const published = await accountParameterSet(deps.db, await deps.riskParameters.state(deps.db), address, now.getTime())
-      return c.json({ ...view, parameterSet: published && { ...published, applied: false } })
+      const served = await deps.live.view(address)
+      c.header('ETag', served.etag)
+      return c.json(served.view, 200)
     })
-    .post('/:address/what-if', deps.whatIfRateLimit, validate('param', params), validate('json', whatIfBody), async (c) => {
+    .openapi(whatIf, async (c) => {
       const { address } = c.req.valid('param')
       const input = await readWhatIfInput(deps.db, deps.config, address, deps.now())
       try {
-        return c.json(await deps.whatIfPool().run(input, c.req.valid('json')))
+        return c.json(await deps.whatIfPool().run(input, c.req.valid('json')), 200)
       } catch (error) {
         if (error instanceof UnknownInstrumentError) throw new ApiError(400, 'unknown_instrument', error.message)
         if (error instanceof WhatIfQueueFullError) throw new ApiError(503, 'busy', error.message, undefined, { 'retry-after': '1' })

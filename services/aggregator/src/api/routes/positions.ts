@@ -1,16 +1,16 @@
 import type { Config } from '@unimargin/chains'
 import type { Db } from '@unimargin/db'
-import { Hono } from 'hono'
+import { createRoute } from '@hono/zod-openapi'
 import type { Logger } from 'pino'
 import { type Address, getAddress, type Hex, isAddress } from 'viem'
-import { z } from 'zod'
+import { z } from '@hono/zod-openapi'
 import { toUnixSeconds } from '../../common/format.js'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { PositionReportError, type PositionReportErrorCode } from '../../common/errors.js'
 import { positionReportDomain, recoverPositionReporter } from '@unimargin/protocol'
 import { applyPositionReport, MAX_REPORT_SEQUENCE } from '../../positions/index.js'
 import { ApiError } from '../errors.js'
-import { validate } from '../validation.js'
+import { errorResponses, json, openApiRouter } from '../openapi.js'
 
 const INT256_MAX = 2n ** 255n - 1n
 const UINT256_MAX = 2n ** 256n - 1n
@@ -43,7 +43,7 @@ const body = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{130}$/, 'must be a 65-byte 0x signature')
     .transform((v) => v as Hex),
-})
+}).openapi('PositionReportRequest')
 
 /** Status and the report field each refusal names. */
 const refusals = {
@@ -58,6 +58,21 @@ const refusals = {
 
 /** Seconds a venue should wait before re-sending a report refused for want of a fresh mark price. */
 const MARK_PRICE_RETRY_AFTER_SECONDS = 5
+
+const route = createRoute({
+  method: 'post',
+  path: '/',
+  tags: ['venue'],
+  summary: "A venue's EIP-712 signed position report",
+  request: { body: { required: true, content: { 'application/json': { schema: body } } } },
+  responses: {
+    200: json(
+      z.object({ accepted: z.literal(true), account: z.string(), market: z.string(), sequence: z.string() }).openapi('PositionReportAccepted'),
+      'Accepted',
+    ),
+    ...errorResponses(400, 401, 409, 413, 422, 429, 503),
+  },
+})
 
 /**
  * `POST /v1/positions`: accepts an EIP-712 position report signed by `config.venue.reporter` over the domain
@@ -74,7 +89,7 @@ const MARK_PRICE_RETRY_AFTER_SECONDS = 5
 export function positionRoutes(deps: { db: Db; config: Config; logger: Logger; now: () => Date }) {
   const { db, config } = deps
   const domain = positionReportDomain({ name: config.venue.domainName, chainId: config.hub.chainId, verifyingContract: config.hub.address })
-  return new Hono().post('/', validate('json', body), async (c) => {
+  return openApiRouter().openapi(route, async (c) => {
     const { report, signature } = c.req.valid('json')
     let signer: Address | undefined
     try {
@@ -90,7 +105,7 @@ export function positionRoutes(deps: { db: Db; config: Config; logger: Logger; n
       const result = await db.transaction((tx) =>
         applyPositionReport({ tx, config, logger: deps.logger, now: deps.now, referenceTs: toUnixSeconds(deps.now()) }, report, signature),
       )
-      return c.json({ accepted: true, account: report.account, market: report.market, sequence: result.sequence.toString() })
+      return c.json({ accepted: true as const, account: report.account, market: report.market, sequence: result.sequence.toString() }, 200)
     } catch (error) {
       if (error instanceof PositionReportError) {
         const { status, path } = refusals[error.code]

@@ -1,7 +1,38 @@
 import type { Config } from '@unimargin/chains'
 import { commands, type Db, sql } from '@unimargin/db'
-import { Hono } from 'hono'
+import { createRoute, z } from '@hono/zod-openapi'
+import { errorResponses, json, openApiRouter } from '../openapi.js'
+import { IsoTime } from '../schemas/common.js'
 import { routeLatencies } from '../../routes/index.js'
+
+const RoutesSchema = z
+  .object({
+    routes: z.array(
+      z.object({
+        chainId: z.number(),
+        name: z.string(),
+        transport: z.enum(['wormhole', 'layerzero']),
+        p50Ms: z.number(),
+        p99Ms: z.number(),
+        samples: z.number(),
+        source: z.enum(['measured', 'seeded']),
+        seedMs: z.number(),
+        inFlight: z.number(),
+        failing: z.number(),
+        dead: z.number(),
+        lastExecutedAt: IsoTime.nullable(),
+        healthy: z.boolean(),
+      }),
+    ),
+  })
+  .openapi('Routes')
+const route = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['node'],
+  summary: 'Per destination chain: transport, latency p50/p99 and traffic',
+  responses: { 200: json(RoutesSchema, 'The routes'), ...errorResponses(429) },
+})
 
 /**
  * `GET /v1/routes`: per destination chain, the route's transport, measured (or seeded) latency p50/p99 in ms, sample
@@ -9,7 +40,7 @@ import { routeLatencies } from '../../routes/index.js'
  * execution.
  */
 export function routeRoutes(deps: { db: Db; config: Config; now: () => Date }) {
-  return new Hono().get('/', async (c) => {
+  return openApiRouter().openapi(route, async (c) => {
     const latencies = await routeLatencies(deps.db, deps.config, deps.now())
     const traffic = (await deps.db
       .select({
@@ -35,6 +66,6 @@ export function routeRoutes(deps: { db: Db; config: Config; now: () => Date }) {
           healthy: Number(t?.dead ?? 0) === 0 && Number(t?.failing ?? 0) === 0,
         }
       }),
-    })
+    }, 200)
   })
 }

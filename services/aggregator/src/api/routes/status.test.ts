@@ -39,6 +39,6 @@ describe.each(testDatabases())('GET /v1/status on $kind', ({ open }) => {
     })
     expect(body.chains[1]).toMatchObject({ chainId: B, headBlock: null, lagBlocks: null, halted: { reason: 'reorg below finality', since: '2030-01-01T00:00:00.000Z' }, unprocessedEvents: 1 })
     expect(body.chains[2]).toMatchObject({ checkpointBlock: null, halted: null })
-    expect(body.outbox).toEqual({ pending: 0, published: 0, attested: 0, delivered: 0, executed: 0, failed: 0, dead: 1 })
+    expect(body.outbox).toEqual({ pending: 0, published: 0, attested: 0, delivered: 0, executed: 0, failed: 0, dead: 1, cancelled: 0 })
   })
 })
