@@ -1,3 +1,5 @@
+import type { Watchdog } from './watchdog.js'
+
 export type PollLoopParameters = {
   /** One round of work. Resolve `true` when more work is waiting (run again at once), `false` to wait `intervalMs`. */
   run: () => Promise<boolean>
@@ -11,6 +13,10 @@ export type PollLoopParameters = {
    */
   // biome-ignore lint/suspicious/noConfusingVoidType: most handlers only log and return nothing
   onError: (error: unknown, failures: number, retryInMs: number) => void | 'stop'
+  /** watches each round for one that never ends (see {@link createWatchdog}), under `name` */
+  watchdog?: Watchdog | undefined
+  /** the loop's name for the watchdog, e.g. `watcher:8453` (default `loop`) */
+  name?: string
 }
 
 export type PollLoop = {
@@ -25,7 +31,8 @@ export type PollLoop = {
 /**
  * A polling loop for a service (watcher, aggregator, relayer): runs `run` repeatedly, at once while it reports more
  * work, every `intervalMs` when caught up, and with exponential backoff after failures (so a failing dependency is
- * not hammered; the backoff grows per consecutive failure and resets on success).
+ * not hammered; the backoff grows per consecutive failure and resets on success). With a `watchdog`, a round that
+ * never ends is reported.
  * @example const loop = createPollLoop({ run: async () => (await tick()) > 0, intervalMs: 100, onError: (e) => log.warn(e) })
  */
 export function createPollLoop(parameters: PollLoopParameters): PollLoop {
@@ -48,6 +55,7 @@ export function createPollLoop(parameters: PollLoopParameters): PollLoop {
   async function loop() {
     while (!stopping) {
       let delay = intervalMs
+      const done = parameters.watchdog?.round(parameters.name ?? 'loop')
       try {
         if (await run()) delay = 0
         failures = 0
@@ -55,6 +63,8 @@ export function createPollLoop(parameters: PollLoopParameters): PollLoop {
         failures += 1
         delay = Math.min(maxBackoffMs, Math.max(1, intervalMs) * 2 ** Math.min(failures, 20))
         if (onError(error, failures, delay) === 'stop') return
+      } finally {
+        done?.()
       }
       if (stopping) return
       // yield to the event loop even when more work is waiting
