@@ -30,6 +30,8 @@ export type StressSuiteParameters = {
     impact?: ImpactParameters
     modes?: MarginMode[]
   }
+  /** called after each window is replayed (charts written): windows done, of `total`, and the window's name */
+  onWindow?: (progress: { done: number; total: number; window: string }) => void
 }
 
 export type StressReport = {
@@ -87,6 +89,7 @@ export async function runStressSuite(parameters: StressSuiteParameters): Promise
       writeFileSync(path, await renderStressChart(window.name, windowRuns))
       charts.push(path)
     }
+    parameters.onWindow?.({ done: files.indexOf(file) + 1, total: files.length, window: window.name })
   }
   const capital = capitalTable(runs)
   if (parameters.outDir) {

@@ -5,6 +5,15 @@ import { z } from 'zod'
  * apply to those left out.
  */
 export const apiSchema = z.strictObject({
+  /** interface the API listens on: `0.0.0.0` (or `::`) for every interface (127.0.0.1; `--hostname` overrides) */
+  hostname: z.string().min(1).optional(),
+  /**
+   * origins browser apps may call the API from (CORS), scheme and host as the browser sends them
+   * (`https://app.example.org`), or `*` for any; `--cors-origin` adds to them (none)
+   */
+  corsOrigins: z
+    .array(z.string().refine((v) => v === '*' || /^https?:\/\/[^/\s]+$/.test(v), 'must be `*` or an origin such as https://app.example.org (no path)'))
+    .optional(),
   /** largest request body, bytes; a larger one is refused with 413 before it is read (65536) */
   bodyLimitBytes: z.number().int().positive().optional(),
   rateLimit: z

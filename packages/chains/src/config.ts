@@ -131,6 +131,25 @@ export const chainSchema = z.strictObject({
   dualTransportAboveUsd: z.number().int().positive().optional(),
 })
 
+/**
+ * How the node reaches a chain whose vault may be registered in the hub's VaultRegistry: a chain's settings without
+ * the vault's own (`vault`, `assets`, `startBlock`, `confirmations`), which its registry entry supplies.
+ */
+export const registryChainSchema = chainSchema.omit({ vault: true, assets: true, startBlock: true, confirmations: true, dualTransportAboveUsd: true })
+
+/** The hub chain's VaultRegistry, whose registered vaults the node watches without a restart. */
+export const registrySchema = z.strictObject({
+  /** the VaultRegistry contract on the hub chain */
+  address,
+  /** the registry's deployment block; at or after the hub chain's `startBlock`, which the hub chain's watcher starts from */
+  startBlock: decimalBigint.default(0n),
+  /**
+   * the chains a registered vault may live on, with their RPC providers (the registry holds no RPC URL); a vault
+   * registered on a chain not listed here, nor in `chains`, is recorded and reported, not watched
+   */
+  chains: z.array(registryChainSchema).default([]),
+})
+
 export const marketSchema = z.strictObject({
   /** e.g. `ETH-PERP` */
   symbol: z.string().min(1),
@@ -166,6 +185,8 @@ export const configSchema = z
       consistencyLevel: z.number().int().min(0).max(255).default(1),
     }),
     chains: z.array(chainSchema).min(1),
+    /** the hub chain's VaultRegistry (optional): vaults registered there join the node while it runs */
+    registry: registrySchema.optional(),
     markets: z.array(marketSchema),
     guardians: z.strictObject({
       /** guardian set index the local keys form */
@@ -313,6 +334,8 @@ export type AssetConfig = ChainConfig['assets'][number]
 export type MarketConfig = Config['markets'][number]
 export type LayerZeroChainConfig = NonNullable<ChainConfig['layerzero']>
 export type RouteConfig = Config['routes'][number]
+export type RegistryConfig = NonNullable<Config['registry']>
+export type RegistryChainConfig = RegistryConfig['chains'][number]
 
 /** Thrown by {@link defineConfig} with every problem, each with its path. */
 export class ConfigError extends UnimarginError {

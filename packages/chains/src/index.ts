@@ -1,7 +1,7 @@
 export { type ApiConfig, apiSchema } from './api.js'
 export { type CollateralRisk, collateralRiskOf, RISK_CANCELLING_HAIRCUTS, RISK_CANCELLING_UNDERLYINGS } from './collateralRisk.js'
 export { chainTransport, createChainPublicClient, createChainWalletClient, rpcUrlsOf, toViemChain } from './clients.js'
-export { loadConfigFile } from './load.js'
+export { loadConfigFile, loadFileWith } from './load.js'
 export { env, keystore, literalPrivateKeyPaths, type SecretRef, secretOr } from './secrets.js'
 export { instrumentedFetch, providerLabel, rpcRequestDuration, rpcRequestErrors } from './rpcMetrics.js'
 export { fetchWithCappedRetryAfter, MAX_RETRY_AFTER_SECONDS } from './retryAfter.js'
@@ -11,6 +11,7 @@ export {
   type Config,
   ConfigError,
   type ConfigInput,
+  configPath,
   configSchema,
   defineConfig,
   literalPrivateKeysOf,
@@ -20,6 +21,10 @@ export {
   type LayerZeroChainConfig,
   layerZeroChainSchema,
   type MarketConfig,
+  type RegistryChainConfig,
+  type RegistryConfig,
+  registryChainSchema,
+  registrySchema,
   type RouteConfig,
   routeSchema,
   routeTransport,
@@ -29,3 +34,15 @@ export {
 export { dualTransportThreshold, dualTransportThresholds } from './dualTransport.js'
 export { type InstrumentConfig, instrumentSchema, type MarginConfig, marginSchema, type VolSurfaceConfig, volSurfaceSchema } from './margin.js'
 export { type LatencyConfig, latencySchema } from './latency.js'
+export {
+  type JoinSkipReason,
+  joinRegisteredVault,
+  REGISTRY_TRANSPORTS,
+  type RegisteredAsset,
+  type RegisteredVault,
+  type RegisteredVaultRow,
+  registeredChainConfig,
+  registeredVaultOf,
+  VAULT_STATUSES,
+  type VaultStatus,
+} from './registry.js'

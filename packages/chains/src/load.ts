@@ -23,11 +23,7 @@ const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']
  * @throws {SyntaxError} naming the file when a JSON file does not parse
  */
 export async function loadConfigFile(file: string): Promise<Config> {
-  const path = resolve(file)
-  if (!existsSync(path)) throw new ConfigError([{ path: '(file)', message: `no such file ${path}` }], file)
-  const dotenv = join(dirname(path), '.env')
-  if (existsSync(dotenv)) loadDotenv({ path: dotenv, quiet: true })
-  const config = await withSecretBaseDir(dirname(path), async () => defineConfigOf(await readInput(path, file), file))
+  const config = await loadFileWith(file, defineConfigOf)
   const literal = literalPrivateKeysOf(config) ?? []
   if (literal.length > 0 && !config.devnet)
     throw new ConfigError(
@@ -39,6 +35,21 @@ export async function loadConfigFile(file: string): Promise<Config> {
       file,
     )
   return config
+}
+
+/**
+ * Reads `file` as {@link loadConfigFile} does (`.env` beside it loaded first; a TypeScript/JavaScript module's default
+ * export loaded with jiti, or JSON) and hands the input to `define`, with keystore paths resolved against the file's
+ * folder. Used for the node's configuration and for other files of the same kind (a deployment spec).
+ * @throws {ConfigError} naming the file when it is missing or its module fails to load; {SyntaxError} for bad JSON;
+ *   whatever `define` throws.
+ */
+export async function loadFileWith<T>(file: string, define: (input: unknown, file: string) => T): Promise<T> {
+  const path = resolve(file)
+  if (!existsSync(path)) throw new ConfigError([{ path: '(file)', message: `no such file ${path}` }], file)
+  const dotenv = join(dirname(path), '.env')
+  if (existsSync(dotenv)) loadDotenv({ path: dotenv, quiet: true })
+  return withSecretBaseDir(dirname(path), async () => define(await readInput(path, file), file))
 }
 
 async function readInput(path: string, file: string): Promise<unknown> {

@@ -1,5 +1,20 @@
 export { type Aggregator, createAggregator, type CreateAggregatorParameters } from './aggregator/index.js'
-export { ApiListenError, type ApiErrorBody, type ApiIssue, type ApiServer, createApi, type CreateApiParameters, serveApi, type ServeApiParameters } from './api/index.js'
+export {
+  ApiListenError,
+  type ApiErrorBody,
+  type ApiIssue,
+  type ApiServer,
+  type CheckpointRow,
+  createApi,
+  type CreateApiParameters,
+  type LiveApiParameters,
+  type NodeState,
+  nodeStatusView,
+  outboxDepth,
+  readNodeState,
+  serveApi,
+  type ServeApiParameters,
+} from './api/index.js'
 export { AggregatorError, InvalidEventError, PositionReportError, type PositionReportErrorCode } from './common/errors.js'
 export { InvalidLimitsError, type SetLimitsParameters, writeSetLimits } from './limits/index.js'
 export { commandIdOf, type CommandBody } from './outbox/index.js'
@@ -28,6 +43,7 @@ export {
   writeCheckpoint,
 } from './escape/index.js'
 export { readAccount, readBalance } from './ledger/index.js'
+export { type RouteLatency, routeLatencies } from './routes/index.js'
 export { loadPriceBook, type PriceBook } from './pricing/index.js'
 export { type AccountValuation, buildMargin, valueAccount } from './valuation/index.js'
 export {

@@ -63,6 +63,23 @@ export function testConfig(
 }
 
 export const silentLogger = pino({ level: 'silent' })
+
+/**
+ * `db` whose every transaction throws `Error('crashed')` after its callback has run, before it commits: a process
+ * that dies between writing an event's effects and committing them.
+ */
+export function crashingBeforeCommit(db: Db): Db {
+  return new Proxy(db, {
+    get: (target, key, receiver) =>
+      key === 'transaction'
+        ? (fn: (tx: unknown) => Promise<unknown>) =>
+            target.transaction(async (tx) => {
+              await fn(tx)
+              throw new Error('crashed')
+            })
+        : Reflect.get(target, key, receiver),
+  })
+}
 export const T0 = 1_700_000_000n
 
 /** Writes chain events the way a watcher does: one block per event, increasing per chain, timestamps from `clock`. */

@@ -36,6 +36,8 @@ export type CoverageSeries = {
 
 /** Inputs of {@link evaluateCoverage}. */
 export type EvaluateCoverageParameters = {
+  /** called after each evaluated hour with the hours evaluated (`done`) of `total` (every stride step in range) */
+  onHour?: (progress: { done: number; total: number }) => void
   series: readonly HourlySeries[]
   books: readonly CoverageBook[]
   /** base grid; default `defaultScenarioGrid()` (its `horizonSeconds` is the loss horizon) */
@@ -89,7 +91,9 @@ export function evaluateCoverage(p: EvaluateCoverageParameters): CoverageSeries[
   const last = Math.max(...p.series.map((s) => s.times[s.times.length - 1] ?? -Infinity))
   const from = Math.max(first, p.fromMs ?? first)
   const to = Math.min(last - horizonMs + 1, p.toMs ?? Infinity)
+  const total = to > from ? Math.ceil((to - from) / strideMs) : 0
   for (let t = from; t < to; t += strideMs) {
+    p.onHour?.({ done: Math.round((t - from) / strideMs) + 1, total })
     const prices: Record<string, number> = {}
     const next: Record<string, number> = {}
     const sigma: Record<string, number> = {}

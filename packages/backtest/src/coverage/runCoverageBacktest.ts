@@ -9,6 +9,8 @@ import { type CoverageStats, poolStats, summarizeSeries } from './summarize.js'
 
 /** Options of {@link runCoverageBacktest}; everything but `dataDir` has a default so CI can run a reduced version. */
 export type CoverageBacktestParameters = {
+  /** progress of the evaluation: hours evaluated (`done`) of `total` (see `evaluateCoverage`) */
+  onHour?: (progress: { done: number; total: number }) => void
   /** folder of `<SYMBOL>USDT_1h.csv` (e.g. `../shared/data/prices/perp_1h`) */
   dataDir: string
   /** symbols loaded (the market at each hour); default BTC, ETH, SOL, LINK, AVAX */
@@ -83,6 +85,7 @@ export async function runCoverageBacktest(p: CoverageBacktestParameters): Promis
     confidence,
     fromMs: p.fromMs,
     toMs: p.toMs,
+    onHour: p.onHour,
   })
   const notional = new Map(books.map((b) => [b.name, grossNotionalUsd(b)]))
   const expected = 1 - confidence
@@ -93,7 +96,7 @@ export async function runCoverageBacktest(p: CoverageBacktestParameters): Promis
       s.exceeded[i] ? [{ book: s.book, model: s.model, t: new Date(t).toISOString(), requirementUsd: s.requirementUsd[i]!, lossUsd: s.lossUsd[i]!, tested: s.tested[i]! }] : [],
     ),
   )
-  const { outDir, ...rest } = p
+  const { outDir, onHour: _, ...rest } = p
   const report: CoverageReport = { parameters: { ...rest, method: p.method ?? 'ewma', symbols, horizonHours, confidence, strideHours }, stats, exceedances, series: runs, files: [] }
   if (outDir) {
     mkdirSync(outDir, { recursive: true })

@@ -10,6 +10,8 @@ const pause = new Int32Array(new SharedArrayBuffer(4))
 gate.postMessage('ready')
 
 export default (task) => {
+  // the pool's warm-up task is not a what-if: it is not held
+  if (task.warmUp) return compute(task)
   gate.postMessage('holding')
   for (;;) {
     const received = receiveMessageOnPort(gate)

@@ -16,7 +16,7 @@ import {
 } from '@unimargin/db'
 import { decodeCommand, RejectReason } from '@unimargin/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { A, addr, B, C, createEmitter, E6, E18, feeds, receiver, seedPrices, silentLogger, testConfig, tokens, usd, vaults } from '../test-utils.js'
+import { A, addr, B, C, crashingBeforeCommit, createEmitter, E6, E18, feeds, receiver, seedPrices, silentLogger, testConfig, tokens, usd, vaults } from '../test-utils.js'
 import { createAggregator } from './createAggregator.js'
 
 const alice = addr(0xa11ce)
@@ -58,16 +58,8 @@ describe.each(testDatabases())('aggregator on $kind', ({ open }) => {
 
   it('leaves an event unprocessed and its effects unapplied when processing fails midway, then applies it once', async () => {
     const { config, emitter, db } = setup()
-    let calls = 0
-    const failing = createAggregator({
-      db,
-      config,
-      logger: silentLogger,
-      now: () => {
-        if (++calls === 3) throw new Error('crashed')
-        return new Date('2024-01-01T00:00:00Z')
-      },
-    })
+    // the process dies after the event's effects are written, before its transaction commits
+    const failing = createAggregator({ db: crashingBeforeCommit(db), config, logger: silentLogger, now: () => new Date('2024-01-01T00:00:00Z') })
     await emitter.deposit(B, alice, tokens.usdcB, 7n)
     await expect(failing.processPending()).rejects.toThrow('crashed')
     expect(await balanceOf(alice, B, tokens.usdcB)).toBe(0n)
@@ -97,6 +89,25 @@ describe.each(testDatabases())('aggregator on $kind', ({ open }) => {
     const transitions = await db.select().from(commandTransitions).where(eq(commandTransitions.commandId, command!.id))
     expect(transitions).toMatchObject([{ fromState: null, toState: 'pending' }])
     expect(await balanceOf(alice, C, tokens.usdcC)).toBe(0n)
+  })
+
+  it('processes each event at one instant: what it writes carries the time recorded as its processed_at', async () => {
+    const { config, emitter, db } = setup()
+    // a clock that moves on every reading
+    let ms = Date.parse('2024-01-01T00:00:00Z')
+    const tick = () => {
+      ms += 7
+      return new Date(ms)
+    }
+    const aggregator = createAggregator({ db, config, logger: silentLogger, now: tick })
+    await emitter.deposit(B, alice, tokens.usdcB, 1000n * E6)
+    await emitter.requestWithdrawal(B, 1, alice, tokens.usdcB, 10n * E6)
+    await aggregator.processPending()
+    const [request] = await db.select().from(chainEvents).where(eq(chainEvents.eventName, 'WithdrawalRequested'))
+    const [w] = await db.select().from(withdrawals).where(eq(withdrawals.requestId, 1n))
+    const transitions = await db.select().from(commandTransitions).where(eq(commandTransitions.commandId, w!.commandId!))
+    expect(transitions).toHaveLength(1)
+    expect(transitions[0]!.at.getTime()).toBe(request!.processedAt!.getTime())
   })
 
   it('pays a withdrawal on a chain where the account holds nothing from the vault\'s pool, and counts it as a liability there', async () => {

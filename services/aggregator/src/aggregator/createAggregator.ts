@@ -1,13 +1,16 @@
 import type { Config } from '@unimargin/chains'
-import { createPollLoop } from '@unimargin/lifecycle'
+import { createPollLoop, type Watchdog } from '@unimargin/lifecycle'
 import { asc, chainEvents, type Db, isNull } from '@unimargin/db'
 import type { Logger } from 'pino'
 import { toUnixSeconds } from '../common/format.js'
 import { publishCheckpoints } from '../escape/index.js'
 import { processEvent } from '../events/index.js'
+import { joinRecordedVault } from '../registry/index.js'
 
 export type CreateAggregatorParameters = {
   db: Db
+  /** reports a round that never ends (a hung query or RPC): the node exits so its supervisor restarts it */
+  watchdog?: Watchdog | undefined
   config: Config
   logger: Logger
   /** the clock (tests pin it); default `() => new Date()` */
@@ -30,7 +33,7 @@ export type Aggregator = {
    * growing delay.
    */
   start: () => void
-  /** Stops polling and waits for the current batch to finish. */
+  /** Stops polling and waits for the event being applied to commit (the rest of its batch waits for the next start). */
   stop: () => Promise<void>
 }
 
@@ -52,8 +55,14 @@ export function createAggregator(parameters: CreateAggregatorParameters): Aggreg
         .limit(1)
         .for('update', { skipLocked: true })
       if (!event) return false
+      // a chain registered in the VaultRegistry whose vault this node has not joined yet
+      if (!config.chains.some((c) => c.chainId === event.chainId)) await joinRecordedVault(tx, config, event.chainId)
       const started = Date.now()
-      const result = await processEvent({ tx, config, logger, now }, event)
+      // one instant per event, recorded as its `processed_at`: a rebuild replays the event at exactly that time, so
+      // what it stamps and reads by the clock (transitions, hence route latencies and buffers, and their windows)
+      // comes out the same
+      const at = now()
+      const result = await processEvent({ tx, config, logger, now: () => at }, event)
       const fields = {
         event_id: event.id.toString(),
         chain_id: event.chainId,
@@ -73,9 +82,19 @@ export function createAggregator(parameters: CreateAggregatorParameters): Aggreg
     return processed
   }
 
+  /** set by `stop()`: the loop's round in progress ends after the event it is applying, not after its whole batch */
+  let stopping = false
+  async function round(limit = 1000): Promise<boolean> {
+    let processed = 0
+    while (processed < limit && !stopping && (await processOne())) processed++
+    return processed > 0
+  }
+
   const loop = createPollLoop({
+    watchdog: parameters.watchdog,
+    name: 'aggregator',
     intervalMs: pollIntervalMs,
-    run: async () => (await processPending()) > 0,
+    run: () => round(),
     onError: (error, failures, retryInMs) =>
       logger.error({ error: (error as Error).message, failures, retry_in_ms: retryInMs }, 'Failed to process events'),
   })
@@ -83,6 +102,8 @@ export function createAggregator(parameters: CreateAggregatorParameters): Aggreg
   const checkpointIntervalMs = config.escape.checkpointIntervalSeconds * 1000
   let checkpointDueMs = Number.POSITIVE_INFINITY
   const checkpointLoop = createPollLoop({
+    watchdog: parameters.watchdog,
+    name: 'escape-checkpoint',
     intervalMs: checkpointIntervalMs,
     run: async () => {
       if (now().getTime() < checkpointDueMs) return false
@@ -99,11 +120,13 @@ export function createAggregator(parameters: CreateAggregatorParameters): Aggreg
     processPending,
     start() {
       logger.info({ chains: config.chains.map((c) => c.chainId), reference_ts: toUnixSeconds(now()).toString() }, 'Started aggregator')
+      stopping = false
       loop.start()
       checkpointDueMs = now().getTime() + checkpointIntervalMs
       checkpointLoop.start()
     },
     async stop() {
+      stopping = true
       await checkpointLoop.stop()
       await loop.stop()
       logger.info({}, 'Stopped aggregator')

@@ -14,4 +14,10 @@ export type Context = {
    * (or this, when none is known yet).
    */
   referenceTs: bigint
+  /**
+   * the highest `command_transitions.id` visible when the input being applied began (recorded with it as
+   * `transitions_seen`): a decision that reads the relayer's transitions reads none above it, so a later statement of
+   * the same transaction (READ COMMITTED) cannot see what `unimargin rebuild` replays only after this input
+   */
+  transitionsSeen?: bigint
 }

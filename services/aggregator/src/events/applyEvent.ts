@@ -1,12 +1,14 @@
-import { and, type chainEvents, commands, eq, inArray, normalizeHex, isNull, prices, sql, transitionCommand, valuationBlocks, withdrawals } from '@unimargin/db'
+import { and, cancelCommands, type chainEvents, commands, desc, eq, inArray, normalizeHex, isNull, notifyAccountChanged, notifyPricesChanged, prices, recordExecutionOutcome, sql, transitionCommand, valuationBlocks, withdrawals } from '@unimargin/db'
 import { commandOutcomeName as outcomeName, RejectReason } from '@unimargin/protocol'
 import type { Address } from 'viem'
 import { assetsOfFeed, chainOfVault } from '../common/config.js'
 import type { Context } from '../common/context.js'
 import { adjustBalance, lockAccount, updateAccount } from '../ledger/index.js'
+import { healthRecomputeSeconds } from '../metrics/healthMetrics.js'
 import { accountsWithPositions, applySeized, applySeizeIgnored, lockedAccounts, reviewAccount, startLiquidation } from '../liquidation/index.js'
 import { observeLimitsSequence } from '../limits/index.js'
 import { writeCommand } from '../outbox/index.js'
+import { applyRegistryEvent, isRegistryEvent } from '../registry/index.js'
 import { decideWithdrawal } from '../withdrawals/index.js'
 import { type EventName, isKnownEvent, parseEventArgs } from './args.js'
 
@@ -15,8 +17,8 @@ export type ApplyResult = 'applied' | 'ignored'
 
 /**
  * Applies one chain event to the hub's state in the caller's transaction (balances, withdrawals, prices, locks,
- * liquidations, outbox). Events from an address that is neither the chain's vault nor one of its feeds, and
- * unknown event names, are ignored.
+ * liquidations, outbox; the hub chain's VaultRegistry events into `registered_vaults`). Events from an address that
+ * is neither the chain's vault, one of its feeds nor the registry, and unknown event names, are ignored.
  * @throws {InvalidEventError} when a known event's arguments are malformed.
  */
 export async function applyEvent(ctx: Context, event: ChainEventRow): Promise<ApplyResult> {
@@ -25,6 +27,7 @@ export async function applyEvent(ctx: Context, event: ChainEventRow): Promise<Ap
   if (!chain) return 'ignored'
   await advanceValuationBlock(ctx, event)
   const name = event.eventName
+  if (isRegistryEvent(config, event)) return (await applyRegistryEvent(ctx, event)) ? 'applied' : 'ignored'
   if (chainOfVault(config, event.chainId, event.address)) {
     if (!isKnownEvent(name) || name === 'AnswerUpdated') return 'ignored'
     await applyVaultEvent(ctx, event, name)
@@ -56,9 +59,13 @@ async function applyVaultEvent(ctx: Context, event: ChainEventRow, name: Exclude
   switch (name) {
     case 'Deposited': {
       const a = parseEventArgs(name, event.args)
-      await lockAccount(tx, a.account)
+      const account = await lockAccount(tx, a.account)
       const balance = await adjustBalance(tx, { account: a.account, chainId, asset: a.asset }, a.amount, now)
       logger.info({ chain_id: chainId, account: a.account, asset: a.asset, amount: a.amount.toString(), balance: balance.toString() }, 'Credited deposit')
+      // a deposit only adds collateral: at once it matters only to a lock the co-signers may have refused as healthy.
+      // A deferred account (below the trigger, no collateral seen before) is not locked here but at the next price:
+      // the other events of the same block may not be applied yet, and a lock on that partial view would be wrong
+      if (account.lockState === 'locking') await reviewAccount(ctx, a.account)
       return
     }
     case 'WithdrawalRequested': {
@@ -68,9 +75,18 @@ async function applyVaultEvent(ctx: Context, event: ChainEventRow, name: Exclude
     }
     case 'WithdrawalExecuted': {
       const a = parseEventArgs(name, event.args)
+      // only an ApproveWithdrawal pays, and only the newest of a request's approvals can still do so (an older one was
+      // voided by a lock epoch before it was re-decided): the ledger names it even when a lock decided after the
+      // payout, before the hub saw it, had already pointed the request at its RejectWithdrawal
+      const [paidBy] = await tx
+        .select({ id: commands.id })
+        .from(commands)
+        .where(and(eq(commands.cause, `withdrawal:${chainId}:${a.requestId}`), eq(commands.kind, 'ApproveWithdrawal')))
+        .orderBy(desc(commands.createdAt))
+        .limit(1)
       const [w] = await tx
         .update(withdrawals)
-        .set({ state: 'executed', escrowClosedAt: now, updatedAt: now })
+        .set({ state: 'executed', escrowClosedAt: now, updatedAt: now, ...(paidBy ? { commandId: paidBy.id, reason: null } : {}) })
         .where(and(eq(withdrawals.chainId, chainId), eq(withdrawals.requestId, a.requestId)))
         .returning({ account: withdrawals.account })
       if (!w) logger.warn({ chain_id: chainId, request_id: a.requestId.toString() }, 'Saw execution of an unknown withdrawal')
@@ -91,6 +107,7 @@ async function applyVaultEvent(ctx: Context, event: ChainEventRow, name: Exclude
         .set({ state: 'rejected' })
         .where(and(key, inArray(withdrawals.state, ['requested', 'reserved', 'approved', 'voided', 'expired'])))
       logger.info({ chain_id: chainId, request_id: a.requestId.toString(), account: a.account, amount: a.amount.toString() }, 'Released rejected withdrawal escrow')
+      await cancelApprovals(ctx, chainId, a.requestId, { event: 'WithdrawalRejected', tx: event.txHash })
       await reviewAccount(ctx, a.account)
       return
     }
@@ -109,6 +126,7 @@ async function applyVaultEvent(ctx: Context, event: ChainEventRow, name: Exclude
       }
       await adjustBalance(tx, { account: a.account, chainId, asset: a.asset }, a.amount, now)
       logger.info({ chain_id: chainId, request_id: a.requestId.toString(), account: a.account, amount: a.amount.toString() }, 'Released cancelled withdrawal escrow')
+      await cancelApprovals(ctx, chainId, a.requestId, { event: 'WithdrawalCancelled', tx: event.txHash })
       await reviewAccount(ctx, a.account)
       return
     }
@@ -181,9 +199,11 @@ async function applyVaultEvent(ctx: Context, event: ChainEventRow, name: Exclude
           { at: now },
         )
       } else if (!command.outcome) {
-        await tx.update(commands).set({ outcome, updatedAt: now }).where(eq(commands.id, command.id))
+        await recordExecutionOutcome(tx, command.id, outcome, now)
       }
       logger.info({ chain_id: chainId, command_id: command.id, kind: command.kind, outcome }, 'Confirmed command execution')
+      // the account view shows the state of its withdrawals' commands
+      await notifyAccountChanged(tx, command.account)
       const unpaid = command.kind === 'ApproveWithdrawal' ? UNPAID_APPROVALS[outcome as keyof typeof UNPAID_APPROVALS] : undefined
       if (unpaid) {
         // the vault kept the request pending: release the escrow rather than leave it hanging
@@ -250,6 +270,28 @@ async function applyAnswerUpdated(ctx: Context, event: ChainEventRow) {
       setWhere: sql`${prices.updatedAt} <= ${a.updatedAt.toString()}::bigint`,
     })
   logger.debug({ chain_id: event.chainId, symbol: asset.symbol, answer: a.current.toString(), round_id: a.roundId.toString() }, 'Updated price')
+  // one message for every account valued at this price, rather than one per account
+  await notifyPricesChanged(tx, event.chainId, asset.feed)
+  const stop = healthRecomputeSeconds.startTimer()
   const accounts = new Set([...(await accountsWithPositions(tx)), ...(await lockedAccounts(tx))])
   for (const account of accounts) await reviewAccount(ctx, account)
+  stop()
+}
+
+/**
+ * Cancels the ApproveWithdrawals of request `requestId` on chain `chainId` not yet executed, once its vault closed the
+ * request without paying it (`WithdrawalRejected`: a lock's or a void's RejectWithdrawal overtook the approval;
+ * `WithdrawalCancelled`: the account took the escrow back after the timeout). Such an approval can never pay, and
+ * the co-signers refuse it (`request_closed`): left in the outbox it would be retried until dead-lettered, an
+ * operator's alert for a request that was answered.
+ */
+async function cancelApprovals(ctx: Context, chainId: number, requestId: bigint, closedBy: { event: string; tx: string }): Promise<void> {
+  const cancelled = await cancelCommands(
+    ctx.tx,
+    { cause: `withdrawal:${chainId}:${requestId}`, kind: 'ApproveWithdrawal' },
+    { reason: 'request_closed', event: closedBy.event, tx: closedBy.tx, chain_id: chainId },
+    ctx.now(),
+  )
+  if (cancelled.length > 0)
+    ctx.logger.info({ chain_id: chainId, request_id: requestId.toString(), commands: cancelled, closed_by: closedBy.event }, 'Cancelled approvals of a closed request')
 }

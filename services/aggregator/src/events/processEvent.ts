@@ -16,7 +16,7 @@ export async function processEvent(ctx: Omit<Context, 'referenceTs' | 'tx'> & { 
   const seen = await transitionsSeen(tx)
   let result: ApplyResult | 'malformed'
   try {
-    result = await tx.transaction((sp) => applyEvent({ ...ctx, tx: sp, referenceTs: event.blockTimestamp }, event))
+    result = await tx.transaction((sp) => applyEvent({ ...ctx, tx: sp, referenceTs: event.blockTimestamp, transitionsSeen: seen }, event))
   } catch (error) {
     if (!(error instanceof InvalidEventError)) throw error
     logger.error({ event_id: event.id.toString(), chain_id: event.chainId, event_name: event.eventName, error: error.message }, 'Skipped malformed event')

@@ -1,15 +1,17 @@
-import { accounts, type DbOrTx, eq } from '@unimargin/db'
+import { accounts, type DbOrTx, eq, notifyAccountChanged } from '@unimargin/db'
 
 export type AccountRow = typeof accounts.$inferSelect
 
 /**
  * Returns the account row, creating it (unlocked, epoch 0, no P&L) when absent, locked `FOR UPDATE` so decisions
- * about one account are serialised across aggregator nodes.
+ * about one account are serialised across aggregator nodes. Every change to an account locks it first, so this also
+ * queues the account's change notification ({@link notifyAccountChanged}), delivered when the transaction commits.
  */
 export async function lockAccount(tx: DbOrTx, address: string): Promise<AccountRow> {
   await tx.insert(accounts).values({ address }).onConflictDoNothing()
   const [row] = await tx.select().from(accounts).where(eq(accounts.address, address)).for('update')
   if (!row) throw new Error(`Account ${address} vanished after insert.`)
+  await notifyAccountChanged(tx, address)
   return row
 }
 

@@ -1,8 +1,11 @@
-import { and, collateralBalances, type DbOrTx, eq, sql } from '@unimargin/db'
+import { and, collateralBalances, type DbOrTx, eq, notifyAccountChanged, sql } from '@unimargin/db'
 
 export type BalanceRow = typeof collateralBalances.$inferSelect
 
-/** Adds `delta` (base units, may be negative) to the free balance of (account, chain, asset); returns the new amount. */
+/**
+ * Adds `delta` (base units, may be negative) to the free balance of (account, chain, asset); returns the new amount.
+ * Queues the account's change notification (an account credited without being locked: a seizure's receiver).
+ */
 export async function adjustBalance(
   tx: DbOrTx,
   key: { account: string; chainId: number; asset: string },
@@ -17,6 +20,7 @@ export async function adjustBalance(
       set: { amount: sql`${collateralBalances.amount} + ${delta.toString()}::numeric`, updatedAt: now },
     })
     .returning({ amount: collateralBalances.amount })
+  await notifyAccountChanged(tx, key.account)
   return row?.amount ?? delta
 }
 

@@ -62,6 +62,6 @@ export async function applyPositionReport(ctx: Context, report: PositionReport, 
     { account: report.account, market: report.market, size: report.size.toString(), sequence: report.sequence.toString() },
     'Accepted position report',
   )
-  await reviewAccount(ctx, report.account)
+  await reviewAccount({ ...ctx, transitionsSeen: seen }, report.account)
   return { sequence: report.sequence }
 }

@@ -1,7 +1,7 @@
 import type { Config } from '@unimargin/chains'
 import type { AccountView, RiskView } from '@unimargin/client'
 import { commands, type DbOrTx, desc, eq, inArray, liquidations, withdrawals } from '@unimargin/db'
-import { getAddress } from 'viem'
+import { formatUnits, getAddress } from 'viem'
 import { toUnixSeconds } from '../common/format.js'
 import { readAccount, vaultLiquidity } from '../ledger/index.js'
 import {
@@ -23,6 +23,55 @@ function addTo<K>(map: Map<K, Totals>, key: K, item: Totals) {
 
 const s = (v: bigint) => v.toString()
 const sn = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString())
+/** usd8 as a decimal string of USD, for display beside the exact integer */
+const usd = (v: bigint) => formatUnits(v, 8)
+
+/** The decimals of `asset` on `chainId` as configured; undefined for an asset not configured there. */
+export function assetDecimals(config: Config, chainId: number, asset: string): number | undefined {
+  const lower = asset.toLowerCase()
+  return config.chains.find((c) => c.chainId === chainId)?.assets.find((a) => a.address.toLowerCase() === lower)?.decimals
+}
+
+/** A withdrawal row as the API shows it, with `commandState` looked up by the caller. */
+export function withdrawalView(config: Config, w: typeof withdrawals.$inferSelect, commandState: string | null): AccountView['withdrawals'][number] {
+  const decimals = assetDecimals(config, w.chainId, w.asset)
+  return {
+    chainId: w.chainId,
+    requestId: s(w.requestId),
+    asset: w.asset,
+    amount: s(w.amount),
+    amountFormatted: decimals === undefined ? null : formatUnits(w.amount, decimals),
+    recipient: w.recipient,
+    state: w.state,
+    reason: w.reason,
+    limit: sn(w.limit),
+    commandId: w.commandId,
+    commandState,
+    pending: !w.escrowClosedAt,
+    requestedTx: w.requestedTx,
+    createdAt: w.createdAt.toISOString(),
+    updatedAt: w.updatedAt.toISOString(),
+  }
+}
+
+/** A liquidation row as the API shows it. */
+export function liquidationView(l: typeof liquidations.$inferSelect): AccountView['liquidations'][number] {
+  return {
+    id: s(l.id),
+    lockEpoch: l.lockEpoch,
+    state: l.state,
+    debtUsd8: s(l.debt),
+    penaltyUsd8: s(l.penalty),
+    seizedValueUsd8: s(l.seizedValue),
+    shortfallUsd8: s(l.shortfall),
+    insuranceCoveredUsd8: s(l.insuranceCovered),
+    socializedLossUsd8: s(l.socializedLoss),
+    seizures: l.seizures.map((x) => ({ ...x, seizedAmount: x.seizedAmount ?? null })),
+    closedPositions: l.closedPositions,
+    createdAt: l.createdAt.toISOString(),
+    updatedAt: l.updatedAt.toISOString(),
+  }
+}
 
 /**
  * Reads an account's full view: margin totals, collateral per item, chain and asset, positions, withdrawable
@@ -65,7 +114,8 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
   for (const [i, item] of targets.entries()) {
     const limit = byMargin[i] ?? 0n
     const liquidity = limit > 0n ? await vaultLiquidity(db, item.chainId, item.asset) : 0n
-    withdrawable.push({ chainId: item.chainId, symbol: item.symbol, asset: item.asset, amount: s(limit < liquidity ? limit : liquidity > 0n ? liquidity : 0n), blockedBy })
+    const amount = limit < liquidity ? limit : liquidity > 0n ? liquidity : 0n
+    withdrawable.push({ chainId: item.chainId, symbol: item.symbol, asset: item.asset, amount: s(amount), amountFormatted: formatUnits(amount, item.decimals), blockedBy })
   }
 
   const byChain = new Map<number, Totals>()
@@ -78,14 +128,21 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
   return {
     address: checksummed,
     equityUsd8: s(margin.equityUsd8),
+    equityUsd: usd(margin.equityUsd8),
     imUsd8: s(margin.imUsd8),
+    imUsd: usd(margin.imUsd8),
     mmUsd8: s(margin.mmUsd8),
+    mmUsd: usd(margin.mmUsd8),
     freeCollateralUsd8: s(margin.freeCollateralUsd8),
+    freeCollateralUsd: usd(margin.freeCollateralUsd8),
     health: margin.health,
     healthBps: sn(margin.healthBps),
     collateralUsd8: s(margin.collateralUsd8),
+    collateralUsd: usd(margin.collateralUsd8),
     unrealizedPnlUsd8: s(margin.unrealizedPnlUsd8),
+    unrealizedPnlUsd: usd(margin.unrealizedPnlUsd8),
     settledPnlUsd8: s(account.settledPnl),
+    settledPnlUsd: usd(account.settledPnl),
     positionSequence: s(account.positionSequence),
     collateral: margin.collateral.map((c, i) => {
       const quote = valuation.items[i]?.quote
@@ -94,8 +151,10 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
         symbol: c.symbol,
         asset: c.asset,
         amount: s(c.amount),
+        amountFormatted: formatUnits(c.amount, c.decimals),
         decimals: c.decimals,
         priceUsd8: quote ? s(quote.priceUsd8) : null,
+        priceUsd: quote ? usd(quote.priceUsd8) : null,
         priceAgeSeconds: quote ? s(quote.ageSeconds) : null,
         priceStale: quote ? quote.stale : true,
         haircutBps: c.haircutBps,
@@ -105,7 +164,9 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
         imHaircutBps: valuation.items[i]?.imHaircutBps ?? c.haircutBps,
         routeBreakLossBps: valuation.items[i]?.routeBreakLossBps ?? 0,
         valueUsd8: s(c.valueUsd8),
+        valueUsd: usd(c.valueUsd8),
         weightedUsd8: s(c.weightedUsd8),
+        weightedUsd: usd(c.weightedUsd8),
       }
     }),
     collateralByChain: [...byChain].sort((a, b) => a[0] - b[0]).map(([chainId, t]) => ({ chainId, valueUsd8: s(t.valueUsd8), weightedUsd8: s(t.weightedUsd8) })),
@@ -114,11 +175,16 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
     positions: margin.positions.map((p, i) => ({
       market: p.market,
       size: s(p.size),
+      sizeFormatted: formatUnits(p.size, 18),
       entryPrice: s(p.entryPrice),
+      entryPriceUsd: usd(p.entryPrice),
       markPrice: s(p.markPrice),
+      markPriceUsd: usd(p.markPrice),
       markPriceAgeSeconds: sn(valuation.positions[i]?.quote?.ageSeconds),
       notionalUsd8: s(p.notionalUsd8),
+      notionalUsd: usd(p.notionalUsd8),
       unrealizedPnlUsd8: s(p.unrealizedPnlUsd8),
+      unrealizedPnlUsd: usd(p.unrealizedPnlUsd8),
       imUsd8: s(p.imUsd8),
       mmUsd8: s(p.mmUsd8),
     })),
@@ -133,22 +199,7 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
       bufferUsd8: s(bufferByChain.get(r.chainId) ?? 0n),
     })),
     withdrawable,
-    withdrawals: shownW.map((w) => ({
-      chainId: w.chainId,
-      requestId: s(w.requestId),
-      asset: w.asset,
-      amount: s(w.amount),
-      recipient: w.recipient,
-      state: w.state,
-      reason: w.reason,
-      limit: sn(w.limit),
-      commandId: w.commandId,
-      commandState: w.commandId ? (commandStates.get(w.commandId) ?? null) : null,
-      pending: !w.escrowClosedAt,
-      requestedTx: w.requestedTx,
-      createdAt: w.createdAt.toISOString(),
-      updatedAt: w.updatedAt.toISOString(),
-    })),
+    withdrawals: shownW.map((w) => withdrawalView(config, w, w.commandId ? (commandStates.get(w.commandId) ?? null) : null)),
     lock: { state: account.lockState, epoch: account.lockEpoch, chains: account.lockChains, lockedChains: account.lockedChains },
     marginMode: config.margin.mode,
     // the set the account was valued under (`margin.calibration = 'volatility'`), as the valuation found it
@@ -171,21 +222,7 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
       }))
       .sort((a, b) => a.chainId - b.chainId || a.symbol.localeCompare(b.symbol)),
     priceProblems: valuation.priceProblems.map((p) => ({ ...p, ageSeconds: sn(p.ageSeconds) })),
-    liquidations: liqRows.map((l) => ({
-      id: s(l.id),
-      lockEpoch: l.lockEpoch,
-      state: l.state,
-      debtUsd8: s(l.debt),
-      penaltyUsd8: s(l.penalty),
-      seizedValueUsd8: s(l.seizedValue),
-      shortfallUsd8: s(l.shortfall),
-      insuranceCoveredUsd8: s(l.insuranceCovered),
-      socializedLossUsd8: s(l.socializedLoss),
-      seizures: l.seizures.map((x) => ({ ...x, seizedAmount: x.seizedAmount ?? null })),
-      closedPositions: l.closedPositions,
-      createdAt: l.createdAt.toISOString(),
-      updatedAt: l.updatedAt.toISOString(),
-    })),
+    liquidations: liqRows.map(liquidationView),
   }
 }
 

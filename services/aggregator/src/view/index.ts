@@ -1,2 +1,2 @@
-export { getAccountView } from './getAccountView.js'
+export { assetDecimals, getAccountView, liquidationView, withdrawalView } from './getAccountView.js'
 export type { AccountView } from '@unimargin/client'

@@ -16,7 +16,10 @@ export type WhatIfPoolParameters = {
   minThreads?: number
   /** what-ifs that may wait for a busy thread; one more is refused with {@link WhatIfQueueFullError} (default 64) */
   maxQueue?: number
-  /** ms a what-if may take, waiting included, before it is abandoned and its thread terminated (default 5000) */
+  /**
+   * ms a what-if may take, waiting for a busy thread included, before it is abandoned and its thread terminated
+   * (default 5000); the pool's first thread loading the engine is not counted
+   */
   timeoutMs?: number
   /** ms an idle thread above `minThreads` is kept (default 60000) */
   idleTimeoutMs?: number
@@ -54,11 +57,24 @@ export function createWhatIfPool(parameters: WhatIfPoolParameters): WhatIfPool {
     execArgv: [],
     workerData: { config },
   })
+  // the first thread loads the risk engine once (seconds under tsx on a busy machine): a warm-up task waits for it,
+  // so a what-if's timeout bounds its own work and queueing, not that start
+  let warm: Promise<unknown> | undefined
+  let warmed = false
   return {
     async run(input, change) {
       // it would wait (no idle thread, none more may start) behind `maxQueue` others already waiting
       const waits = piscina.idleThreads === 0 && piscina.threads.length >= maxThreads
       if (waits && piscina.queueSize >= maxQueue) throw new WhatIfQueueFullError(maxQueue)
+      if (!warmed) {
+        warm ??= piscina
+          .run({ warmUp: true } as unknown as WhatIfTask)
+          .catch(() => undefined)
+          .then(() => {
+            warmed = true
+          })
+        await warm
+      }
       const signal = AbortSignal.timeout(timeoutMs)
       let answer: WhatIfTaskResult
       try {

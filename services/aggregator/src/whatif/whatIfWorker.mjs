@@ -8,4 +8,5 @@ import { register } from 'tsx/esm/api'
 register()
 const { runWhatIfTask } = await import('./whatIfTask.ts')
 
-export default (task) => runWhatIfTask(workerData.config, task)
+// a `{ warmUp: true }` task only waits for the module above to load (whatIfPool.ts)
+export default (task) => (task.warmUp ? null : runWhatIfTask(workerData.config, task))

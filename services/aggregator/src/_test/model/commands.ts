@@ -1,4 +1,4 @@
-import { and, commands, eq, withdrawals } from '@unimargin/db'
+import { and, commands, eq, transitionCommand, withdrawals } from '@unimargin/db'
 import * as fc from 'fast-check'
 import type { Address } from 'viem'
 import { E18 } from '../../test-utils.js'
@@ -192,6 +192,28 @@ class Deliver implements Step {
   toString = () => `deliver(#${this.pick}${this.replay ? ', then replay one over the other transport' : ''})`
 }
 
+/**
+ * The co-signers refuse a Lock still in the outbox as a healthy account (they may have seen a deposit the hub has not,
+ * or be wrong): the relayer records the refusal in a `failed` transition, as `relayer.ts` does. The hub decides again
+ * on its own view; the command stays undelivered and may still be carried later (a retry the co-signers sign).
+ */
+class RefuseLock implements Step {
+  constructor(readonly pick: number) {}
+  check = () => true
+  async run(w: World) {
+    const undelivered = new Set((await w.undelivered()).map((c) => c.id))
+    const locks = (await w.db.select().from(commands).where(eq(commands.kind, 'Lock'))).filter((c) => undelivered.has(c.id) && (c.state === 'pending' || c.state === 'failed'))
+    const lock = locks.sort((a, b) => (a.id < b.id ? -1 : 1))[this.pick % Math.max(locks.length, 1)]
+    if (!lock) return
+    const refusals = [{ coSigner: 'model', status: 409, code: 'healthy_account', reason: 'not below the liquidation trigger by this co-signer\'s view' }]
+    await transitionCommand(w.db, lock, 'failed', { error: 'co-signers refused', attempts: lock.attempts + 1, refusals }, { attempts: lock.attempts + 1 })
+    w.emitter.tick(1)
+    await w.postPrices()
+    await w.process()
+  }
+  toString = () => `refuseLock(#${this.pick})`
+}
+
 class Restart implements Step {
   constructor(readonly failAtCall: number) {}
   check = () => true
@@ -277,4 +299,6 @@ export const steps = [
   fc.integer({ min: 1, max: 12 }).map((n) => new Restart(n)),
   fc.tuple(fc.constantFrom('hugeInteger' as const, 'hugeBody' as const), fc.integer({ min: 1000, max: 20_000 })).map(([k, d]) => new Hostile(k, d)),
   fc.nat(1_000_000).map((s) => new Settle(s)),
+  fc.nat(64).map((p) => new RefuseLock(p)),
+  fc.nat(64).map((p) => new RefuseLock(p)),
 ]

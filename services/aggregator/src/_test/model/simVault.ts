@@ -121,8 +121,9 @@ export class SimVault {
         return 'applied'
       }
       case 'Unlock': {
-        if (!lock.locked || lock.epoch !== c.lockEpoch) return 'stale_epoch'
-        this.locks.set(c.account.toLowerCase(), { locked: false, epoch: lock.epoch })
+        // MarginVault._unlock: a locked account at its epoch, or an unlocked one at an older epoch (a cancelled lock)
+        if (lock.locked ? lock.epoch !== c.lockEpoch : c.lockEpoch <= lock.epoch) return 'stale_epoch'
+        this.locks.set(c.account.toLowerCase(), { locked: false, epoch: c.lockEpoch })
         events.push({ name: 'AccountUnlocked', args: { account: c.account, epoch: String(c.lockEpoch) } })
         return 'applied'
       }

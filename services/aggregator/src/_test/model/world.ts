@@ -16,7 +16,7 @@ import {
 } from '@unimargin/db'
 import { positionReportDomain, signPositionReport } from '@unimargin/protocol'
 import { computeAccountMargin } from '@unimargin/risk'
-import type { Hono } from 'hono'
+import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { Address, Hex } from 'viem'
 import { type Aggregator, createAggregator } from '../../aggregator/index.js'
 import { createApi } from '../../api/index.js'
@@ -90,7 +90,7 @@ export class World {
   readonly domain
   readonly foreignDomain
   aggregator: Aggregator
-  app: Hono
+  app: OpenAPIHono
   ethPriceUsd8 = usd(2000)
   priceRound = 1n
   readonly sequences = new Map<string, bigint>()
