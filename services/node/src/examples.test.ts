@@ -1,15 +1,16 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { createApi } from '@unimargin/aggregator'
 import { ConfigError, defineConfig, loadConfigFile } from '@unimargin/chains'
 import { createDatabase } from '@unimargin/db'
-import { registerRelayerWalletMetrics } from '@unimargin/relayer'
-import { Registry } from 'prom-client'
+import { startDevnet } from '@unimargin/devnet'
 import { describe, expect, it } from 'vitest'
 import { encryptKeystoreJsonSync } from 'ethers'
 import { privateKeyToAddress } from 'viem/accounts'
 import { parse } from 'yaml'
+import { createNodeRegistry } from './runtime/metrics.js'
 
 const examples = new URL('../../../examples/', import.meta.url)
 const A = (n: number) => `0x${n.toString(16).padStart(40, '0')}`
@@ -28,9 +29,8 @@ async function servedSeries(): Promise<Set<string>> {
   })
   const database = await createDatabase()
   try {
-    const registry = new Registry()
+    const registry = createNodeRegistry({ config, watchers: true, relayer: true })
     createApi({ db: database.db, config, registry })
-    registerRelayerWalletMetrics({ registry, config })
     const names = new Set<string>()
     for (const metric of registry.getMetricsAsArray()) {
       names.add(metric.name)
@@ -95,6 +95,41 @@ describe('examples/production.config.ts', () => {
       expect(config.chains[0]!.quorum).toBe(2)
     } finally {
       process.env = saved
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('examples/devnet.config.ts', () => {
+  it('loads on the devnet.json of a running devnet, taking its addresses, keys and RPC URLs, and names the file when it is missing', { timeout: 180_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unimargin-example-'))
+    const saved = process.env.UNIMARGIN_DEVNET_JSON
+    const devnet = await startDevnet({ chains: 3, basePort: 46430, routes: { 31339: 'layerzero' } })
+    try {
+      const generated = { ...devnet.config, coSigners: { urls: ['http://127.0.0.1:46440', 'http://127.0.0.1:46441', 'http://127.0.0.1:46442'], threshold: 2, timeoutMs: 10_000 } }
+      // as `unimargin devnet up` writes it (devnet/up.ts)
+      writeFileSync(join(dir, 'devnet.json'), JSON.stringify(generated, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2))
+      process.env.UNIMARGIN_DEVNET_JSON = join(dir, 'missing.json')
+      const missing = (await loadConfigFile(fileURLToPath(new URL('devnet.config.ts', examples))).catch((e: ConfigError) => e)) as ConfigError
+      expect(missing).toBeInstanceOf(ConfigError)
+      expect(missing.message).toContain('missing.json')
+      process.env.UNIMARGIN_DEVNET_JSON = join(dir, 'devnet.json')
+      const config = await loadConfigFile(fileURLToPath(new URL('devnet.config.ts', examples)))
+      expect(config.devnet).toBe(true)
+      expect(config.hub).toEqual(devnet.config.hub)
+      expect(config.chains.map((c) => [c.name, c.rpcUrl, c.vault, c.startBlock])).toEqual(devnet.config.chains.map((c) => [c.name, c.rpcUrl, c.vault, c.startBlock]))
+      expect(config.chains.map((c) => c.assets)).toEqual(devnet.config.chains.map((c) => c.assets))
+      expect(config.chains[2]!.layerzero).toEqual(devnet.config.chains[2]!.layerzero)
+      expect(config.routes).toEqual([{ chainId: 31339, transport: 'layerzero' }])
+      expect(config.relayer.privateKey).toBe(devnet.config.relayer.privateKey)
+      expect(config.guardians.keys).toEqual(devnet.config.guardians.keys)
+      expect(config.coSigners).toEqual(generated.coSigners)
+      expect(config.node?.id).toBe('devnet-hub')
+      expect(config.liquidation.insuranceFundUsd8).toBe(100_000n * 10n ** 8n)
+    } finally {
+      if (saved === undefined) delete process.env.UNIMARGIN_DEVNET_JSON
+      else process.env.UNIMARGIN_DEVNET_JSON = saved
+      await devnet.stop()
       rmSync(dir, { recursive: true, force: true })
     }
   })

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { getAccountView } from '@unimargin/aggregator'
 import type { MarginConfig } from '@unimargin/chains'
@@ -6,10 +7,12 @@ import { collateralBalances, commandTransitions, createDatabase, eq, liquidation
 import { ASSETS, type AssetSymbol, DEVNET_COSIGNER_THRESHOLD, type Devnet, userDeposit, userRequestWithdrawal, vaultBalance } from '@unimargin/devnet'
 import { positionReportDomain, signPositionReport } from '@unimargin/protocol'
 import Table from 'cli-table3'
+import { tableStyle } from '../tableStyle.js'
 import pino from 'pino'
 import { type Address, getAddress, type Hex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
 import { devnetUp, untilSignal } from '../devnet/up.js'
+import { createProgressPanel, type ProgressPanel, startProgress } from '../progress/index.js'
 import { startNode } from '../runtime/node.js'
 import { formatFixed, health, usd } from './format.js'
 import { loadPricePath } from './prices.js'
@@ -29,6 +32,8 @@ export type RunDemoParameters = {
   /** after the scenario, keep the chains, co-signers and node up until SIGINT/SIGTERM (default false) */
   keepRunning?: boolean
   print?: (line: string) => void
+  /** the operators' API key the node accepts (the dashboard's account list needs one); default a random one, printed */
+  operatorApiKey?: string
 }
 
 const ETH = 10n ** 18n
@@ -40,7 +45,9 @@ const usdc = (n: number) => BigInt(n) * 10n ** 6n
  * 0 when every expected outcome happened, 1 otherwise (each miss is printed).
  */
 export async function runDemo(parameters: RunDemoParameters): Promise<number> {
-  const print = parameters.print ?? ((line: string) => console.log(line))
+  // while a progress panel is drawn, lines are written above it
+  let panel: ProgressPanel | undefined
+  const print = parameters.print ?? ((line: string) => (panel ? panel.destination.write(`${line}\n`) : console.log(line)))
   const workDir = parameters.workDir ?? '.unimargin'
   mkdirSync(workDir, { recursive: true })
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination({ dest: `${workDir}/dev.log`, sync: true }))
@@ -60,8 +67,11 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
   print(`Started ${network.devnet.keys.coSigners.length} co-signer processes (own watchers, valuation and PGlite each); MarginHub needs ${DEVNET_COSIGNER_THRESHOLD} of their signatures per command.`)
   const { devnet, config } = network
   const database = await createDatabase()
-  const node = await startNode({ config, db: database.db, logger, apiPort: parameters.apiPort, aggregatorPollMs: 50 })
-  const api = createClient({ baseUrl: node.apiUrl ?? `http://127.0.0.1:${parameters.apiPort}` })
+  const operatorApiKey = parameters.operatorApiKey ?? randomBytes(16).toString('hex')
+  const apiConfig = { ...config.api, rateLimit: { ...config.api?.rateLimit, apiKeys: [...(config.api?.rateLimit?.apiKeys ?? []), operatorApiKey] } }
+  const node = await startNode({ config: { ...config, api: apiConfig }, db: database.db, logger, apiPort: parameters.apiPort, aggregatorPollMs: 50 })
+  const apiUrl = node.apiUrl ?? `http://127.0.0.1:${parameters.apiPort}`
+  const api = createClient({ baseUrl: apiUrl })
   // the venue reports every position to the hub and to each co-signer, which value accounts on their own
   const coSignerApis = (config.coSigners?.urls ?? []).map((url) => createClient({ baseUrl: url }))
   const failures: string[] = []
@@ -94,12 +104,32 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
     await Promise.all([api, ...coSignerApis].map((to) => to.reportPosition(r, signature)))
     print(`${' '.repeat(9)}${marketTime()}  venue    report  ${names.get(account)} ${market} ${formatFixed(size, 18, 2)} @ ${usd(entryPrice)} (EIP-712 signed, sequence ${sequence})`)
   }
+  /** On a terminal, the node's progress (chains, outbox, routes) under `title` while the demo waits; removed after. */
+  const showProgress = (title: () => string) => {
+    if (!(parameters.print === undefined && process.stdout.isTTY) || panel) return { stop: async () => {} }
+    const shown = createProgressPanel(process.stdout)
+    panel = shown
+    const reporter = startProgress({ db: database.db, config, logger, panel: shown, title })
+    return {
+      stop: async () => {
+        await reporter.stop()
+        shown.clear()
+        panel = undefined
+      },
+    }
+  }
   async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T | undefined> {
-    const deadline = Date.now() + timeoutMs
-    while (Date.now() < deadline) {
-      const value = await probe().catch(() => undefined)
-      if (value) return value
-      await new Promise((r) => setTimeout(r, 100))
+    const started = Date.now()
+    const deadline = started + timeoutMs
+    const progress = showProgress(() => `… waiting for ${what} (${Math.floor((Date.now() - started) / 1000)}s)`)
+    try {
+      while (Date.now() < deadline) {
+        const value = await probe().catch(() => undefined)
+        if (value) return value
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    } finally {
+      await progress.stop()
     }
     failures.push(`timed out waiting for ${what}`)
     print(`!! timed out waiting for ${what}`)
@@ -121,6 +151,7 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
   }
 
   try {
+    print(`Dashboard: ${apiUrl}/ui/ (its account list asks for the operator API key ${operatorApiKey})`)
     await setPrices(devnet, path[0]!)
     print(`Routes: ${devnet.chains.map((c) => `${c.name} over ${config.routes.find((r) => r.chainId === c.chainId)?.transport ?? 'wormhole'}`).join(', ')}`)
     print(`\nScenario on the FTX collapse, ${path.length} hourly ETH/BTC closes from ${marketTime()} UTC; one hour every ${parameters.paceMs} ms; margin model: ${config.margin.mode}.\n`)
@@ -217,7 +248,7 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
 
     // Final table.
     print('\nFinal state (hub ledger; USD with 8-decimal precision, shown to the cent)')
-    const accounts = new Table({ head: ['account', 'equity', 'IM', 'MM', 'health', 'collateral by chain (weighted)', 'positions', 'lock'] })
+    const accounts = new Table({ head: ['account', 'equity', 'IM', 'MM', 'health', 'collateral by chain (weighted)', 'positions', 'lock'], ...tableStyle() })
     for (const [address, name] of names) {
       const v = await view(address as Address)
       accounts.push([
@@ -234,7 +265,7 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
     print(accounts.toString())
 
     if (settled?.length) {
-      const liq = new Table({ head: ['liquidation', 'debt', 'penalty', 'seized (where → to whom)', 'seized value', 'shortfall', 'insurance', 'socialised'] })
+      const liq = new Table({ head: ['liquidation', 'debt', 'penalty', 'seized (where → to whom)', 'seized value', 'shortfall', 'insurance', 'socialised'], ...tableStyle() })
       for (const l of settled)
         liq.push([
           `${names.get(l.account) ?? l.account} epoch ${l.lockEpoch}`,
@@ -282,7 +313,9 @@ export async function runDemo(parameters: RunDemoParameters): Promise<number> {
         `\nKeeping everything running (--keep-running): chains ${rpc}; co-signers ${(config.coSigners?.urls ?? []).join(', ')}; node API ${node.apiUrl}; configuration ${network.configFile}.`,
       )
       print(`Try: unimargin status --api ${node.apiUrl}   or   unimargin account ${alice} --api ${node.apiUrl}. Ctrl-C stops everything.`)
+      const progress = showProgress(() => 'Node running; Ctrl-C stops everything.')
       await untilSignal()
+      await progress.stop()
     }
   } catch (error) {
     failures.push(`demo failed: ${(error as Error).stack ?? error}`)

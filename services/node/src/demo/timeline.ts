@@ -118,6 +118,8 @@ export function createTimeline(p: TimelineParameters) {
         const took = ((t.at.getTime() - c.createdAt.getTime()) / 1000).toFixed(1)
         const via = [...(heldOver.get(c.id) ?? []), transports.get(c.id) ?? 'wormhole'].join(' + ')
         line(chainName(c.destChainId), '', `Executed ${c.kind} for ${who(c.account)} via ${via} (${c.outcome ?? 'applied'}, ${took}s after decision)`)
+      } else if (t.toState === 'cancelled') {
+        line('hub', '', `Cancelled ${target} for ${who(c.account)}: ${String(t.detail.reason ?? 'no longer needed')}`)
       } else if (t.toState === 'dead') {
         line('relayer', '', `Dead-lettered ${target} for ${who(c.account)}: ${c.lastError}`)
       }

@@ -70,7 +70,10 @@ export function addCoverageCommand(parent: Command): Command {
     .action(async (o: CoverageCommandOptions) => {
       const { COVERAGE_TABLE_HEAD, coverageTableRows, runCoverageBacktest } = await import('@unimargin/backtest')
       const coverage = o.coverage === 'filtered' ? 'filtered' : positive(o.coverage)
+      const { createStepProgress } = await import('../progress/index.js')
+      const progress = createStepProgress({ unit: 'hours' })
       const report = await runCoverageBacktest({
+        onHour: ({ done, total }) => progress.update(done, total),
         dataDir: o.dataDir,
         symbols: o.symbols,
         books: o.books,
@@ -84,7 +87,7 @@ export function addCoverageCommand(parent: Command): Command {
         fromMs: o.from,
         toMs: o.to,
         outDir: o.out,
-      })
+      }).finally(() => progress.stop())
       if (o.json) {
         console.log(JSON.stringify({ parameters: report.parameters, stats: report.stats, exceedances: report.exceedances }, null, 2))
         return

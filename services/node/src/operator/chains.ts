@@ -19,8 +19,11 @@ import {
   insuranceFund,
   limitsSequences,
   liquidations,
+  mergeReplayedOutbox,
   positions,
   prices,
+  registeredVaults,
+  removeOrphanedTransitions,
   reorgRemovals,
   sql,
   valuationBlocks,
@@ -103,7 +106,7 @@ export type ResumeResult = {
 }
 
 /** The derived tables `chains resume` replaces with the rebuilt ones (the outbox is merged, see {@link resumeChain}). */
-const REPLACED_TABLES = [accounts, collateralBalances, withdrawals, positions, prices, liquidations, insuranceFund, valuationBlocks, limitsSequences] as const
+const REPLACED_TABLES = [accounts, collateralBalances, withdrawals, positions, prices, liquidations, insuranceFund, valuationBlocks, limitsSequences, registeredVaults] as const
 
 const json = (row: object) => JSON.parse(JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) as Record<string, unknown>
 
@@ -123,10 +126,12 @@ const json = (row: object) => JSON.parse(JSON.stringify(row, (_k, v) => (typeof 
  *    vault executes a command id once, so a second copy is refused as a replay if the new history did execute it);
  *    a command never sent that the rebuild no longer decides is removed (in `reorg_removals`); a command the rebuild
  *    decides anew is added, pending;
- * 4. moves the watcher's checkpoint to the fork block and clears the halt, so a watcher (re)started on the chain
- *    ingests the new history from the block after it.
- * Escape checkpoints are kept as published. A running node must restart its watcher of the chain (a halted
- * watcher has stopped polling); with PGlite the node is stopped anyway, since the data dir is single-process.
+ * 4. moves the watcher's checkpoint to the fork block and clears the halt, so the chain's watcher ingests the new
+ *    history from the block after it: a running node's halted watcher sees the halt cleared within a second and
+ *    resumes by itself (on PostgreSQL, or when this runs in the node's own process; a PGlite data dir is held by
+ *    one process, so from the command line its node is stopped and picks the chain up when started).
+ * Escape checkpoints are kept as published. The outbox's part goes through the outbox module
+ * (`removeOrphanedTransitions`, `mergeReplayedOutbox`), the only writer of the command tables.
  * @throws {ChainNotHaltedError} when the chain is not halted and `force` is not set, or has no checkpoint.
  * @throws Error when `chainId` is not configured; the RPC or database error (nothing is changed then).
  */
@@ -155,10 +160,9 @@ export async function resumeChain(parameters: ResumeChainParameters): Promise<Re
       let forkHash = fork?.blockHash
       if (!forkHash && forkBlock >= 0n) forkHash = (await client.getBlock({ blockNumber: forkBlock })).hash ?? undefined
       if (!forkHash) forkBlock = -1n
-      const audit = (tableName: string, rows: object[]) =>
-        rows.length === 0
-          ? Promise.resolve()
-          : tx.insert(reorgRemovals).values(rows.map((row) => ({ chainId, forkBlock, tableName, row: json(row), reason })))
+      const audit = async (tableName: string, rows: object[]): Promise<void> => {
+        if (rows.length > 0) await tx.insert(reorgRemovals).values(rows.map((row) => ({ chainId, forkBlock, tableName, row: json(row), reason })))
+      }
 
       // 2. orphaned events, and the executions recorded from them or from deliveries in orphaned blocks
       const orphaned = await tx.select().from(chainEvents).where(and(eq(chainEvents.chainId, chainId), gt(chainEvents.blockNumber, forkBlock))).orderBy(asc(chainEvents.id))
@@ -185,11 +189,7 @@ export async function resumeChain(parameters: ResumeChainParameters): Promise<Re
           if (other.fromState !== null && (other.id >= t.id || (tx_ !== undefined && other.detail.tx === tx_))) removedTransitionIds.add(other.id)
         undelivered.add(t.commandId)
       }
-      if (removedTransitionIds.size > 0) {
-        const removed = await tx.select().from(commandTransitions).where(inArray(commandTransitions.id, [...removedTransitionIds]))
-        await audit('command_transitions', removed)
-        await tx.delete(commandTransitions).where(inArray(commandTransitions.id, [...removedTransitionIds]))
-      }
+      await removeOrphanedTransitions(tx, [...removedTransitionIds], audit)
 
       // 3. rebuild from what remains, then replace the derived tables
       const replay = await replayInputs({ source: tx, target: scratch.db, config, logger, carrySentCommands: true })
@@ -200,54 +200,15 @@ export async function resumeChain(parameters: ResumeChainParameters): Promise<Re
       }
       await tx.execute(sql`select setval(pg_get_serial_sequence('liquidations', 'id'), coalesce((select max(id) from liquidations), 1))`)
 
-      const live = await tx.select().from(commands)
-      const rebuilt = new Map((await scratch.db.select().from(commands)).map((c) => [c.id, c]))
+      // the outbox is merged, by its own module: facts on other chains stay, the rest follows the rebuild
       const signed = new Set((await tx.selectDistinct({ id: commandSignatures.commandId }).from(commandSignatures)).map((r) => r.id))
-      const acted = new Set(
-        (await tx.selectDistinct({ id: commandTransitions.commandId }).from(commandTransitions).where(sql`${commandTransitions.fromState} is not null and coalesce(${commandTransitions.detail}->>'source', '') <> 'vault_event'`)).map(
-          (r) => r.id,
-        ),
-      )
-      const result = { removedCommands: [] as string[], addedCommands: [] as string[], keptCommands: [...replay.carried], changedCommands: [] as string[] }
-      for (const c of live) {
-        const r = rebuilt.get(c.id)
-        if (!r) {
-          if (acted.has(c.id) || signed.has(c.id)) {
-            result.keptCommands.push(c.id)
-            continue
-          }
-          const transitions = await tx.select().from(commandTransitions).where(eq(commandTransitions.commandId, c.id))
-          await audit('commands', [c])
-          await audit('command_transitions', transitions)
-          await tx.delete(commandTransitions).where(eq(commandTransitions.commandId, c.id))
-          await tx.delete(commands).where(eq(commands.id, c.id))
-          result.removedCommands.push(c.id)
-          continue
-        }
-        rebuilt.delete(c.id)
-        if (r.state !== c.state || r.outcome !== c.outcome || undelivered.has(c.id)) {
-          await tx
-            .update(commands)
-            .set({ state: r.state, outcome: r.outcome, ...(undelivered.has(c.id) ? { deliverTx: null } : {}), updatedAt: new Date() })
-            .where(eq(commands.id, c.id))
-          result.changedCommands.push(c.id)
-        }
+      const merged = await mergeReplayedOutbox(tx, { rebuilt: scratch.db, signed, undelivered, onRemove: audit })
+      const result = {
+        removedCommands: merged.removedCommands,
+        addedCommands: merged.addedCommands,
+        keptCommands: [...replay.carried, ...merged.keptCommands],
+        changedCommands: merged.changedCommands,
       }
-      for (const r of rebuilt.values()) {
-        await tx.insert(commands).values(r)
-        const transitions = await scratch.db.select().from(commandTransitions).where(eq(commandTransitions.commandId, r.id)).orderBy(asc(commandTransitions.id))
-        for (const t of transitions) await tx.insert(commandTransitions).values({ commandId: t.commandId, fromState: t.fromState, toState: t.toState, detail: t.detail, at: t.at })
-        result.addedCommands.push(r.id)
-      }
-      // the aggregator's executions seen in vault events: exactly the rebuilt ones (those from orphaned events go)
-      const aggregatorExecuted = sql`${commandTransitions.detail}->>'source' = 'vault_event'`
-      const liveExecuted = await tx.select().from(commandTransitions).where(aggregatorExecuted)
-      const rebuiltExecuted = new Set(
-        (await scratch.db.select().from(commandTransitions).where(aggregatorExecuted)).map((t) => `${t.commandId}|${t.fromState}|${JSON.stringify(t.detail)}`),
-      )
-      const gone = liveExecuted.filter((t) => !rebuiltExecuted.has(`${t.commandId}|${t.fromState}|${JSON.stringify(t.detail)}`) && !result.removedCommands.includes(t.commandId))
-      await audit('command_transitions', gone)
-      if (gone.length > 0) await tx.delete(commandTransitions).where(inArray(commandTransitions.id, gone.map((t) => t.id)))
 
       // 4. the watcher resumes after the fork block
       if (forkBlock < 0n) await tx.delete(chainCheckpoints).where(eq(chainCheckpoints.chainId, chainId))
@@ -263,7 +224,7 @@ export async function resumeChain(parameters: ResumeChainParameters): Promise<Re
         forkHash: forkHash ?? '',
         previousCheckpoint: checkpoint.blockNumber,
         removedEvents: orphaned.length,
-        removedTransitions: removedTransitionIds.size + gone.length,
+        removedTransitions: removedTransitionIds.size + merged.removedExecutions,
         ...result,
         replay,
       }

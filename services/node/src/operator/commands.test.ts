@@ -28,7 +28,7 @@ describe.each(testDatabases())('operator commands on $kind', ({ open }) => {
       const error = await listCommands(db, ['dead', 'deadd']).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(UnknownCommandStateError)
       expect((error as Error).message).toContain("'deadd'")
-      expect((error as Error).message).toContain('pending, published, attested, delivered, executed, failed, dead')
+      expect((error as Error).message).toContain('pending, published, attested, delivered, executed, failed, dead, cancelled')
     } finally {
       await close()
     }

@@ -56,6 +56,6 @@ export function formatResume(r: ResumeResult): string[] {
     `Commands: ${r.addedCommands.length} added, ${r.removedCommands.length} never sent and removed, ${r.changedCommands.length} changed state, ${r.keptCommands.length} sent and kept though no longer decided.`,
     ...r.keptCommands.map((id) => `  kept ${id}`),
     ...r.replay.divergences.map((d) => `  ${d.input} ${d.id}: ${d.detail}`),
-    'Restart the node (or its watcher of this chain) to ingest the new history.',
+    'A running node on this database ingests the new history within a second; a stopped one does when it starts.',
   ]
 }

@@ -1,13 +1,13 @@
 import { createAggregator, serveApi } from '@unimargin/aggregator'
 import type { Config } from '@unimargin/chains'
-import { MarginVault, MockPriceFeed } from '@unimargin/contracts'
+import { dashboardDir } from '@unimargin/dashboard'
 import { createLeaseKeeper, type Db } from '@unimargin/db'
+import type { Watchdog } from '@unimargin/lifecycle'
 import { type Attester, createLocalGuardianAttester, createWormholescanAttester } from '@unimargin/protocol'
-import { createRelayer, registerRelayerWalletMetrics } from '@unimargin/relayer'
-import { createWatcher, type Watcher } from '@unimargin/watcher'
+import { createRelayer } from '@unimargin/relayer'
+import { createRegistrySupervisor, createWatcher, type RegistrySupervisor, type Watcher, watchedContracts } from '@unimargin/watcher'
 import type { Logger } from 'pino'
-import { Registry } from 'prom-client'
-import type { Abi } from 'viem'
+import { createNodeRegistry } from './metrics.js'
 import type { ShutdownStep } from './shutdown.js'
 
 export type StartNodeParameters = {
@@ -16,8 +16,12 @@ export type StartNodeParameters = {
   logger: Logger
   /** HTTP API port; `undefined` = no API server */
   apiPort?: number | undefined
-  /** interface the API listens on (default 127.0.0.1) */
+  /** interface the API listens on (default config `api.hostname`, else 127.0.0.1) */
   apiHostname?: string
+  /** origins browser apps may call the API from (CORS; default config `api.corsOrigins`, else none) */
+  apiCorsOrigins?: readonly string[]
+  /** the dashboard's built files the API serves under `/ui` (default: `@unimargin/dashboard`'s `dist/`) */
+  dashboardDir?: string
   /** which services this node runs (default: all) */
   services?: { watchers?: boolean; aggregator?: boolean; relayer?: boolean }
   /** aggregator poll interval, ms */
@@ -34,10 +38,15 @@ export type StartNodeParameters = {
    * `intervalMs` (default a quarter of it) of the holder's death. Absent: this node is the only one (PGlite).
    */
   leases?: { ttlMs?: number; intervalMs?: number } | undefined
+  /** watches every service loop's rounds for one that never ends (see `createWatchdog`); default none */
+  watchdog?: Watchdog | undefined
 }
 
 export type RunningNode = {
+  /** one per chain; a vault joining from the VaultRegistry adds its watcher here */
   watchers: Watcher[]
+  /** follows the VaultRegistry when the config names one */
+  registry: RegistrySupervisor | undefined
   aggregator: ReturnType<typeof createAggregator> | undefined
   relayer: ReturnType<typeof createRelayer> | undefined
   apiUrl: string | undefined
@@ -71,44 +80,65 @@ export async function startNode(parameters: StartNodeParameters): Promise<Runnin
   const nodeId = parameters.nodeId ?? config.node?.id
   const { leases } = parameters
   if (leases && !nodeId) throw new Error('Leases need the node id (nodeId or config node.id): it names the holder.')
-  const watchers = enabled.watchers
-    ? config.chains.map((chain) =>
-        createWatcher({
-          db,
-          chain,
-          logger,
-          lease: leases
-            ? createLeaseKeeper({
-                db,
-                name: `watcher:${chain.chainId}`,
-                holder: nodeId!,
-                ...leases,
-                onAcquired: ({ takenFrom }) => logger.info({ service: 'watcher', chain_id: chain.chainId, taken_from: takenFrom }, 'Holding the chain\'s lease: this node ingests it'),
-                onLost: ({ reason }) => logger.warn({ service: 'watcher', chain_id: chain.chainId, reason }, 'Lost the chain\'s lease: standing by'),
-                onError: (error) => logger.warn({ service: 'watcher', chain_id: chain.chainId, err: (error as Error).message }, 'Failed to renew the chain\'s lease'),
-              })
-            : undefined,
-          contracts: [
-            { address: chain.vault, abi: MarginVault.abi as Abi },
-            ...chain.assets.map((asset) => ({ address: asset.feed, abi: MockPriceFeed.abi as Abi })),
-          ],
-        }),
-      )
-    : []
+  const watcherOf = (chain: Config['chains'][number]): Watcher =>
+    createWatcher({
+      db,
+      chain,
+      logger,
+      lease: leases
+        ? createLeaseKeeper({
+            db,
+            name: `watcher:${chain.chainId}`,
+            holder: nodeId!,
+            ...leases,
+            onAcquired: ({ takenFrom }) => logger.info({ service: 'watcher', chain_id: chain.chainId, taken_from: takenFrom }, 'Holding the chain\'s lease: this node ingests it'),
+            onLost: ({ reason }) => logger.warn({ service: 'watcher', chain_id: chain.chainId, reason }, 'Lost the chain\'s lease: standing by'),
+            onError: (error) => logger.warn({ service: 'watcher', chain_id: chain.chainId, err: (error as Error).message }, 'Failed to renew the chain\'s lease'),
+          })
+        : undefined,
+      contracts: watchedContracts(config, chain),
+      watchdog: parameters.watchdog,
+    })
+  const watchers = enabled.watchers ? config.chains.map(watcherOf) : []
+  let stopping = false
+  // vaults registered in the VaultRegistry join while the node runs: their chain enters the shared config, their watcher starts
+  const vaultRegistry: RegistrySupervisor | undefined = config.registry
+    ? createRegistrySupervisor({
+        db,
+        config,
+        logger,
+        watchdog: parameters.watchdog,
+        ...(enabled.watchers
+          ? {
+              startWatcher: (chain: Config['chains'][number]) => {
+                if (stopping) return
+                const watcher = watcherOf(chain)
+                watchers.push(watcher)
+                watcher.start()
+              },
+            }
+          : {}),
+      })
+    : undefined
   const aggregator = enabled.aggregator
-    ? createAggregator({ db, config, logger, ...(parameters.aggregatorPollMs ? { pollIntervalMs: parameters.aggregatorPollMs } : {}) })
+    ? createAggregator({ db, config, logger, watchdog: parameters.watchdog, ...(parameters.aggregatorPollMs ? { pollIntervalMs: parameters.aggregatorPollMs } : {}) })
     : undefined
   const relayer = enabled.relayer
-    ? createRelayer({ db, config, logger, attester: attesterFromConfig(config), ...(nodeId ? { id: nodeId } : {}), ...(leases ? { lease: leases } : {}) })
+    ? createRelayer({ db, config, logger, watchdog: parameters.watchdog, attester: attesterFromConfig(config), ...(nodeId ? { id: nodeId } : {}), ...(leases ? { lease: leases } : {}) })
     : undefined
-  const hostname = parameters.apiHostname ?? '127.0.0.1'
-  // /metrics: the API's request metrics and the node's state, plus the relayer wallet where this node relays
-  const registry = new Registry()
-  if (relayer) registerRelayerWalletMetrics({ registry, config })
-  const server = parameters.apiPort !== undefined ? await serveApi({ db, config, logger, port: parameters.apiPort, hostname, limits: config.api, registry }) : undefined
-  const apiUrl = server ? `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${server.port}` : undefined
+  const hostname = parameters.apiHostname ?? config.api?.hostname ?? '127.0.0.1'
+  const corsOrigins = parameters.apiCorsOrigins ?? config.api?.corsOrigins ?? []
+  // /metrics: the API's request metrics and the node's state, plus the watchers' and the relayer's where they run
+  const registry = createNodeRegistry({ config, watchers: watchers.length > 0, relayer: relayer !== undefined })
+  const server = parameters.apiPort !== undefined ? await serveApi({ db, config, logger, port: parameters.apiPort, hostname, corsOrigins, limits: config.api, registry, dashboardDir: parameters.dashboardDir ?? dashboardDir }) : undefined
+  const apiUrl = server ? `http://${hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname}:${server.port}` : undefined
 
   for (const w of watchers) w.start()
+  // joins the vaults registered so far before the aggregator's first round, then follows the registry
+  if (vaultRegistry) {
+    await vaultRegistry.poll().catch((error: unknown) => logger.warn({ service: 'registry', err: (error as Error).message }, 'Failed to read the registered vaults; retrying'))
+    vaultRegistry.start()
+  }
   aggregator?.start()
   relayer?.start()
   logger.info({ chains: config.chains.map((c) => c.chainId), api: apiUrl, node_id: nodeId, leases: leases !== undefined }, 'Started node')
@@ -118,10 +148,22 @@ export async function startNode(parameters: StartNodeParameters): Promise<Runnin
     ...(server ? [{ name: 'api', stop: () => server.close() }] : []),
     ...(relayer ? [{ name: 'relayer', stop: () => relayer.stop() }] : []),
     ...(aggregator ? [{ name: 'aggregator', stop: () => aggregator.stop() }] : []),
+    ...(vaultRegistry
+      ? [
+          {
+            name: 'registry',
+            stop: () => {
+              stopping = true
+              return vaultRegistry.stop()
+            },
+          },
+        ]
+      : []),
     { name: 'watchers', stop: () => Promise.all(watchers.map((w) => w.stop())).then(() => {}) },
   ]
   return {
     watchers,
+    registry: vaultRegistry,
     aggregator,
     relayer,
     apiUrl,
