@@ -86,7 +86,7 @@ describe.each(testDatabases())('escape hatch on three chains, on $kind', ({ open
     // alice's leaves carry the counters the vaults hold, and never more than she deposited there
     expect(claims.find((c) => c.chainId === chains[0])).toMatchObject({ creditedAt: usdc(1000), debitedAt: 0n })
     for (const c of claims) expect(c.entitlement).toBeLessThanOrEqual(c.creditedAt - c.debitedAt + usdc(300))
-  })
+  }, 240_000)
 
   it('lets every account exit with its stored proofs once the hub is gone for the escape delay, once each', async () => {
     // after the checkpoint: alice deposits 50 more on chain 1, then the hub stops for good
@@ -124,5 +124,5 @@ describe.each(testDatabases())('escape hatch on three chains, on $kind', ({ open
     // what was paid is the entitlements plus alice's deposit after the checkpoint
     expect(paidTotal).toBe(entitledTotal + usdc(50))
     expect(entitledTotal).toBeGreaterThan(0n)
-  })
+  }, 240_000)
 })

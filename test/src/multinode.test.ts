@@ -10,6 +10,7 @@ import { chainEvents, collateralBalances, commands, createDatabase, type Databas
 import { DEVNET_COSIGNER_THRESHOLD, type Devnet, startDevnet, userDeposit, userRequestWithdrawal, vaultBalance } from '@unimargin/devnet'
 import { type LocalCoSigners, startLocalCoSigners } from '@unimargin/node'
 import { positionReportDomain, signPositionReport } from '@unimargin/protocol'
+import { watchedContracts } from '@unimargin/watcher'
 import pino from 'pino'
 import { type Address, getAddress, type Hex } from 'viem'
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts'
@@ -191,7 +192,7 @@ describe('three nodes on one PostgreSQL', () => {
       for (const chain of devnet.config.chains) {
         const rows = await database.db.select().from(chainEvents).where(eq(chainEvents.chainId, chain.chainId))
         const checkpoint = rows.reduce((m, r) => (r.blockNumber > m ? r.blockNumber : m), 0n)
-        const addresses = [chain.vault, ...chain.assets.map((x) => x.feed)]
+        const addresses = watchedContracts(devnet.config, chain).map((c) => c.address)
         const onChain = await devnet.chain(chain.chainId).publicClient.getLogs({ address: addresses, fromBlock: chain.startBlock, toBlock: checkpoint })
         const keyOf = (tx: string, index: number) => `${tx.toLowerCase()}:${index}`
         expect(new Set(rows.map((r) => keyOf(r.txHash, r.logIndex))).size).toBe(rows.length)

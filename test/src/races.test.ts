@@ -56,7 +56,7 @@ describe.each(testDatabases())('races on three chains, on $kind', ({ open }) => 
     const c = p.devnet.chain(chainId)
     return (await c.publicClient.readContract({ address: c.addresses.vault, abi: MarginVault.abi, functionName: 'accountLock', args: [account] }))[0]
   }
-  const deposited = (account: Address, n: number) => waitFor('the deposits to be credited', async () => (await p.api.getAccount(account)).collateral.length >= n)
+  const deposited = (account: Address, n: number) => waitFor('the deposits to be credited', async () => (await p.api.getAccount(account)).collateral.length >= n, 60_000)
   const settledLiquidation = (account: Address) =>
     waitFor(
       'the liquidation to settle and unlock',
@@ -80,7 +80,7 @@ describe.each(testDatabases())('races on three chains, on $kind', ({ open }) => 
     for (const r of rows) expect({ id: r.id, n: (await executions(r.destChainId, r.id as Hex)).length }).toEqual({ id: r.id, n: r.state === 'executed' ? 1 : 0 })
   }
 
-  it('pays an approval in flight alongside a lock only if it executed before the lock, and voids it otherwise', async () => {
+  it('pays an approval in flight alongside a lock only if it executed before the lock, and voids or cancels it otherwise', { timeout: 240_000 }, async () => {
     const bob = user(2)
     await userDeposit(p.devnet, { chainId: chains[0], key: bob.key, symbol: 'USDC', amount: usdc(2_000) })
     await deposited(bob.address, 1)
@@ -103,14 +103,27 @@ describe.each(testDatabases())('races on three chains, on $kind', ({ open }) => 
     // may also have gone ahead already: while the co-signers were still catching up with the price before signing the
     // Lock, the relayer's stall timer can re-send the held approval over LayerZero. Either order is checked below.
     hold = () => false
-    const [approvalDone, lockDone] = await Promise.all(
-      [approval.id, lock.id].map((id) => waitFor(`command ${id} to execute`, async () => ((await commandRow(id))?.state === 'executed' ? commandRow(id) : undefined))),
-    )
+    // the approval ends executed, or cancelled by the hub once the lock's RejectWithdrawal closed the request first
+    const ended = async (id: Hex, states: string[]) => {
+      const c = await commandRow(id)
+      return c && states.includes(c.state) ? c : undefined
+    }
+    const [approvalDone, lockDone] = await Promise.all([
+      waitFor(`command ${approval.id} to execute or be cancelled`, () => ended(approval.id as Hex, ['executed', 'cancelled'])),
+      waitFor(`command ${lock.id} to execute`, () => ended(lock.id as Hex, ['executed'])),
+    ])
     const [approvalEvent] = await executions(chains[0], approval.id as Hex)
     const [lockEvent] = await executions(chains[0], lock.id as Hex)
     const position = (e: { blockNumber: bigint; logIndex: number }) => e.blockNumber * 10_000n + BigInt(e.logIndex)
     const paid = (await tokenBalance(chains[0], bob.address)) - before
-    if (position(approvalEvent!) > position(lockEvent!)) {
+    if (approvalDone!.state === 'cancelled') {
+      // a cancelled approval already attested may still reach its vault later: it pays nothing there
+      const late = await commandRow(approval.id as Hex)
+      if (approvalEvent) expect(late?.outcome).not.toBe('applied')
+      const [w] = await db().select().from(withdrawals).where(and(eq(withdrawals.chainId, chains[0]), eq(withdrawals.requestId, requestId)))
+      expect(w).toMatchObject({ state: 'rejected' })
+      expect(paid).toBe(0n)
+    } else if (position(approvalEvent!) > position(lockEvent!)) {
       expect(['voided_by_lock', 'request_not_pending']).toContain(approvalDone!.outcome)
       expect(paid).toBe(0n)
     } else {

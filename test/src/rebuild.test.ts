@@ -37,7 +37,7 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
 /**
  * The hub on three anvil chains (real vaults, Wormhole, relayer, co-signers) on a PGlite data dir: its derived
  * state is rebuilt from the recorded inputs and compared; a reorg deeper than a chain's finality halts that chain
- * alone, and `chains resume` brings it back on the new history.
+ * alone, and `chains resume` brings it back on the new history in the running node.
  */
 describe('rebuild --verify and chains resume on the devnet', () => {
   let p: Pipeline
@@ -96,7 +96,7 @@ describe('rebuild --verify and chains resume on the devnet', () => {
     expect(result.equal).toBe(true)
   }, 240_000)
 
-  it('halts only the chain reorganised beyond its finality, and chains resume drops the orphaned deposit and ingests the new history', async () => {
+  it('halts only the chain reorganised beyond its finality, and chains resume drops the orphaned deposit and the running node ingests the new history', async () => {
     const [a, b, c] = chains
     const carol = user(3)
     const chain = p.devnet.chain(b)
@@ -134,6 +134,10 @@ describe('rebuild --verify and chains resume on the devnet', () => {
     expect(listed.find((l) => l.chainId === b)?.haltedReason).toBe(halted)
     expect(listed.filter((l) => l.haltedReason !== null)).toHaveLength(1)
 
+    const node = p.node
+    const watcherOf = (chainId: number) => node.watchers.find((w) => w.status().chainId === chainId)!
+    expect(watcherOf(b).status().halted?.name).toBe('FinalityViolationError')
+    const others = [a, c].map((id) => watcherOf(id).status().checkpoint!)
     const resumed = await resumeChain({ db: p.database.db, config: p.devnet.config, chainId: b, reason: 'reviewed: anvil revert in the test' })
     expect(resumed.forkBlock).toBeLessThan(orphan.blockNumber)
     expect(resumed.removedEvents).toBeGreaterThanOrEqual(1)
@@ -148,9 +152,13 @@ describe('rebuild --verify and chains resume on the devnet', () => {
     const cp = await checkpointOf(b)
     expect(cp).toMatchObject({ blockNumber: resumed.forkBlock, haltedReason: null, haltedAt: null })
 
-    // a restarted node ingests the new history
-    await p.restartNode()
+    // the same running node picks the chain up again from the fork block, its other watchers never stopped
     await waitFor('the re-mined deposit to be credited', async () => (await balance(carol.address, b)) === usdc(3_000), 60_000)
+    expect(p.node).toBe(node)
+    expect(watcherOf(b).status().halted).toBeUndefined()
+    await userDeposit(p.devnet, { chainId: b, key: carol.key, symbol: 'USDC', amount: usdc(250) })
+    await waitFor('a deposit made after the resume to be credited', async () => (await balance(carol.address, b)) === usdc(3_250), 60_000)
+    for (const [i, id] of [a, c].entries()) expect(watcherOf(id).status().checkpoint!).toBeGreaterThan(others[i]!)
     const rows = await p.database.db.select().from(chainEvents).where(eq(chainEvents.txHash, replacement.transactionHash))
     expect(rows.map((r) => r.eventName)).toContain('Deposited')
     expect(await p.database.db.select().from(chainEvents).where(eq(chainEvents.txHash, orphan.transactionHash))).toEqual([])
@@ -183,7 +191,7 @@ describe('rebuild --verify and chains resume on the devnet', () => {
     const tampered = await cli(['rebuild', '--verify', '-c', configFile, '--data-dir', dataDir])
     expect(tampered.code).toBe(1)
     expect(tampered.stdout).toContain('1 difference:')
-    expect(tampered.stdout).toContain(`collateral_balances  account=${owner}, chainId=${b}, asset=${token}  amount  live ${usdc(9_999)}  rebuilt ${usdc(3_000)}`)
+    expect(tampered.stdout).toContain(`collateral_balances  account=${owner}, chainId=${b}, asset=${token}  amount  live ${usdc(9_999)}  rebuilt ${usdc(3_250)}`)
 
     const list = await cli(['chains', 'list', '-c', configFile, '--data-dir', dataDir])
     expect(list.code).toBe(0)

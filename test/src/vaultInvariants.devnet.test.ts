@@ -71,7 +71,8 @@ type Step =
   | { t: 'approve'; request: number; via: Via }
   | { t: 'reject'; request: number; via: Via }
   | { t: 'lock'; user: number; via: Via }
-  | { t: 'unlock'; user: number; via: Via }
+  /** `ahead`: at the next epoch, as the hub cancels a lock the vault never applied */
+  | { t: 'unlock'; user: number; via: Via; ahead?: boolean }
   | { t: 'seize'; user: number; amount: number; via: Via }
   | { t: 'complete'; held: number; divergent: boolean }
   | { t: 'replay' }
@@ -100,7 +101,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ t: fc.constant('approve' as const), request: index, via }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('reject' as const), request: index, via }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('lock' as const), user, via }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('unlock' as const), user, via }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('unlock' as const), user, via, ahead: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('seize' as const), user, amount, via }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('complete' as const), held: index, divergent: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ t: 'replay' as const }) },
@@ -407,7 +408,7 @@ describe('MarginVault under random sequences of user actions, hub commands over 
           await command({ kind: 'Lock', account: u!.address, lockEpoch: (await lockEpoch(u!.address)) + 1 }, s.via)
           break
         case 'unlock':
-          await command({ kind: 'Unlock', account: u!.address, lockEpoch: await lockEpoch(u!.address) }, s.via)
+          await command({ kind: 'Unlock', account: u!.address, lockEpoch: (await lockEpoch(u!.address)) + (s.ahead ? 1 : 0) }, s.via)
           break
         case 'seize':
           await command({ kind: 'Seize', account: u!.address, lockEpoch: await lockEpoch(u!.address), asset: usdc, amount: BigInt(s.amount) * USDC, receiver: receiver() }, s.via)

@@ -160,7 +160,7 @@ export async function runFaultScenario(parameters: RunFaultScenarioParameters): 
           slot = Math.min(slots - 1, slot + uniformInt(chaosRng, 0, 1))
           for (const hash of block.transactions) txs.push([(await anvil(c, 'eth_getRawTransactionByHash', [hash])) as Hex, slot])
         }
-        await anvil(c, 'anvil_reorg', [depth, txs])
+        await pipeline.devnet.reorg(chainId, depth, txs)
       })
 
     const terminateBackends = () =>

@@ -108,7 +108,7 @@ export class DevnetWorld {
 
   /**
    * Waits (bounded by {@link SETTLE_TIMEOUT_MS}) until the hub has caught up with the chains: no command left that
-   * is not `executed` or `dead`, no lock on its way and no liquidation still seizing, and, still so, every watcher's
+   * is not `executed`, `dead` or `cancelled`, no lock on its way and no liquidation still seizing, and, still so, every watcher's
    * checkpoint at or past the chain heads read when that was first seen and every chain event processed. Then checks
    * the settled system against the chains: {@link checkSettled}.
    */
@@ -117,7 +117,7 @@ export class DevnetWorld {
     let target: bigint[] | undefined
     const drained = async () => {
       const live = await this.db.select({ state: commands.state }).from(commands)
-      if (live.some((c) => c.state !== 'executed' && c.state !== 'dead')) return false
+      if (live.some((c) => !['executed', 'dead', 'cancelled'].includes(c.state))) return false
       if ((await this.db.select().from(accounts)).some((r) => r.lockState === 'locking' || r.lockState === 'unlocking')) return false
       return (await this.db.select().from(liquidations)).every((l) => l.state === 'settled')
     }
