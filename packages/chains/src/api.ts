@@ -40,6 +40,20 @@ export const apiSchema = z.strictObject({
       maxQueue: z.number().int().min(0).optional(),
     })
     .optional(),
+  /** account views kept in memory, answered without a database read until a change notification makes them stale */
+  views: z
+    .strictObject({
+      /** views kept at most, the least recently computed dropped first (100000) */
+      maxEntries: z.number().int().positive().optional(),
+      /**
+       * accounts whose views are computed at start and again after each price change, the most recently active
+       * first (10000; 0 for none): their first reads are then served from memory too
+       */
+      warm: z.number().int().min(0).optional(),
+      /** ms after which a kept view is recomputed in the background, for what moves without a notification (5000) */
+      maxAgeMs: z.number().int().positive().optional(),
+    })
+    .optional(),
 })
 
 export type ApiConfig = z.output<typeof apiSchema>

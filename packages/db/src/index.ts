@@ -19,6 +19,7 @@ export {
   ACCOUNT_CHANNEL,
   listen,
   type ListenParameters,
+  notifiesBeforeCommitReturns,
   notifyAccountChanged,
   notifyPricesChanged,
   PRICES_CHANNEL,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Database } from './client.js'
-import { ACCOUNT_CHANNEL, listen, notifyAccountChanged, notifyPricesChanged, PRICES_CHANNEL } from './notifications.js'
+import { ACCOUNT_CHANNEL, listen, notifiesBeforeCommitReturns, notifyAccountChanged, notifyPricesChanged, PRICES_CHANNEL } from './notifications.js'
 import { testDatabases } from './testing.js'
 
 const alice = '0x00000000000000000000000000000000000A11cE'
@@ -23,7 +23,7 @@ function collect(count: number) {
   }
 }
 
-describe.each(testDatabases())('notifications on $kind', ({ open }) => {
+describe.each(testDatabases())('notifications on $kind', ({ kind, open }) => {
   let database: Database
   beforeEach(async () => {
     database = await open()
@@ -43,6 +43,18 @@ describe.each(testDatabases())('notifications on $kind', ({ open }) => {
     })
     await database.db.transaction(async (tx) => notifyAccountChanged(tx, bob))
     expect(await received.all).toEqual([alice, bob])
+    await stop()
+  })
+
+  it('has every notification of a commit delivered before the commit returns exactly where it says so', async () => {
+    const received: string[] = []
+    const stop = await listen(database.db, ACCOUNT_CHANNEL, { onMessage: (p) => received.push(p) })
+    for (const account of [alice, bob]) {
+      await database.db.transaction(async (tx) => notifyAccountChanged(tx, account))
+      if (notifiesBeforeCommitReturns(database.db)) expect(received.at(-1)).toBe(account)
+    }
+    await expect.poll(() => received).toEqual([alice, bob])
+    expect(notifiesBeforeCommitReturns(database.db)).toBe(kind === 'pglite')
     await stop()
   })
 

@@ -50,3 +50,14 @@ export async function listen(db: Db, channel: string, parameters: ListenParamete
   const { unlisten } = await client.listen(channel, onMessage, onListen)
   return unlisten
 }
+
+/**
+ * Whether every notification of a committed transaction reaches this process's listeners before the committing call
+ * returns: true for embedded PGlite (one process owns the database, and it queues its listeners' callbacks while it
+ * reads the commit's reply), false for PostgreSQL (other processes write too, and a notification comes on another
+ * connection at its own pace). Where true, a reader needs no round trip to know it has seen the notifications of
+ * everything committed before it.
+ */
+export function notifiesBeforeCommitReturns(db: Db): boolean {
+  return (db as unknown as { $client: unknown }).$client instanceof PGlite
+}

@@ -7,7 +7,8 @@ import { Scalar } from '@scalar/hono-api-reference'
 import { requestId } from 'hono/request-id'
 import { routePath } from 'hono/route'
 import pino, { type Logger } from 'pino'
-import { Counter, Histogram, Registry } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { recentlyUpdatedAccounts } from '../ledger/index.js'
 import { registerNodeMetrics } from '../metrics/index.js'
 import { createWhatIfPool, type WhatIfPool } from '../whatif/index.js'
 import { dashboardRoutes } from './dashboard.js'
@@ -76,10 +77,17 @@ export type LiveApiParameters = {
   /** least ms between two recomputations of one streamed account; changes within it are folded (default 250) */
   coalesceMs?: number | undefined
   /**
-   * ms a cached account view is served without a change notification (default 5000): the view also shows valuation
-   * blocks, price ages and route latencies, which move without one
+   * ms after which a cached account view is recomputed in the background, served meanwhile (default 5000): the view
+   * also shows valuation blocks, route latencies and what vaults can pay, which move without a notification of the account
    */
   viewMaxAgeMs?: number | undefined
+  /** account views kept in memory (default 100000) */
+  maxViews?: number | undefined
+  /**
+   * accounts whose views are computed once listening starts and again after each price change, the most recently
+   * updated first (default 10000; 0 for none)
+   */
+  warmViews?: number | undefined
   /** ms between heartbeat comments of an account event stream (default 15000) */
   heartbeatMs?: number | undefined
   /** accounts one WebSocket may follow at once (default 100) */
@@ -130,15 +138,29 @@ export function createApi(parameters: CreateApiParameters): OpenAPIHono {
   const riskParameters = parameters.riskParameters ?? parameterSetStoreOf(config)
   const views = new Counter({ name: 'unimargin_account_view_computations_total', help: 'Account views computed (cache misses and stream refreshes)', registers: [registry] })
   const liveOptions = parameters.live ?? {}
+  const loader = accountViewLoader({ db, config, now, riskParameters })
+  const warmViews = liveOptions.warmViews ?? 10_000
   const live = createLiveAccounts({
     db,
     logger,
-    load: accountViewLoader({ db, config, now, riskParameters }),
+    load: loader.load,
+    onChange: loader.changed,
     coalesceMs: liveOptions.coalesceMs,
     viewMaxAgeMs: liveOptions.viewMaxAgeMs,
+    maxViews: liveOptions.maxViews,
+    ...(warmViews > 0 ? { warmAccounts: () => recentlyUpdatedAccounts(db, Math.min(warmViews, liveOptions.maxViews ?? warmViews)) } : {}),
     onLoad: () => views.inc(),
+    nowMs: () => now().getTime(),
   })
   const webSocket = createNodeWebSocket({ app })
+  new Gauge({
+    name: 'unimargin_account_views_cached',
+    help: 'Account views held in memory, answered without a database read',
+    registers: [registry],
+    collect() {
+      this.set(live.cachedViews)
+    },
+  })
   runtimes.set(app, { webSocket, live })
   app.use(requestId())
   app.use(accessLogOf(logger, clientAddressOf))
@@ -229,6 +251,8 @@ export async function serveApi(parameters: ServeApiParameters): Promise<ApiServe
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: parameters.port, hostname }, (info) => {
       parameters.logger?.info({ port: info.port, hostname }, 'Started API server')
+      // views are kept current from now on, and the most recently active accounts' views computed ahead of their reads
+      runtime?.live.start()
       resolve({
         port: info.port,
         close: async () => {

@@ -1,4 +1,4 @@
-import { accounts, type DbOrTx, eq, notifyAccountChanged } from '@unimargin/db'
+import { accounts, type DbOrTx, desc, eq, notifyAccountChanged } from '@unimargin/db'
 
 export type AccountRow = typeof accounts.$inferSelect
 
@@ -38,4 +38,10 @@ export async function updateAccount(tx: DbOrTx, address: string, set: Partial<Om
     .update(accounts)
     .set({ ...set, updatedAt: now })
     .where(eq(accounts.address, address))
+}
+
+/** The addresses of up to `limit` accounts, the most recently updated first (an account's row changes with its lock, P&L and positions). */
+export async function recentlyUpdatedAccounts(tx: DbOrTx, limit: number): Promise<string[]> {
+  const rows = await tx.select({ address: accounts.address }).from(accounts).orderBy(desc(accounts.updatedAt)).limit(limit)
+  return rows.map((r) => r.address)
 }

@@ -106,14 +106,15 @@ export type ValuationRows = { balances: BalanceRow[]; positionRows: PositionRow[
  * Reads what a valuation of `address` needs without computing it, for callers that compute elsewhere (the
  * what-if computes in a worker thread).
  * @param referenceTs unix seconds used as "now" for chains with no processed block yet
+ * @param book a price book the caller already loaded (views of many accounts share one); loaded when omitted
  */
-export async function readValuationRows(tx: DbOrTx, config: Config, address: string, referenceTs: bigint): Promise<ValuationRows> {
-  const [balances, positionRows, book] = await Promise.all([
+export async function readValuationRows(tx: DbOrTx, config: Config, address: string, referenceTs: bigint, book?: PriceBook): Promise<ValuationRows> {
+  const [balances, positionRows, loadedBook] = await Promise.all([
     readCollateralBalances(tx, address),
     tx.select().from(positionsTable).where(eq(positionsTable.account, address)),
-    loadPriceBook(tx, config, referenceTs),
+    book ?? loadPriceBook(tx, config, referenceTs),
   ])
-  return { balances, positionRows, book }
+  return { balances, positionRows, book: loadedBook }
 }
 
 /**
@@ -122,10 +123,11 @@ export async function readValuationRows(tx: DbOrTx, config: Config, address: str
  * volatility (`accountConfigOf`). A withdrawal counts against equity only while it can still be paid.
  * @param account the account row (read or locked by the caller)
  * @param referenceTs unix seconds used as "now" for chains with no processed block yet
+ * @param book a price book the caller already loaded at `referenceTs`; loaded when omitted
  */
-export async function valueAccount(tx: DbOrTx, config: Config, account: AccountRow, referenceTs: bigint): Promise<AccountValuation> {
-  const [{ balances, positionRows, book }, under] = await Promise.all([
-    readValuationRows(tx, config, account.address, referenceTs),
+export async function valueAccount(tx: DbOrTx, config: Config, account: AccountRow, referenceTs: bigint, book?: PriceBook): Promise<AccountValuation> {
+  const [{ balances, positionRows, book: usedBook }, under] = await Promise.all([
+    readValuationRows(tx, config, account.address, referenceTs, book),
     accountConfigOf(tx, config, account.address, Number(referenceTs) * 1000),
   ])
   return {
@@ -134,7 +136,7 @@ export async function valueAccount(tx: DbOrTx, config: Config, account: AccountR
     account,
     balances,
     positionRows,
-    book,
-    ...buildMargin(under.config, book, balances, positionRows, account.settledPnl, referenceTs),
+    book: usedBook,
+    ...buildMargin(under.config, usedBook, balances, positionRows, account.settledPnl, referenceTs),
   }
 }

@@ -3,7 +3,7 @@ import type { AccountView, RiskView } from '@unimargin/client'
 import { commands, type DbOrTx, desc, eq, inArray, liquidations, withdrawals } from '@unimargin/db'
 import { formatUnits, getAddress } from 'viem'
 import { toUnixSeconds } from '../common/format.js'
-import { readAccount, vaultLiquidity } from '../ledger/index.js'
+import { readAccount } from '../ledger/index.js'
 import {
   type AccountValuation,
   collateralItemOf,
@@ -13,7 +13,8 @@ import {
   valueAccount,
   withdrawableAmounts,
 } from '../valuation/index.js'
-import { routeLatencies, withdrawalBufferFor } from '../routes/index.js'
+import { withdrawalBufferFor } from '../routes/index.js'
+import { liquidityKey, loadViewMarket, type ViewMarket } from './viewMarket.js'
 
 type Totals = { valueUsd8: bigint; weightedUsd8: bigint }
 function addTo<K>(map: Map<K, Totals>, key: K, item: Totals) {
@@ -78,13 +79,15 @@ export function liquidationView(l: typeof liquidations.$inferSelect): AccountVie
  * amounts after the buffer, withdrawals with their decision and command, lock, valuation blocks, prices and
  * liquidations. Read-only; an address never seen yields an empty unlocked account.
  * @param address any-case 0x address
- * @param now the clock, used as "now" for price ages on chains with no processed block
+ * @param now the clock, used as "now" for price ages on chains with no processed block and the routes' sample window
+ * @param market what every account's view shares, read at `now` ({@link loadViewMarket}); read here when omitted
  * @throws viem's InvalidAddressError when `address` is not an address.
  */
-export async function getAccountView(db: DbOrTx, config: Config, address: string, now: Date = new Date()): Promise<AccountView> {
+export async function getAccountView(db: DbOrTx, config: Config, address: string, now: Date = new Date(), market?: ViewMarket): Promise<AccountView> {
   const checksummed = getAddress(address)
+  const shared = market ?? (await loadViewMarket(db, config, now))
   const account = await readAccount(db, checksummed)
-  const valuation = await valueAccount(db, config, account, toUnixSeconds(now))
+  const valuation = await valueAccount(db, config, account, toUnixSeconds(now), shared.book)
   const { margin } = valuation
   const wRows = await db.select().from(withdrawals).where(eq(withdrawals.account, checksummed)).orderBy(desc(withdrawals.createdAt)).limit(200)
   const shownW = [...wRows.filter((w) => !w.escrowClosedAt), ...wRows.filter((w) => w.escrowClosedAt)].slice(0, 50)
@@ -95,7 +98,7 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
       : (await db.select({ id: commands.id, state: commands.state }).from(commands).where(inArray(commands.id, commandIds))).map((c) => [c.id, c.state]),
   )
   const liqRows = await db.select().from(liquidations).where(eq(liquidations.account, checksummed)).orderBy(desc(liquidations.id)).limit(20)
-  const latencies = await routeLatencies(db, config, now)
+  const latencies = shared.latencies
   const bufferByChain = new Map(latencies.map((r) => [r.chainId, withdrawalBufferFor(config, margin, r)]))
   const buffer = [...bufferByChain.values()].reduce((a, b) => (b > a ? b : a), 0n)
   const blockedBy = account.lockState !== 'unlocked' ? 'locked' : valuation.priceProblems.length > 0 ? 'price' : null
@@ -113,7 +116,7 @@ export async function getAccountView(db: DbOrTx, config: Config, address: string
   const withdrawable: AccountView['withdrawable'] = []
   for (const [i, item] of targets.entries()) {
     const limit = byMargin[i] ?? 0n
-    const liquidity = limit > 0n ? await vaultLiquidity(db, item.chainId, item.asset) : 0n
+    const liquidity = shared.liquidity.get(liquidityKey(item.chainId, item.asset)) ?? 0n
     const amount = limit < liquidity ? limit : liquidity > 0n ? liquidity : 0n
     withdrawable.push({ chainId: item.chainId, symbol: item.symbol, asset: item.asset, amount: s(amount), amountFormatted: formatUnits(amount, item.decimals), blockedBy })
   }

@@ -1,4 +1,4 @@
-import { createAggregator, serveApi } from '@unimargin/aggregator'
+import { createAggregator, type LiveApiParameters, serveApi } from '@unimargin/aggregator'
 import type { Config } from '@unimargin/chains'
 import { dashboardDir } from '@unimargin/dashboard'
 import { createLeaseKeeper, type Db } from '@unimargin/db'
@@ -130,7 +130,7 @@ export async function startNode(parameters: StartNodeParameters): Promise<Runnin
   const corsOrigins = parameters.apiCorsOrigins ?? config.api?.corsOrigins ?? []
   // /metrics: the API's request metrics and the node's state, plus the watchers' and the relayer's where they run
   const registry = createNodeRegistry({ config, watchers: watchers.length > 0, relayer: relayer !== undefined })
-  const server = parameters.apiPort !== undefined ? await serveApi({ db, config, logger, port: parameters.apiPort, hostname, corsOrigins, limits: config.api, registry, dashboardDir: parameters.dashboardDir ?? dashboardDir }) : undefined
+  const server = parameters.apiPort !== undefined ? await serveApi({ db, config, logger, port: parameters.apiPort, hostname, corsOrigins, limits: config.api, live: liveViewsOf(config), registry, dashboardDir: parameters.dashboardDir ?? dashboardDir }) : undefined
   const apiUrl = server ? `http://${hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname}:${server.port}` : undefined
 
   for (const w of watchers) w.start()
@@ -172,4 +172,10 @@ export async function startNode(parameters: StartNodeParameters): Promise<Runnin
     },
     stopSteps,
   }
+}
+
+/** The API's account view cache as `api.views` configures it. */
+function liveViewsOf(config: Config): LiveApiParameters {
+  const views = config.api?.views
+  return { maxViews: views?.maxEntries, warmViews: views?.warm, viewMaxAgeMs: views?.maxAgeMs }
 }

@@ -56,7 +56,7 @@ describe('account feed', () => {
     expect(loads(alice)).toBe(1)
     change(alice, 5)
     await Promise.all([first.until(2), second.until(2)])
-    expect(first.messages.map((m) => [m.kind, m.served.view.balance])).toEqual([
+    expect(first.messages.map((m) => [m.kind, JSON.parse(m.served.body).balance])).toEqual([
       ['snapshot', 0],
       ['update', 5],
     ])
@@ -74,7 +74,7 @@ describe('account feed', () => {
     change(alice, 3)
     change(alice, 4)
     await subscriber.until(3)
-    expect(subscriber.messages.map((m) => m.served.view.balance)).toEqual([0, 1, 4])
+    expect(subscriber.messages.map((m) => JSON.parse(m.served.body).balance)).toEqual([0, 1, 4])
     // the snapshot, the first change, then one refresh for the three that followed
     expect(loads(alice)).toBe(3)
   })
@@ -91,7 +91,7 @@ describe('account feed', () => {
     change(bob, 7)
     await onBob.until(2)
     expect(onAlice.messages).toHaveLength(1)
-    expect(onBob.messages.map((m) => m.served.view.balance)).toEqual([0, 7])
+    expect(onBob.messages.map((m) => JSON.parse(m.served.body).balance)).toEqual([0, 7])
   })
 
   it('refreshes every subscribed account when all may have changed (a price)', async () => {
@@ -105,8 +105,8 @@ describe('account feed', () => {
     views.clear()
     feed.changedAll()
     await Promise.all([onAlice.until(2), onBob.until(2)])
-    expect(onAlice.messages.map((m) => m.served.view.balance)).toEqual([0, 1])
-    expect(onBob.messages.map((m) => m.served.view.balance)).toEqual([0, 2])
+    expect(onAlice.messages.map((m) => JSON.parse(m.served.body).balance)).toEqual([0, 1])
+    expect(onBob.messages.map((m) => JSON.parse(m.served.body).balance)).toEqual([0, 2])
   })
 
   it('stops refreshing an account once its last subscriber left', async () => {

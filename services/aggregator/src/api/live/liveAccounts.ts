@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { ACCOUNT_CHANNEL, type Db, listen, PRICES_CHANNEL, sql } from '@unimargin/db'
+import { ACCOUNT_CHANNEL, type Db, listen, notifiesBeforeCommitReturns, PRICES_CHANNEL, sql } from '@unimargin/db'
 import type { Logger } from 'pino'
 import { getAddress, isAddress } from 'viem'
 import { type AccountFeed, createAccountFeed, type Subscriber } from './accountFeed.js'
@@ -12,10 +12,23 @@ export type LiveAccountsParameters<V> = {
   logger: Logger
   /** least ms between two refreshes of one streamed account (default 250) */
   coalesceMs?: number
-  /** ms a cached view is served before it is computed again even without a notification (default 5000) */
+  /** ms after which a cached view is computed again in the background even without a notification (default 5000) */
   viewMaxAgeMs?: number
+  /** views kept (default 100000) */
+  maxViews?: number
+  /**
+   * the accounts whose views to compute ahead of any read, most wanted first (at most `maxViews` are kept): once
+   * listening is established and again after each price change. Default: none (views are computed when first read)
+   */
+  warmAccounts?: () => Promise<string[]>
+  /** views computed at once while warming (default 4) */
+  warmConcurrency?: number
+  /** called on every change notification, before the views it makes stale are dropped (e.g. to drop data shared by all views) */
+  onChange?: () => void
   /** called once per view computed */
   onLoad?: () => void
+  /** the clock views are computed at, ms; a view's age is measured on it (default `Date.now`) */
+  nowMs?: () => number
   /** ms a cached read waits for the notifications committed before it before computing afresh (default 2000) */
   syncTimeoutMs?: number
 }
@@ -30,11 +43,14 @@ export type LiveAccounts<V> = {
   /**
    * The account's view (`address` checksummed): cached while the change notifications are listened to, dropped on
    * the account's notification or a price notification. A cached view is served only once the notifications of every
-   * transaction committed before the call have arrived (one `pg_notify` round trip), so a read follows any write it
-   * comes after, on this node or another.
+   * transaction committed before the call have arrived (on PostgreSQL one `pg_notify` round trip, shared by concurrent
+   * reads; on embedded PGlite none, as they arrive before a commit returns), so a read follows any write it comes
+   * after, on this node or another.
    * @throws the loader's error
    */
   view: (address: string) => Promise<ServedView<V>>
+  /** Views cached now. */
+  readonly cachedViews: number
   /**
    * Subscribes to an account's view: `onMessage` gets the snapshot (before this resolves), then an update each time a
    * committed change (the account's, or a price) altered it. Listens to the notifications first.
@@ -42,6 +58,11 @@ export type LiveAccounts<V> = {
    * @throws the `LISTEN` error or the loader's error
    */
   subscribe: (address: string, subscriber: Subscriber<V>) => Promise<() => void>
+  /**
+   * Starts listening to the change notifications now rather than at the first view asked for, and so warming the
+   * views of `warmAccounts`. Failures are logged; the next view or subscription tries again.
+   */
+  start: () => void
   /** Stops listening and ends every subscription. */
   close: () => Promise<void>
 }
@@ -54,7 +75,7 @@ export type LiveAccounts<V> = {
  */
 export function createLiveAccounts<V>(parameters: LiveAccountsParameters<V>): LiveAccounts<V> {
   const { db, logger } = parameters
-  const views: ViewCache<V> = createViewCache({ load: parameters.load, maxAgeMs: parameters.viewMaxAgeMs, onLoad: parameters.onLoad })
+  const views: ViewCache<V> = createViewCache({ load: parameters.load, maxAgeMs: parameters.viewMaxAgeMs, maxEntries: parameters.maxViews, onLoad: parameters.onLoad, nowMs: parameters.nowMs })
   const feed: AccountFeed<V> = createAccountFeed({
     views,
     coalesceMs: parameters.coalesceMs,
@@ -64,6 +85,7 @@ export function createLiveAccounts<V>(parameters: LiveAccountsParameters<V>): Li
   let closed = false
   const barriers = new Map<string, () => void>()
   const syncTimeoutMs = parameters.syncTimeoutMs ?? 2_000
+  const inProcess = notifiesBeforeCommitReturns(db)
 
   /** One read barrier: whether every notification committed before it started has arrived (false after `syncTimeoutMs`). */
   const barrier = async (): Promise<boolean> => {
@@ -107,20 +129,44 @@ export function createLiveAccounts<V>(parameters: LiveAccountsParameters<V>): Li
     return next
   }
 
+  /** Computes the views of `warmAccounts` in the background; a later clear of the cache ends it and starts the next. */
+  let warmRun = 0
+  const warm = () => {
+    const { warmAccounts } = parameters
+    if (!warmAccounts || closed || !views.storing) return
+    const run = ++warmRun
+    warmAccounts()
+      .then((addresses) =>
+        // views are kept under the checksummed address, as `view` is asked for it
+        run === warmRun
+          ? views.warm(
+              addresses.slice(0, parameters.maxViews ?? 100_000).map((a) => getAddress(a)),
+              { concurrency: parameters.warmConcurrency },
+            )
+          : 0,
+      )
+      .catch((error: unknown) => logger.warn({ error: (error as Error).message }, 'Failed to warm account views'))
+  }
+
   const onAccount = (payload: string) => {
     if (!isAddress(payload, { strict: false })) return
     const address = getAddress(payload)
+    parameters.onChange?.()
     views.invalidate(address)
     feed.changed(address)
   }
   const onPrices = () => {
+    parameters.onChange?.()
     views.clear()
     feed.changedAll()
+    warm()
   }
   // (re)established: notifications sent while not listening are lost, so nothing cached before is trusted
   const onListen = () => {
+    parameters.onChange?.()
     views.clear()
     feed.changedAll()
+    warm()
   }
 
   const startListening = () => {
@@ -130,7 +176,10 @@ export function createLiveAccounts<V>(parameters: LiveAccountsParameters<V>): Li
       listen(db, SYNC_CHANNEL, { onMessage: (nonce) => barriers.get(nonce)?.(), onListen }),
     ]).then(
       (stops) => {
-        if (!closed) views.storing = true
+        if (!closed) {
+          views.storing = true
+          warm()
+        }
         return stops
       },
       (error: unknown) => {
@@ -143,9 +192,16 @@ export function createLiveAccounts<V>(parameters: LiveAccountsParameters<V>): Li
   }
 
   return {
+    get cachedViews() {
+      return views.size
+    },
+    start() {
+      if (!closed) startListening().catch(() => {})
+    },
     async view(address) {
       if (!closed) startListening().catch(() => {})
-      if (views.storing && !(await caughtUp())) {
+      // embedded PGlite has delivered a commit's notifications before the commit returned: nothing to wait for
+      if (views.storing && !inProcess && !(await caughtUp())) {
         logger.warn({ account: address, timeout_ms: syncTimeoutMs }, 'Timed out waiting for account change notifications')
         views.clear()
       }

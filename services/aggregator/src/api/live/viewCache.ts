@@ -1,16 +1,29 @@
 import { createHash } from 'node:crypto'
 
-/** An account view as served: the object, its JSON text (the response body) and its strong ETag. */
-export type ServedView<V = unknown> = { view: V; body: string; etag: string }
+/**
+ * An account view as served: its JSON text (the response body), its strong ETag and when it was computed. The view
+ * object itself is not kept: a node holds up to `maxEntries` of these, and the text is what every reader sends.
+ * (`V`, the view's type, only types the loader.)
+ */
+// biome-ignore lint/correctness/noUnusedVariables: V names the view type the body is the JSON text of
+export type ServedView<V = unknown> = { body: string; etag: string; computedAtMs: number }
 
 export type ViewCacheParameters<V> = {
   /** computes an account's view (`address` checksummed) */
   load: (address: string) => Promise<V>
-  /** ms a stored view is served before it is computed again, for what moves without a notification (default 5000) */
+  /**
+   * ms after which a stored view is computed again in the background, for what moves without a notification of the
+   * account (the routes' latency window, what vaults can pay out, valuation blocks); it is served meanwhile
+   * (stale-while-revalidate, RFC 5861). Default 5000.
+   */
   maxAgeMs?: number
-  /** views kept; the oldest is dropped beyond it (default 10000) */
+  /** ms past which a stored view is no longer served at all, but computed before answering (default 60000) */
+  maxStaleMs?: number
+  /** background recomputations of aged views running at once; an aged view asked for beyond it is served as it is (default 2) */
+  refreshConcurrency?: number
+  /** views kept; the least recently computed is dropped beyond it (default 100000) */
   maxEntries?: number
-  /** called once per view computed (a cache miss or a refresh) */
+  /** called once per view computed (a cache miss, a refresh or a warm-up) */
   onLoad?: () => void
   /** the clock, ms (default `Date.now`) */
   nowMs?: () => number
@@ -18,20 +31,28 @@ export type ViewCacheParameters<V> = {
 
 export type ViewCache<V> = {
   /**
-   * The account's view: the stored one while valid, else a fresh one. Callers asking for the same account while it is
-   * computed share that one computation.
+   * The account's view: the stored one (recomputed in the background once older than `maxAgeMs`), else a fresh one.
+   * Callers asking for the same account while it is computed share that one computation.
    * @throws the loader's error (nothing is stored then)
    */
   get: (address: string) => Promise<ServedView<V>>
+  /**
+   * Computes and stores the views of `addresses` not stored yet, `concurrency` at a time, in order, until done or the
+   * cache is cleared (or stops storing) meanwhile. Errors of single views are passed to `onError` and skipped.
+   * @returns how many views it computed
+   */
+  warm: (addresses: string[], options?: { concurrency?: number; onError?: (error: unknown, address: string) => void }) => Promise<number>
   /** Drops the account's view: the next `get` computes it again. */
   invalidate: (address: string) => void
   /** Drops every view. */
   clear: () => void
+  /** views stored */
+  readonly size: number
   /** Whether views are stored at all: off while change notifications may be missed (not listening). */
   storing: boolean
 }
 
-type Entry<V> = { promise: Promise<ServedView<V>>; loadedAtMs: number }
+type Entry<V> = { promise: Promise<ServedView<V>>; loadedAtMs: number; refreshing: boolean }
 
 /** `"<sha1 of the body, base64url>"`: a strong ETag, equal exactly when the body is. */
 export function etagOf(body: string): string {
@@ -39,20 +60,53 @@ export function etagOf(body: string): string {
 }
 
 /**
- * A cache of account views, invalidated by the caller on each change notification and expiring after `maxAgeMs`
- * (the view also shows valuation blocks, price ages and route latencies, which move without an account notification).
- * A computation that started before an invalidation is not stored past it.
+ * A cache of account views, kept current by the caller's `invalidate` on each change notification of the account (and
+ * `clear` on a price change). A view older than `maxAgeMs` is still served while one recomputation runs in the
+ * background, so a read never waits on the database for what only moves with time or with other accounts. A
+ * computation that started before an invalidation is never stored past it.
  * @example const cache = createViewCache({ load: (address) => getAccountView(db, config, address) })
  */
 export function createViewCache<V>(parameters: ViewCacheParameters<V>): ViewCache<V> {
-  const { load, maxAgeMs = 5_000, maxEntries = 10_000, onLoad, nowMs = Date.now } = parameters
+  const { load, maxAgeMs = 5_000, maxStaleMs = 60_000, refreshConcurrency = 2, maxEntries = 100_000, onLoad, nowMs = Date.now } = parameters
   const entries = new Map<string, Entry<V>>()
+  let refreshing = 0
+  let generation = 0
 
   const compute = async (address: string): Promise<ServedView<V>> => {
     onLoad?.()
-    const view = await load(address)
-    const body = JSON.stringify(view)
-    return { view, body, etag: etagOf(body) }
+    const body = JSON.stringify(await load(address))
+    return { body, etag: etagOf(body), computedAtMs: nowMs() }
+  }
+
+  /** Stores `entry` as the newest, dropping the least recently stored beyond `maxEntries`. */
+  const store = (address: string, entry: Entry<V>) => {
+    entries.delete(address)
+    entries.set(address, entry)
+    if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string)
+    // a failed computation is not served to later callers
+    entry.promise.catch(() => {
+      if (entries.get(address) === entry) entries.delete(address)
+    })
+  }
+
+  /** Recomputes an aged view in the background; the stored one is replaced only if nothing replaced or dropped it meanwhile. */
+  const refresh = (address: string, held: Entry<V>) => {
+    held.refreshing = true
+    refreshing++
+    const startedAtMs = nowMs()
+    compute(address)
+      .then(
+        (served) => {
+          if (entries.get(address) === held) store(address, { promise: Promise.resolve(served), loadedAtMs: startedAtMs, refreshing: false })
+        },
+        () => {
+          // the aged view stays until it passes maxStaleMs; the next read past maxAgeMs tries again
+        },
+      )
+      .finally(() => {
+        held.refreshing = false
+        refreshing--
+      })
   }
 
   const cache: ViewCache<V> = {
@@ -60,20 +114,46 @@ export function createViewCache<V>(parameters: ViewCacheParameters<V>): ViewCach
     get(address) {
       const now = nowMs()
       const held = entries.get(address)
-      if (held && now - held.loadedAtMs <= maxAgeMs) return held.promise
-      const entry: Entry<V> = { promise: compute(address), loadedAtMs: now }
-      if (!cache.storing) return entry.promise
-      entries.delete(address)
-      entries.set(address, entry)
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string)
-      // a failed computation is not served to later callers
-      entry.promise.catch(() => {
-        if (entries.get(address) === entry) entries.delete(address)
-      })
+      if (held) {
+        const age = now - held.loadedAtMs
+        if (age <= maxAgeMs) return held.promise
+        if (age <= maxStaleMs) {
+          if (!held.refreshing && refreshing < refreshConcurrency && cache.storing) refresh(address, held)
+          return held.promise
+        }
+      }
+      const entry: Entry<V> = { promise: compute(address), loadedAtMs: now, refreshing: false }
+      if (cache.storing) store(address, entry)
       return entry.promise
     },
+    async warm(addresses, options = {}) {
+      const { concurrency = 4, onError } = options
+      const started = generation
+      let next = 0
+      let computed = 0
+      const worker = async () => {
+        while (next < addresses.length && cache.storing && generation === started) {
+          const address = addresses[next++]!
+          if (entries.has(address)) continue
+          try {
+            await cache.get(address)
+            computed++
+          } catch (error) {
+            onError?.(error, address)
+          }
+        }
+      }
+      await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker))
+      return computed
+    },
     invalidate: (address) => void entries.delete(address),
-    clear: () => entries.clear(),
+    clear: () => {
+      generation++
+      entries.clear()
+    },
+    get size() {
+      return entries.size
+    },
   }
   return cache
 }

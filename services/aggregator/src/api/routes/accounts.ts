@@ -1,8 +1,7 @@
 import type { Config } from '@unimargin/chains'
 import type { Db } from '@unimargin/db'
 import { createRoute, z } from '@hono/zod-openapi'
-import type { MiddlewareHandler } from 'hono'
-import { etag } from 'hono/etag'
+import type { MiddlewareHandler, TypedResponse } from 'hono'
 import { getAddress, isAddress } from 'viem'
 import { readWhatIfInput, UnknownInstrumentError, type WhatIfPool, WhatIfQueueFullError, WhatIfTimeoutError } from '../../whatif/index.js'
 import { ApiError } from '../errors.js'
@@ -79,7 +78,6 @@ export function accountRoutes(deps: {
     path: '/{address}',
     tags: ['accounts'],
     summary: 'An account: margin, health, collateral per chain, positions, withdrawable amounts, withdrawals, liquidations',
-    middleware: [etag()] as const,
     request: { params: AddressParams },
     responses: {
       200: {
@@ -103,8 +101,10 @@ export function accountRoutes(deps: {
     .openapi(getAccount, async (c) => {
       const { address } = c.req.valid('param')
       const served = await deps.live.view(address)
-      c.header('ETag', served.etag)
-      return c.json(served.view, 200)
+      // answered here rather than by hono's etag middleware, which rebuilds the response to read its headers
+      if (ifNoneMatchHas(c.req.header('if-none-match'), served.etag)) return c.body(null, 304, { ETag: served.etag })
+      // the cached JSON text as it is: serialising the view again for every read would cost more than the read
+      return c.body(served.body, 200, { 'content-type': 'application/json', ETag: served.etag }) as unknown as Response & TypedResponse<ServedAccountView, 200, 'json'>
     })
     .openapi(whatIf, async (c) => {
       const { address } = c.req.valid('param')
@@ -119,4 +119,14 @@ export function accountRoutes(deps: {
         throw error
       }
     })
+}
+
+/**
+ * Whether an `If-None-Match` header value names `etag` (a strong ETag) or is `*`, comparing weakly as RFC 9110 §13.1.2
+ * asks for `If-None-Match` (a `W/` prefix is ignored).
+ */
+function ifNoneMatchHas(header: string | undefined, etag: string): boolean {
+  if (!header) return false
+  if (header.trim() === '*') return true
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
 }
