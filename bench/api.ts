@@ -3,7 +3,8 @@
  * `accounts` accounts, each with 10 000 USDC on chain B, the first 1 000 (and every streamed one) also with a
  * 1 ETH-PERP long, prices applied by the aggregator. (The aggregator reviews every account with a position on each
  * price, one after the other: with positions on all 100 000 a tick would take minutes, which is its own problem.)
- * 1. `GET /v1/accounts/:address` under load: autocannon in a child process (`apiLoad.mjs`), `connections`
+ * 1. The API starts with every account's view to be computed ahead of reads (`live.warmViews`); the time until all are
+ *    held is printed. Then `GET /v1/accounts/:address` under load: autocannon in a child process (`apiLoad.mjs`), `connections`
  *    connections for `seconds` s, each request for a random seeded account; requests/s (mean), latency p50/p99 ms.
  *    The per-client rate limit is lifted (it would answer 429 to one load generator); everything else is as served.
  * 2. Stream fan-out: `clients` Server-Sent Events streams (`sseClients.mjs`, another worker thread) over the first
@@ -20,6 +21,8 @@ import { createAggregator, serveApi } from '@unimargin/aggregator'
 import { A, B, createEmitter, feeds, seedPrices, testConfig, tokens, usd } from '@unimargin/aggregator/testing'
 import { accounts, collateralBalances, positions, testDatabases } from '@unimargin/db'
 import pino from 'pino'
+import { Registry } from 'prom-client'
+import { getAddress } from 'viem'
 
 const accountCount = Number(process.argv[2] ?? 100_000)
 const connections = Number(process.argv[3] ?? 100)
@@ -29,7 +32,7 @@ const streamAccounts = Number(process.argv[6] ?? 100)
 const port = Number(process.argv[7] ?? 46_090)
 const databaseKind = process.env.DATABASE_URL ? 'postgres' : 'pglite'
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
-const addressOf = (i: number) => `0x${(i + 1).toString(16).padStart(40, '0')}`
+const addressOf = (i: number) => getAddress(`0x${(i + 1).toString(16).padStart(40, '0')}`)
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b)
@@ -64,10 +67,22 @@ for (let from = 0; from < accountCount; from += 5_000) {
 }
 console.log(`${accountCount} accounts (${Math.min(accountCount, Math.max(1_000, streamAccounts))} with a position) seeded in ${((performance.now() - seeding) / 1000).toFixed(1)} s on ${databaseKind}; ${os.cpus().length} cores (${os.cpus()[0]?.model}), load average ${os.loadavg()[0]!.toFixed(1)}`)
 
-const server = await serveApi({ db, config, logger, port, limits: { rateLimit: { limit: 1_000_000_000 } } })
+const registry = new Registry()
+const server = await serveApi({
+  db,
+  config,
+  logger,
+  port,
+  registry,
+  limits: { rateLimit: { limit: 1_000_000_000 } },
+  // every account's view kept and computed at start (`api.views` in a node's configuration)
+  live: { maxViews: accountCount, warmViews: accountCount },
+})
 const url = `http://127.0.0.1:${server.port}`
-// warm up: the first requests load the engine and the view cache's listener
-for (let i = 0; i < 50; i++) await (await fetch(`${url}/v1/accounts/${addressOf(i)}`)).arrayBuffer()
+const warming = performance.now()
+const cachedViews = async () => Number(/ (\d+)$/m.exec(await registry.getSingleMetricAsString('unimargin_account_views_cached'))?.[1])
+while ((await cachedViews()) < accountCount) await new Promise((resolve) => setTimeout(resolve, 200))
+console.log(`${accountCount} account views computed at start in ${((performance.now() - warming) / 1000).toFixed(1)} s`)
 
 type Load = { requests: number; rps: number; p50: number; p99: number; non2xx: number; errors: number; timeouts: number }
 const load = await new Promise<Load>((resolve, reject) => {
@@ -80,14 +95,14 @@ console.log(
 )
 
 if (clients > 0) {
-  type Message = { ready?: true; updated?: number[]; error?: string }
+  type Message = { ready?: true; failed?: number; updated?: number[]; error?: string }
   let committedAt = 0
   const updated = await new Promise<number[]>((resolve) => {
     const opening = performance.now()
     worker<Message>('./sseClients.mjs', { port: server.port, clients, accounts: streamAccounts, timeoutMs: 10_000 }, async (m, w) => {
       if (m.error) console.error(m.error)
       if (m.ready) {
-        console.log(`${clients} streams over ${streamAccounts} accounts open in ${((performance.now() - opening) / 1000).toFixed(1)} s`)
+        console.log(`${clients - (m.failed ?? 0)} streams over ${streamAccounts} accounts open in ${((performance.now() - opening) / 1000).toFixed(1)} s (${m.failed ?? 0} could not connect in 5 attempts)`)
         w.postMessage('mark')
         emitter.tick(60)
         await emitter.price(A, feeds.ethA, usd(2020), 2n)

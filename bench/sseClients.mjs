@@ -12,14 +12,20 @@ let marked = false
 const updatedAt = new Array(clients).fill(0)
 let updated = 0
 const requests = []
-for (let i = 0; i < clients; i++) {
+let failed = 0
+const readyIfDone = () => {
+  if (snapshots + failed === clients) parentPort.postMessage({ ready: true, failed })
+}
+/** Opens client `i`'s stream; a connection refused or reset before its snapshot is tried again (as an SSE client reconnects), up to 5 times. */
+const open = (i, attempt = 1) => {
+  let seenSnapshot = false
   const req = http.get({ host: '127.0.0.1', port, agent, path: `/v1/accounts/${addressOf(i % accounts)}/stream` }, (res) => {
-    let seenSnapshot = false
     res.setEncoding('utf8')
     res.on('data', (chunk) => {
       if (!seenSnapshot && chunk.includes('event: snapshot')) {
         seenSnapshot = true
-        if (++snapshots === clients) parentPort.postMessage({ ready: true })
+        snapshots++
+        readyIfDone()
       }
       if (marked && updatedAt[i] === 0 && chunk.includes('event: update')) {
         updatedAt[i] = Date.now()
@@ -27,8 +33,17 @@ for (let i = 0; i < clients; i++) {
       }
     })
   })
-  req.on('error', (error) => parentPort.postMessage({ error: `client ${i}: ${error.message}` }))
+  req.on('error', (error) => {
+    if (seenSnapshot) return parentPort.postMessage({ error: `client ${i}: ${error.message}` })
+    if (attempt < 5) return void setTimeout(() => open(i, attempt + 1), 200 * attempt)
+    parentPort.postMessage({ error: `client ${i}: ${error.message} (after ${attempt} attempts)` })
+    failed++
+    readyIfDone()
+  })
   requests.push(req)
+}
+for (let i = 0; i < clients; i++) {
+  open(i)
   // open them a few hundred at a time, as clients arrive
   if (i % 500 === 499) await new Promise((r) => setTimeout(r, 50))
 }

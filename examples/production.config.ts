@@ -125,6 +125,10 @@ export default defineConfig({
   api: {
     bodyLimitBytes: 65_536, // larger request bodies get 413
     rateLimit: { windowMs: 60_000, limit: 1_200, whatIfLimit: 30 }, // per client and window
+    // account views kept in memory: the 10 000 most recently active computed at start and after each price; a view's
+    // parts that move without a change of the account are recomputed after 5 s, at most 50 views a second; none is
+    // served older than 10 minutes
+    views: { maxEntries: 100_000, warm: 10_000, maxAgeMs: 5_000, refreshPerSecond: 50, maxStaleMs: 600_000 },
   },
   escape: {
     checkpointIntervalSeconds: 3_600, // how often each vault gets a new root of exit entitlements

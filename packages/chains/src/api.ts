@@ -52,6 +52,13 @@ export const apiSchema = z.strictObject({
       warm: z.number().int().min(0).optional(),
       /** ms after which a kept view is recomputed in the background, for what moves without a notification (5000) */
       maxAgeMs: z.number().int().positive().optional(),
+      /**
+       * such background recomputations started per second at most (50): under a read load over more accounts than
+       * that, views' parts that move without a notification of the account can be older than `maxAgeMs`
+       */
+      refreshPerSecond: z.number().positive().optional(),
+      /** ms past which a kept view is computed again before it is answered, whatever the budget (600000) */
+      maxStaleMs: z.number().int().positive().optional(),
     })
     .optional(),
 })

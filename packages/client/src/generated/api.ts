@@ -398,6 +398,8 @@ export interface paths {
                     headers: {
                         /** @description the view's version: send it as `If-None-Match` to get a 304 while it is unchanged */
                         ETag?: string;
+                        /** @description seconds since the view was computed: a change of the account or a price replaces it at once; what moves without one (route latencies, what vaults can pay, valuation blocks and price ages) is that old */
+                        Age?: string;
                         [name: string]: unknown;
                     };
                     content: {

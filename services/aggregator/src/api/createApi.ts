@@ -84,6 +84,13 @@ export type LiveApiParameters = {
   /** account views kept in memory (default 100000) */
   maxViews?: number | undefined
   /**
+   * background recomputations of aged account views started per second at most (default 50); beyond it aged views
+   * are served as they are (their `Age` header says how old)
+   */
+  viewRefreshPerSecond?: number | undefined
+  /** ms past which a cached account view is computed again before it is served, whatever the budget (default 600000) */
+  viewMaxStaleMs?: number | undefined
+  /**
    * accounts whose views are computed once listening starts and again after each price change, the most recently
    * updated first (default 10000; 0 for none)
    */
@@ -148,6 +155,8 @@ export function createApi(parameters: CreateApiParameters): OpenAPIHono {
     coalesceMs: liveOptions.coalesceMs,
     viewMaxAgeMs: liveOptions.viewMaxAgeMs,
     maxViews: liveOptions.maxViews,
+    viewRefreshPerSecond: liveOptions.viewRefreshPerSecond,
+    viewMaxStaleMs: liveOptions.viewMaxStaleMs,
     ...(warmViews > 0 ? { warmAccounts: () => recentlyUpdatedAccounts(db, Math.min(warmViews, liveOptions.maxViews ?? warmViews)) } : {}),
     onLoad: () => views.inc(),
     nowMs: () => now().getTime(),

@@ -177,5 +177,5 @@ export async function startNode(parameters: StartNodeParameters): Promise<Runnin
 /** The API's account view cache as `api.views` configures it. */
 function liveViewsOf(config: Config): LiveApiParameters {
   const views = config.api?.views
-  return { maxViews: views?.maxEntries, warmViews: views?.warm, viewMaxAgeMs: views?.maxAgeMs }
+  return { maxViews: views?.maxEntries, warmViews: views?.warm, viewMaxAgeMs: views?.maxAgeMs, viewRefreshPerSecond: views?.refreshPerSecond, viewMaxStaleMs: views?.maxStaleMs }
 }

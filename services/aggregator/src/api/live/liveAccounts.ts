@@ -16,6 +16,10 @@ export type LiveAccountsParameters<V> = {
   viewMaxAgeMs?: number
   /** views kept (default 100000) */
   maxViews?: number
+  /** background recomputations of aged views started per second at most (default 50) */
+  viewRefreshPerSecond?: number
+  /** ms past which a cached view is computed before it is served (default 600000) */
+  viewMaxStaleMs?: number
   /**
    * the accounts whose views to compute ahead of any read, most wanted first (at most `maxViews` are kept): once
    * listening is established and again after each price change. Default: none (views are computed when first read)
@@ -75,7 +79,15 @@ export type LiveAccounts<V> = {
  */
 export function createLiveAccounts<V>(parameters: LiveAccountsParameters<V>): LiveAccounts<V> {
   const { db, logger } = parameters
-  const views: ViewCache<V> = createViewCache({ load: parameters.load, maxAgeMs: parameters.viewMaxAgeMs, maxEntries: parameters.maxViews, onLoad: parameters.onLoad, nowMs: parameters.nowMs })
+  const views: ViewCache<V> = createViewCache({
+    load: parameters.load,
+    maxAgeMs: parameters.viewMaxAgeMs,
+    maxEntries: parameters.maxViews,
+    refreshPerSecond: parameters.viewRefreshPerSecond,
+    maxStaleMs: parameters.viewMaxStaleMs,
+    onLoad: parameters.onLoad,
+    nowMs: parameters.nowMs,
+  })
   const feed: AccountFeed<V> = createAccountFeed({
     views,
     coalesceMs: parameters.coalesceMs,

@@ -17,10 +17,18 @@ export type ViewCacheParameters<V> = {
    * (stale-while-revalidate, RFC 5861). Default 5000.
    */
   maxAgeMs?: number
-  /** ms past which a stored view is no longer served at all, but computed before answering (default 60000) */
+  /**
+   * ms past which a stored view is no longer served at all, but computed before answering (default 600000): the
+   * bound on how old a served view can be. A read load that refreshes fewer views than it reads within it pays
+   * computations on the read path
+   */
   maxStaleMs?: number
-  /** background recomputations of aged views running at once; an aged view asked for beyond it is served as it is (default 2) */
-  refreshConcurrency?: number
+  /**
+   * background recomputations of aged views started per second at most, one at a time (default 50): what keeps a
+   * read load over many accounts from turning into a recomputation load. An aged view asked for beyond it is served
+   * as it is, so under such a load views can be older than `maxAgeMs`
+   */
+  refreshPerSecond?: number
   /** views kept; the least recently computed is dropped beyond it (default 100000) */
   maxEntries?: number
   /** called once per view computed (a cache miss, a refresh or a warm-up) */
@@ -52,7 +60,7 @@ export type ViewCache<V> = {
   storing: boolean
 }
 
-type Entry<V> = { promise: Promise<ServedView<V>>; loadedAtMs: number; refreshing: boolean }
+type Entry<V> = { promise: Promise<ServedView<V>>; loadedAtMs: number }
 
 /** `"<sha1 of the body, base64url>"`: a strong ETag, equal exactly when the body is. */
 export function etagOf(body: string): string {
@@ -67,10 +75,20 @@ export function etagOf(body: string): string {
  * @example const cache = createViewCache({ load: (address) => getAccountView(db, config, address) })
  */
 export function createViewCache<V>(parameters: ViewCacheParameters<V>): ViewCache<V> {
-  const { load, maxAgeMs = 5_000, maxStaleMs = 60_000, refreshConcurrency = 2, maxEntries = 100_000, onLoad, nowMs = Date.now } = parameters
+  const { load, maxAgeMs = 5_000, maxStaleMs = 600_000, refreshPerSecond = 50, maxEntries = 100_000, onLoad, nowMs = Date.now } = parameters
   const entries = new Map<string, Entry<V>>()
-  let refreshing = 0
+  let refreshing = false
   let generation = 0
+  // token bucket of background recomputations: `refreshPerSecond` a second, as many at once after a quiet second
+  let tokens = refreshPerSecond
+  let filledAtMs = nowMs()
+  const takeToken = (now: number): boolean => {
+    tokens = Math.min(refreshPerSecond, tokens + ((now - filledAtMs) / 1000) * refreshPerSecond)
+    filledAtMs = now
+    if (tokens < 1) return false
+    tokens -= 1
+    return true
+  }
 
   const compute = async (address: string): Promise<ServedView<V>> => {
     onLoad?.()
@@ -90,22 +108,19 @@ export function createViewCache<V>(parameters: ViewCacheParameters<V>): ViewCach
   }
 
   /** Recomputes an aged view in the background; the stored one is replaced only if nothing replaced or dropped it meanwhile. */
-  const refresh = (address: string, held: Entry<V>) => {
-    held.refreshing = true
-    refreshing++
-    const startedAtMs = nowMs()
+  const refresh = (address: string, held: Entry<V>, startedAtMs: number) => {
+    refreshing = true
     compute(address)
       .then(
         (served) => {
-          if (entries.get(address) === held) store(address, { promise: Promise.resolve(served), loadedAtMs: startedAtMs, refreshing: false })
+          if (entries.get(address) === held) store(address, { promise: Promise.resolve(served), loadedAtMs: startedAtMs })
         },
         () => {
           // the aged view stays until it passes maxStaleMs; the next read past maxAgeMs tries again
         },
       )
       .finally(() => {
-        held.refreshing = false
-        refreshing--
+        refreshing = false
       })
   }
 
@@ -118,11 +133,11 @@ export function createViewCache<V>(parameters: ViewCacheParameters<V>): ViewCach
         const age = now - held.loadedAtMs
         if (age <= maxAgeMs) return held.promise
         if (age <= maxStaleMs) {
-          if (!held.refreshing && refreshing < refreshConcurrency && cache.storing) refresh(address, held)
+          if (!refreshing && cache.storing && takeToken(now)) refresh(address, held, now)
           return held.promise
         }
       }
-      const entry: Entry<V> = { promise: compute(address), loadedAtMs: now, refreshing: false }
+      const entry: Entry<V> = { promise: compute(address), loadedAtMs: now }
       if (cache.storing) store(address, entry)
       return entry.promise
     },

@@ -13,7 +13,7 @@ export type CorsParameters = {
  * CORS for browser apps on an allow-list (hono's `cors`): an allowed origin gets `Access-Control-Allow-Origin` (and
  * the request id, `Retry-After` and rate-limit headers exposed); another origin gets no CORS header, so the browser
  * withholds the answer, and its preflight is refused with `403 cors_origin_refused`. Requests without `Origin`
- * (servers, curl) are not affected.
+ * (servers, curl) get only `Vary: Origin`.
  */
 export function corsOf(parameters: CorsParameters): MiddlewareHandler {
   const any = parameters.origins.includes('*')
@@ -30,6 +30,10 @@ export function corsOf(parameters: CorsParameters): MiddlewareHandler {
     const origin = c.req.header('origin')
     if (c.req.method === 'OPTIONS' && origin !== undefined && c.req.header('access-control-request-method') !== undefined && !allows(origin))
       throw new ApiError(403, 'cors_origin_refused', `The origin ${origin} may not call this API (allowed: ${parameters.origins.length === 0 ? 'none' : parameters.origins.join(', ')}; api.corsOrigins, --cors-origin).`)
-    return handler(c, next)
+    if (origin !== undefined) return handler(c, next)
+    // no Origin, no CORS: only what a shared cache needs to know (the answer to a browser differs), set before the
+    // answer exists, which spares rebuilding it
+    c.header('Vary', 'Origin')
+    return next()
   }
 }

@@ -82,7 +82,14 @@ export function accountRoutes(deps: {
     responses: {
       200: {
         ...json(AccountViewSchema, 'The account view (an address never seen is an empty account)'),
-        headers: { ETag: { description: 'the view\'s version: send it as `If-None-Match` to get a 304 while it is unchanged', schema: { type: 'string' } } },
+        headers: {
+          ETag: { description: 'the view\'s version: send it as `If-None-Match` to get a 304 while it is unchanged', schema: { type: 'string' } },
+          Age: {
+            description:
+              'seconds since the view was computed: a change of the account or a price replaces it at once; what moves without one (route latencies, what vaults can pay, valuation blocks and price ages) is that old',
+            schema: { type: 'string' },
+          },
+        },
       },
       304: { description: 'Unchanged since the view whose `ETag` the request sent in `If-None-Match`' },
       ...errorResponses(400, 429),
@@ -104,7 +111,10 @@ export function accountRoutes(deps: {
       // answered here rather than by hono's etag middleware, which rebuilds the response to read its headers
       if (ifNoneMatchHas(c.req.header('if-none-match'), served.etag)) return c.body(null, 304, { ETag: served.etag })
       // the cached JSON text as it is: serialising the view again for every read would cost more than the read
-      return c.body(served.body, 200, { 'content-type': 'application/json', ETag: served.etag }) as unknown as Response & TypedResponse<ServedAccountView, 200, 'json'>
+      // Age (RFC 9111 §5.1): seconds since the view was computed; parts of it that move without a change of the account
+      // (route latencies, what vaults can pay, valuation blocks) are that old
+      const age = String(Math.max(0, Math.floor((deps.now().getTime() - served.computedAtMs) / 1000)))
+      return c.body(served.body, 200, { 'content-type': 'application/json', ETag: served.etag, Age: age }) as unknown as Response & TypedResponse<ServedAccountView, 200, 'json'>
     })
     .openapi(whatIf, async (c) => {
       const { address } = c.req.valid('param')
