@@ -1,10 +1,11 @@
-// SSE clients for bench/api.ts, in their own worker thread: `clients` streams spread over `accounts` accounts.
+// SSE clients for bench/api.ts, in their own process (so their sockets count against its own open-file limit, not the
+// API's): `clients` streams spread over `accounts` accounts. Parameters as JSON in argv[2]; messages over IPC.
 // Posts { ready } once every stream has its snapshot, then { updated: [ms since epoch per client] } once every
 // stream has had an `update` event after the parent's 'mark' message (or `timeoutMs` passed after its 'committed').
 import http from 'node:http'
-import { parentPort, workerData } from 'node:worker_threads'
 
-const { port, clients, accounts, timeoutMs } = workerData
+const { port, clients, accounts, timeoutMs } = JSON.parse(process.argv[2])
+const post = (message) => process.send(message)
 const addressOf = (i) => `0x${(i + 1).toString(16).padStart(40, '0')}`
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY })
 let snapshots = 0
@@ -14,7 +15,7 @@ let updated = 0
 const requests = []
 let failed = 0
 const readyIfDone = () => {
-  if (snapshots + failed === clients) parentPort.postMessage({ ready: true, failed })
+  if (snapshots + failed === clients) post({ ready: true, failed })
 }
 /** Opens client `i`'s stream; a connection refused or reset before its snapshot is tried again (as an SSE client reconnects), up to 5 times. */
 const open = (i, attempt = 1) => {
@@ -29,14 +30,14 @@ const open = (i, attempt = 1) => {
       }
       if (marked && updatedAt[i] === 0 && chunk.includes('event: update')) {
         updatedAt[i] = Date.now()
-        if (++updated === clients) parentPort.postMessage({ updated: updatedAt })
+        if (++updated === clients) post({ updated: updatedAt })
       }
     })
   })
   req.on('error', (error) => {
-    if (seenSnapshot) return parentPort.postMessage({ error: `client ${i}: ${error.message}` })
+    if (seenSnapshot) return post({ error: `client ${i}: ${error.message}` })
     if (attempt < 5) return void setTimeout(() => open(i, attempt + 1), 200 * attempt)
-    parentPort.postMessage({ error: `client ${i}: ${error.message} (after ${attempt} attempts)` })
+    post({ error: `client ${i}: ${error.message} (after ${attempt} attempts)` })
     failed++
     readyIfDone()
   })
@@ -47,12 +48,12 @@ for (let i = 0; i < clients; i++) {
   // open them a few hundred at a time, as clients arrive
   if (i % 500 === 499) await new Promise((r) => setTimeout(r, 50))
 }
-parentPort.on('message', (message) => {
+process.on('message', (message) => {
   if (message === 'mark') marked = true
-  if (message === 'committed') setTimeout(() => parentPort.postMessage({ updated: updatedAt }), timeoutMs).unref()
+  if (message === 'committed') setTimeout(() => post({ updated: updatedAt }), timeoutMs).unref()
   if (message === 'close') {
     for (const r of requests) r.destroy()
     agent.destroy()
-    parentPort.close()
+    process.disconnect()
   }
 })

@@ -131,4 +131,17 @@ describe('account feed', () => {
     expect(closed).toBe(2)
     await expect(feed.subscribe(alice, received())).rejects.toThrow(/closed/)
   })
+
+  it('is idle once every scheduled refresh has run, and at once when none is scheduled', async () => {
+    const { feed, change, loads, received } = setup(50)
+    await feed.idle()
+    const subscriber = received()
+    await feed.subscribe(alice, subscriber)
+    await feed.subscribe(bob, received())
+    change(alice, 1)
+    change(bob, 2)
+    await feed.idle()
+    expect([loads(alice), loads(bob)]).toEqual([2, 2])
+    expect(subscriber.messages.map((m) => JSON.parse(m.served.body).balance)).toEqual([0, 1])
+  })
 })

@@ -31,6 +31,8 @@ export type AccountFeed<V> = {
   changedAll: () => void
   /** accounts with at least one subscriber */
   readonly size: number
+  /** Resolves once no refresh is scheduled or running (at once if none is). */
+  idle: () => Promise<void>
   /** Ends every subscription (`onClose`) and stops refreshing. */
   close: () => void
 }
@@ -47,6 +49,13 @@ export function createAccountFeed<V>(parameters: AccountFeedParameters<V>): Acco
   const { views, coalesceMs = 250, onError } = parameters
   const topics = new Map<string, Topic<V>>()
   let closed = false
+  // refreshes scheduled or running, and who waits for there to be none
+  let busy = 0
+  const idleWaiters: Array<() => void> = []
+  const settle = () => {
+    if (--busy > 0) return
+    for (const resolve of idleWaiters.splice(0)) resolve()
+  }
 
   const deliver = (member: Member<V>, served: ServedView<V>) => {
     if (!member.ready) {
@@ -61,6 +70,8 @@ export function createAccountFeed<V>(parameters: AccountFeedParameters<V>): Acco
   const run = async (address: string, topic: Topic<V>) => {
     topic.timer = undefined
     topic.running = true
+    busy++
+    settle() // the timer's count passes to the run
     topic.lastRunMs = Date.now()
     try {
       const served = await views.get(address)
@@ -73,6 +84,7 @@ export function createAccountFeed<V>(parameters: AccountFeedParameters<V>): Acco
         topic.again = false
         schedule(address, topic)
       }
+      settle()
     }
   }
 
@@ -83,13 +95,18 @@ export function createAccountFeed<V>(parameters: AccountFeedParameters<V>): Acco
       return
     }
     const delayMs = Math.max(0, topic.lastRunMs + coalesceMs - Date.now())
+    busy++
     topic.timer = setTimeout(() => void run(address, topic), delayMs)
   }
 
   const drop = (address: string, topic: Topic<V>, member: Member<V>) => {
     topic.members.delete(member)
     if (topic.members.size > 0 || topics.get(address) !== topic) return
-    clearTimeout(topic.timer)
+    if (topic.timer) {
+      clearTimeout(topic.timer)
+      topic.timer = undefined
+      settle()
+    }
     topics.delete(address)
   }
 
@@ -129,9 +146,11 @@ export function createAccountFeed<V>(parameters: AccountFeedParameters<V>): Acco
     get size() {
       return topics.size
     },
+    idle: () => (busy === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
     close() {
       closed = true
       for (const topic of topics.values()) {
+        if (topic.timer) settle()
         clearTimeout(topic.timer)
         for (const member of topic.members) member.onClose?.()
       }

@@ -171,7 +171,8 @@ export function createLiveAccounts<V>(parameters: LiveAccountsParameters<V>): Li
     parameters.onChange?.()
     views.clear()
     feed.changedAll()
-    warm()
+    // the streamed accounts first: their subscribers wait for the update, nobody waits for the warm-up
+    void feed.idle().then(warm)
   }
   // (re)established: notifications sent while not listening are lost, so nothing cached before is trusted
   const onListen = () => {
