@@ -64,3 +64,29 @@ export class QuorumUnavailableError extends UnimarginError {
     super(`Chain ${chainId}: only ${answered} of the ${quorum} providers needed answered (${errors.join('; ')}).`)
   }
 }
+
+/**
+ * The providers answered a range from different branches (different end blocks) and no branch has `quorum` of them:
+ * a reorg that has not reached every provider yet. Retried, not a halt: the next poll reads again, and the watcher's
+ * own reorg checks deal with the new branch once a quorum serves it. (Providers that agree on the end block but not on
+ * its logs are a {@link QuorumDisagreementError}, which halts.) A provider serving a branch of its own for good keeps
+ * the chain from advancing without crediting anything, which shows as lag.
+ */
+export class QuorumSplitError extends UnimarginError {
+  override name = 'QuorumSplitError'
+  /** the providers converge once the reorg has reached them */
+  override readonly retryable = true
+  constructor(
+    readonly chainId: number,
+    readonly fromBlock: bigint,
+    readonly toBlock: bigint,
+    readonly quorum: number,
+    readonly answers: QuorumAnswer[],
+  ) {
+    super(
+      `Chain ${chainId}: the providers are on different branches at blocks ${fromBlock}-${toBlock}, none served by ${quorum} (${answers
+        .map((a) => `${a.providers.join(' + ')}: end ${a.toBlockHash.slice(0, 10)}…`)
+        .join('; ')}); reading again.`,
+    )
+  }
+}

@@ -1,5 +1,5 @@
 export { toJsonArgs } from './args.js'
-export { ChainHaltError, FinalityViolationError, type QuorumAnswer, QuorumDisagreementError, QuorumUnavailableError } from './errors.js'
+export { ChainHaltError, FinalityViolationError, type QuorumAnswer, QuorumDisagreementError, QuorumSplitError, QuorumUnavailableError } from './errors.js'
 export { createWatcher, type CreateWatcherParameters, type WatchedContract, type Watcher, type WatcherStatus } from './watcher.js'
 export { findForkPoint, type StoredBlock } from './forkPoint.js'
 export { createRegistrySupervisor, type CreateRegistrySupervisorParameters, type RegistrySupervisor, watchedContracts } from './registry/index.js'

@@ -4,7 +4,7 @@ import { type Devnet, startDevnet, userDeposit } from '@unimargin/devnet'
 import pino from 'pino'
 import { type Abi, type Hex, toEventSelector } from 'viem'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { QuorumDisagreementError } from './errors.js'
+import { QuorumDisagreementError, QuorumSplitError } from './errors.js'
 import { type RpcProxy, startRpcProxy } from './testing/rpcProxy.js'
 import { createWatcher } from './watcher.js'
 
@@ -88,5 +88,29 @@ describe.each(testDatabases())('quorum reads on $kind', ({ open }) => {
     expect(row?.haltedReason).toContain('no 2 providers agree')
     expect(row?.blockNumber).toBeLessThan(receipt.blockNumber)
     await expect(w.poll()).rejects.toBeInstanceOf(QuorumDisagreementError)
+  })
+
+  it('reads again without halting while the providers answer from different branches, and goes on once they agree (2 of 2)', async () => {
+    await drain(watcherOver([chain().rpcUrl], 1))
+    // a provider the latest blocks have not reached the same way: every block it serves has another hash
+    let otherBranch = true
+    const w = watcherOver(
+      [
+        chain().rpcUrl,
+        await proxy((method, _params, result) =>
+          otherBranch && method === 'eth_getBlockByNumber' && result ? { ...(result as object), hash: `0x${'ab'.repeat(32)}` } : result,
+        ),
+      ],
+      2,
+    )
+    await devnet.mine(chain().chainId, chain().confirmations + 1)
+    await expect(w.poll()).rejects.toBeInstanceOf(QuorumSplitError)
+    expect(w.status().halted).toBeUndefined()
+    otherBranch = false
+    const receipt = await userDeposit(devnet, { chainId: chain().chainId, key: user, symbol: 'USDC', amount: 3_000n })
+    await devnet.mine(chain().chainId, chain().confirmations)
+    await drain(w)
+    expect(await depositsOf(receipt.transactionHash)).toHaveLength(1)
+    expect(w.status().halted).toBeUndefined()
   })
 })

@@ -1,7 +1,7 @@
 import { type ChainConfig, fetchWithCappedRetryAfter, instrumentedFetch, providerLabel, rpcUrlsOf, toViemChain } from '@unimargin/chains'
 import { createHash } from 'node:crypto'
 import { type Address, createPublicClient, http, type Log, type PublicClient } from 'viem'
-import { type QuorumAnswer, QuorumDisagreementError, QuorumUnavailableError } from './errors.js'
+import { type QuorumAnswer, QuorumDisagreementError, QuorumSplitError, QuorumUnavailableError } from './errors.js'
 import { responseTooLarge } from './logRange.js'
 
 /** One provider's answer for a range, agreed by at least the quorum. */
@@ -19,7 +19,8 @@ export type QuorumReader = {
    * transaction, address, topics and data).
    * @throws {QuorumUnavailableError} when fewer than `quorum` providers answered (retry later)
    * @throws viem's `ResponseBodyTooLargeError` when fewer than `quorum` answered and one answer was over the size limit
-   * @throws {QuorumDisagreementError} when enough answered but no `quorum` of them agree (halt the chain)
+   * @throws {QuorumDisagreementError} when `quorum` providers serve the same end block but no `quorum` agree on its logs (halt the chain)
+   * @throws {QuorumSplitError} when the answers come from different branches, none served by `quorum` (retried)
    */
   read: (addresses: Address[], fromBlock: bigint, toBlock: bigint) => Promise<AgreedRange>
 }
@@ -94,6 +95,11 @@ export function createQuorumReader(chain: ChainConfig, quorum: number): QuorumRe
       toBlockHash: a[0]!.block.hash,
       logCount: a[0]!.logs.length,
     }))
+    // a branch `quorum` providers serve, whose logs they disagree on, is a lie; answers from different branches
+    // without a quorum on any are a reorg still reaching the providers
+    const perBranch = new Map<string, number>()
+    for (const a of answers) perBranch.set(a.toBlockHash, (perBranch.get(a.toBlockHash) ?? 0) + a.providers.length)
+    if ([...perBranch.values()].every((n) => n < quorum)) throw new QuorumSplitError(chain.chainId, fromBlock, toBlock, quorum, answers)
     throw new QuorumDisagreementError(chain.chainId, fromBlock, toBlock, quorum, answers)
   }
 
