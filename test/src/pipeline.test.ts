@@ -123,13 +123,15 @@ describe.each(testDatabases())('the pipeline on three chains, on $kind', ({ open
     })
     await p.database.db.update(commands).set({ nextAttemptAt: new Date() }).where(eq(commands.id, approved.commandId!))
     // either the co-signers, valuing bob below initial margin now, refuse to sign it (it is never published), or it
-    // was signed before and the vault voids it against the lock
-    const command = await waitFor('the held-back approval to be refused or to reach the vault', async () => {
+    // was signed before and the vault voids it against the lock, or the vault closed the request first (the lock's
+    // RejectWithdrawal) and the hub cancelled the approval, which can no longer pay
+    const command = await waitFor('the held-back approval to be refused, cancelled or to reach the vault', async () => {
       const [row] = await p.database.db.select().from(commands).where(eq(commands.id, approved.commandId!))
-      if (row?.state === 'executed') return row
+      if (row?.state === 'executed' || row?.state === 'cancelled') return row
       return row && /below_initial_margin/.test(row.lastError ?? '') ? row : undefined
     })
     if (command.state === 'executed') expect(['voided_by_lock', 'request_not_pending']).toContain(command.outcome)
+    else if (command.state === 'cancelled') expect((await withdrawal(chains[0], requestId))?.state).toBe('rejected')
     else expect(command.publishTx ?? null).toBeNull()
     expect(await tokenBalance(chains[0], bob.address)).toBe(before)
     const executed = await p.database.db.select().from(chainEvents).where(eq(chainEvents.eventName, 'WithdrawalExecuted'))
