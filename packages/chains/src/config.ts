@@ -7,17 +7,20 @@ import { instrumentSchema, marginSchema } from './margin.js'
 import { UnimarginError } from '@unimargin/errors'
 import { literalPrivateKeyPaths, secretOr } from './secrets.js'
 
-const address = z
+/** a 20-byte 0x address, any case in, checksummed out */
+export const addressSchema = z
   .string()
   .refine((v) => isAddress(v, { strict: false }), { message: 'must be a 20-byte 0x address' })
   .transform((v) => getAddress(v) as Address)
 /** a 32-byte key, written in the file (devnets only, see `literalPrivateKeyPaths`) or named as a {@link SecretRef} */
-const privateKey = secretOr(
+export const privateKeySchema = secretOr(
   z
     .string()
     .refine((v) => isHex(v) && v.length === 66, { message: 'must be a 32-byte 0x private key' })
     .transform((v) => v as Hex),
 )
+const address = addressSchema
+const privateKey = privateKeySchema
 /** an RPC URL, which may carry a provider's API key: written in the file or named as a {@link SecretRef} */
 const rpcUrl = secretOr(z.string().url())
 const bps = z.number().int().min(0).max(10_000)

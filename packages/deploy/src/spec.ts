@@ -1,18 +1,9 @@
-import { configPath, secretOr } from '@unimargin/chains'
-import { type Address, getAddress, type Hex, isAddress, isHex } from 'viem'
+import { addressSchema, configPath, privateKeySchema, secretOr } from '@unimargin/chains'
 import { z } from 'zod'
 import { DeploymentSpecError } from './errors.js'
 
-const address = z
-  .string()
-  .refine((v) => isAddress(v, { strict: false }), { message: 'must be a 20-byte 0x address' })
-  .transform((v) => getAddress(v) as Address)
-const privateKey = secretOr(
-  z
-    .string()
-    .refine((v) => isHex(v) && v.length === 66, { message: 'must be a 32-byte 0x private key' })
-    .transform((v) => v as Hex),
-)
+const address = addressSchema
+const privateKey = privateKeySchema
 const uint = (max: number) => z.number().int().min(0).max(max)
 const baseUnits = z
   .union([z.bigint(), z.string().regex(/^\d+$/, 'must be a non-negative integer in decimal'), z.number().int().min(0)])
